@@ -1,0 +1,47 @@
+/**
+ * The 24-channel boards ("LCB24") as a BoardProtocol: unlock answered by an echo carrying the
+ * latch status, query-all answered by three state bytes. No item sensors.
+ */
+import type { BoardProtocol, BoardRequest } from './boardProtocol';
+import { mapFrameFormat } from './boardProtocol';
+import {
+  LCB24_LOCKS_PER_BOARD,
+  LCB24_MAX_BOARD,
+  encodeLcb24Query,
+  encodeLcb24StateReply,
+  encodeLcb24Unlock,
+  encodeLcb24UnlockReply,
+  lcb24ReplyFormat,
+  lcb24RequestFormat,
+} from './lcb24Frames';
+
+export const lcb24Protocol: BoardProtocol = {
+  name: 'lcb24',
+  defaultBaudRate: 9600,
+  locksPerBoard: LCB24_LOCKS_PER_BOARD,
+  maxBoard: LCB24_MAX_BOARD,
+  hasItemSensors: false,
+
+  replyFormat: mapFrameFormat(lcb24ReplyFormat, (reply) =>
+    reply.kind === 'unlock'
+      ? { kind: 'unlock_ack', board: reply.board, lock: reply.lock }
+      : {
+          kind: 'state',
+          reading: { board: reply.board, lockBits: reply.lockBits, itemBits: null },
+        },
+  ),
+  encodeUnlock: encodeLcb24Unlock,
+  encodeQuery: encodeLcb24Query,
+  acknowledgesUnlock: (reply, board, lock) =>
+    reply.kind === 'unlock_ack' && reply.board === board && reply.lock === lock,
+  answersQuery: (reply, board) => reply.kind === 'state' && reply.reading.board === board,
+
+  requestFormat: mapFrameFormat(lcb24RequestFormat, (request): BoardRequest | undefined => {
+    if (request.kind === 'unlock') return request;
+    // A single-lock query (lock != 0) has a different answer form that this driver never asks for.
+    return request.lock === 0 ? { kind: 'query', board: request.board } : undefined;
+  }),
+  encodeUnlockReply: (lock, reading, latchEngaged) =>
+    encodeLcb24UnlockReply(reading.board, lock, latchEngaged),
+  encodeStateReply: (reading) => encodeLcb24StateReply(reading.board, reading.lockBits),
+};
