@@ -1,0 +1,167 @@
+/**
+ * The LockBoard port over a serial RS-485 bus: one or more boards of one family by address,
+ * polled for door and item changes, surviving unplug/replug of the adapter.
+ */
+import { z } from 'zod';
+import type { BoardProtocol, BoardReply, LockBoardProtocolName } from './boardProtocol';
+import type { LockedBitValue } from './boardReading';
+import { boardChanges, boardStateFrom } from './boardReading';
+import type { OpenBusTransport } from './busTransport';
+import { openSerialTransport } from './busTransport';
+import { LockBus } from './lockBus';
+import { boardProtocols } from './protocols';
+import type { BoardState, LockAddress, LockBoard, LockBoardEvent, LockBoardResult } from './types';
+
+const positiveMs = z.number().int().min(1);
+
+/** Validates configuration (e.g. from the kiosk's config file) before a driver is built. */
+export const serialLockBoardOptionsSchema = z.object({
+  path: z.string().min(1),
+  protocol: z.enum(['kerong-cu16', 'lcb24'] as const satisfies readonly LockBoardProtocolName[]),
+  baudRate: z.number().int().positive().optional(),
+  boards: z.array(z.number().int().min(0).max(255)).min(1),
+  lockedBitValue: z.union([z.literal(0), z.literal(1)]).default(1),
+  /** 0 turns polling off (one-shot tools). */
+  pollIntervalMs: z.number().int().min(0).default(250),
+  replyTimeoutMs: positiveMs.default(300),
+  retries: z.number().int().min(0).max(10).default(2),
+  reopenBackoff: z
+    .object({ initialMs: positiveMs.default(200), maxMs: positiveMs.default(5_000) })
+    .default({ initialMs: 200, maxMs: 5_000 }),
+});
+
+export type SerialLockBoardOptions = z.input<typeof serialLockBoardOptionsSchema> & {
+  /** Replaces the serial port, e.g. with another byte pipe in tests. */
+  openTransport?: OpenBusTransport;
+};
+
+export class SerialLockBoard implements LockBoard {
+  private readonly protocol: BoardProtocol;
+  private readonly bus: LockBus<BoardReply>;
+  private readonly boards: ReadonlySet<number>;
+  private readonly lockedBitValue: LockedBitValue;
+  private readonly pollIntervalMs: number;
+  private readonly listeners = new Set<(event: LockBoardEvent) => void>();
+  private readonly lastSeen = new Map<number, BoardState>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(options: SerialLockBoardOptions) {
+    const config = serialLockBoardOptionsSchema.parse(options);
+    this.protocol = boardProtocols[config.protocol];
+    const tooHigh = config.boards.find((board) => board > this.protocol.maxBoard);
+    if (tooHigh !== undefined) {
+      throw new Error(
+        `board ${tooHigh} is out of range for ${this.protocol.name} (0-${this.protocol.maxBoard})`,
+      );
+    }
+    this.boards = new Set(config.boards);
+    this.lockedBitValue = config.lockedBitValue;
+    this.pollIntervalMs = config.pollIntervalMs;
+    this.bus = new LockBus(
+      {
+        path: config.path,
+        baudRate: config.baudRate ?? this.protocol.defaultBaudRate,
+        replyFormat: this.protocol.replyFormat,
+        replyTimeoutMs: config.replyTimeoutMs,
+        retries: config.retries,
+        reopenBackoff: config.reopenBackoff,
+        openTransport: options.openTransport ?? openSerialTransport,
+      },
+      (event) => this.emit(event),
+    );
+  }
+
+  get connected(): boolean {
+    return this.bus.connected;
+  }
+
+  get locksPerBoard(): number {
+    return this.protocol.locksPerBoard;
+  }
+
+  /** Opens the port and starts polling; resolves false (after a fault event) if it is not there yet. */
+  async start(): Promise<boolean> {
+    const connected = await this.bus.start();
+    if (this.pollIntervalMs > 0) this.schedulePoll(0);
+    return connected;
+  }
+
+  async unlock(address: LockAddress): Promise<LockBoardResult<void>> {
+    if (!this.knows(address.board, address.lock)) return { ok: false, error: 'no_such_lock' };
+    const { board, lock } = address;
+    // A retried unlock may pulse the latch twice; harmless, the door is already free.
+    const result = await this.bus.exchange(this.protocol.encodeUnlock(board, lock), (reply) =>
+      this.protocol.acknowledgesUnlock(reply, board, lock),
+    );
+    return result.ok ? { ok: true, value: undefined } : result;
+  }
+
+  async queryBoard(board: number): Promise<LockBoardResult<BoardState>> {
+    if (!this.knows(board, 1)) return { ok: false, error: 'no_such_lock' };
+    const result = await this.bus.exchange(this.protocol.encodeQuery(board), (reply) =>
+      this.protocol.answersQuery(reply, board),
+    );
+    if (!result.ok) return result;
+    if (result.value.kind !== 'state') return { ok: false, error: 'bad_reply' };
+    const state = boardStateFrom(
+      result.value.reading,
+      this.protocol.locksPerBoard,
+      this.lockedBitValue,
+    );
+    this.remember(state);
+    return { ok: true, value: state };
+  }
+
+  onEvent(listener: (event: LockBoardEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.pollTimer);
+    await this.bus.close();
+    this.listeners.clear();
+  }
+
+  private knows(board: number, lock: number): boolean {
+    return (
+      this.boards.has(board) &&
+      Number.isInteger(lock) &&
+      lock >= 1 &&
+      lock <= this.protocol.locksPerBoard
+    );
+  }
+
+  /** Changes are reported against the previous reading; the first reading is the baseline. */
+  private remember(state: BoardState): void {
+    const previous = this.lastSeen.get(state.board);
+    this.lastSeen.set(state.board, state);
+    if (previous === undefined) return;
+    for (const event of boardChanges(previous, state)) this.emit(event);
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (this.closed) return;
+    this.pollTimer = setTimeout(() => void this.poll(), delayMs);
+  }
+
+  private async poll(): Promise<void> {
+    for (const board of this.boards) {
+      if (this.closed) return;
+      if (this.bus.connected) await this.queryBoard(board);
+    }
+    this.schedulePoll(this.pollIntervalMs);
+  }
+
+  private emit(event: LockBoardEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug must not stop the bus; the listener's owner logs its own errors.
+      }
+    }
+  }
+}
