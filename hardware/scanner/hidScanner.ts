@@ -170,7 +170,7 @@ export class HidScanner implements BarcodeScanner {
   private lose(device: ScannerDevice, error: Error): void {
     if (device !== this.device) return;
     this.device = undefined;
-    this.decoder?.reset();
+    this.decoder = undefined;
     void closeQuietly(device);
     this.diagnose({ kind: 'device-error', detail: messageOf(error) });
     this.setStatus('disconnected');
