@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scan, ScannerStatus } from '../scanner/types';
 import type { Timers } from '../scanner/hidScanner';
-import { ScannerSimulator, createSimulatedScanner } from './scannerSim';
+import { createSimulatedScanner, type ScannerSimOptions } from './scannerSim';
 
 /** Timers fired by hand, so reconnect tests never wait. */
 class HandTimers implements Timers {
@@ -24,7 +24,7 @@ class HandTimers implements Timers {
   }
 }
 
-async function connected(options: ConstructorParameters<typeof ScannerSimulator>[0] = {}) {
+async function connected(options: ScannerSimOptions = {}) {
   const timers = new HandTimers();
   const rig = createSimulatedScanner(options, { timers });
   const scans: Scan[] = [];
