@@ -76,6 +76,11 @@ export class SerialLockBoard implements LockBoard {
     return this.bus.connected;
   }
 
+  /** Corrupt frames and noise bytes heard on the bus so far, for diagnostics. */
+  get lineErrors(): { droppedFrames: number; skippedBytes: number } {
+    return this.bus.lineErrors;
+  }
+
   get locksPerBoard(): number {
     return this.protocol.locksPerBoard;
   }
