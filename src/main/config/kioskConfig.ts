@@ -1,0 +1,148 @@
+/**
+ * The kiosk's one configuration file: its schema, and a loader that names every bad field.
+ * Everything a locker installation differs in lives here; nothing else is read from disk.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { SIZES } from '../../shared/domain';
+import { err, ok, type Result } from '../../shared/result';
+
+const positiveMm = z.number().int().positive().max(5000);
+const hexId = z
+  .union([z.number().int().min(0).max(0xffff), z.string().regex(/^0x[0-9a-fA-F]{1,4}$/)])
+  .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v, 16)));
+
+export const compartmentConfigSchema = z.object({
+  id: z.string().regex(/^[A-Z][0-9]{1,2}$/, 'compartment ids look like "A1": a column letter and a row number'),
+  board: z.number().int().min(0).max(15),
+  lock: z.number().int().min(1).max(24),
+  size: z.enum(SIZES),
+  inner: z.object({ lengthMm: positiveMm, widthMm: positiveMm, heightMm: positiveMm }),
+  maxWeightG: z.number().int().positive().max(100_000),
+  lowerDoor: z.boolean(),
+});
+
+const serialSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('simulator') }),
+  z.object({
+    kind: z.literal('serial'),
+    path: z.string().min(1),
+    protocol: z.enum(['kerong-cu16', 'lcb24']),
+    baudRate: z.number().int().positive().optional(),
+    lockedBitValue: z.union([z.literal(0), z.literal(1)]).default(1),
+    pollIntervalMs: z.number().int().min(50).max(10_000).default(250),
+  }),
+]);
+
+const scannerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('simulator') }),
+  z.object({
+    kind: z.literal('hid'),
+    vendorId: hexId,
+    productId: hexId,
+    mode: z.enum(['hid-pos', 'keyboard', 'auto']).default('auto'),
+  }),
+  z.object({ kind: z.literal('none') }),
+]);
+
+const cloudSchema = z.object({
+  /** Where the cloud link connects; "embedded" means cloud-mock in this process tree. */
+  brokerUrl: z.string().url().or(z.literal('embedded')),
+  topicPrefix: z.string().min(1).default('locker/v1'),
+  /** The cloud's Ed25519 public key (raw 32 bytes, base64url) for commands and badges. */
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  enrollmentToken: z.string().min(1).optional(),
+  tls: z
+    .object({ caFile: z.string(), certFile: z.string().optional(), keyFile: z.string().optional() })
+    .optional(),
+  publishesPerSecond: z.number().int().min(1).max(1000).default(100),
+});
+
+const policySchema = z.object({
+  holdDays: z.number().int().min(1).max(30).default(3),
+  reservationTimeoutSec: z.number().int().min(10).max(3600).default(120),
+  codeLength: z.number().int().min(6).max(10).default(6),
+  codeThrottle: z
+    .object({
+      freeAttempts: z.number().int().min(1).max(50).default(5),
+      windowSec: z.number().int().min(60).default(600),
+      firstDelaySec: z.number().int().min(1).default(30),
+      maxDelaySec: z.number().int().min(1).default(1800),
+      quietResetSec: z.number().int().min(60).default(3600),
+    })
+    .prefault({}),
+  eventRetentionDays: z.number().int().min(1).max(3650).default(30),
+});
+
+export const kioskConfigSchema = z
+  .object({
+    lockerId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lowercase letters, digits and dashes'),
+    compartments: z.array(compartmentConfigSchema).min(1).max(200),
+    serial: serialSchema,
+    scanner: scannerSchema,
+    cloud: cloudSchema,
+    policy: policySchema.prefault({}),
+    dataDir: z.string().min(1),
+  })
+  .superRefine((config, ctx) => {
+    const seenIds = new Set<string>();
+    const seenLocks = new Set<string>();
+    config.compartments.forEach((c, i) => {
+      if (seenIds.has(c.id))
+        ctx.addIssue({ code: 'custom', path: ['compartments', i, 'id'], message: `duplicate compartment id ${c.id}` });
+      const lock = `${c.board}/${c.lock}`;
+      if (seenLocks.has(lock))
+        ctx.addIssue({ code: 'custom', path: ['compartments', i, 'lock'], message: `board ${c.board} lock ${c.lock} is already used` });
+      seenIds.add(c.id);
+      seenLocks.add(lock);
+    });
+  });
+
+export type KioskConfig = z.infer<typeof kioskConfigSchema>;
+export type CompartmentConfig = z.infer<typeof compartmentConfigSchema>;
+export type PolicyConfig = KioskConfig['policy'];
+
+export interface ConfigError {
+  file: string;
+  /** One line per bad field: `compartments[3].size: Invalid option …`. */
+  problems: string[];
+}
+
+/** Validate an already-parsed config; relative dataDir resolves against `baseDir`. */
+export function parseKioskConfig(raw: unknown, file: string, baseDir = '.'): Result<KioskConfig, ConfigError> {
+  const parsed = kioskConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    return err({ file, problems });
+  }
+  return ok({ ...parsed.data, dataDir: resolve(baseDir, parsed.data.dataDir) });
+}
+
+export function loadKioskConfig(file: string): Result<KioskConfig, ConfigError> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return err({ file, problems: [`cannot read the file: ${(e as Error).message}`] });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return err({ file, problems: [`not valid JSON: ${(e as Error).message}`] });
+  }
+  // A relative dataDir is taken from the working directory, as a CLI user expects.
+  return parseKioskConfig(raw, file, process.cwd());
+}
+
+export function formatConfigError(error: ConfigError): string {
+  return [`Bad kiosk configuration in ${error.file}:`, ...error.problems.map((p) => `  - ${p}`)].join('\n');
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(file)';
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}

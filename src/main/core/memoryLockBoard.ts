@@ -1,0 +1,96 @@
+/**
+ * A lock board held in memory: the LockBoard port with doors a test (or the headless demo)
+ * moves by hand. Unlocking opens the door at once unless the lock is jammed; closing, placing
+ * and removing items are explicit. Board faults are switched on and off.
+ */
+import type { BoardState, LockAddress, LockBoard, LockBoardEvent, LockBoardFailure, LockBoardResult } from './lockBoard';
+
+interface MemoryLock {
+  locked: boolean;
+  itemPresent: boolean | null;
+  jammed: boolean;
+}
+
+export class MemoryLockBoard implements LockBoard {
+  private readonly locks = new Map<string, MemoryLock>();
+  private readonly listeners = new Set<(e: LockBoardEvent) => void>();
+  /** When set, every command fails this way (unplugged bus, silent board). */
+  failure: LockBoardFailure | null = null;
+  readonly unlocked: LockAddress[] = [];
+
+  constructor(layout: readonly { board: number; lock: number }[], options: { infrared?: boolean } = {}) {
+    for (const { board, lock } of layout) {
+      this.locks.set(`${board}/${lock}`, { locked: true, itemPresent: options.infrared ? false : null, jammed: false });
+    }
+  }
+
+  private lock(address: LockAddress): MemoryLock {
+    const lock = this.locks.get(`${address.board}/${address.lock}`);
+    if (!lock) throw new Error(`no lock ${address.board}/${address.lock}`);
+    return lock;
+  }
+
+  async unlock(address: LockAddress): Promise<LockBoardResult<void>> {
+    if (this.failure) return { ok: false, error: this.failure };
+    if (!this.locks.has(`${address.board}/${address.lock}`)) return { ok: false, error: 'no_such_lock' };
+    this.unlocked.push(address);
+    const lock = this.lock(address);
+    if (!lock.jammed && lock.locked) {
+      lock.locked = false;
+      this.emit({ type: 'door', ...address, locked: false });
+    }
+    return { ok: true, value: undefined };
+  }
+
+  async queryBoard(board: number): Promise<LockBoardResult<BoardState>> {
+    if (this.failure) return { ok: false, error: this.failure };
+    const locks = [...this.locks.entries()]
+      .filter(([key]) => key.startsWith(`${board}/`))
+      .map(([key, l]) => ({ lock: Number(key.split('/')[1]), locked: l.locked, itemPresent: l.itemPresent }));
+    return locks.length > 0 ? { ok: true, value: { board, locks } } : { ok: false, error: 'timeout' };
+  }
+
+  onEvent(listener: (event: LockBoardEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  /** Someone pushes the door shut. */
+  closeDoor(address: LockAddress): void {
+    const lock = this.lock(address);
+    if (lock.locked) return;
+    lock.locked = true;
+    this.emit({ type: 'door', ...address, locked: true });
+  }
+
+  /** A door opened without an unlock (forced), or held open at start-up. */
+  forceOpen(address: LockAddress): void {
+    const lock = this.lock(address);
+    if (!lock.locked) return;
+    lock.locked = false;
+    this.emit({ type: 'door', ...address, locked: false });
+  }
+
+  setItem(address: LockAddress, present: boolean): void {
+    const lock = this.lock(address);
+    if (lock.itemPresent === null || lock.itemPresent === present) return;
+    lock.itemPresent = present;
+    this.emit({ type: 'item', ...address, present });
+  }
+
+  jam(address: LockAddress, jammed = true): void {
+    this.lock(address).jammed = jammed;
+  }
+
+  isOpen(address: LockAddress): boolean {
+    return !this.lock(address).locked;
+  }
+
+  private emit(event: LockBoardEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+}

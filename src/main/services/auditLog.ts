@@ -1,0 +1,49 @@
+/**
+ * Appends signed events to the local log (the outbox). Call inside the same transaction as the
+ * state change the event reports: both are durable together or neither is.
+ */
+import type { KeyObject } from 'node:crypto';
+import { EVENT_VERSION, GENESIS_HASH, type SignedEvent } from '../../shared/events';
+import type { EventPayloads, EventType } from '../../shared/eventTypes';
+import { canonicalBody, signEvent } from '../../shared/node/eventChain';
+import type { Db } from '../store/database';
+import { chainHead, insertEvent } from '../store/events';
+
+export class AuditLog {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly lockerId: string,
+    private readonly deviceKey: KeyObject,
+    private readonly now: () => number,
+  ) {}
+
+  append<T extends EventType>(type: T, payload: EventPayloads[T]): SignedEvent {
+    if (!this.db.inTransaction) throw new Error(`event ${type} appended outside a transaction`);
+    const head = chainHead(this.db);
+    const event = signEvent(
+      {
+        v: EVENT_VERSION,
+        lockerId: this.lockerId,
+        seq: (head?.seq ?? 0) + 1,
+        type,
+        at: new Date(this.now()).toISOString(),
+        payload: payload as Record<string, unknown>,
+        prevHash: head?.hash ?? GENESIS_HASH,
+      },
+      this.deviceKey,
+    );
+    const { hash, sig, ...body } = event;
+    insertEvent(this.db, { seq: event.seq, type, body: canonicalBody(body), hash, sig });
+    // A wake-up for the cloud relay, after the transaction has ended; the relay reads the
+    // table, so an event rolled back with its transaction is never sent.
+    if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((l) => l()));
+    return event;
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

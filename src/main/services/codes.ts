@@ -1,0 +1,66 @@
+/**
+ * Checks codes typed or scanned by customers (pickup and return codes) against their stored
+ * digests: constant-time comparison over every candidate, behind the persisted unit-wide
+ * throttle. A failed attempt never touches the real code.
+ */
+import { codeDigest, codeDigestsEqual } from '../../shared/node/codeDigest';
+import { err, ok, type Result } from '../../shared/result';
+import { checkThrottle, recordFailure, recordSuccess } from '../core/codeThrottle';
+import { loadThrottle, saveThrottle } from '../store/codeThrottle';
+import type { LockerContext } from './context';
+
+export type CodeRejection = { reason: 'bad_format' } | { reason: 'throttled'; retryAfterMs: number } | { reason: 'code_invalid' };
+
+/** A pickup QR carries the code alone, or prefixed `LKP1:`. */
+const QR = /^(?:LKP1:)?([0-9]+)$/;
+
+export class Codes {
+  constructor(private readonly ctx: LockerContext) {}
+
+  /** Digits only, of the configured length; anything else never reaches the digest compare. */
+  normalise(input: string, fromQr: boolean): string | null {
+    const trimmed = input.trim();
+    const digits = fromQr ? QR.exec(trimmed)?.[1] : /^[0-9]+$/.test(trimmed) ? trimmed : undefined;
+    return digits !== undefined && digits.length === this.ctx.policy.codeLength ? digits : null;
+  }
+
+  retryAfterMs(): number {
+    const check = checkThrottle(loadThrottle(this.ctx.db), this.ctx.clock.now());
+    return check.allowed ? 0 : check.retryAfterMs;
+  }
+
+  /**
+   * Finds the candidate whose digest matches `code`. Every candidate is compared, so the time
+   * taken does not tell how close a guess was. Call inside a transaction; the throttle state
+   * it updates commits with the caller's outcome.
+   */
+  match<T extends { codeDigest: string | null }>(code: string, candidates: readonly T[]): Result<T, CodeRejection> {
+    const { db, clock } = this.ctx;
+    const now = clock.now();
+    const state = loadThrottle(db);
+    const check = checkThrottle(state, now);
+    if (!check.allowed) return err({ reason: 'throttled', retryAfterMs: check.retryAfterMs });
+
+    const digest = codeDigest(this.ctx.codeDigestKey, code);
+    let found: T | undefined;
+    for (const candidate of candidates) {
+      const same = candidate.codeDigest !== null && codeDigestsEqual(candidate.codeDigest, digest);
+      if (same && found === undefined) found = candidate;
+    }
+    if (found) {
+      if (state.failures.length > 0 || state.level > 0) saveThrottle(db, recordSuccess());
+      return ok(found);
+    }
+    const failure = recordFailure(state, this.ctx.policy.codeThrottle, now);
+    saveThrottle(db, failure.state);
+    if (failure.delayMs !== null) {
+      this.ctx.audit.append('security.throttled', {
+        failures: failure.state.failures.length,
+        delaySec: failure.delayMs / 1000,
+        until: new Date(failure.state.lockedUntil).toISOString(),
+      });
+      this.ctx.log.warn({ delayMs: failure.delayMs }, 'code entry throttled');
+    }
+    return err({ reason: 'code_invalid' });
+  }
+}

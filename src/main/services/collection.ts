@@ -1,0 +1,100 @@
+/**
+ * Collection by a courier or staff: expired parcels and deposited returns, each door opened in
+ * turn, each item scanned out. The compartment is free once its item is scanned out.
+ */
+import { err, ok, type Result } from '../../shared/result';
+import { compartmentTransition, parcelTransition, returnTransition } from '../core/stateMachines';
+import { getCompartment, setCompartmentState } from '../store/compartments';
+import { doorOperationFor, listDoorOperations, type DoorOperation } from '../store/doorOperations';
+import { listParcelsInState, parcelInCompartment, saveParcel } from '../store/parcels';
+import { listReturnsInState, returnInCompartment, saveReturn } from '../store/returns';
+import { actorName, type Actor, type LockerContext } from './context';
+import type { Doors } from './doors';
+
+export interface Collectable {
+  compartmentId: string;
+  kind: 'expired_parcel' | 'return';
+  /** What the courier scans out: the parcel's tracking barcode or the return's id. */
+  barcode: string;
+}
+
+export type CollectionError =
+  | { reason: 'not_authorized' }
+  | { reason: 'nothing_to_collect' }
+  | { reason: 'door_busy' }
+  | { reason: 'door_failed' }
+  | { reason: 'not_in_an_open_compartment' };
+
+export class Collection {
+  constructor(
+    private readonly ctx: LockerContext,
+    private readonly doors: Doors,
+  ) {
+    // Scan-out is the record; the door closing only ends the operation.
+    doors.handle('collection', { closed: () => {}, abandoned: () => {} });
+  }
+
+  list(): Collectable[] {
+    const { db } = this.ctx;
+    const parcels = listParcelsInState(db, 'expired').map((p) => ({
+      compartmentId: p.compartmentId!,
+      kind: 'expired_parcel' as const,
+      barcode: p.trackingBarcode,
+    }));
+    const returns = listReturnsInState(db, 'deposited').map((r) => ({
+      compartmentId: r.compartmentId!,
+      kind: 'return' as const,
+      barcode: r.id,
+    }));
+    return [...parcels, ...returns].sort((a, b) => a.compartmentId.localeCompare(b.compartmentId));
+  }
+
+  async open(actor: Actor, compartmentId: string): Promise<Result<Collectable, CollectionError>> {
+    if (actor.role !== 'courier' && actor.role !== 'staff') return err({ reason: 'not_authorized' });
+    const recorded = this.ctx.db.transaction((): Result<{ op: DoorOperation; item: Collectable }, CollectionError> => {
+      const item = this.list().find((c) => c.compartmentId === compartmentId);
+      if (!item) return err({ reason: 'nothing_to_collect' });
+      const pending = doorOperationFor(this.ctx.db, compartmentId);
+      if (pending?.kind === 'collection') return ok({ op: pending, item });
+      if (pending) return err({ reason: 'door_busy' });
+      const op = this.doors.record('collection', compartmentId, { actor: actorName(actor) });
+      this.ctx.audit.append('collection.opened', { compartmentId, actor: actorName(actor), items: [item.barcode] });
+      return ok({ op, item });
+    })();
+    if (!recorded.ok) return recorded;
+    const unlocked = await this.doors.unlock(recorded.value.op);
+    return unlocked.ok ? ok(recorded.value.item) : err({ reason: 'door_failed' });
+  }
+
+  /** The courier scanned an item out of a compartment opened for collection. */
+  scanOut(actor: Actor, barcode: string): Result<Collectable, CollectionError> {
+    const { db, clock } = this.ctx;
+    return db.transaction((): Result<Collectable, CollectionError> => {
+      const open = listDoorOperations(db).filter((op) => op.kind === 'collection');
+      for (const op of open) {
+        const parcel = parcelInCompartment(db, op.compartmentId);
+        const ret = returnInCompartment(db, op.compartmentId);
+        if (parcel?.state === 'expired' && parcel.trackingBarcode === barcode) {
+          const next = parcelTransition(parcel.state, 'collect');
+          if (!next.ok) continue;
+          saveParcel(db, { ...parcel, state: next.value, closedAt: clock.now() });
+          this.ctx.audit.append('parcel.collected', { parcelId: parcel.id, compartmentId: op.compartmentId, actor: actorName(actor) });
+        } else if (ret && ret.id === barcode) {
+          const next = returnTransition(ret.state, 'collect');
+          if (!next.ok) continue;
+          saveReturn(db, { ...ret, state: next.value, collectedAt: clock.now() });
+          this.ctx.audit.append('return.collected', { returnId: ret.id, compartmentId: op.compartmentId, actor: actorName(actor) });
+        } else continue;
+        this.emptied(op.compartmentId);
+        return ok({ compartmentId: op.compartmentId, kind: parcel ? 'expired_parcel' : 'return', barcode });
+      }
+      return err({ reason: 'not_in_an_open_compartment' });
+    })();
+  }
+
+  private emptied(compartmentId: string): void {
+    const compartment = getCompartment(this.ctx.db, compartmentId)!;
+    const next = compartmentTransition(compartment.state, 'empty');
+    if (next.ok) setCompartmentState(this.ctx.db, compartmentId, next.value);
+  }
+}

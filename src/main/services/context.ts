@@ -1,0 +1,35 @@
+/** What every kiosk service is built from; the composition root fills it in once. */
+import type { Logger } from 'pino';
+import type { PolicyConfig } from '../config/kioskConfig';
+import type { LockBoard } from '../core/lockBoard';
+import type { Db } from '../store/database';
+import type { AuditLog } from './auditLog';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface LockerContext {
+  lockerId: string;
+  db: Db;
+  board: LockBoard;
+  audit: AuditLog;
+  clock: Clock;
+  policy: PolicyConfig;
+  /** HMAC key for pickup and return code digests. */
+  codeDigestKey: Uint8Array;
+  /** Fresh unique ids (parcels deposited unannounced). */
+  newId: () => string;
+  log: Logger;
+}
+
+/** Who is acting: a verified badge holder, or a customer at the keypad. */
+export interface Actor {
+  role: 'courier' | 'staff' | 'customer' | 'cloud' | 'system';
+  subject: string;
+}
+
+export const customer: Actor = { role: 'customer', subject: 'customer' };
+export const system: Actor = { role: 'system', subject: 'system' };
+
+export const actorName = (actor: Actor): string => `${actor.role}:${actor.subject}`;

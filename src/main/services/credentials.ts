@@ -1,0 +1,44 @@
+/**
+ * Verifies courier and staff badges offline (DESIGN §3): the cloud's signature, expiry, the
+ * locker list and the revocation list the cloud pushed. A refused badge is audited.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { BadgeClaims } from '../../shared/badge';
+import { readBadgeToken } from '../../shared/node/badgeToken';
+import { err, ok, type Result } from '../../shared/result';
+import { isBadgeRevoked, revokeBadge } from '../store/revokedBadges';
+import type { Actor, LockerContext } from './context';
+
+export type BadgeRejection = 'not_a_badge' | 'bad_signature' | 'expired' | 'not_for_this_locker' | 'revoked' | 'no_cloud_key';
+
+export class Credentials {
+  constructor(
+    private readonly ctx: LockerContext,
+    private readonly cloudKey: KeyObject | null,
+  ) {}
+
+  login(token: string): Result<Actor & { badgeId: string }, BadgeRejection> {
+    const checked = this.check(token);
+    this.ctx.db.transaction(() => {
+      if (checked.ok) this.ctx.audit.append('staff.login', { actor: `${checked.value.role}:${checked.value.sub}`, role: checked.value.role });
+      else this.ctx.audit.append('badge.rejected', { reason: checked.error });
+    })();
+    if (!checked.ok) return checked;
+    return ok({ role: checked.value.role, subject: checked.value.sub, badgeId: checked.value.id });
+  }
+
+  revoke(badgeId: string): void {
+    revokeBadge(this.ctx.db, badgeId, this.ctx.clock.now());
+  }
+
+  private check(token: string): Result<BadgeClaims, BadgeRejection> {
+    if (!this.cloudKey) return err('no_cloud_key');
+    const read = readBadgeToken(token, this.cloudKey);
+    if (!read.ok) return read;
+    const claims = read.value;
+    if (Date.parse(claims.exp) <= this.ctx.clock.now()) return err('expired');
+    if (claims.lockers && !claims.lockers.includes(this.ctx.lockerId)) return err('not_for_this_locker');
+    if (isBadgeRevoked(this.ctx.db, claims.id)) return err('revoked');
+    return ok(claims);
+  }
+}

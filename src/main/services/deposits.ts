@@ -1,0 +1,249 @@
+/**
+ * Courier deposit, two-phase (DESIGN §3): reserve a compartment and unlock it; commit the
+ * parcel when the door has opened and closed again (with the item sensed, where IR exists).
+ * "Doesn't fit" moves to a larger size; a door that does not open is taken out of service and
+ * another compartment is chosen.
+ */
+import type { Dimensions, Size } from '../../shared/domain';
+import type { DoorEndReason } from '../../shared/eventTypes';
+import { err, ok, type Result } from '../../shared/result';
+import { chooseCompartment, type AllocationFailure } from '../core/allocation';
+import { compartmentTransition, parcelTransition } from '../core/stateMachines';
+import {
+  getCompartment,
+  listCompartments,
+  markCompartmentUsed,
+  setCompartmentState,
+} from '../store/compartments';
+import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
+import { findParcelByBarcode, getParcel, insertParcel, listParcelsInState, saveParcel, type Parcel } from '../store/parcels';
+import { actorName, type Actor, type LockerContext } from './context';
+import type { Doors } from './doors';
+
+export type DepositError =
+  | { reason: 'not_a_courier' }
+  | { reason: 'bad_barcode' }
+  | { reason: 'already_deposited'; compartmentId: string | null }
+  | { reason: 'parcel_cancelled' }
+  | { reason: 'size_needed' }
+  | { reason: 'no_such_deposit' }
+  | { reason: 'no_larger_compartment' }
+  | { reason: 'door_failed'; tried: string[] }
+  | AllocationFailure;
+
+export interface DepositStarted {
+  operationId: number;
+  parcelId: string;
+  compartmentId: string;
+  size: Size;
+}
+
+const MAX_DOOR_ATTEMPTS = 3;
+const BARCODE = /^[\x21-\x7e]{4,64}$/;
+
+/** The outer dimensions assumed for a parcel only known by the size the courier chose. */
+const nominal = (size: Size, compartments: { size: Size; inner: Dimensions }[]): Dimensions => {
+  const dims = compartments.filter((c) => c.size === size).map((c) => c.inner);
+  const min = (k: keyof Dimensions) => Math.min(...dims.map((d) => d[k]));
+  return dims.length > 0 ? { lengthMm: min('lengthMm'), widthMm: min('widthMm'), heightMm: min('heightMm') } : { lengthMm: 1, widthMm: 1, heightMm: 1 };
+};
+
+export class Deposits {
+  constructor(
+    private readonly ctx: LockerContext,
+    private readonly doors: Doors,
+  ) {
+    doors.handle('deposit', {
+      closed: (op, itemPresent) => this.doorClosed(op, itemPresent),
+      abandoned: (op, reason) => this.release(op, reason),
+    });
+  }
+
+  /**
+   * A courier scanned a parcel. Announced parcels carry their dimensions; a parcel the unit
+   * has not heard of (offline) needs the size the courier picks on screen.
+   */
+  async start(actor: Actor, trackingBarcode: string, chosenSize?: Size): Promise<Result<DepositStarted, DepositError>> {
+    if (actor.role !== 'courier' && actor.role !== 'staff') return err({ reason: 'not_a_courier' });
+    if (!BARCODE.test(trackingBarcode)) return err({ reason: 'bad_barcode' });
+    const { db } = this.ctx;
+    const known = findParcelByBarcode(db, trackingBarcode);
+    if (known && known.state !== 'expected') return err({ reason: 'already_deposited', compartmentId: known.compartmentId });
+    if (known) {
+      const pending = listDoorOperations(db).find((op) => op.kind === 'deposit' && op.parcelId === known.id);
+      if (pending) return ok(this.describe(pending));
+    }
+    if (!known && !chosenSize) return err({ reason: 'size_needed' });
+    return this.reserveAndUnlock(actor, trackingBarcode, known, { atLeast: chosenSize }, new Set());
+  }
+
+  /** The parcel does not fit: release this compartment and open one of the next size up. */
+  async doesntFit(actor: Actor, operationId: number): Promise<Result<DepositStarted, DepositError>> {
+    const op = getDoorOperation(this.ctx.db, operationId);
+    if (!op || op.kind !== 'deposit' || !op.parcelId) return err({ reason: 'no_such_deposit' });
+    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+    const parcel = getParcel(this.ctx.db, op.parcelId)!;
+    this.doors.abandon(op, 'doesnt_fit');
+    const next = await this.reserveAndUnlock(actor, parcel.trackingBarcode, parcel.state === 'expected' ? parcel : undefined, { largerThan: compartment.size }, new Set([compartment.id]));
+    if (!next.ok && (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')) {
+      return err({ reason: 'no_larger_compartment' });
+    }
+    return next;
+  }
+
+  /** The courier reports the door did not open: out of service, try another of the same size. */
+  async doorDidNotOpen(actor: Actor, operationId: number): Promise<Result<DepositStarted, DepositError>> {
+    const op = getDoorOperation(this.ctx.db, operationId);
+    if (!op || op.kind !== 'deposit' || !op.parcelId) return err({ reason: 'no_such_deposit' });
+    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+    const parcel = getParcel(this.ctx.db, op.parcelId)!;
+    this.doors.fail(op.id, 'reported_by_courier');
+    return this.reserveAndUnlock(actor, parcel.trackingBarcode, parcel.state === 'expected' ? parcel : undefined, { atLeast: compartment.size }, new Set([compartment.id]));
+  }
+
+  /** The courier walks away before opening: give the compartment back. */
+  cancel(operationId: number): boolean {
+    const op = getDoorOperation(this.ctx.db, operationId);
+    if (!op || op.kind !== 'deposit' || op.doorOpenedAt !== null) return false;
+    this.doors.abandon(op, 'cancelled');
+    return true;
+  }
+
+  private describe(op: DoorOperation): DepositStarted {
+    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+    return { operationId: op.id, parcelId: op.parcelId!, compartmentId: op.compartmentId, size: compartment.size };
+  }
+
+  private async reserveAndUnlock(
+    actor: Actor,
+    trackingBarcode: string,
+    known: Parcel | undefined,
+    sizes: { atLeast?: Size | undefined; largerThan?: Size },
+    tried: Set<string>,
+  ): Promise<Result<DepositStarted, DepositError>> {
+    for (let attempt = 0; attempt < MAX_DOOR_ATTEMPTS; attempt++) {
+      const reserved = this.reserve(actor, trackingBarcode, known, sizes, tried);
+      if (!reserved.ok) return attempt === 0 ? reserved : err({ reason: 'door_failed', tried: [...tried] });
+      const op = reserved.value;
+      const unlocked = await this.doors.unlock(op);
+      if (unlocked.ok) return ok(this.describe(op));
+      tried.add(op.compartmentId);
+      known = getParcel(this.ctx.db, op.parcelId!);
+      if (known?.state !== 'expected') known = undefined;
+    }
+    return err({ reason: 'door_failed', tried: [...tried] });
+  }
+
+  /** One transaction: choose, reserve, record the operation and the event. */
+  private reserve(
+    actor: Actor,
+    trackingBarcode: string,
+    known: Parcel | undefined,
+    sizes: { atLeast?: Size | undefined; largerThan?: Size },
+    exclude: Set<string>,
+  ): Result<DoorOperation, DepositError> {
+    const { db, clock, policy } = this.ctx;
+    return db.transaction((): Result<DoorOperation, DepositError> => {
+      const compartments = listCompartments(db).map((c) => ({ ...c, doorOpen: c.doorOpen === true }));
+      const expected = listParcelsInState(db, 'expected').filter((p) => p.announced && p.trackingBarcode !== trackingBarcode);
+      const shape = known ?? {
+        dimensions: nominal(sizes.atLeast ?? 'S', compartments),
+        weightG: 0,
+        accessible: false,
+      };
+      const choice = chooseCompartment({
+        parcel: { dimensions: shape.dimensions, weightG: shape.weightG, accessible: shape.accessible },
+        compartments,
+        expected,
+        exclude,
+        ...(sizes.largerThan ? { largerThan: sizes.largerThan } : {}),
+      });
+      if (!choice.ok) return choice;
+      const compartment = choice.value;
+      const next = compartmentTransition(compartment.state, 'reserve');
+      if (!next.ok) throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
+      setCompartmentState(db, compartment.id, next.value);
+
+      const parcel = known ?? this.unannouncedParcel(trackingBarcode, shape.dimensions, policy.holdDays, clock.now());
+      const op = this.doors.record('deposit', compartment.id, { parcelId: parcel.id, actor: actorName(actor) });
+      this.ctx.audit.append('deposit.reserved', {
+        parcelId: parcel.id,
+        trackingBarcode,
+        compartmentId: compartment.id,
+        size: compartment.size,
+        courier: actorName(actor),
+        announced: parcel.announced,
+      });
+      return ok(op);
+    })();
+  }
+
+  /**
+   * A parcel the cloud has not announced (the unit was offline): recorded as expected now, so
+   * the deposit follows the same path; the cloud issues its code when it hears of it.
+   */
+  private unannouncedParcel(trackingBarcode: string, dimensions: Dimensions, holdDays: number, now: number): Parcel {
+    const parcel: Parcel = {
+      id: this.ctx.newId(),
+      trackingBarcode,
+      state: 'expected',
+      dimensions,
+      weightG: 0,
+      accessible: false,
+      codeDigest: null,
+      holdDays,
+      compartmentId: null,
+      announced: false,
+      depositedBy: null,
+      expectedAt: now,
+      depositedAt: null,
+      expiresAt: null,
+      closedAt: null,
+    };
+    insertParcel(this.ctx.db, parcel);
+    return parcel;
+  }
+
+  /** Inside the door's transaction: commit the deposit, or release when IR saw nothing. */
+  private doorClosed(op: DoorOperation, itemPresent: boolean | null): void {
+    if (itemPresent === false) return this.release(op, 'no_item');
+    const { db, clock } = this.ctx;
+    const parcel = getParcel(db, op.parcelId!)!;
+    const compartment = getCompartment(db, op.compartmentId)!;
+    const next = parcelTransition(parcel.state, 'deposit');
+    const slot = compartmentTransition(compartment.state, 'commit');
+    if (!next.ok || !slot.ok) throw new Error(`deposit commit from ${parcel.state}/${compartment.state}`);
+    const now = clock.now();
+    const expiresAt = now + parcel.holdDays * 86_400_000;
+    saveParcel(db, {
+      ...parcel,
+      state: next.value,
+      compartmentId: compartment.id,
+      depositedBy: op.actor,
+      depositedAt: now,
+      expiresAt,
+    });
+    setCompartmentState(db, compartment.id, slot.value);
+    markCompartmentUsed(db, compartment.id, now);
+    this.ctx.audit.append('parcel.deposited', {
+      parcelId: parcel.id,
+      trackingBarcode: parcel.trackingBarcode,
+      compartmentId: compartment.id,
+      courier: op.actor,
+      expiresAt: new Date(expiresAt).toISOString(),
+      announced: parcel.announced,
+    });
+  }
+
+  /** Inside a transaction: the reservation ends without a deposit. */
+  private release(op: DoorOperation, reason: DoorEndReason): void {
+    const { db } = this.ctx;
+    const compartment = getCompartment(db, op.compartmentId)!;
+    const next = compartmentTransition(compartment.state, 'release');
+    if (next.ok) setCompartmentState(db, compartment.id, next.value);
+    // An unannounced parcel exists only through this deposit attempt; it ends with it.
+    const parcel = getParcel(db, op.parcelId!);
+    if (parcel && !parcel.announced && parcel.state === 'expected') saveParcel(db, { ...parcel, state: 'cancelled', closedAt: this.ctx.clock.now() });
+    this.ctx.audit.append('deposit.released', { parcelId: op.parcelId!, compartmentId: op.compartmentId, reason });
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Test support: a KioskCore on a real SQLite database (in memory unless a file is given), an
+ * in-memory lock board, fixed keys and a clock the test moves. Used by the services' tests.
+ */
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import pino from 'pino';
+import { kioskConfigSchema, type KioskConfig } from '../config/kioskConfig';
+import { MemoryLockBoard } from '../core/memoryLockBoard';
+import type { IdentityStore } from '../identity/identityStore';
+import { openDatabase } from '../store/database';
+import { KioskCore } from './kioskCore';
+
+export const CODE_KEY = Buffer.alloc(32, 7);
+export const digestOf = (code: string) => createHmac('sha256', CODE_KEY).update(code).digest('hex');
+
+/** A small locker: column A has S, S, M, L (A3, A4 lower doors), column B has S, M, XL. */
+export function smallLockerConfig(overrides: Partial<KioskConfig> = {}): KioskConfig {
+  const c = (id: string, lock: number, size: 'S' | 'M' | 'L' | 'XL', heightMm: number, lowerDoor = false) => ({
+    id,
+    board: 0,
+    lock,
+    size,
+    inner: { lengthMm: 600, widthMm: 400, heightMm },
+    maxWeightG: 20_000,
+    lowerDoor,
+  });
+  return kioskConfigSchema.parse({
+    lockerId: 'test-locker',
+    compartments: [
+      c('A1', 1, 'S', 90),
+      c('A2', 2, 'S', 90),
+      c('A3', 3, 'M', 190, true),
+      c('A4', 4, 'L', 390, true),
+      c('B1', 5, 'S', 90),
+      c('B2', 6, 'M', 190),
+      c('B3', 7, 'XL', 640),
+    ],
+    serial: { kind: 'simulator' },
+    scanner: { kind: 'none' },
+    cloud: { brokerUrl: 'embedded' },
+    dataDir: '/tmp/unused',
+    ...overrides,
+  });
+}
+
+export const deviceKeys = generateKeyPairSync('ed25519');
+export const cloudKeys = generateKeyPairSync('ed25519');
+
+export const fixedIdentity: IdentityStore = {
+  deviceKey: () => deviceKeys,
+  codeDigestKey: () => Buffer.from(CODE_KEY),
+};
+
+export class FakeClock {
+  constructor(public t = Date.parse('2026-11-22T10:00:00.000Z')) {}
+  now = (): number => this.t;
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface Fixture {
+  core: KioskCore;
+  board: MemoryLockBoard;
+  clock: FakeClock;
+  config: KioskConfig;
+  db: ReturnType<typeof openDatabase>;
+}
+
+export async function startFixture(
+  options: { config?: KioskConfig; file?: string; infrared?: boolean; clock?: FakeClock; board?: MemoryLockBoard } = {},
+): Promise<Fixture> {
+  const config = options.config ?? smallLockerConfig();
+  const db = openDatabase(options.file ?? ':memory:');
+  const board = options.board ?? new MemoryLockBoard(config.compartments, { infrared: options.infrared ?? false });
+  const clock = options.clock ?? new FakeClock();
+  let n = 0;
+  const core = await KioskCore.start({
+    config,
+    db,
+    board,
+    identity: fixedIdentity,
+    clock,
+    log: pino({ level: 'silent' }),
+    cloudPublicKey: cloudKeys.publicKey,
+    newId: () => `unannounced-${clock.now()}-${++n}`,
+  });
+  return { core, board, clock, config, db };
+}

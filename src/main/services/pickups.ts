@@ -1,0 +1,90 @@
+/**
+ * Customer pickup (DESIGN §3): code or QR → verify → record `pickup.authorized` durably →
+ * unlock → door opened → door closed → picked up. A door that fails to open does not use up
+ * the code; wrong and used codes get one neutral answer; an expired parcel sends the customer
+ * to support.
+ */
+import { err, ok, type Result } from '../../shared/result';
+import { compartmentTransition, parcelTransition } from '../core/stateMachines';
+import { getCompartment, setCompartmentState } from '../store/compartments';
+import { doorOperationFor, type DoorOperation } from '../store/doorOperations';
+import { getParcel, listParcelsInState, saveParcel } from '../store/parcels';
+import type { CodeRejection, Codes } from './codes';
+import { customer, actorName, type LockerContext } from './context';
+import type { Doors } from './doors';
+
+export type PickupError = CodeRejection | { reason: 'parcel_expired' } | { reason: 'door_failed' };
+
+export interface PickupOpened {
+  operationId: number;
+  parcelId: string;
+  compartmentId: string;
+}
+
+export class Pickups {
+  constructor(
+    private readonly ctx: LockerContext,
+    private readonly doors: Doors,
+    private readonly codes: Codes,
+  ) {
+    doors.handle('pickup', {
+      closed: (op, itemPresent) => this.doorClosed(op, itemPresent),
+      abandoned: (op, reason) =>
+        this.ctx.audit.append('pickup.abandoned', { parcelId: op.parcelId!, compartmentId: op.compartmentId, reason }),
+    });
+  }
+
+  async withCode(input: string, method: 'code' | 'qr'): Promise<Result<PickupOpened, PickupError>> {
+    const code = this.codes.normalise(input, method === 'qr');
+    if (code === null) return err({ reason: 'bad_format' });
+    const authorized = this.authorize(code, method);
+    if (!authorized.ok) return authorized;
+    const op = authorized.value;
+    if (op.doorOpenedAt !== null) return ok(this.describe(op)); // already open: same answer again
+    const unlocked = await this.doors.unlock(op);
+    return unlocked.ok ? ok(this.describe(op)) : err({ reason: 'door_failed' });
+  }
+
+  private describe(op: DoorOperation): PickupOpened {
+    return { operationId: op.id, parcelId: op.parcelId!, compartmentId: op.compartmentId };
+  }
+
+  /** One transaction: the code check, the throttle update and the durable authorization. */
+  private authorize(code: string, method: 'code' | 'qr'): Result<DoorOperation, PickupError> {
+    const { db } = this.ctx;
+    return db.transaction((): Result<DoorOperation, PickupError> => {
+      const candidates = listParcelsInState(db, 'deposited', 'expired');
+      const match = this.codes.match(code, candidates);
+      if (!match.ok) return match;
+      const parcel = match.value;
+      if (parcel.state === 'expired') return err({ reason: 'parcel_expired' });
+      const compartmentId = parcel.compartmentId!;
+      const pending = doorOperationFor(db, compartmentId);
+      if (pending?.kind === 'pickup' && pending.parcelId === parcel.id) return ok(pending);
+      if (pending) return err({ reason: 'door_failed' }); // staff or collection has this door now
+      const compartment = getCompartment(db, compartmentId)!;
+      if (compartment.state === 'out_of_service') return err({ reason: 'door_failed' });
+      const op = this.doors.record('pickup', compartmentId, { parcelId: parcel.id, actor: actorName(customer) });
+      this.ctx.audit.append('pickup.authorized', { parcelId: parcel.id, compartmentId, method });
+      return ok(op);
+    })();
+  }
+
+  /** Inside the door's transaction. With IR, a parcel still inside means it was not taken. */
+  private doorClosed(op: DoorOperation, itemPresent: boolean | null): void {
+    const { db, clock } = this.ctx;
+    if (itemPresent === true) {
+      this.ctx.audit.append('pickup.abandoned', { parcelId: op.parcelId!, compartmentId: op.compartmentId, reason: 'not_taken' });
+      return;
+    }
+    const parcel = getParcel(db, op.parcelId!)!;
+    // Expiry skips parcels with a pickup under way, so this is always legal.
+    const next = parcelTransition(parcel.state, 'pick_up');
+    if (!next.ok) throw new Error(`pickup of parcel ${parcel.id} in state ${parcel.state}`);
+    saveParcel(db, { ...parcel, state: next.value, closedAt: clock.now() });
+    const compartment = getCompartment(db, op.compartmentId)!;
+    const slot = compartmentTransition(compartment.state, 'empty');
+    if (slot.ok) setCompartmentState(db, compartment.id, slot.value);
+    this.ctx.audit.append('parcel.picked_up', { parcelId: parcel.id, compartmentId: op.compartmentId });
+  }
+}

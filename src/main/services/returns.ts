@@ -1,0 +1,134 @@
+/**
+ * Customer returns: a return code → a compartment of the announced size opens → the door closes
+ * → the return is deposited and a receipt shown. "Doesn't fit" moves up a size; a door that
+ * does not open is taken out of service and another is tried.
+ */
+import type { Size } from '../../shared/domain';
+import { err, ok, type Result } from '../../shared/result';
+import { chooseCompartment, type AllocationFailure } from '../core/allocation';
+import { compartmentTransition, returnTransition } from '../core/stateMachines';
+import { getCompartment, listCompartments, markCompartmentUsed, setCompartmentState } from '../store/compartments';
+import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
+import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
+import type { CodeRejection, Codes } from './codes';
+import { customer, actorName, type LockerContext } from './context';
+import type { Doors } from './doors';
+
+export type ReturnError =
+  | CodeRejection
+  | AllocationFailure
+  | { reason: 'no_such_return_deposit' }
+  | { reason: 'no_larger_compartment' }
+  | { reason: 'door_failed' };
+
+export interface ReturnOpened {
+  operationId: number;
+  returnId: string;
+  compartmentId: string;
+  size: Size;
+}
+
+const MAX_DOOR_ATTEMPTS = 3;
+
+export class Returns {
+  constructor(
+    private readonly ctx: LockerContext,
+    private readonly doors: Doors,
+    private readonly codes: Codes,
+  ) {
+    doors.handle('return_deposit', {
+      closed: (op, itemPresent) => this.doorClosed(op, itemPresent),
+      abandoned: (op, reason) => this.release(op, reason),
+    });
+  }
+
+  async withCode(input: string, method: 'code' | 'qr'): Promise<Result<ReturnOpened, ReturnError>> {
+    const code = this.codes.normalise(input, method === 'qr');
+    if (code === null) return err({ reason: 'bad_format' });
+    const matched = this.ctx.db.transaction(() => this.codes.match(code, listReturnsInState(this.ctx.db, 'expected')))();
+    if (!matched.ok) return matched;
+    const pending = listDoorOperations(this.ctx.db).find((op) => op.returnId === matched.value.id);
+    if (pending) return ok(this.describe(pending));
+    return this.reserveAndUnlock(matched.value, { atLeast: matched.value.size }, new Set());
+  }
+
+  async doesntFit(operationId: number): Promise<Result<ReturnOpened, ReturnError>> {
+    const op = getDoorOperation(this.ctx.db, operationId);
+    if (!op || op.kind !== 'return_deposit' || !op.returnId) return err({ reason: 'no_such_return_deposit' });
+    const size = getCompartment(this.ctx.db, op.compartmentId)!.size;
+    this.doors.abandon(op, 'doesnt_fit');
+    const next = await this.reserveAndUnlock(getReturn(this.ctx.db, op.returnId)!, { largerThan: size }, new Set([op.compartmentId]));
+    if (!next.ok && (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')) {
+      return err({ reason: 'no_larger_compartment' });
+    }
+    return next;
+  }
+
+  private describe(op: DoorOperation): ReturnOpened {
+    const size = getCompartment(this.ctx.db, op.compartmentId)!.size;
+    return { operationId: op.id, returnId: op.returnId!, compartmentId: op.compartmentId, size };
+  }
+
+  private async reserveAndUnlock(
+    ret: ReturnParcel,
+    sizes: { atLeast?: Size; largerThan?: Size },
+    tried: Set<string>,
+  ): Promise<Result<ReturnOpened, ReturnError>> {
+    for (let attempt = 0; attempt < MAX_DOOR_ATTEMPTS; attempt++) {
+      const reserved = this.reserve(ret, sizes, tried);
+      if (!reserved.ok) return attempt === 0 ? reserved : err({ reason: 'door_failed' });
+      const unlocked = await this.doors.unlock(reserved.value);
+      if (unlocked.ok) return ok(this.describe(reserved.value));
+      tried.add(reserved.value.compartmentId);
+    }
+    return err({ reason: 'door_failed' });
+  }
+
+  private reserve(ret: ReturnParcel, sizes: { atLeast?: Size; largerThan?: Size }, exclude: Set<string>): Result<DoorOperation, ReturnError> {
+    const { db } = this.ctx;
+    return db.transaction((): Result<DoorOperation, ReturnError> => {
+      const compartments = listCompartments(db).map((c) => ({ ...c, doorOpen: c.doorOpen === true }));
+      const atLeast = sizes.atLeast ?? 'S';
+      // A return is known only by its size: shape it like the smallest compartment of that size.
+      const model = compartments.filter((c) => c.size === atLeast).sort((a, b) => a.inner.heightMm - b.inner.heightMm)[0];
+      const dimensions = model?.inner ?? { lengthMm: 1, widthMm: 1, heightMm: 1 };
+      const choice = chooseCompartment({
+        parcel: { dimensions, weightG: 0, accessible: false },
+        compartments,
+        expected: [],
+        exclude,
+        ...(sizes.largerThan ? { largerThan: sizes.largerThan } : {}),
+      });
+      if (!choice.ok) return choice;
+      const compartment = choice.value;
+      const next = compartmentTransition(compartment.state, 'reserve');
+      if (!next.ok) throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
+      setCompartmentState(db, compartment.id, next.value);
+      const op = this.doors.record('return_deposit', compartment.id, { returnId: ret.id, actor: actorName(customer) });
+      this.ctx.audit.append('return.reserved', { returnId: ret.id, compartmentId: compartment.id });
+      return ok(op);
+    })();
+  }
+
+  private doorClosed(op: DoorOperation, itemPresent: boolean | null): void {
+    if (itemPresent === false) return this.release(op, 'no_item');
+    const { db, clock } = this.ctx;
+    const ret = getReturn(db, op.returnId!)!;
+    const next = returnTransition(ret.state, 'deposit');
+    const compartment = getCompartment(db, op.compartmentId)!;
+    const slot = compartmentTransition(compartment.state, 'commit');
+    if (!next.ok || !slot.ok) throw new Error(`return commit from ${ret.state}/${compartment.state}`);
+    const now = clock.now();
+    saveReturn(db, { ...ret, state: next.value, compartmentId: compartment.id, depositedAt: now });
+    setCompartmentState(db, compartment.id, slot.value);
+    markCompartmentUsed(db, compartment.id, now);
+    this.ctx.audit.append('return.deposited', { returnId: ret.id, compartmentId: compartment.id });
+  }
+
+  private release(op: DoorOperation, reason: Parameters<Doors['abandon']>[1]): void {
+    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+    const next = compartmentTransition(compartment.state, 'release');
+    if (next.ok) setCompartmentState(this.ctx.db, compartment.id, next.value);
+    this.ctx.audit.append('return.released', { returnId: op.returnId!, compartmentId: op.compartmentId, reason });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Queries on the events table: the signed audit log, which is also the outbox. Bodies are
+ * stored as the exact canonical text that was signed, so verification never re-serialises.
+ */
+import type { Db } from './database';
+import { getMeta, setMeta } from './meta';
+
+export interface StoredEvent {
+  seq: number;
+  type: string;
+  /** The RFC 8785 canonical JSON of the signed body. */
+  body: string;
+  hash: string;
+  sig: string;
+}
+
+export function insertEvent(db: Db, e: StoredEvent): void {
+  db.prepare('INSERT INTO events (seq, type, body, hash, sig) VALUES (@seq, @type, @body, @hash, @sig)').run(e);
+}
+
+/** The newest event; after pruning everything, the checkpoint stands in for it. */
+export function chainHead(db: Db): { seq: number; hash: string } | undefined {
+  const row = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
+    | { seq: number; hash: string }
+    | undefined;
+  return row ?? checkpoint(db);
+}
+
+export function checkpoint(db: Db): { seq: number; hash: string } | undefined {
+  const seq = getMeta(db, 'checkpoint_seq');
+  const hash = getMeta(db, 'checkpoint_hash');
+  return seq !== undefined && hash !== undefined ? { seq: Number(seq), hash } : undefined;
+}
+
+export function listEvents(db: Db, fromSeq = 0, limit = 1_000_000): StoredEvent[] {
+  return db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as StoredEvent[];
+}
+
+export function countEvents(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+}
+
+/** Highest seq the cloud has durably stored (cumulative ack). */
+export function ackedSeq(db: Db): number {
+  return Number(getMeta(db, 'acked_seq') ?? 0);
+}
+
+export function setAckedSeq(db: Db, seq: number): void {
+  setMeta(db, 'acked_seq', String(seq));
+}
+
+/**
+ * Deletes acked events older than `before` (epoch ms of their time) and records the last
+ * deleted one as the checkpoint the remaining chain verifies from.
+ */
+export function pruneDelivered(db: Db, beforeIso: string): number {
+  return db.transaction(() => {
+    const acked = ackedSeq(db);
+    const last = db
+      .prepare(
+        `SELECT seq, hash FROM events WHERE seq <= ? AND json_extract(body, '$.at') < ?
+         ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(acked, beforeIso) as { seq: number; hash: string } | undefined;
+    if (!last) return 0;
+    const { changes } = db.prepare('DELETE FROM events WHERE seq <= ?').run(last.seq);
+    setMeta(db, 'checkpoint_seq', String(last.seq));
+    setMeta(db, 'checkpoint_hash', last.hash);
+    return changes;
+  })();
+}
