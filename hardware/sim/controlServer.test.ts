@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ControlServer, ScannerSim } from './controlServer';
+import { startControlServer } from './controlServer';
+import type { SimulatedLockBus } from './simulatedLockBus';
+import { startSimulatedLockBus } from './simulatedLockBus';
+
+async function call(server: ControlServer, method: string, path: string, body?: unknown | string) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > 10_000) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('control server over a Kerong bus', () => {
+  let bus: SimulatedLockBus;
+  let server: ControlServer;
+  const scans: { text: string; symbology?: string }[] = [];
+  const scanner: ScannerSim = { scan: (text, symbology) => void scans.push({ text, symbology }) };
+
+  beforeAll(async () => {
+    bus = await startSimulatedLockBus({
+      protocol: 'kerong-cu16',
+      boards: [0, 1],
+      doorOpenDelayMs: 5,
+    });
+    server = await startControlServer({ bus, scanner });
+  });
+  afterAll(async () => {
+    await server.close();
+    await bus.close();
+  });
+
+  const lockOf = (state: unknown, board: number, lock: number) =>
+    (state as { boards: { board: number; locks: Record<string, unknown>[] }[] }).boards.find(
+      (b) => b.board === board,
+    )?.locks[lock - 1];
+
+  it('binds to loopback and reports every board, lock and fault', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const { status, body } = await call(server, 'GET', '/state');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ protocol: 'kerong-cu16', plugged: true });
+    expect(lockOf(body, 1, 16)).toEqual({
+      lock: 16,
+      locked: true,
+      doorOpen: false,
+      itemPresent: false,
+    });
+    expect((body.boards as { faults: unknown }[])[0]?.faults).toEqual({
+      jam: false,
+      silent: false,
+      garbled: false,
+      unplug: false,
+    });
+  });
+
+  it('shuts a door that an unlock opened', async () => {
+    bus.sim.answer({ kind: 'unlock', board: 1, lock: 4 });
+    await until(() => bus.sim.boards()[1]?.locks[3]?.doorOpen === true, 'the door to spring open');
+    const { status, body } = await call(server, 'POST', '/doors/close', { board: 1, lock: 4 });
+    expect(status).toBe(200);
+    expect(lockOf(body.state, 1, 4)).toMatchObject({ locked: true, doorOpen: false });
+  });
+
+  it('places and removes an item', async () => {
+    expect(
+      lockOf(
+        (await call(server, 'POST', '/items', { board: 0, lock: 2, present: true })).body.state,
+        0,
+        2,
+      ),
+    ).toMatchObject({ itemPresent: true });
+    expect(
+      lockOf(
+        (await call(server, 'POST', '/items', { board: 0, lock: 2, present: false })).body.state,
+        0,
+        2,
+      ),
+    ).toMatchObject({ itemPresent: false });
+  });
+
+  it('switches board faults on and off', async () => {
+    const on = await call(server, 'POST', '/faults', { board: 1, fault: 'silent', on: true });
+    expect(
+      (on.body.state as { boards: { faults: { silent: boolean } }[] }).boards[1]?.faults.silent,
+    ).toBe(true);
+    expect(bus.sim.answer({ kind: 'query', board: 1 })).toBeUndefined();
+    await call(server, 'POST', '/faults', { board: 1, fault: 'silent', on: false });
+    expect(bus.sim.answer({ kind: 'query', board: 1 })).toBeInstanceOf(Uint8Array);
+  });
+
+  it('unplugs and replugs the bus', async () => {
+    expect(
+      (await call(server, 'POST', '/faults', { board: 0, fault: 'unplug', on: true })).body.state,
+    ).toMatchObject({
+      plugged: false,
+    });
+    expect(bus.plugged).toBe(false);
+    expect(
+      (await call(server, 'POST', '/faults', { board: 0, fault: 'unplug', on: false })).body.state,
+    ).toMatchObject({
+      plugged: true,
+    });
+  });
+
+  it.each([
+    ['/doors/close', '{"board": 0,', 'not valid JSON'],
+    ['/doors/close', '', 'empty'],
+    ['/doors/close', { board: 0 }, 'lock'],
+    ['/doors/close', { board: 0, lock: 17 }, 'no lock 17'],
+    ['/doors/close', { board: 5, lock: 1 }, 'no board 5'],
+    ['/doors/close', { board: 0, lock: 1, extra: true }, 'extra'],
+    ['/items', { board: 0, lock: 1, present: 'yes' }, 'present'],
+    ['/faults', { board: 0, fault: 'fire', on: true }, 'fault'],
+    ['/faults', { board: 9, fault: 'unplug', on: true }, 'no board 9'],
+    ['/faults', { board: 0, fault: 'jam', on: 1 }, 'on'],
+    ['/scan', { text: '' }, 'text'],
+  ])('answers 400 to POST %s with %j and changes nothing', async (path, body, message) => {
+    const before = await call(server, 'GET', '/state');
+    const { status, body: answer } = await call(server, 'POST', path, body);
+    expect(status).toBe(400);
+    expect(String(answer.error)).toContain(message);
+    expect((await call(server, 'GET', '/state')).body).toEqual(before.body);
+  });
+
+  it('hands scans to the scanner simulator', async () => {
+    expect(
+      (await call(server, 'POST', '/scan', { text: 'PICKUP-1234', symbology: 'QR' })).status,
+    ).toBe(200);
+    expect(scans).toEqual([{ text: 'PICKUP-1234', symbology: 'QR' }]);
+  });
+
+  it('answers 404 for unknown routes and 405 for wrong methods', async () => {
+    expect((await call(server, 'GET', '/nope')).status).toBe(404);
+    expect((await call(server, 'GET', '/doors/close')).status).toBe(405);
+  });
+});
+
+describe('control server without a scanner, over an LCB24 bus', () => {
+  let bus: SimulatedLockBus;
+  let server: ControlServer;
+
+  beforeAll(async () => {
+    bus = await startSimulatedLockBus({ protocol: 'lcb24', boards: [1] });
+    server = await startControlServer({ bus });
+  });
+  afterAll(async () => {
+    await server.close();
+    await bus.close();
+  });
+
+  it('answers 404 to a scan with a clear message', async () => {
+    const { status, body } = await call(server, 'POST', '/scan', { text: 'X' });
+    expect(status).toBe(404);
+    expect(body.error).toMatch(/no scanner simulator/);
+  });
+
+  it('refuses item changes on boards without item sensors', async () => {
+    const { status, body } = await call(server, 'POST', '/items', {
+      board: 1,
+      lock: 1,
+      present: true,
+    });
+    expect(status).toBe(400);
+    expect(body.error).toMatch(/no item sensors/);
+    const state = await call(server, 'GET', '/state');
+    expect(
+      (state.body.boards as { locks: { itemPresent: unknown }[] }[])[0]?.locks[0]?.itemPresent,
+    ).toBeNull();
+  });
+});

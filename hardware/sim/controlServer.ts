@@ -1,0 +1,178 @@
+/**
+ * Loopback HTTP control for the simulators (development, tests, the cloud-mock dashboard):
+ * read the boards, shut doors, place items, inject faults, scan a code. JSON in and out; bad
+ * input gets a 400 with a clear message and changes nothing.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { SimResult } from './lockBusSimulator';
+import type { SimulatedLockBus } from './simulatedLockBus';
+
+/** The scanner simulator as the control server uses it (implemented in scannerSim.ts). */
+export interface ScannerSim {
+  scan(text: string, symbology?: string): void;
+}
+
+export interface ControlServerOptions {
+  bus: Pick<SimulatedLockBus, 'sim' | 'plugged' | 'unplug' | 'replug'>;
+  scanner?: ScannerSim;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export interface ControlServer {
+  /** e.g. http://127.0.0.1:40123 */
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const lockAddress = { board: z.number().int().min(0).max(255), lock: z.number().int().min(1) };
+const closeDoorBody = z.strictObject(lockAddress);
+const itemBody = z.strictObject({ ...lockAddress, present: z.boolean() });
+const faultBody = z.strictObject({
+  board: lockAddress.board,
+  fault: z.enum(['jam', 'silent', 'garbled', 'unplug']),
+  on: z.boolean(),
+});
+const scanBody = z.strictObject({
+  text: z.string().min(1).max(4096),
+  symbology: z.string().min(1).max(16).optional(),
+});
+
+class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { bus, scanner } = options;
+
+  const state = () => ({
+    protocol: bus.sim.protocol.name,
+    plugged: bus.plugged,
+    boards: bus.sim
+      .boards()
+      .map((board) => ({ ...board, faults: { ...board.faults, unplug: !bus.plugged } })),
+  });
+
+  const applied = (result: SimResult) => {
+    if (!result.ok) throw new BadRequest(result.error);
+    return { ok: true, state: state() };
+  };
+
+  const routes: Record<string, (body: unknown) => Promise<unknown> | unknown> = {
+    'GET /state': () => state(),
+    'POST /doors/close': (body) => {
+      const { board, lock } = parse(closeDoorBody, body);
+      return applied(bus.sim.closeDoor(board, lock));
+    },
+    'POST /items': (body) => {
+      const { board, lock, present } = parse(itemBody, body);
+      return applied(bus.sim.setItem(board, lock, present));
+    },
+    'POST /faults': async (body) => {
+      const { board, fault, on } = parse(faultBody, body);
+      if (fault !== 'unplug') return applied(bus.sim.setFault(board, fault, on));
+      // The adapter cable carries the whole bus: unplugging "a board" takes every board off.
+      if (!bus.sim.boards().some((b) => b.board === board)) {
+        throw new BadRequest(`no board ${board} on this bus`);
+      }
+      await (on ? bus.unplug() : bus.replug());
+      return { ok: true, state: state() };
+    },
+    'POST /scan': (body) => {
+      if (scanner === undefined) {
+        throw new BadRequest('no scanner simulator is attached to this control server', 404);
+      }
+      const { text, symbology } = parse(scanBody, body);
+      try {
+        scanner.scan(text, symbology);
+      } catch (error) {
+        throw new BadRequest(`the scanner refused the scan: ${(error as Error).message}`);
+      }
+      return { ok: true };
+    },
+  };
+
+  const server = createServer((request, response) => {
+    void handle(request, response, routes);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    return `${where}: ${issue.message}`;
+  });
+  throw new BadRequest(`invalid request body: ${problems.join('; ')}`);
+}
+
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  routes: Record<string, (body: unknown) => Promise<unknown> | unknown>,
+): Promise<void> {
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const route = routes[`${request.method ?? 'GET'} ${path}`];
+  try {
+    if (route === undefined) {
+      const known = Object.keys(routes).some((key) => key.endsWith(` ${path}`));
+      throw new BadRequest(
+        known ? `${request.method} is not allowed on ${path}` : `no such route: ${path}`,
+        known ? 405 : 404,
+      );
+    }
+    const body = request.method === 'POST' ? await readJson(request) : undefined;
+    send(response, 200, await route(body));
+  } catch (error) {
+    if (error instanceof BadRequest) send(response, error.status, { error: error.message });
+    else send(response, 500, { error: `simulator error: ${(error as Error).message}` });
+  }
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      throw new BadRequest(`request body is larger than ${MAX_BODY_BYTES} bytes`, 413);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new BadRequest('request body is empty; send a JSON object');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BadRequest('request body is not valid JSON');
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(text);
+}
