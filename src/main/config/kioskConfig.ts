@@ -75,8 +75,7 @@ const policySchema = z.object({
   eventRetentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
-export const kioskConfigSchema = z
-  .object({
+export const kioskConfigSchema = z.object({
     lockerId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lowercase letters, digits and dashes'),
     compartments: z.array(compartmentConfigSchema).min(1).max(200),
     serial: serialSchema,
@@ -84,19 +83,6 @@ export const kioskConfigSchema = z
     cloud: cloudSchema,
     policy: policySchema.prefault({}),
     dataDir: z.string().min(1),
-  })
-  .superRefine((config, ctx) => {
-    const seenIds = new Set<string>();
-    const seenLocks = new Set<string>();
-    config.compartments.forEach((c, i) => {
-      if (seenIds.has(c.id))
-        ctx.addIssue({ code: 'custom', path: ['compartments', i, 'id'], message: `duplicate compartment id ${c.id}` });
-      const lock = `${c.board}/${c.lock}`;
-      if (seenLocks.has(lock))
-        ctx.addIssue({ code: 'custom', path: ['compartments', i, 'lock'], message: `board ${c.board} lock ${c.lock} is already used` });
-      seenIds.add(c.id);
-      seenLocks.add(lock);
-    });
   });
 
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
@@ -112,10 +98,11 @@ export interface ConfigError {
 /** Validate an already-parsed config; relative dataDir resolves against `baseDir`. */
 export function parseKioskConfig(raw: unknown, file: string, baseDir = '.'): Result<KioskConfig, ConfigError> {
   const parsed = kioskConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-    return err({ file, problems });
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
+    ...duplicateCompartments(raw),
+  ];
+  if (!parsed.success || problems.length > 0) return err({ file, problems });
   return ok({ ...parsed.data, dataDir: resolve(baseDir, parsed.data.dataDir) });
 }
 
@@ -138,6 +125,24 @@ export function loadKioskConfig(file: string): Result<KioskConfig, ConfigError> 
 
 export function formatConfigError(error: ConfigError): string {
   return [`Bad kiosk configuration in ${error.file}:`, ...error.problems.map((p) => `  - ${p}`)].join('\n');
+}
+
+/** Two compartments with one id or on one lock; checked even when other fields are bad. */
+function duplicateCompartments(raw: unknown): string[] {
+  const list = (raw as { compartments?: unknown } | null)?.compartments;
+  if (!Array.isArray(list)) return [];
+  const problems: string[] = [];
+  const ids = new Set<unknown>();
+  const locks = new Set<string>();
+  list.forEach((c: { id?: unknown; board?: unknown; lock?: unknown } | null, i) => {
+    if (c === null || typeof c !== 'object') return;
+    if (ids.has(c.id)) problems.push(`compartments[${i}].id: duplicate compartment id ${String(c.id)}`);
+    const lock = `${String(c.board)}/${String(c.lock)}`;
+    if (locks.has(lock)) problems.push(`compartments[${i}].lock: board ${String(c.board)} lock ${String(c.lock)} is already used`);
+    ids.add(c.id);
+    locks.add(lock);
+  });
+  return problems;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

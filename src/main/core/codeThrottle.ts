@@ -1,7 +1,7 @@
 /**
  * Escalating delay on code entry for the whole unit (DESIGN §8): after `freeAttempts` failures
- * within `windowSec`, each further failure locks entry for a delay that starts at `firstDelaySec`
- * and doubles up to `maxDelaySec`. A success, or `quietResetSec` without failures, resets it.
+ * within `windowSec`, that failure and each one after it locks entry for a delay that starts at
+ * `firstDelaySec` and doubles up to `maxDelaySec`. A success, or `quietResetSec` without failures, resets it.
  * Pure state in, state out; the service persists the state so a power cycle does not reset it.
  */
 
@@ -46,7 +46,8 @@ export function recordFailure(state: ThrottleState, policy: ThrottlePolicy, now:
   const base = afterQuiet(state, policy, now);
   const windowStart = now - policy.windowSec * 1000;
   const failures = [...base.failures.filter((t) => t > windowStart), now];
-  if (failures.length < policy.freeAttempts) return { state: { ...base, failures }, delayMs: null };
+  // Once engaged, the throttle stays engaged until reset: every further failure waits longer.
+  if (base.level === 0 && failures.length < policy.freeAttempts) return { state: { ...base, failures }, delayMs: null };
   const delayMs = Math.min(policy.firstDelaySec * 2 ** base.level, policy.maxDelaySec) * 1000;
   return { state: { failures, level: base.level + 1, lockedUntil: now + delayMs }, delayMs };
 }
