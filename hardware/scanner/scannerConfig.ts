@@ -6,14 +6,17 @@ export const scannerModes = ['hid-pos', 'keyboard', 'auto'] as const;
 export type ScannerMode = (typeof scannerModes)[number];
 
 // Config files and command lines write USB ids in hex (`0x0c2e`); JSON numbers are fine too.
-const usbId = z.union([
-  z.number().int().min(0).max(0xffff),
-  z
-    .string()
-    .regex(/^(0x[0-9a-f]{1,4}|[0-9]{1,5})$/i, 'a USB id like 0x0c2e')
-    .transform((text) => Number(text))
-    .pipe(z.number().int().min(0).max(0xffff)),
-]);
+const usbId = z.union(
+  [
+    z.number().int().min(0).max(0xffff),
+    z
+      .string()
+      .regex(/^(0x[0-9a-f]{1,4}|[0-9]{1,5})$/i, 'a USB id like 0x0c2e')
+      .transform((text) => Number(text))
+      .pipe(z.number().int().min(0).max(0xffff)),
+  ],
+  { error: 'expected a USB id from 0x0000 to 0xffff' },
+);
 
 export const scannerConfigSchema = z.strictObject({
   vendorId: usbId,
