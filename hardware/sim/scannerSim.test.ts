@@ -1,8 +1,13 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Scan, ScannerStatus } from '../scanner/types';
 import type { Timers } from '../scanner/hidScanner';
-import { createSimulatedScanner, type ScannerSimOptions } from './scannerSim';
+import type { ScannerSim } from './controlServer';
+import {
+  createSimulatedScanner,
+  type ScannerSimOptions,
+  type ScannerSimulator,
+} from './scannerSim';
 
 /** Timers fired by hand, so reconnect tests never wait. */
 class HandTimers implements Timers {
@@ -40,6 +45,10 @@ const longParcelText =
   'Straße: Königsallee 12;寄件人: 李小龍;📦 Zustellung bis 2026-12-24;'.repeat(4);
 
 describe('scanner simulator through the real HidScanner driver', () => {
+  it('is the ScannerSim the simulator control server drives', () => {
+    expectTypeOf<ScannerSimulator>().toExtend<ScannerSim>();
+  });
+
   it('delivers a short QR scan as one HID-POS report', async () => {
     const { sim, scans, statuses } = await connected();
     expect(statuses).toEqual(['disconnected', 'connected']);
