@@ -84,7 +84,8 @@ export class Deposits {
     const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
     const parcel = getParcel(this.ctx.db, op.parcelId)!;
     this.doors.abandon(op, 'doesnt_fit');
-    const next = await this.reserveAndUnlock(actor, parcel.trackingBarcode, parcel.state === 'expected' ? parcel : undefined, { largerThan: compartment.size }, new Set([compartment.id]));
+    // Re-read: releasing the reservation cancels an unannounced parcel, so it needs a new record.
+    const next = await this.reserveAndUnlock(actor, parcel.trackingBarcode, this.stillExpected(parcel.id), { largerThan: compartment.size }, new Set([compartment.id]));
     if (!next.ok && (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')) {
       return err({ reason: 'no_larger_compartment' });
     }
@@ -98,7 +99,13 @@ export class Deposits {
     const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
     const parcel = getParcel(this.ctx.db, op.parcelId)!;
     this.doors.fail(op.id, 'reported_by_courier');
-    return this.reserveAndUnlock(actor, parcel.trackingBarcode, parcel.state === 'expected' ? parcel : undefined, { atLeast: compartment.size }, new Set([compartment.id]));
+    return this.reserveAndUnlock(actor, parcel.trackingBarcode, this.stillExpected(parcel.id), { atLeast: compartment.size }, new Set([compartment.id]));
+  }
+
+  /** The parcel as it is now, if a deposit can still commit it (see `release`). */
+  private stillExpected(parcelId: string): Parcel | undefined {
+    const parcel = getParcel(this.ctx.db, parcelId);
+    return parcel?.state === 'expected' ? parcel : undefined;
   }
 
   /** The courier walks away before opening: give the compartment back. */
