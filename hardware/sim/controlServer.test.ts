@@ -140,6 +140,20 @@ describe('control server over a Kerong bus', () => {
     expect(scans).toEqual([{ text: 'PICKUP-1234', symbology: 'QR' }]);
   });
 
+  it('answers 409 when the scanner refuses a scan', async () => {
+    const refusing = await startControlServer({
+      bus,
+      scanner: { scan: () => ({ ok: false, error: { reason: 'not-connected' } }) } as ScannerSim,
+    });
+    try {
+      const { status, body } = await call(refusing, 'POST', '/scan', { text: 'X' });
+      expect(status).toBe(409);
+      expect(body.error).toMatch(/not-connected/);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('answers 404 for unknown routes and 405 for wrong methods', async () => {
     expect((await call(server, 'GET', '/nope')).status).toBe(404);
     expect((await call(server, 'GET', '/doors/close')).status).toBe(405);

@@ -10,7 +10,10 @@ import { z } from 'zod';
 import type { SimResult } from './lockBusSimulator';
 import type { SimulatedLockBus } from './simulatedLockBus';
 
-/** The scanner simulator as the control server uses it (implemented in scannerSim.ts). */
+/**
+ * The scanner simulator as the control server uses it (implemented in scannerSim.ts). An
+ * implementation may return `{ ok: false, error }` to refuse a scan; the route answers 409 then.
+ */
 export interface ScannerSim {
   scan(text: string, symbology?: string): void;
 }
@@ -93,10 +96,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
         throw new BadRequest('no scanner simulator is attached to this control server', 404);
       }
       const { text, symbology } = parse(scanBody, body);
-      try {
-        scanner.scan(text, symbology);
-      } catch (error) {
-        throw new BadRequest(`the scanner refused the scan: ${(error as Error).message}`);
+      // void by contract, but a Result-returning simulator may say why it refused.
+      const outcome: unknown = scanner.scan(text, symbology);
+      if (isRefusal(outcome)) {
+        throw new BadRequest(`the scanner refused the scan: ${JSON.stringify(outcome.error)}`, 409);
       }
       return { ok: true };
     },
@@ -118,6 +121,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+function isRefusal(outcome: unknown): outcome is { ok: false; error: unknown } {
+  return (
+    typeof outcome === 'object' && outcome !== null && (outcome as { ok?: unknown }).ok === false
+  );
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
