@@ -215,6 +215,12 @@ describe('HidScanner', () => {
     expect(diagnostics.filter((d) => d.kind === 'listener-failed')).toHaveLength(2);
   });
 
+  it('opens the device once when started twice', async () => {
+    const { bench, scanner } = rig();
+    await Promise.all([scanner.start(), scanner.start()]);
+    expect(bench.opened).toHaveLength(1);
+  });
+
   it('close() releases the device, stops polling and goes quiet', async () => {
     const { bench, timers, scanner, scans, statuses } = rig();
     await scanner.start();

@@ -65,6 +65,7 @@ export class HidScanner implements BarcodeScanner {
   private retryHandle: unknown;
   private retryDelay: number;
   private closed = false;
+  private attempting = false;
 
   constructor(
     private readonly config: ScannerConfig,
@@ -119,12 +120,20 @@ export class HidScanner implements BarcodeScanner {
 
   private async attempt(): Promise<void> {
     this.retryHandle = undefined;
-    if (this.closed || this.device) return;
-    const wanted = { ...this.config };
+    if (this.closed || this.device || this.attempting) return;
+    this.attempting = true;
+    try {
+      await this.findAndOpen();
+    } finally {
+      this.attempting = false;
+    }
+  }
+
+  private async findAndOpen(): Promise<void> {
     let opened: ScannerDevice;
     let format: ReportFormat | undefined;
     try {
-      const choice = chooseScannerInterface(await this.backend.devices(), wanted);
+      const choice = chooseScannerInterface(await this.backend.devices(), this.config);
       if (!choice) {
         this.diagnose({ kind: 'not-found', detail: describeWanted(this.config) });
         return this.retryLater();
