@@ -258,6 +258,15 @@ describe('openHidScanner', () => {
     await opened.value.close();
   });
 
+  it('accepts the scanner section as the kiosk config writes it, with its own keys beside', async () => {
+    const bench = new Bench();
+    bench.list = [...scannerInterfaces];
+    const section = { kind: 'hid', vendorId: 0x0c2e, productId: 0x0b87, mode: 'hid-pos' };
+    const opened = openHidScanner(section, { backend: bench, timers: new HandTimers() });
+    expect(opened.ok).toBe(true);
+    if (opened.ok) await opened.value.close();
+  });
+
   it('refuses a bad config with the reasons, opening nothing', () => {
     const bench = new Bench();
     const opened = openHidScanner(

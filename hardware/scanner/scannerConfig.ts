@@ -18,7 +18,8 @@ const usbId = z.union(
   { error: 'expected a USB id from 0x0000 to 0xffff' },
 );
 
-export const scannerConfigSchema = z.strictObject({
+// Not strict: the kiosk config embeds this section next to its own keys (`kind: 'hid'`).
+export const scannerConfigSchema = z.object({
   vendorId: usbId,
   productId: usbId,
   mode: z.enum(scannerModes).default('auto'),
