@@ -33,14 +33,18 @@ function isInstalled(pkg) {
 
 function ensureDebianPackages(wanted) {
   if (spawnSync('dpkg-query', ['--version']).status !== 0) {
-    console.warn(`bootstrap: not a Debian system; make sure these are installed: ${wanted.join(' ')}`);
+    console.warn(
+      `bootstrap: not a Debian system; make sure these are installed: ${wanted.join(' ')}`,
+    );
     return;
   }
   const missing = wanted.filter((p) => !isInstalled(p));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     console.error(`bootstrap: missing Debian packages: ${missing.join(' ')}`);
-    console.error(`  install them with: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
+    console.error(
+      `  install them with: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`,
+    );
     process.exit(1);
   }
   console.log(`bootstrap: installing Debian packages: ${missing.join(' ')}`);
@@ -58,7 +62,9 @@ function ensureNpmDependencies() {
   const stamp = join(root, 'node_modules', '.bootstrap-stamp');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
   const hasLock = existsSync(join(root, 'package-lock.json'));
-  console.log('bootstrap: installing npm dependencies (better-sqlite3 builds from source: about a minute)');
+  console.log(
+    'bootstrap: installing npm dependencies (better-sqlite3 builds from source: about a minute)',
+  );
   run('npm', [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund']);
   writeFileSync(stamp, digest);
 }

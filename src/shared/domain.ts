@@ -32,5 +32,11 @@ export const BADGE_ROLES = ['courier', 'staff'] as const;
 export type BadgeRole = (typeof BADGE_ROLES)[number];
 
 /** Why a door is being opened; each kind finishes differently when the door closes. */
-export const DOOR_OPERATION_KINDS = ['deposit', 'pickup', 'return_deposit', 'collection', 'staff_open'] as const;
+export const DOOR_OPERATION_KINDS = [
+  'deposit',
+  'pickup',
+  'return_deposit',
+  'collection',
+  'staff_open',
+] as const;
 export type DoorOperationKind = (typeof DOOR_OPERATION_KINDS)[number];

@@ -17,8 +17,14 @@ describe('kiosk configuration', () => {
     if (!r.ok) throw new Error(formatConfigError(r.error));
     expect(r.value.compartments).toHaveLength(24);
     expect(new Set(r.value.compartments.map((c) => c.id[0]))).toEqual(new Set(['A', 'B', 'C']));
-    expect(new Set(r.value.compartments.map((c) => c.size))).toEqual(new Set(['S', 'M', 'L', 'XL']));
-    expect(r.value.policy).toMatchObject({ holdDays: 3, codeLength: 6, codeThrottle: { freeAttempts: 5, firstDelaySec: 30 } });
+    expect(new Set(r.value.compartments.map((c) => c.size))).toEqual(
+      new Set(['S', 'M', 'L', 'XL']),
+    );
+    expect(r.value.policy).toMatchObject({
+      holdDays: 3,
+      codeLength: 6,
+      codeThrottle: { freeAttempts: 5, firstDelaySec: 30 },
+    });
   });
 
   it('names every bad field in one message', () => {
@@ -27,8 +33,24 @@ describe('kiosk configuration', () => {
         JSON.stringify({
           lockerId: 'Bad Id',
           compartments: [
-            { id: 'A1', board: 0, lock: 1, size: 'XXL', inner: { lengthMm: 1, widthMm: 1, heightMm: -5 }, maxWeightG: 1, lowerDoor: false },
-            { id: 'A1', board: 0, lock: 1, size: 'S', inner: { lengthMm: 1, widthMm: 1, heightMm: 1 }, maxWeightG: 1, lowerDoor: false },
+            {
+              id: 'A1',
+              board: 0,
+              lock: 1,
+              size: 'XXL',
+              inner: { lengthMm: 1, widthMm: 1, heightMm: -5 },
+              maxWeightG: 1,
+              lowerDoor: false,
+            },
+            {
+              id: 'A1',
+              board: 0,
+              lock: 1,
+              size: 'S',
+              inner: { lengthMm: 1, widthMm: 1, heightMm: 1 },
+              maxWeightG: 1,
+              lowerDoor: false,
+            },
           ],
           serial: { kind: 'serial', path: '/dev/ttyUSB0', protocol: 'modbus' },
           scanner: { kind: 'simulator' },
@@ -41,13 +63,27 @@ describe('kiosk configuration', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const text = formatConfigError(r.error);
-    for (const field of ['lockerId', 'compartments[0].size', 'compartments[0].inner.heightMm', 'serial.protocol', 'policy.codeLength', 'compartments[1].id', 'compartments[1].lock']) {
+    for (const field of [
+      'lockerId',
+      'compartments[0].size',
+      'compartments[0].inner.heightMm',
+      'serial.protocol',
+      'policy.codeLength',
+      'compartments[1].id',
+      'compartments[1].lock',
+    ]) {
       expect(text).toContain(field);
     }
   });
 
   it('reports unreadable files and broken JSON', () => {
-    expect(loadKioskConfig('/nonexistent/kiosk.json')).toMatchObject({ ok: false, error: { problems: [expect.stringContaining('cannot read')] } });
-    expect(loadKioskConfig(write('{ nope'))).toMatchObject({ ok: false, error: { problems: [expect.stringContaining('not valid JSON')] } });
+    expect(loadKioskConfig('/nonexistent/kiosk.json')).toMatchObject({
+      ok: false,
+      error: { problems: [expect.stringContaining('cannot read')] },
+    });
+    expect(loadKioskConfig(write('{ nope'))).toMatchObject({
+      ok: false,
+      error: { problems: [expect.stringContaining('not valid JSON')] },
+    });
   });
 });

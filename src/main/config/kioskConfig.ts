@@ -14,7 +14,9 @@ const hexId = z
   .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v, 16)));
 
 export const compartmentConfigSchema = z.object({
-  id: z.string().regex(/^[A-Z][0-9]{1,2}$/, 'compartment ids look like "A1": a column letter and a row number'),
+  id: z
+    .string()
+    .regex(/^[A-Z][0-9]{1,2}$/, 'compartment ids look like "A1": a column letter and a row number'),
   board: z.number().int().min(0).max(15),
   lock: z.number().int().min(1).max(24),
   size: z.enum(SIZES),
@@ -51,7 +53,10 @@ const cloudSchema = z.object({
   brokerUrl: z.string().url().or(z.literal('embedded')),
   topicPrefix: z.string().min(1).default('locker/v1'),
   /** The cloud's Ed25519 public key (raw 32 bytes, base64url) for commands and badges. */
-  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional(),
   enrollmentToken: z.string().min(1).optional(),
   tls: z
     .object({ caFile: z.string(), certFile: z.string().optional(), keyFile: z.string().optional() })
@@ -76,14 +81,14 @@ const policySchema = z.object({
 });
 
 export const kioskConfigSchema = z.object({
-    lockerId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lowercase letters, digits and dashes'),
-    compartments: z.array(compartmentConfigSchema).min(1).max(200),
-    serial: serialSchema,
-    scanner: scannerSchema,
-    cloud: cloudSchema,
-    policy: policySchema.prefault({}),
-    dataDir: z.string().min(1),
-  });
+  lockerId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lowercase letters, digits and dashes'),
+  compartments: z.array(compartmentConfigSchema).min(1).max(200),
+  serial: serialSchema,
+  scanner: scannerSchema,
+  cloud: cloudSchema,
+  policy: policySchema.prefault({}),
+  dataDir: z.string().min(1),
+});
 
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 export type CompartmentConfig = z.infer<typeof compartmentConfigSchema>;
@@ -96,10 +101,16 @@ export interface ConfigError {
 }
 
 /** Validate an already-parsed config; relative dataDir resolves against `baseDir`. */
-export function parseKioskConfig(raw: unknown, file: string, baseDir = '.'): Result<KioskConfig, ConfigError> {
+export function parseKioskConfig(
+  raw: unknown,
+  file: string,
+  baseDir = '.',
+): Result<KioskConfig, ConfigError> {
   const parsed = kioskConfigSchema.safeParse(raw);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
     ...duplicateCompartments(raw),
   ];
   if (!parsed.success || problems.length > 0) return err({ file, problems });
@@ -124,7 +135,10 @@ export function loadKioskConfig(file: string): Result<KioskConfig, ConfigError> 
 }
 
 export function formatConfigError(error: ConfigError): string {
-  return [`Bad kiosk configuration in ${error.file}:`, ...error.problems.map((p) => `  - ${p}`)].join('\n');
+  return [
+    `Bad kiosk configuration in ${error.file}:`,
+    ...error.problems.map((p) => `  - ${p}`),
+  ].join('\n');
 }
 
 /** Two compartments with one id or on one lock; checked even when other fields are bad. */
@@ -136,9 +150,13 @@ function duplicateCompartments(raw: unknown): string[] {
   const locks = new Set<string>();
   list.forEach((c: { id?: unknown; board?: unknown; lock?: unknown } | null, i) => {
     if (c === null || typeof c !== 'object') return;
-    if (ids.has(c.id)) problems.push(`compartments[${i}].id: duplicate compartment id ${String(c.id)}`);
+    if (ids.has(c.id))
+      problems.push(`compartments[${i}].id: duplicate compartment id ${String(c.id)}`);
     const lock = `${String(c.board)}/${String(c.lock)}`;
-    if (locks.has(lock)) problems.push(`compartments[${i}].lock: board ${String(c.board)} lock ${String(c.lock)} is already used`);
+    if (locks.has(lock))
+      problems.push(
+        `compartments[${i}].lock: board ${String(c.board)} lock ${String(c.lock)} is already used`,
+      );
     ids.add(c.id);
     locks.add(lock);
   });
@@ -148,6 +166,8 @@ function duplicateCompartments(raw: unknown): string[] {
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(file)';
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
     .join('');
 }

@@ -36,20 +36,26 @@ export interface AllocationRequest {
 }
 
 export type AllocationFailure =
-  | { reason: 'no_compartment_fits' }
-  | { reason: 'no_free_compartment'; size: Size };
+  { reason: 'no_compartment_fits' } | { reason: 'no_free_compartment'; size: Size };
 
-const sorted = (d: Dimensions): number[] => [d.lengthMm, d.widthMm, d.heightMm].sort((a, b) => a - b);
+const sorted = (d: Dimensions): number[] =>
+  [d.lengthMm, d.widthMm, d.heightMm].sort((a, b) => a - b);
 
 /** Fits when each sorted parcel dimension is within the matching sorted inner dimension. */
-export function fits(parcel: ParcelShape, compartment: Pick<CompartmentCandidate, 'inner' | 'maxWeightG'>): boolean {
+export function fits(
+  parcel: ParcelShape,
+  compartment: Pick<CompartmentCandidate, 'inner' | 'maxWeightG'>,
+): boolean {
   const p = sorted(parcel.dimensions);
   const c = sorted(compartment.inner);
   return parcel.weightG <= compartment.maxWeightG && p.every((v, i) => v <= (c[i] ?? 0));
 }
 
 /** The smallest size any in-service compartment of this locker could take the parcel in. */
-export function neededSize(parcel: ParcelShape, compartments: readonly CompartmentCandidate[]): Size | null {
+export function neededSize(
+  parcel: ParcelShape,
+  compartments: readonly CompartmentCandidate[],
+): Size | null {
   const sizes = compartments
     .filter((c) => c.state !== 'out_of_service' && fits(parcel, c))
     .map((c) => c.size)
@@ -57,7 +63,9 @@ export function neededSize(parcel: ParcelShape, compartments: readonly Compartme
   return sizes[0] ?? null;
 }
 
-export function chooseCompartment(request: AllocationRequest): Result<CompartmentCandidate, AllocationFailure> {
+export function chooseCompartment(
+  request: AllocationRequest,
+): Result<CompartmentCandidate, AllocationFailure> {
   const { parcel, compartments, expected, largerThan, exclude } = request;
   const fitting = compartments.filter(
     (c) =>
@@ -81,13 +89,15 @@ export function chooseCompartment(request: AllocationRequest): Result<Compartmen
     const size = neededSize(e, compartments);
     if (size) demand.set(size, (demand.get(size) ?? 0) + 1);
   }
-  const freeCount = (size: Size) => compartments.filter((c) => c.size === size && c.state === 'available').length;
+  const freeCount = (size: Size) =>
+    compartments.filter((c) => c.size === size && c.state === 'available').length;
 
   // Smallest size first, unless taking it would leave an expected parcel without its size
   // while a larger free compartment exists for this one.
   const chosenSize =
-    freeSizes.find((size, i) => i === freeSizes.length - 1 || freeCount(size) > (demand.get(size) ?? 0)) ??
-    freeSizes[0]!;
+    freeSizes.find(
+      (size, i) => i === freeSizes.length - 1 || freeCount(size) > (demand.get(size) ?? 0),
+    ) ?? freeSizes[0]!;
 
   const ofSize = free.filter((c) => c.size === chosenSize);
   const preferred = ofSize.filter((c) => c.lowerDoor === parcel.accessible);

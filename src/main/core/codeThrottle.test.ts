@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkThrottle, initialThrottle, recordFailure, recordSuccess, type ThrottlePolicy } from './codeThrottle';
+import {
+  checkThrottle,
+  initialThrottle,
+  recordFailure,
+  recordSuccess,
+  type ThrottlePolicy,
+} from './codeThrottle';
 
-const policy: ThrottlePolicy = { freeAttempts: 5, windowSec: 600, firstDelaySec: 30, maxDelaySec: 1800, quietResetSec: 3600 };
+const policy: ThrottlePolicy = {
+  freeAttempts: 5,
+  windowSec: 600,
+  firstDelaySec: 30,
+  maxDelaySec: 1800,
+  quietResetSec: 3600,
+};
 const fail = (times: number[], state = initialThrottle) =>
   times.reduce((s, t) => recordFailure(s, policy, t).state, state);
 

@@ -28,7 +28,9 @@ export type ThrottleCheck = { allowed: true } | { allowed: false; retryAfterMs: 
 
 /** May a code be tried at `now`? */
 export function checkThrottle(state: ThrottleState, now: number): ThrottleCheck {
-  return now < state.lockedUntil ? { allowed: false, retryAfterMs: state.lockedUntil - now } : { allowed: true };
+  return now < state.lockedUntil
+    ? { allowed: false, retryAfterMs: state.lockedUntil - now }
+    : { allowed: true };
 }
 
 function afterQuiet(state: ThrottleState, policy: ThrottlePolicy, now: number): ThrottleState {
@@ -42,12 +44,17 @@ export interface FailureOutcome {
   delayMs: number | null;
 }
 
-export function recordFailure(state: ThrottleState, policy: ThrottlePolicy, now: number): FailureOutcome {
+export function recordFailure(
+  state: ThrottleState,
+  policy: ThrottlePolicy,
+  now: number,
+): FailureOutcome {
   const base = afterQuiet(state, policy, now);
   const windowStart = now - policy.windowSec * 1000;
   const failures = [...base.failures.filter((t) => t > windowStart), now];
   // Once engaged, the throttle stays engaged until reset: every further failure waits longer.
-  if (base.level === 0 && failures.length < policy.freeAttempts) return { state: { ...base, failures }, delayMs: null };
+  if (base.level === 0 && failures.length < policy.freeAttempts)
+    return { state: { ...base, failures }, delayMs: null };
   const delayMs = Math.min(policy.firstDelaySec * 2 ** base.level, policy.maxDelaySec) * 1000;
   return { state: { failures, level: base.level + 1, lockedUntil: now + delayMs }, delayMs };
 }

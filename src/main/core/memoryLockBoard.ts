@@ -3,7 +3,14 @@
  * moves by hand. Unlocking opens the door at once unless the lock is jammed; closing, placing
  * and removing items are explicit. Board faults are switched on and off.
  */
-import type { BoardState, LockAddress, LockBoard, LockBoardEvent, LockBoardFailure, LockBoardResult } from './lockBoard';
+import type {
+  BoardState,
+  LockAddress,
+  LockBoard,
+  LockBoardEvent,
+  LockBoardFailure,
+  LockBoardResult,
+} from './lockBoard';
 
 interface MemoryLock {
   locked: boolean;
@@ -18,9 +25,16 @@ export class MemoryLockBoard implements LockBoard {
   failure: LockBoardFailure | null = null;
   readonly unlocked: LockAddress[] = [];
 
-  constructor(layout: readonly { board: number; lock: number }[], options: { infrared?: boolean } = {}) {
+  constructor(
+    layout: readonly { board: number; lock: number }[],
+    options: { infrared?: boolean } = {},
+  ) {
     for (const { board, lock } of layout) {
-      this.locks.set(`${board}/${lock}`, { locked: true, itemPresent: options.infrared ? false : null, jammed: false });
+      this.locks.set(`${board}/${lock}`, {
+        locked: true,
+        itemPresent: options.infrared ? false : null,
+        jammed: false,
+      });
     }
   }
 
@@ -32,7 +46,8 @@ export class MemoryLockBoard implements LockBoard {
 
   async unlock(address: LockAddress): Promise<LockBoardResult<void>> {
     if (this.failure) return { ok: false, error: this.failure };
-    if (!this.locks.has(`${address.board}/${address.lock}`)) return { ok: false, error: 'no_such_lock' };
+    if (!this.locks.has(`${address.board}/${address.lock}`))
+      return { ok: false, error: 'no_such_lock' };
     this.unlocked.push(address);
     const lock = this.lock(address);
     if (!lock.jammed && lock.locked) {
@@ -46,8 +61,14 @@ export class MemoryLockBoard implements LockBoard {
     if (this.failure) return { ok: false, error: this.failure };
     const locks = [...this.locks.entries()]
       .filter(([key]) => key.startsWith(`${board}/`))
-      .map(([key, l]) => ({ lock: Number(key.split('/')[1]), locked: l.locked, itemPresent: l.itemPresent }));
-    return locks.length > 0 ? { ok: true, value: { board, locks } } : { ok: false, error: 'timeout' };
+      .map(([key, l]) => ({
+        lock: Number(key.split('/')[1]),
+        locked: l.locked,
+        itemPresent: l.itemPresent,
+      }));
+    return locks.length > 0
+      ? { ok: true, value: { board, locks } }
+      : { ok: false, error: 'timeout' };
   }
 
   onEvent(listener: (event: LockBoardEvent) => void): () => void {

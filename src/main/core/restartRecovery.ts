@@ -24,7 +24,10 @@ export interface SensedAfterRestart {
   doorOpenedBefore: boolean;
 }
 
-export function decideAfterRestart(kind: DoorOperationKind, sensed: SensedAfterRestart): RecoveryDecision {
+export function decideAfterRestart(
+  kind: DoorOperationKind,
+  sensed: SensedAfterRestart,
+): RecoveryDecision {
   if (sensed.doorOpen === null) return 'defer';
   if (sensed.doorOpen) return 'resume';
   if (kind === 'collection' || kind === 'staff_open') return 'complete';

@@ -14,10 +14,15 @@ export interface IllegalTransition {
 
 type Table<S extends string, A extends string> = Record<A, { from: readonly S[]; to: S }>;
 
-function machine<S extends string, A extends string>(entity: IllegalTransition['entity'], table: Table<S, A>) {
+function machine<S extends string, A extends string>(
+  entity: IllegalTransition['entity'],
+  table: Table<S, A>,
+) {
   return (from: S, action: A): Result<S, IllegalTransition> => {
     const rule = table[action];
-    return rule.from.includes(from) ? ok(rule.to) : err({ reason: 'illegal_transition', entity, from, action });
+    return rule.from.includes(from)
+      ? ok(rule.to)
+      : err({ reason: 'illegal_transition', entity, from, action });
   };
 }
 

@@ -37,7 +37,11 @@ export type AnnouncementError =
   | { reason: 'unknown_parcel' }
   | { reason: 'conflict'; detail: string };
 
-const invalid = (e: z.ZodError) => err({ reason: 'invalid' as const, problems: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+const invalid = (e: z.ZodError) =>
+  err({
+    reason: 'invalid' as const,
+    problems: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+  });
 
 export class Announcements {
   constructor(private readonly ctx: LockerContext) {}
@@ -50,7 +54,8 @@ export class Announcements {
     return db.transaction((): Result<'added' | 'unchanged', AnnouncementError> => {
       const existing = getParcel(db, p.parcelId);
       if (existing) {
-        if (existing.trackingBarcode !== p.trackingBarcode) return err({ reason: 'conflict', detail: 'parcel id reused with another barcode' });
+        if (existing.trackingBarcode !== p.trackingBarcode)
+          return err({ reason: 'conflict', detail: 'parcel id reused with another barcode' });
         return ok('unchanged');
       }
       const holdDays = p.holdDays ?? policy.holdDays;
@@ -98,29 +103,40 @@ export class Announcements {
 
   /** The code for a parcel deposited before the cloud knew of it (or a re-issued one). */
   setParcelCode(parcelId: string, codeDigest: string): Result<'set', AnnouncementError> {
-    if (!digest.safeParse(codeDigest).success) return err({ reason: 'invalid', problems: ['codeDigest: 64 hex digits'] });
+    if (!digest.safeParse(codeDigest).success)
+      return err({ reason: 'invalid', problems: ['codeDigest: 64 hex digits'] });
     const { db } = this.ctx;
     return db.transaction((): Result<'set', AnnouncementError> => {
       const parcel = getParcel(db, parcelId);
       if (!parcel) return err({ reason: 'unknown_parcel' });
-      if (parcel.state !== 'expected' && parcel.state !== 'deposited') return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
+      if (parcel.state !== 'expected' && parcel.state !== 'deposited')
+        return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
       saveParcel(db, { ...parcel, codeDigest });
       this.ctx.audit.append('parcel.code_set', { parcelId });
       return ok('set');
     })();
   }
 
-  extendParcel(parcelId: string, holdDays: number): Result<{ expiresAt: number }, AnnouncementError> {
-    if (!Number.isInteger(holdDays) || holdDays < 1 || holdDays > 30) return err({ reason: 'invalid', problems: ['holdDays: 1..30'] });
+  extendParcel(
+    parcelId: string,
+    holdDays: number,
+  ): Result<{ expiresAt: number }, AnnouncementError> {
+    if (!Number.isInteger(holdDays) || holdDays < 1 || holdDays > 30)
+      return err({ reason: 'invalid', problems: ['holdDays: 1..30'] });
     const { db } = this.ctx;
     return db.transaction((): Result<{ expiresAt: number }, AnnouncementError> => {
       const parcel = getParcel(db, parcelId);
       if (!parcel) return err({ reason: 'unknown_parcel' });
       const next = parcelTransition(parcel.state, 'extend');
-      if (!next.ok || parcel.depositedAt === null) return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
+      if (!next.ok || parcel.depositedAt === null)
+        return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
       const expiresAt = parcel.depositedAt + holdDays * 86_400_000;
       saveParcel(db, { ...parcel, state: next.value, holdDays, expiresAt });
-      this.ctx.audit.append('parcel.extended', { parcelId, holdDays, expiresAt: new Date(expiresAt).toISOString() });
+      this.ctx.audit.append('parcel.extended', {
+        parcelId,
+        holdDays,
+        expiresAt: new Date(expiresAt).toISOString(),
+      });
       return ok({ expiresAt });
     })();
   }

@@ -9,7 +9,10 @@ import { checkThrottle, recordFailure, recordSuccess } from '../core/codeThrottl
 import { loadThrottle, saveThrottle } from '../store/codeThrottle';
 import type { LockerContext } from './context';
 
-export type CodeRejection = { reason: 'bad_format' } | { reason: 'throttled'; retryAfterMs: number } | { reason: 'code_invalid' };
+export type CodeRejection =
+  | { reason: 'bad_format' }
+  | { reason: 'throttled'; retryAfterMs: number }
+  | { reason: 'code_invalid' };
 
 /** A pickup QR carries the code alone, or prefixed `LKP1:`. */
 const QR = /^(?:LKP1:)?([0-9]+)$/;
@@ -34,7 +37,10 @@ export class Codes {
    * taken does not tell how close a guess was. Call inside a transaction; the throttle state
    * it updates commits with the caller's outcome.
    */
-  match<T extends { codeDigest: string | null }>(code: string, candidates: readonly T[]): Result<T, CodeRejection> {
+  match<T extends { codeDigest: string | null }>(
+    code: string,
+    candidates: readonly T[],
+  ): Result<T, CodeRejection> {
     const { db, clock } = this.ctx;
     const now = clock.now();
     const state = loadThrottle(db);

@@ -50,17 +50,24 @@ export class Collection {
   }
 
   async open(actor: Actor, compartmentId: string): Promise<Result<Collectable, CollectionError>> {
-    if (actor.role !== 'courier' && actor.role !== 'staff') return err({ reason: 'not_authorized' });
-    const recorded = this.ctx.db.transaction((): Result<{ op: DoorOperation; item: Collectable }, CollectionError> => {
-      const item = this.list().find((c) => c.compartmentId === compartmentId);
-      if (!item) return err({ reason: 'nothing_to_collect' });
-      const pending = doorOperationFor(this.ctx.db, compartmentId);
-      if (pending?.kind === 'collection') return ok({ op: pending, item });
-      if (pending) return err({ reason: 'door_busy' });
-      const op = this.doors.record('collection', compartmentId, { actor: actorName(actor) });
-      this.ctx.audit.append('collection.opened', { compartmentId, actor: actorName(actor), items: [item.barcode] });
-      return ok({ op, item });
-    })();
+    if (actor.role !== 'courier' && actor.role !== 'staff')
+      return err({ reason: 'not_authorized' });
+    const recorded = this.ctx.db.transaction(
+      (): Result<{ op: DoorOperation; item: Collectable }, CollectionError> => {
+        const item = this.list().find((c) => c.compartmentId === compartmentId);
+        if (!item) return err({ reason: 'nothing_to_collect' });
+        const pending = doorOperationFor(this.ctx.db, compartmentId);
+        if (pending?.kind === 'collection') return ok({ op: pending, item });
+        if (pending) return err({ reason: 'door_busy' });
+        const op = this.doors.record('collection', compartmentId, { actor: actorName(actor) });
+        this.ctx.audit.append('collection.opened', {
+          compartmentId,
+          actor: actorName(actor),
+          items: [item.barcode],
+        });
+        return ok({ op, item });
+      },
+    )();
     if (!recorded.ok) return recorded;
     const unlocked = await this.doors.unlock(recorded.value.op);
     return unlocked.ok ? ok(recorded.value.item) : err({ reason: 'door_failed' });
@@ -78,15 +85,27 @@ export class Collection {
           const next = parcelTransition(parcel.state, 'collect');
           if (!next.ok) continue;
           saveParcel(db, { ...parcel, state: next.value, closedAt: clock.now() });
-          this.ctx.audit.append('parcel.collected', { parcelId: parcel.id, compartmentId: op.compartmentId, actor: actorName(actor) });
+          this.ctx.audit.append('parcel.collected', {
+            parcelId: parcel.id,
+            compartmentId: op.compartmentId,
+            actor: actorName(actor),
+          });
         } else if (ret && ret.id === barcode) {
           const next = returnTransition(ret.state, 'collect');
           if (!next.ok) continue;
           saveReturn(db, { ...ret, state: next.value, collectedAt: clock.now() });
-          this.ctx.audit.append('return.collected', { returnId: ret.id, compartmentId: op.compartmentId, actor: actorName(actor) });
+          this.ctx.audit.append('return.collected', {
+            returnId: ret.id,
+            compartmentId: op.compartmentId,
+            actor: actorName(actor),
+          });
         } else continue;
         this.emptied(op.compartmentId);
-        return ok({ compartmentId: op.compartmentId, kind: parcel ? 'expired_parcel' : 'return', barcode });
+        return ok({
+          compartmentId: op.compartmentId,
+          kind: parcel ? 'expired_parcel' : 'return',
+          barcode,
+        });
       }
       return err({ reason: 'not_in_an_open_compartment' });
     })();

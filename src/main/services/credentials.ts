@@ -9,7 +9,8 @@ import { err, ok, type Result } from '../../shared/result';
 import { isBadgeRevoked, revokeBadge } from '../store/revokedBadges';
 import type { Actor, LockerContext } from './context';
 
-export type BadgeRejection = 'not_a_badge' | 'bad_signature' | 'expired' | 'not_for_this_locker' | 'revoked' | 'no_cloud_key';
+export type BadgeRejection =
+  'not_a_badge' | 'bad_signature' | 'expired' | 'not_for_this_locker' | 'revoked' | 'no_cloud_key';
 
 export class Credentials {
   constructor(
@@ -20,7 +21,11 @@ export class Credentials {
   login(token: string): Result<Actor & { badgeId: string }, BadgeRejection> {
     const checked = this.check(token);
     this.ctx.db.transaction(() => {
-      if (checked.ok) this.ctx.audit.append('staff.login', { actor: `${checked.value.role}:${checked.value.sub}`, role: checked.value.role });
+      if (checked.ok)
+        this.ctx.audit.append('staff.login', {
+          actor: `${checked.value.role}:${checked.value.sub}`,
+          role: checked.value.role,
+        });
       else this.ctx.audit.append('badge.rejected', { reason: checked.error });
     })();
     if (!checked.ok) return checked;
@@ -37,7 +42,8 @@ export class Credentials {
     if (!read.ok) return read;
     const claims = read.value;
     if (Date.parse(claims.exp) <= this.ctx.clock.now()) return err('expired');
-    if (claims.lockers && !claims.lockers.includes(this.ctx.lockerId)) return err('not_for_this_locker');
+    if (claims.lockers && !claims.lockers.includes(this.ctx.lockerId))
+      return err('not_for_this_locker');
     if (isBadgeRevoked(this.ctx.db, claims.id)) return err('revoked');
     return ok(claims);
   }

@@ -16,7 +16,14 @@ import {
   setCompartmentState,
 } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
-import { findParcelByBarcode, getParcel, insertParcel, listParcelsInState, saveParcel, type Parcel } from '../store/parcels';
+import {
+  findParcelByBarcode,
+  getParcel,
+  insertParcel,
+  listParcelsInState,
+  saveParcel,
+  type Parcel,
+} from '../store/parcels';
 import { actorName, type Actor, type LockerContext } from './context';
 import type { Doors } from './doors';
 
@@ -45,7 +52,9 @@ const BARCODE = /^[\x21-\x7e]{4,64}$/;
 const nominal = (size: Size, compartments: { size: Size; inner: Dimensions }[]): Dimensions => {
   const dims = compartments.filter((c) => c.size === size).map((c) => c.inner);
   const min = (k: keyof Dimensions) => Math.min(...dims.map((d) => d[k]));
-  return dims.length > 0 ? { lengthMm: min('lengthMm'), widthMm: min('widthMm'), heightMm: min('heightMm') } : { lengthMm: 1, widthMm: 1, heightMm: 1 };
+  return dims.length > 0
+    ? { lengthMm: min('lengthMm'), widthMm: min('widthMm'), heightMm: min('heightMm') }
+    : { lengthMm: 1, widthMm: 1, heightMm: 1 };
 };
 
 export class Deposits {
@@ -63,14 +72,21 @@ export class Deposits {
    * A courier scanned a parcel. Announced parcels carry their dimensions; a parcel the unit
    * has not heard of (offline) needs the size the courier picks on screen.
    */
-  async start(actor: Actor, trackingBarcode: string, chosenSize?: Size): Promise<Result<DepositStarted, DepositError>> {
+  async start(
+    actor: Actor,
+    trackingBarcode: string,
+    chosenSize?: Size,
+  ): Promise<Result<DepositStarted, DepositError>> {
     if (actor.role !== 'courier' && actor.role !== 'staff') return err({ reason: 'not_a_courier' });
     if (!BARCODE.test(trackingBarcode)) return err({ reason: 'bad_barcode' });
     const { db } = this.ctx;
     const known = findParcelByBarcode(db, trackingBarcode);
-    if (known && known.state !== 'expected') return err({ reason: 'already_deposited', compartmentId: known.compartmentId });
+    if (known && known.state !== 'expected')
+      return err({ reason: 'already_deposited', compartmentId: known.compartmentId });
     if (known) {
-      const pending = listDoorOperations(db).find((op) => op.kind === 'deposit' && op.parcelId === known.id);
+      const pending = listDoorOperations(db).find(
+        (op) => op.kind === 'deposit' && op.parcelId === known.id,
+      );
       if (pending) return ok(this.describe(pending));
     }
     if (!known && !chosenSize) return err({ reason: 'size_needed' });
@@ -78,28 +94,49 @@ export class Deposits {
   }
 
   /** The parcel does not fit: release this compartment and open one of the next size up. */
-  async doesntFit(actor: Actor, operationId: number): Promise<Result<DepositStarted, DepositError>> {
+  async doesntFit(
+    actor: Actor,
+    operationId: number,
+  ): Promise<Result<DepositStarted, DepositError>> {
     const op = getDoorOperation(this.ctx.db, operationId);
     if (!op || op.kind !== 'deposit' || !op.parcelId) return err({ reason: 'no_such_deposit' });
     const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
     const parcel = getParcel(this.ctx.db, op.parcelId)!;
     this.doors.abandon(op, 'doesnt_fit');
     // Re-read: releasing the reservation cancels an unannounced parcel, so it needs a new record.
-    const next = await this.reserveAndUnlock(actor, parcel.trackingBarcode, this.stillExpected(parcel.id), { largerThan: compartment.size }, new Set([compartment.id]));
-    if (!next.ok && (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')) {
+    const next = await this.reserveAndUnlock(
+      actor,
+      parcel.trackingBarcode,
+      this.stillExpected(parcel.id),
+      { largerThan: compartment.size },
+      new Set([compartment.id]),
+    );
+    if (
+      !next.ok &&
+      (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')
+    ) {
       return err({ reason: 'no_larger_compartment' });
     }
     return next;
   }
 
   /** The courier reports the door did not open: out of service, try another of the same size. */
-  async doorDidNotOpen(actor: Actor, operationId: number): Promise<Result<DepositStarted, DepositError>> {
+  async doorDidNotOpen(
+    actor: Actor,
+    operationId: number,
+  ): Promise<Result<DepositStarted, DepositError>> {
     const op = getDoorOperation(this.ctx.db, operationId);
     if (!op || op.kind !== 'deposit' || !op.parcelId) return err({ reason: 'no_such_deposit' });
     const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
     const parcel = getParcel(this.ctx.db, op.parcelId)!;
     this.doors.fail(op.id, 'reported_by_courier');
-    return this.reserveAndUnlock(actor, parcel.trackingBarcode, this.stillExpected(parcel.id), { atLeast: compartment.size }, new Set([compartment.id]));
+    return this.reserveAndUnlock(
+      actor,
+      parcel.trackingBarcode,
+      this.stillExpected(parcel.id),
+      { atLeast: compartment.size },
+      new Set([compartment.id]),
+    );
   }
 
   /** The parcel as it is now, if a deposit can still commit it (see `release`). */
@@ -118,7 +155,12 @@ export class Deposits {
 
   private describe(op: DoorOperation): DepositStarted {
     const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
-    return { operationId: op.id, parcelId: op.parcelId!, compartmentId: op.compartmentId, size: compartment.size };
+    return {
+      operationId: op.id,
+      parcelId: op.parcelId!,
+      compartmentId: op.compartmentId,
+      size: compartment.size,
+    };
   }
 
   private async reserveAndUnlock(
@@ -130,7 +172,8 @@ export class Deposits {
   ): Promise<Result<DepositStarted, DepositError>> {
     for (let attempt = 0; attempt < MAX_DOOR_ATTEMPTS; attempt++) {
       const reserved = this.reserve(actor, trackingBarcode, known, sizes, tried);
-      if (!reserved.ok) return attempt === 0 ? reserved : err({ reason: 'door_failed', tried: [...tried] });
+      if (!reserved.ok)
+        return attempt === 0 ? reserved : err({ reason: 'door_failed', tried: [...tried] });
       const op = reserved.value;
       const unlocked = await this.doors.unlock(op);
       if (unlocked.ok) return ok(this.describe(op));
@@ -151,15 +194,24 @@ export class Deposits {
   ): Result<DoorOperation, DepositError> {
     const { db, clock, policy } = this.ctx;
     return db.transaction((): Result<DoorOperation, DepositError> => {
-      const compartments = listCompartments(db).map((c) => ({ ...c, doorOpen: c.doorOpen === true }));
-      const expected = listParcelsInState(db, 'expected').filter((p) => p.announced && p.trackingBarcode !== trackingBarcode);
+      const compartments = listCompartments(db).map((c) => ({
+        ...c,
+        doorOpen: c.doorOpen === true,
+      }));
+      const expected = listParcelsInState(db, 'expected').filter(
+        (p) => p.announced && p.trackingBarcode !== trackingBarcode,
+      );
       const shape = known ?? {
         dimensions: nominal(sizes.atLeast ?? 'S', compartments),
         weightG: 0,
         accessible: false,
       };
       const choice = chooseCompartment({
-        parcel: { dimensions: shape.dimensions, weightG: shape.weightG, accessible: shape.accessible },
+        parcel: {
+          dimensions: shape.dimensions,
+          weightG: shape.weightG,
+          accessible: shape.accessible,
+        },
         compartments,
         expected,
         exclude,
@@ -168,11 +220,17 @@ export class Deposits {
       if (!choice.ok) return choice;
       const compartment = choice.value;
       const next = compartmentTransition(compartment.state, 'reserve');
-      if (!next.ok) throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
+      if (!next.ok)
+        throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
       setCompartmentState(db, compartment.id, next.value);
 
-      const parcel = known ?? this.unannouncedParcel(trackingBarcode, shape.dimensions, policy.holdDays, clock.now());
-      const op = this.doors.record('deposit', compartment.id, { parcelId: parcel.id, actor: actorName(actor) });
+      const parcel =
+        known ??
+        this.unannouncedParcel(trackingBarcode, shape.dimensions, policy.holdDays, clock.now());
+      const op = this.doors.record('deposit', compartment.id, {
+        parcelId: parcel.id,
+        actor: actorName(actor),
+      });
       this.ctx.audit.append('deposit.reserved', {
         parcelId: parcel.id,
         trackingBarcode,
@@ -189,7 +247,12 @@ export class Deposits {
    * A parcel the cloud has not announced (the unit was offline): recorded as expected now, so
    * the deposit follows the same path; the cloud issues its code when it hears of it.
    */
-  private unannouncedParcel(trackingBarcode: string, dimensions: Dimensions, holdDays: number, now: number): Parcel {
+  private unannouncedParcel(
+    trackingBarcode: string,
+    dimensions: Dimensions,
+    holdDays: number,
+    now: number,
+  ): Parcel {
     const parcel: Parcel = {
       id: this.ctx.newId(),
       trackingBarcode,
@@ -219,7 +282,8 @@ export class Deposits {
     const compartment = getCompartment(db, op.compartmentId)!;
     const next = parcelTransition(parcel.state, 'deposit');
     const slot = compartmentTransition(compartment.state, 'commit');
-    if (!next.ok || !slot.ok) throw new Error(`deposit commit from ${parcel.state}/${compartment.state}`);
+    if (!next.ok || !slot.ok)
+      throw new Error(`deposit commit from ${parcel.state}/${compartment.state}`);
     const now = clock.now();
     const expiresAt = now + parcel.holdDays * 86_400_000;
     saveParcel(db, {
@@ -250,7 +314,12 @@ export class Deposits {
     if (next.ok) setCompartmentState(db, compartment.id, next.value);
     // An unannounced parcel exists only through this deposit attempt; it ends with it.
     const parcel = getParcel(db, op.parcelId!);
-    if (parcel && !parcel.announced && parcel.state === 'expected') saveParcel(db, { ...parcel, state: 'cancelled', closedAt: this.ctx.clock.now() });
-    this.ctx.audit.append('deposit.released', { parcelId: op.parcelId!, compartmentId: op.compartmentId, reason });
+    if (parcel && !parcel.announced && parcel.state === 'expected')
+      saveParcel(db, { ...parcel, state: 'cancelled', closedAt: this.ctx.clock.now() });
+    this.ctx.audit.append('deposit.released', {
+      parcelId: op.parcelId!,
+      compartmentId: op.compartmentId,
+      reason,
+    });
   }
 }

@@ -68,9 +68,15 @@ export class Doors {
   async unlock(op: DoorOperation): Promise<Result<void, LockBoardFailure>> {
     const compartment = getCompartment(this.ctx.db, op.compartmentId);
     if (!compartment) return err('no_such_lock');
-    const result = await this.ctx.board.unlock({ board: compartment.board, lock: compartment.lock });
+    const result = await this.ctx.board.unlock({
+      board: compartment.board,
+      lock: compartment.lock,
+    });
     if (result.ok) return ok(undefined);
-    this.ctx.log.warn({ compartment: op.compartmentId, failure: result.error }, 'door did not unlock');
+    this.ctx.log.warn(
+      { compartment: op.compartmentId, failure: result.error },
+      'door did not unlock',
+    );
     this.fail(op.id, result.error);
     return err(result.error);
   }
@@ -143,7 +149,10 @@ export class Doors {
       const op = doorOperationFor(this.ctx.db, compartment.id);
       if (!op) {
         // Nothing asked for this door: forced, or a latch that gave way. Worth an audit line.
-        this.ctx.audit.append('door.opened', { compartmentId: compartment.id, operation: 'unexpected' });
+        this.ctx.audit.append('door.opened', {
+          compartmentId: compartment.id,
+          operation: 'unexpected',
+        });
         return;
       }
       if (op.doorOpenedAt !== null) return;

@@ -18,7 +18,13 @@ const lockOf = (f: Fixture, id: string) => {
 };
 const eventTypes = (f: Fixture) => listEvents(f.db).map((e) => e.type);
 
-function announce(f: Fixture, id: string, code: string, dims = { lengthMm: 300, widthMm: 200, heightMm: 80 }, accessible = false) {
+function announce(
+  f: Fixture,
+  id: string,
+  code: string,
+  dims = { lengthMm: 300, widthMm: 200, heightMm: 80 },
+  accessible = false,
+) {
   const r = f.core.announcements.expectParcel({
     parcelId: id,
     trackingBarcode: `TRK${id}`,
@@ -52,7 +58,14 @@ describe('courier deposit', () => {
     await f.core.settled();
     expect(getCompartment(f.db, id)?.state).toBe('occupied');
     expect(getParcel(f.db, 'p1')).toMatchObject({ state: 'deposited', compartmentId: id });
-    expect(eventTypes(f)).toEqual(expect.arrayContaining(['deposit.reserved', 'door.opened', 'door.closed', 'parcel.deposited']));
+    expect(eventTypes(f)).toEqual(
+      expect.arrayContaining([
+        'deposit.reserved',
+        'door.opened',
+        'door.closed',
+        'parcel.deposited',
+      ]),
+    );
   });
 
   it('moves to a larger size when the parcel does not fit', async () => {
@@ -93,22 +106,38 @@ describe('courier deposit', () => {
 
   it('accepts a parcel the cloud never announced when the courier picks a size', async () => {
     const f = await startFixture();
-    expect(await f.core.deposits.start(courier, 'UNKNOWN1')).toEqual({ ok: false, error: { reason: 'size_needed' } });
+    expect(await f.core.deposits.start(courier, 'UNKNOWN1')).toEqual({
+      ok: false,
+      error: { reason: 'size_needed' },
+    });
     const started = await f.core.deposits.start(courier, 'UNKNOWN1', 'M');
     expect(started.ok && started.value.size).toBe('M');
     if (!started.ok) return;
     f.board.closeDoor(lockOf(f, started.value.compartmentId));
     await f.core.settled();
-    expect(getParcel(f.db, started.value.parcelId)).toMatchObject({ state: 'deposited', announced: false, codeDigest: null });
+    expect(getParcel(f.db, started.value.parcelId)).toMatchObject({
+      state: 'deposited',
+      announced: false,
+      codeDigest: null,
+    });
   });
 
   it('refuses customers and repeated deposits', async () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
-    expect(await f.core.deposits.start(customer, 'TRKp1')).toEqual({ ok: false, error: { reason: 'not_a_courier' } });
+    expect(await f.core.deposits.start(customer, 'TRKp1')).toEqual({
+      ok: false,
+      error: { reason: 'not_a_courier' },
+    });
     const compartmentId = await deposit(f, 'p1');
-    expect(await f.core.deposits.start(courier, 'TRKp1')).toEqual({ ok: false, error: { reason: 'already_deposited', compartmentId } });
-    expect(await f.core.deposits.start(courier, 'bad barcode')).toEqual({ ok: false, error: { reason: 'bad_barcode' } });
+    expect(await f.core.deposits.start(courier, 'TRKp1')).toEqual({
+      ok: false,
+      error: { reason: 'already_deposited', compartmentId },
+    });
+    expect(await f.core.deposits.start(courier, 'bad barcode')).toEqual({
+      ok: false,
+      error: { reason: 'bad_barcode' },
+    });
   });
 
   it('with infrared, a door closed on an empty compartment is no deposit', async () => {
@@ -135,7 +164,10 @@ describe('customer pickup', () => {
     expect(getParcel(f.db, 'p1')?.state).toBe('picked_up');
     expect(getCompartment(f.db, id)?.state).toBe('available');
     // A used code gets the same neutral answer as a wrong one.
-    expect(await f.core.pickups.withCode('123456', 'code')).toEqual({ ok: false, error: { reason: 'code_invalid' } });
+    expect(await f.core.pickups.withCode('123456', 'code')).toEqual({
+      ok: false,
+      error: { reason: 'code_invalid' },
+    });
   });
 
   it('accepts the code from a QR scan', async () => {
@@ -148,7 +180,10 @@ describe('customer pickup', () => {
   it('rejects malformed input before any lookup', async () => {
     const f = await startFixture();
     for (const bad of ['', '12345', '1234567', 'abcdef', '12 3456']) {
-      expect(await f.core.pickups.withCode(bad, 'code')).toEqual({ ok: false, error: { reason: 'bad_format' } });
+      expect(await f.core.pickups.withCode(bad, 'code')).toEqual({
+        ok: false,
+        error: { reason: 'bad_format' },
+      });
     }
   });
 
@@ -157,7 +192,10 @@ describe('customer pickup', () => {
     announce(f, 'p1', '123456');
     await deposit(f, 'p1');
     for (let i = 0; i < 5; i++) {
-      expect(await f.core.pickups.withCode(`00000${i}`, 'code')).toEqual({ ok: false, error: { reason: 'code_invalid' } });
+      expect(await f.core.pickups.withCode(`00000${i}`, 'code')).toEqual({
+        ok: false,
+        error: { reason: 'code_invalid' },
+      });
     }
     const throttled = await f.core.pickups.withCode('123456', 'code');
     expect(throttled).toEqual({ ok: false, error: { reason: 'throttled', retryAfterMs: 30_000 } });
@@ -173,7 +211,10 @@ describe('customer pickup', () => {
     f.clock.advance(3 * 86_400_000);
     f.core.tick();
     expect(getParcel(f.db, 'p1')?.state).toBe('expired');
-    expect(await f.core.pickups.withCode('123456', 'code')).toEqual({ ok: false, error: { reason: 'parcel_expired' } });
+    expect(await f.core.pickups.withCode('123456', 'code')).toEqual({
+      ok: false,
+      error: { reason: 'parcel_expired' },
+    });
   });
 
   it('keeps the code valid when the door does not open', async () => {
@@ -181,7 +222,10 @@ describe('customer pickup', () => {
     announce(f, 'p1', '123456');
     const id = await deposit(f, 'p1');
     f.board.failure = 'timeout';
-    expect(await f.core.pickups.withCode('123456', 'code')).toEqual({ ok: false, error: { reason: 'door_failed' } });
+    expect(await f.core.pickups.withCode('123456', 'code')).toEqual({
+      ok: false,
+      error: { reason: 'door_failed' },
+    });
     expect(getParcel(f.db, 'p1')?.state).toBe('deposited');
     expect(getCompartment(f.db, id)?.state).toBe('out_of_service');
     f.board.failure = null;
@@ -209,15 +253,24 @@ describe('customer pickup', () => {
 describe('returns, collection and staff', () => {
   it('takes a return into a compartment of its size and lets a courier collect it', async () => {
     const f = await startFixture();
-    f.core.announcements.expectReturn({ returnId: 'r1', size: 'M', codeDigest: digestOf('777777') });
+    f.core.announcements.expectReturn({
+      returnId: 'r1',
+      size: 'M',
+      codeDigest: digestOf('777777'),
+    });
     const opened = await f.core.returns.withCode('777777', 'code');
     expect(opened.ok && opened.value.size).toBe('M');
     if (!opened.ok) return;
     f.board.closeDoor(lockOf(f, opened.value.compartmentId));
     await f.core.settled();
-    expect(f.core.collection.list()).toEqual([{ compartmentId: opened.value.compartmentId, kind: 'return', barcode: 'r1' }]);
+    expect(f.core.collection.list()).toEqual([
+      { compartmentId: opened.value.compartmentId, kind: 'return', barcode: 'r1' },
+    ]);
     expect((await f.core.collection.open(courier, opened.value.compartmentId)).ok).toBe(true);
-    expect(f.core.collection.scanOut(courier, 'wrong')).toEqual({ ok: false, error: { reason: 'not_in_an_open_compartment' } });
+    expect(f.core.collection.scanOut(courier, 'wrong')).toEqual({
+      ok: false,
+      error: { reason: 'not_in_an_open_compartment' },
+    });
     expect(f.core.collection.scanOut(courier, 'r1').ok).toBe(true);
     expect(getCompartment(f.db, opened.value.compartmentId)?.state).toBe('available');
   });
@@ -230,7 +283,10 @@ describe('returns, collection and staff', () => {
     await deposit(f, 'p2');
     f.clock.advance(4 * 86_400_000);
     f.core.tick();
-    expect(await f.core.staff.openAllExpired(courier)).toEqual({ ok: false, error: { reason: 'not_staff' } });
+    expect(await f.core.staff.openAllExpired(courier)).toEqual({
+      ok: false,
+      error: { reason: 'not_staff' },
+    });
     const opened = await f.core.staff.openAllExpired(staff);
     expect(opened.ok && opened.value.opened.length).toBe(2);
     expect(f.core.collection.scanOut(staff, 'TRKp1').ok).toBe(true);
@@ -239,27 +295,56 @@ describe('returns, collection and staff', () => {
 
   it('requires a reason for every staff action and audits it', async () => {
     const f = await startFixture();
-    expect(await f.core.staff.openDoor(staff, 'A1', '')).toEqual({ ok: false, error: { reason: 'reason_required' } });
-    expect(await f.core.staff.openDoor(courier, 'A1', 'cleaning')).toEqual({ ok: false, error: { reason: 'not_staff' } });
-    expect(await f.core.staff.openDoor(staff, 'A1', 'cleaning')).toEqual({ ok: true, value: undefined });
+    expect(await f.core.staff.openDoor(staff, 'A1', '')).toEqual({
+      ok: false,
+      error: { reason: 'reason_required' },
+    });
+    expect(await f.core.staff.openDoor(courier, 'A1', 'cleaning')).toEqual({
+      ok: false,
+      error: { reason: 'not_staff' },
+    });
+    expect(await f.core.staff.openDoor(staff, 'A1', 'cleaning')).toEqual({
+      ok: true,
+      value: undefined,
+    });
     expect(f.core.staff.setOutOfService(staff, 'A2', 'broken hinge').ok).toBe(true);
     expect(getCompartment(f.db, 'A2')?.state).toBe('out_of_service');
-    expect(eventTypes(f)).toEqual(expect.arrayContaining(['staff.door_opened', 'compartment.out_of_service']));
+    expect(eventTypes(f)).toEqual(
+      expect.arrayContaining(['staff.door_opened', 'compartment.out_of_service']),
+    );
   });
 });
 
 describe('badges', () => {
-  const token = (claims: Partial<{ role: 'courier' | 'staff'; exp: string; lockers: string[]; id: string }> = {}) =>
+  const token = (
+    claims: Partial<{ role: 'courier' | 'staff'; exp: string; lockers: string[]; id: string }> = {},
+  ) =>
     issueBadgeToken(
-      { id: claims.id ?? 'b1', role: claims.role ?? 'courier', sub: 'c-17', iat: '2026-11-01T00:00:00.000Z', exp: claims.exp ?? '2027-01-01T00:00:00.000Z', ...(claims.lockers ? { lockers: claims.lockers } : {}) },
+      {
+        id: claims.id ?? 'b1',
+        role: claims.role ?? 'courier',
+        sub: 'c-17',
+        iat: '2026-11-01T00:00:00.000Z',
+        exp: claims.exp ?? '2027-01-01T00:00:00.000Z',
+        ...(claims.lockers ? { lockers: claims.lockers } : {}),
+      },
       cloudKeys.privateKey,
     );
 
   it('logs in a courier with a valid badge and refuses forged, expired, foreign and revoked ones', async () => {
     const f = await startFixture();
-    expect(f.core.credentials.login(token())).toMatchObject({ ok: true, value: { role: 'courier', subject: 'c-17' } });
-    expect(f.core.credentials.login(token({ exp: '2026-11-01T00:00:00.000Z' }))).toEqual({ ok: false, error: 'expired' });
-    expect(f.core.credentials.login(token({ lockers: ['elsewhere'] }))).toEqual({ ok: false, error: 'not_for_this_locker' });
+    expect(f.core.credentials.login(token())).toMatchObject({
+      ok: true,
+      value: { role: 'courier', subject: 'c-17' },
+    });
+    expect(f.core.credentials.login(token({ exp: '2026-11-01T00:00:00.000Z' }))).toEqual({
+      ok: false,
+      error: 'expired',
+    });
+    expect(f.core.credentials.login(token({ lockers: ['elsewhere'] }))).toEqual({
+      ok: false,
+      error: 'not_for_this_locker',
+    });
     const forged = token().slice(0, -4) + 'AAAA';
     expect(f.core.credentials.login(forged).ok).toBe(false);
     expect(f.core.credentials.login('hello')).toEqual({ ok: false, error: 'not_a_badge' });
@@ -274,9 +359,16 @@ describe('audit log', () => {
     announce(f, 'p1', '123456');
     await deposit(f, 'p1');
     await f.core.pickups.withCode('123456', 'code');
-    const events = listEvents(f.db).map((e) => ({ ...JSON.parse(e.body), hash: e.hash, sig: e.sig }));
+    const events = listEvents(f.db).map((e) => ({
+      ...JSON.parse(e.body),
+      hash: e.hash,
+      sig: e.sig,
+    }));
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    expect(verifyChain(events, deviceKeys.publicKey)).toMatchObject({ ok: true, lastSeq: events.length });
+    expect(verifyChain(events, deviceKeys.publicKey)).toMatchObject({
+      ok: true,
+      lastSeq: events.length,
+    });
   });
 });
 
@@ -307,7 +399,11 @@ describe('start-up reconciliation', () => {
     // pickup.authorized is durable, then the process dies before the unlock command.
     first.db.transaction(() => {
       first.core.doors.record('pickup', id, { parcelId: 'p1', actor: 'customer:customer' });
-      first.core.audit.append('pickup.authorized', { parcelId: 'p1', compartmentId: id, method: 'code' });
+      first.core.audit.append('pickup.authorized', {
+        parcelId: 'p1',
+        compartmentId: id,
+        method: 'code',
+      });
     })();
     await first.core.close();
     first.db.close();
@@ -344,7 +440,9 @@ describe('start-up reconciliation', () => {
     await first.core.close();
     first.db.close();
     const again = await startFixture({ file, board: first.board, clock: first.clock });
-    expect(getCompartment(again.db, started.value.compartmentId)).toMatchObject({ state: 'out_of_service' });
+    expect(getCompartment(again.db, started.value.compartmentId)).toMatchObject({
+      state: 'out_of_service',
+    });
     expect(getParcel(again.db, 'p1')?.state).toBe('expected');
   });
 });

@@ -61,7 +61,9 @@ export class KioskCore {
 
   private constructor(deps: KioskCoreDeps) {
     const { config, db, clock, log } = deps;
-    this.audit = new AuditLog(db, config.lockerId, deps.identity.deviceKey().privateKey, () => clock.now());
+    this.audit = new AuditLog(db, config.lockerId, deps.identity.deviceKey().privateKey, () =>
+      clock.now(),
+    );
     this.ctx = {
       lockerId: config.lockerId,
       db,
@@ -95,7 +97,8 @@ export class KioskCore {
       }),
     )();
     const { settled, deferred } = await reconcileWithBoard(core.ctx, core.doors);
-    if (settled + deferred > 0) deps.log.info({ settled, deferred }, 'unfinished door operations reconciled');
+    if (settled + deferred > 0)
+      deps.log.info({ settled, deferred }, 'unfinished door operations reconciled');
     core.unsubscribeBoard = deps.board.onEvent((event) => {
       // One at a time and in order: a close must not overtake the open before it.
       core.boardEvents = core.boardEvents
@@ -132,7 +135,10 @@ export class KioskCore {
         const next = parcelTransition(parcel.state, 'expire');
         if (!next.ok) continue;
         saveParcel(db, { ...parcel, state: next.value });
-        audit.append('parcel.expired', { parcelId: parcel.id, compartmentId: parcel.compartmentId! });
+        audit.append('parcel.expired', {
+          parcelId: parcel.id,
+          compartmentId: parcel.compartmentId!,
+        });
       }
     })();
   }

@@ -15,7 +15,13 @@ export const digestOf = (code: string) => createHmac('sha256', CODE_KEY).update(
 
 /** A small locker: column A has S, S, M, L (A3, A4 lower doors), column B has S, M, XL. */
 export function smallLockerConfig(overrides: Partial<KioskConfig> = {}): KioskConfig {
-  const c = (id: string, lock: number, size: 'S' | 'M' | 'L' | 'XL', heightMm: number, lowerDoor = false) => ({
+  const c = (
+    id: string,
+    lock: number,
+    size: 'S' | 'M' | 'L' | 'XL',
+    heightMm: number,
+    lowerDoor = false,
+  ) => ({
     id,
     board: 0,
     lock,
@@ -68,11 +74,19 @@ export interface Fixture {
 }
 
 export async function startFixture(
-  options: { config?: KioskConfig; file?: string; infrared?: boolean; clock?: FakeClock; board?: MemoryLockBoard } = {},
+  options: {
+    config?: KioskConfig;
+    file?: string;
+    infrared?: boolean;
+    clock?: FakeClock;
+    board?: MemoryLockBoard;
+  } = {},
 ): Promise<Fixture> {
   const config = options.config ?? smallLockerConfig();
   const db = openDatabase(options.file ?? ':memory:');
-  const board = options.board ?? new MemoryLockBoard(config.compartments, { infrared: options.infrared ?? false });
+  const board =
+    options.board ??
+    new MemoryLockBoard(config.compartments, { infrared: options.infrared ?? false });
   const clock = options.clock ?? new FakeClock();
   let n = 0;
   const core = await KioskCore.start({

@@ -30,7 +30,11 @@ export class Pickups {
     doors.handle('pickup', {
       closed: (op, itemPresent) => this.doorClosed(op, itemPresent),
       abandoned: (op, reason) =>
-        this.ctx.audit.append('pickup.abandoned', { parcelId: op.parcelId!, compartmentId: op.compartmentId, reason }),
+        this.ctx.audit.append('pickup.abandoned', {
+          parcelId: op.parcelId!,
+          compartmentId: op.compartmentId,
+          reason,
+        }),
     });
   }
 
@@ -64,7 +68,10 @@ export class Pickups {
       if (pending) return err({ reason: 'door_failed' }); // staff or collection has this door now
       const compartment = getCompartment(db, compartmentId)!;
       if (compartment.state === 'out_of_service') return err({ reason: 'door_failed' });
-      const op = this.doors.record('pickup', compartmentId, { parcelId: parcel.id, actor: actorName(customer) });
+      const op = this.doors.record('pickup', compartmentId, {
+        parcelId: parcel.id,
+        actor: actorName(customer),
+      });
       this.ctx.audit.append('pickup.authorized', { parcelId: parcel.id, compartmentId, method });
       return ok(op);
     })();
@@ -74,7 +81,11 @@ export class Pickups {
   private doorClosed(op: DoorOperation, itemPresent: boolean | null): void {
     const { db, clock } = this.ctx;
     if (itemPresent === true) {
-      this.ctx.audit.append('pickup.abandoned', { parcelId: op.parcelId!, compartmentId: op.compartmentId, reason: 'not_taken' });
+      this.ctx.audit.append('pickup.abandoned', {
+        parcelId: op.parcelId!,
+        compartmentId: op.compartmentId,
+        reason: 'not_taken',
+      });
       return;
     }
     const parcel = getParcel(db, op.parcelId!)!;
@@ -85,6 +96,9 @@ export class Pickups {
     const compartment = getCompartment(db, op.compartmentId)!;
     const slot = compartmentTransition(compartment.state, 'empty');
     if (slot.ok) setCompartmentState(db, compartment.id, slot.value);
-    this.ctx.audit.append('parcel.picked_up', { parcelId: parcel.id, compartmentId: op.compartmentId });
+    this.ctx.audit.append('parcel.picked_up', {
+      parcelId: parcel.id,
+      compartmentId: op.compartmentId,
+    });
   }
 }

@@ -25,8 +25,14 @@ export function applyLayout(ctx: LockerContext, layout: readonly CompartmentConf
     const wanted = new Set(layout.map((c) => c.id));
     for (const existing of listCompartments(ctx.db)) {
       if (wanted.has(existing.id)) continue;
-      if (parcelInCompartment(ctx.db, existing.id) || returnInCompartment(ctx.db, existing.id) || existing.state === 'reserved') {
-        throw new LayoutError(`compartment ${existing.id} is no longer configured but still holds a parcel or return`);
+      if (
+        parcelInCompartment(ctx.db, existing.id) ||
+        returnInCompartment(ctx.db, existing.id) ||
+        existing.state === 'reserved'
+      ) {
+        throw new LayoutError(
+          `compartment ${existing.id} is no longer configured but still holds a parcel or return`,
+        );
       }
       deleteCompartment(ctx.db, existing.id);
       ctx.audit.append('compartment.removed', { compartmentId: existing.id });
@@ -40,16 +46,25 @@ export function applyLayout(ctx: LockerContext, layout: readonly CompartmentConf
 }
 
 /** Reads every board, records the sensed doors, and settles unfinished door operations. */
-export async function reconcileWithBoard(ctx: LockerContext, doors: Doors): Promise<{ settled: number; deferred: number }> {
+export async function reconcileWithBoard(
+  ctx: LockerContext,
+  doors: Doors,
+): Promise<{ settled: number; deferred: number }> {
   const compartments = listCompartments(ctx.db);
   const sensed = new Map<string, { doorOpen: boolean | null; itemPresent: boolean | null }>();
   for (const board of new Set(compartments.map((c) => c.board))) {
     const state = await ctx.board.queryBoard(board);
     for (const c of compartments.filter((c) => c.board === board)) {
       const lock = state.ok ? state.value.locks.find((l) => l.lock === c.lock) : undefined;
-      sensed.set(c.id, lock ? { doorOpen: !lock.locked, itemPresent: lock.itemPresent } : { doorOpen: null, itemPresent: null });
+      sensed.set(
+        c.id,
+        lock
+          ? { doorOpen: !lock.locked, itemPresent: lock.itemPresent }
+          : { doorOpen: null, itemPresent: null },
+      );
     }
-    if (!state.ok) ctx.log.warn({ board, failure: state.error }, 'board unreadable during reconciliation');
+    if (!state.ok)
+      ctx.log.warn({ board, failure: state.error }, 'board unreadable during reconciliation');
   }
 
   let settled = 0;
@@ -61,7 +76,10 @@ export async function reconcileWithBoard(ctx: LockerContext, doors: Doors): Prom
     }
     for (const op of listDoorOperations(ctx.db)) {
       const s = sensed.get(op.compartmentId) ?? { doorOpen: null, itemPresent: null };
-      const decision = decideAfterRestart(op.kind, { ...s, doorOpenedBefore: op.doorOpenedAt !== null });
+      const decision = decideAfterRestart(op.kind, {
+        ...s,
+        doorOpenedBefore: op.doorOpenedAt !== null,
+      });
       if (decision === 'defer') {
         deferred++;
         continue;
@@ -82,7 +100,11 @@ export async function reconcileWithBoard(ctx: LockerContext, doors: Doors): Prom
         deleteDoorOperation(ctx.db, op.id);
         doors.endAbandoned(op, 'reconciled');
         if (decision === 'abandon_and_inspect') {
-          doors.takeOutOfService(op.compartmentId, 'check contents: deposit outcome unknown after restart', 'system:reconcile');
+          doors.takeOutOfService(
+            op.compartmentId,
+            'check contents: deposit outcome unknown after restart',
+            'system:reconcile',
+          );
         }
       }
     }

@@ -7,7 +7,12 @@ import type { Size } from '../../shared/domain';
 import { err, ok, type Result } from '../../shared/result';
 import { chooseCompartment, type AllocationFailure } from '../core/allocation';
 import { compartmentTransition, returnTransition } from '../core/stateMachines';
-import { getCompartment, listCompartments, markCompartmentUsed, setCompartmentState } from '../store/compartments';
+import {
+  getCompartment,
+  listCompartments,
+  markCompartmentUsed,
+  setCompartmentState,
+} from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
 import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
 import type { CodeRejection, Codes } from './codes';
@@ -45,7 +50,9 @@ export class Returns {
   async withCode(input: string, method: 'code' | 'qr'): Promise<Result<ReturnOpened, ReturnError>> {
     const code = this.codes.normalise(input, method === 'qr');
     if (code === null) return err({ reason: 'bad_format' });
-    const matched = this.ctx.db.transaction(() => this.codes.match(code, listReturnsInState(this.ctx.db, 'expected')))();
+    const matched = this.ctx.db.transaction(() =>
+      this.codes.match(code, listReturnsInState(this.ctx.db, 'expected')),
+    )();
     if (!matched.ok) return matched;
     const pending = listDoorOperations(this.ctx.db).find((op) => op.returnId === matched.value.id);
     if (pending) return ok(this.describe(pending));
@@ -54,11 +61,19 @@ export class Returns {
 
   async doesntFit(operationId: number): Promise<Result<ReturnOpened, ReturnError>> {
     const op = getDoorOperation(this.ctx.db, operationId);
-    if (!op || op.kind !== 'return_deposit' || !op.returnId) return err({ reason: 'no_such_return_deposit' });
+    if (!op || op.kind !== 'return_deposit' || !op.returnId)
+      return err({ reason: 'no_such_return_deposit' });
     const size = getCompartment(this.ctx.db, op.compartmentId)!.size;
     this.doors.abandon(op, 'doesnt_fit');
-    const next = await this.reserveAndUnlock(getReturn(this.ctx.db, op.returnId)!, { largerThan: size }, new Set([op.compartmentId]));
-    if (!next.ok && (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')) {
+    const next = await this.reserveAndUnlock(
+      getReturn(this.ctx.db, op.returnId)!,
+      { largerThan: size },
+      new Set([op.compartmentId]),
+    );
+    if (
+      !next.ok &&
+      (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')
+    ) {
       return err({ reason: 'no_larger_compartment' });
     }
     return next;
@@ -84,13 +99,22 @@ export class Returns {
     return err({ reason: 'door_failed' });
   }
 
-  private reserve(ret: ReturnParcel, sizes: { atLeast?: Size; largerThan?: Size }, exclude: Set<string>): Result<DoorOperation, ReturnError> {
+  private reserve(
+    ret: ReturnParcel,
+    sizes: { atLeast?: Size; largerThan?: Size },
+    exclude: Set<string>,
+  ): Result<DoorOperation, ReturnError> {
     const { db } = this.ctx;
     return db.transaction((): Result<DoorOperation, ReturnError> => {
-      const compartments = listCompartments(db).map((c) => ({ ...c, doorOpen: c.doorOpen === true }));
+      const compartments = listCompartments(db).map((c) => ({
+        ...c,
+        doorOpen: c.doorOpen === true,
+      }));
       const atLeast = sizes.atLeast ?? 'S';
       // A return is known only by its size: shape it like the smallest compartment of that size.
-      const model = compartments.filter((c) => c.size === atLeast).sort((a, b) => a.inner.heightMm - b.inner.heightMm)[0];
+      const model = compartments
+        .filter((c) => c.size === atLeast)
+        .sort((a, b) => a.inner.heightMm - b.inner.heightMm)[0];
       const dimensions = model?.inner ?? { lengthMm: 1, widthMm: 1, heightMm: 1 };
       const choice = chooseCompartment({
         parcel: { dimensions, weightG: 0, accessible: false },
@@ -102,9 +126,13 @@ export class Returns {
       if (!choice.ok) return choice;
       const compartment = choice.value;
       const next = compartmentTransition(compartment.state, 'reserve');
-      if (!next.ok) throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
+      if (!next.ok)
+        throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
       setCompartmentState(db, compartment.id, next.value);
-      const op = this.doors.record('return_deposit', compartment.id, { returnId: ret.id, actor: actorName(customer) });
+      const op = this.doors.record('return_deposit', compartment.id, {
+        returnId: ret.id,
+        actor: actorName(customer),
+      });
       this.ctx.audit.append('return.reserved', { returnId: ret.id, compartmentId: compartment.id });
       return ok(op);
     })();
@@ -117,7 +145,8 @@ export class Returns {
     const next = returnTransition(ret.state, 'deposit');
     const compartment = getCompartment(db, op.compartmentId)!;
     const slot = compartmentTransition(compartment.state, 'commit');
-    if (!next.ok || !slot.ok) throw new Error(`return commit from ${ret.state}/${compartment.state}`);
+    if (!next.ok || !slot.ok)
+      throw new Error(`return commit from ${ret.state}/${compartment.state}`);
     const now = clock.now();
     saveReturn(db, { ...ret, state: next.value, compartmentId: compartment.id, depositedAt: now });
     setCompartmentState(db, compartment.id, slot.value);
@@ -129,6 +158,10 @@ export class Returns {
     const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
     const next = compartmentTransition(compartment.state, 'release');
     if (next.ok) setCompartmentState(this.ctx.db, compartment.id, next.value);
-    this.ctx.audit.append('return.released', { returnId: op.returnId!, compartmentId: op.compartmentId, reason });
+    this.ctx.audit.append('return.released', {
+      returnId: op.returnId!,
+      compartmentId: op.compartmentId,
+      reason,
+    });
   }
 }

@@ -39,13 +39,21 @@ export class Staff {
     return ok(text);
   }
 
-  async openDoor(actor: Actor, compartmentId: string, reason: string): Promise<Result<void, StaffError>> {
+  async openDoor(
+    actor: Actor,
+    compartmentId: string,
+    reason: string,
+  ): Promise<Result<void, StaffError>> {
     const checked = this.check(actor, compartmentId, reason);
     if (!checked.ok) return checked;
     const op = this.ctx.db.transaction(() => {
       if (doorOperationFor(this.ctx.db, compartmentId)) return undefined;
       const recorded = this.doors.record('staff_open', compartmentId, { actor: actorName(actor) });
-      this.ctx.audit.append('staff.door_opened', { compartmentId, actor: actorName(actor), reason: checked.value });
+      this.ctx.audit.append('staff.door_opened', {
+        compartmentId,
+        actor: actorName(actor),
+        reason: checked.value,
+      });
       return recorded;
     })();
     if (!op) return err({ reason: 'door_busy' });
@@ -59,7 +67,11 @@ export class Staff {
     this.ctx.db.transaction(() => {
       // A reservation in flight ends first, so no deposit commits into a broken compartment.
       const op = doorOperationFor(this.ctx.db, compartmentId);
-      if (op && (op.kind === 'deposit' || op.kind === 'return_deposit') && op.doorOpenedAt === null) {
+      if (
+        op &&
+        (op.kind === 'deposit' || op.kind === 'return_deposit') &&
+        op.doorOpenedAt === null
+      ) {
         this.doors.abandon(op, 'cancelled');
       }
       this.doors.takeOutOfService(compartmentId, checked.value, actorName(actor));
@@ -72,17 +84,28 @@ export class Staff {
     if (!checked.ok) return checked;
     return this.ctx.db.transaction((): Result<void, StaffError> => {
       const compartment = getCompartment(this.ctx.db, compartmentId)!;
-      const holdsSomething = parcelInCompartment(this.ctx.db, compartmentId) || returnInCompartment(this.ctx.db, compartmentId);
-      const next = compartmentTransition(compartment.state, holdsSomething ? 'return_to_service_occupied' : 'return_to_service_empty');
+      const holdsSomething =
+        parcelInCompartment(this.ctx.db, compartmentId) ||
+        returnInCompartment(this.ctx.db, compartmentId);
+      const next = compartmentTransition(
+        compartment.state,
+        holdsSomething ? 'return_to_service_occupied' : 'return_to_service_empty',
+      );
       if (!next.ok) return err({ reason: 'not_out_of_service' });
       setCompartmentState(this.ctx.db, compartmentId, next.value);
-      this.ctx.audit.append('compartment.in_service', { compartmentId, reason: checked.value, actor: actorName(actor) });
+      this.ctx.audit.append('compartment.in_service', {
+        compartmentId,
+        reason: checked.value,
+        actor: actorName(actor),
+      });
       return ok(undefined);
     })();
   }
 
   /** Opens every compartment with an expired parcel, for collection with scan-out. */
-  async openAllExpired(actor: Actor): Promise<Result<{ opened: string[]; failed: string[] }, StaffError>> {
+  async openAllExpired(
+    actor: Actor,
+  ): Promise<Result<{ opened: string[]; failed: string[] }, StaffError>> {
     if (actor.role !== 'staff' && actor.role !== 'cloud') return err({ reason: 'not_staff' });
     const opened: string[] = [];
     const failed: string[] = [];

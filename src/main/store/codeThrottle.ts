@@ -3,11 +3,15 @@ import { initialThrottle, type ThrottleState } from '../core/codeThrottle';
 import type { Db } from './database';
 
 export function loadThrottle(db: Db): ThrottleState {
-  const row = db.prepare('SELECT failures, level, locked_until FROM code_throttle WHERE id = 1').get() as
-    | { failures: string; level: number; locked_until: number }
-    | undefined;
+  const row = db
+    .prepare('SELECT failures, level, locked_until FROM code_throttle WHERE id = 1')
+    .get() as { failures: string; level: number; locked_until: number } | undefined;
   if (!row) return initialThrottle;
-  return { failures: JSON.parse(row.failures) as number[], level: row.level, lockedUntil: row.locked_until };
+  return {
+    failures: JSON.parse(row.failures) as number[],
+    level: row.level,
+    lockedUntil: row.locked_until,
+  };
 }
 
 export function saveThrottle(db: Db, state: ThrottleState): void {

@@ -62,13 +62,22 @@ export function getCompartment(db: Db, id: string): Compartment | undefined {
   return row && fromRow(row);
 }
 
-export function findCompartmentByLock(db: Db, board: number, lock: number): Compartment | undefined {
-  const row = db.prepare('SELECT * FROM compartments WHERE board = ? AND lock = ?').get(board, lock) as Row | undefined;
+export function findCompartmentByLock(
+  db: Db,
+  board: number,
+  lock: number,
+): Compartment | undefined {
+  const row = db
+    .prepare('SELECT * FROM compartments WHERE board = ? AND lock = ?')
+    .get(board, lock) as Row | undefined;
   return row && fromRow(row);
 }
 
 /** Physical description from the config file; state is only set for new rows. */
-export type CompartmentLayout = Pick<Compartment, 'id' | 'board' | 'lock' | 'size' | 'inner' | 'maxWeightG' | 'lowerDoor'>;
+export type CompartmentLayout = Pick<
+  Compartment,
+  'id' | 'board' | 'lock' | 'size' | 'inner' | 'maxWeightG' | 'lowerDoor'
+>;
 
 export function upsertCompartmentLayout(db: Db, c: CompartmentLayout): void {
   db.prepare(
@@ -106,8 +115,17 @@ export function setCompartmentState(
   );
 }
 
-export function setDoorSensed(db: Db, id: string, doorOpen: boolean | null, itemPresent: boolean | null): void {
-  db.prepare('UPDATE compartments SET door_open = ?, item_present = ? WHERE id = ?').run(bit(doorOpen), bit(itemPresent), id);
+export function setDoorSensed(
+  db: Db,
+  id: string,
+  doorOpen: boolean | null,
+  itemPresent: boolean | null,
+): void {
+  db.prepare('UPDATE compartments SET door_open = ?, item_present = ? WHERE id = ?').run(
+    bit(doorOpen),
+    bit(itemPresent),
+    id,
+  );
 }
 
 export function markCompartmentUsed(db: Db, id: string, at: number): void {

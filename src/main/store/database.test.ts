@@ -9,8 +9,21 @@ describe('database', () => {
   it('applies every migration on a fresh database and records the version', () => {
     const db = openDatabase(':memory:');
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
-    const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; strict: number }[];
-    expect(tables.map((t) => t.name).sort()).toEqual(['code_throttle', 'compartments', 'door_operations', 'events', 'meta', 'parcels', 'returns', 'revoked_badges']);
+    const tables = db
+      .prepare(
+        `SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`,
+      )
+      .all() as { name: string; strict: number }[];
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'code_throttle',
+      'compartments',
+      'door_operations',
+      'events',
+      'meta',
+      'parcels',
+      'returns',
+      'revoked_badges',
+    ]);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
   });
 
@@ -19,7 +32,9 @@ describe('database', () => {
     openDatabase(file).close();
     const again = openDatabase(file);
     expect(again.pragma('user_version', { simple: true })).toBe(1);
-    expect(again.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'parcels'`).get()).toEqual({ n: 1 });
+    expect(
+      again.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'parcels'`).get(),
+    ).toEqual({ n: 1 });
   });
 
   it('refuses a database written by newer software', () => {
@@ -34,7 +49,8 @@ describe('database', () => {
     const db = openDatabase(':memory:');
     db.exec(`INSERT INTO compartments (id, board, lock, size, length_mm, width_mm, height_mm, max_weight_g, lower_door, state)
              VALUES ('A1', 0, 1, 'S', 600, 400, 90, 1000, 0, 'occupied')`);
-    const insert = db.prepare(`INSERT INTO parcels (id, tracking_barcode, state, length_mm, width_mm, height_mm, weight_g, accessible, hold_days, compartment_id, announced)
+    const insert =
+      db.prepare(`INSERT INTO parcels (id, tracking_barcode, state, length_mm, width_mm, height_mm, weight_g, accessible, hold_days, compartment_id, announced)
                                VALUES (?, ?, 'deposited', 1, 1, 1, 1, 0, 3, 'A1', 1)`);
     insert.run('p1', 'T1');
     expect(() => insert.run('p2', 'T2')).toThrow(/UNIQUE/);

@@ -21,7 +21,9 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new Error(`database schema version ${current} is newer than this software knows (${latest})`);
+    throw new Error(
+      `database schema version ${current} is newer than this software knows (${latest})`,
+    );
   }
   for (const m of migrations) {
     if (m.version <= current) continue;

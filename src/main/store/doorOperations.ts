@@ -42,13 +42,24 @@ const fromRow = (r: Row): DoorOperation => ({
   doorOpenedAt: r.door_opened_at,
 });
 
-export function insertDoorOperation(db: Db, op: Omit<DoorOperation, 'id' | 'doorOpenedAt'>): DoorOperation {
+export function insertDoorOperation(
+  db: Db,
+  op: Omit<DoorOperation, 'id' | 'doorOpenedAt'>,
+): DoorOperation {
   const info = db
     .prepare(
       `INSERT INTO door_operations (kind, compartment_id, parcel_id, return_id, actor, started_at, deadline_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(op.kind, op.compartmentId, op.parcelId, op.returnId, op.actor, op.startedAt, op.deadlineAt);
+    .run(
+      op.kind,
+      op.compartmentId,
+      op.parcelId,
+      op.returnId,
+      op.actor,
+      op.startedAt,
+      op.deadlineAt,
+    );
   return { ...op, id: Number(info.lastInsertRowid), doorOpenedAt: null };
 }
 
@@ -58,9 +69,9 @@ export function getDoorOperation(db: Db, id: number): DoorOperation | undefined 
 }
 
 export function doorOperationFor(db: Db, compartmentId: string): DoorOperation | undefined {
-  const row = db.prepare('SELECT * FROM door_operations WHERE compartment_id = ?').get(compartmentId) as
-    | Row
-    | undefined;
+  const row = db
+    .prepare('SELECT * FROM door_operations WHERE compartment_id = ?')
+    .get(compartmentId) as Row | undefined;
   return row && fromRow(row);
 }
 
@@ -69,7 +80,9 @@ export function listDoorOperations(db: Db): DoorOperation[] {
 }
 
 export function markDoorOpened(db: Db, id: number, at: number): void {
-  db.prepare('UPDATE door_operations SET door_opened_at = ? WHERE id = ? AND door_opened_at IS NULL').run(at, id);
+  db.prepare(
+    'UPDATE door_operations SET door_opened_at = ? WHERE id = ? AND door_opened_at IS NULL',
+  ).run(at, id);
 }
 
 export function deleteDoorOperation(db: Db, id: number): void {

@@ -15,14 +15,15 @@ export interface StoredEvent {
 }
 
 export function insertEvent(db: Db, e: StoredEvent): void {
-  db.prepare('INSERT INTO events (seq, type, body, hash, sig) VALUES (@seq, @type, @body, @hash, @sig)').run(e);
+  db.prepare(
+    'INSERT INTO events (seq, type, body, hash, sig) VALUES (@seq, @type, @body, @hash, @sig)',
+  ).run(e);
 }
 
 /** The newest event; after pruning everything, the checkpoint stands in for it. */
 export function chainHead(db: Db): { seq: number; hash: string } | undefined {
   const row = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined;
+    { seq: number; hash: string } | undefined;
   return row ?? checkpoint(db);
 }
 
@@ -33,7 +34,9 @@ export function checkpoint(db: Db): { seq: number; hash: string } | undefined {
 }
 
 export function listEvents(db: Db, fromSeq = 0, limit = 1_000_000): StoredEvent[] {
-  return db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as StoredEvent[];
+  return db
+    .prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq LIMIT ?')
+    .all(fromSeq, limit) as StoredEvent[];
 }
 
 export function countEvents(db: Db): number {

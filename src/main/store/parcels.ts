@@ -101,9 +101,9 @@ const columns = [
 ] as const satisfies readonly (keyof ReturnType<typeof toParams>)[];
 
 export function insertParcel(db: Db, parcel: Parcel): void {
-  db.prepare(`INSERT INTO parcels (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(
-    toParams(parcel),
-  );
+  db.prepare(
+    `INSERT INTO parcels (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`,
+  ).run(toParams(parcel));
 }
 
 /** Writes back every field of a parcel read earlier (the services change a copy, then save it). */
@@ -130,7 +130,9 @@ export function findParcelByBarcode(db: Db, barcode: string): Parcel | undefined
 
 export function listParcelsInState(db: Db, ...states: ParcelState[]): Parcel[] {
   const rows = db
-    .prepare(`SELECT * FROM parcels WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY rowid`)
+    .prepare(
+      `SELECT * FROM parcels WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY rowid`,
+    )
     .all(...states) as Row[];
   return rows.map(fromRow);
 }
@@ -144,7 +146,9 @@ export function parcelInCompartment(db: Db, compartmentId: string): Parcel | und
 
 export function listDueToExpire(db: Db, now: number): Parcel[] {
   const rows = db
-    .prepare(`SELECT * FROM parcels WHERE state = 'deposited' AND expires_at <= ? ORDER BY expires_at`)
+    .prepare(
+      `SELECT * FROM parcels WHERE state = 'deposited' AND expires_at <= ? ORDER BY expires_at`,
+    )
     .all(now) as Row[];
   return rows.map(fromRow);
 }

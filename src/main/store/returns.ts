@@ -40,7 +40,16 @@ export function insertReturn(db: Db, r: ReturnParcel): void {
   db.prepare(
     `INSERT INTO returns (id, code_digest, state, size, compartment_id, expected_at, deposited_at, collected_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(r.id, r.codeDigest, r.state, r.size, r.compartmentId, r.expectedAt, r.depositedAt, r.collectedAt);
+  ).run(
+    r.id,
+    r.codeDigest,
+    r.state,
+    r.size,
+    r.compartmentId,
+    r.expectedAt,
+    r.depositedAt,
+    r.collectedAt,
+  );
 }
 
 export function saveReturn(db: Db, r: ReturnParcel): void {
@@ -56,7 +65,9 @@ export function getReturn(db: Db, id: string): ReturnParcel | undefined {
 }
 
 export function listReturnsInState(db: Db, state: ReturnState): ReturnParcel[] {
-  return (db.prepare('SELECT * FROM returns WHERE state = ? ORDER BY rowid').all(state) as Row[]).map(fromRow);
+  return (
+    db.prepare('SELECT * FROM returns WHERE state = ? ORDER BY rowid').all(state) as Row[]
+  ).map(fromRow);
 }
 
 export function returnInCompartment(db: Db, compartmentId: string): ReturnParcel | undefined {

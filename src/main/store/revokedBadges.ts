@@ -2,7 +2,10 @@
 import type { Db } from './database';
 
 export function revokeBadge(db: Db, badgeId: string, at: number): void {
-  db.prepare('INSERT OR IGNORE INTO revoked_badges (badge_id, revoked_at) VALUES (?, ?)').run(badgeId, at);
+  db.prepare('INSERT OR IGNORE INTO revoked_badges (badge_id, revoked_at) VALUES (?, ?)').run(
+    badgeId,
+    at,
+  );
 }
 
 export function isBadgeRevoked(db: Db, badgeId: string): boolean {
