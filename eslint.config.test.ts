@@ -7,7 +7,9 @@ const eslint = new ESLint({ cwd: import.meta.dirname });
 
 async function boundaryErrors(file: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(source, { filePath: file });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports')
+    .map((m) => m.message);
 }
 
 const cases: [file: string, source: string, allowed: boolean][] = [
@@ -27,7 +29,11 @@ const cases: [file: string, source: string, allowed: boolean][] = [
   ['hardware/lockboard/x.ts', "import { ok } from '../../src/shared/result';", false],
   ['hardware/lockboard/x.ts', "import { SerialPort } from 'serialport';", true],
   ['cloud-mock/x.ts', "import { KioskCore } from '../src/main/services/kioskCore';", false],
-  ['cloud-mock/x.ts', "import { SerialLockBoard } from '../hardware/lockboard/serialLockBoard';", false],
+  [
+    'cloud-mock/x.ts',
+    "import { SerialLockBoard } from '../hardware/lockboard/serialLockBoard';",
+    false,
+  ],
   ['cloud-mock/x.ts', "import { startControlServer } from '../hardware/sim/controlServer';", true],
   ['cloud-mock/x.ts', "import { verifyChain } from '../src/shared/node/eventChain';", true],
 ];

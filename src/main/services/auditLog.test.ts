@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../shared/node/eventChain';
-import { checkpoint, listEvents, pruneDelivered, setAckedSeq, type StoredEvent } from '../store/events';
+import {
+  checkpoint,
+  listEvents,
+  pruneDelivered,
+  setAckedSeq,
+  type StoredEvent,
+} from '../store/events';
 import type { Db } from '../store/database';
 import { deviceKeys, digestOf, startFixture } from './kioskFixture';
 
-const signed = (e: StoredEvent) => ({ ...(JSON.parse(e.body) as object), hash: e.hash, sig: e.sig });
+const signed = (e: StoredEvent) => ({
+  ...(JSON.parse(e.body) as object),
+  hash: e.hash,
+  sig: e.sig,
+});
 const verifyStored = (db: Db) => {
   const start = checkpoint(db);
-  return verifyChain(listEvents(db).map(signed), deviceKeys.publicKey, start && { seq: start.seq + 1, prevHash: start.hash });
+  return verifyChain(
+    listEvents(db).map(signed),
+    deviceKeys.publicKey,
+    start && { seq: start.seq + 1, prevHash: start.hash },
+  );
 };
 
 async function lockerWithHistory() {
@@ -37,7 +51,11 @@ describe('stored audit log', () => {
       const body = JSON.parse(target.body) as { payload: Record<string, unknown> };
       const tampered = JSON.stringify({ ...body, payload: { ...body.payload, tampered: true } });
       f.db.prepare('UPDATE events SET body = ? WHERE seq = ?').run(tampered, target.seq);
-      expect(verifyStored(f.db)).toMatchObject({ ok: false, seq: target.seq, reason: 'hash_mismatch' });
+      expect(verifyStored(f.db)).toMatchObject({
+        ok: false,
+        seq: target.seq,
+        reason: 'hash_mismatch',
+      });
       f.db.prepare('UPDATE events SET body = ? WHERE seq = ?').run(target.body, target.seq);
     }
     const victim = events[4]!;
