@@ -3,34 +3,16 @@
  * digests, cancellations, late codes, extensions, expected returns. Each is idempotent, so a
  * command delivered twice changes nothing the second time.
  */
-import { z } from 'zod';
-import { SIZES } from '../../shared/domain';
+import type { z } from 'zod';
+import {
+  ParcelExpectationSchema,
+  ReturnExpectationSchema,
+} from '../../shared/protocol/commands';
 import { err, ok, type Result } from '../../shared/result';
 import { parcelTransition } from '../core/stateMachines';
 import { getParcel, insertParcel, saveParcel } from '../store/parcels';
 import { getReturn, insertReturn } from '../store/returns';
 import type { LockerContext } from './context';
-
-const digest = z.string().regex(/^[0-9a-f]{64}$/);
-const mm = z.number().int().positive().max(5000);
-
-export const parcelExpectationSchema = z.strictObject({
-  parcelId: z.string().min(1).max(64),
-  trackingBarcode: z.string().regex(/^[\x21-\x7e]{4,64}$/),
-  dimensions: z.strictObject({ lengthMm: mm, widthMm: mm, heightMm: mm }),
-  weightG: z.number().int().min(0).max(100_000),
-  accessible: z.boolean().default(false),
-  codeDigest: digest,
-  holdDays: z.number().int().min(1).max(30).optional(),
-});
-export type ParcelExpectation = z.input<typeof parcelExpectationSchema>;
-
-export const returnExpectationSchema = z.strictObject({
-  returnId: z.string().min(1).max(64),
-  size: z.enum(SIZES),
-  codeDigest: digest,
-});
-export type ReturnExpectation = z.input<typeof returnExpectationSchema>;
 
 export type AnnouncementError =
   | { reason: 'invalid'; problems: string[] }
@@ -47,7 +29,7 @@ export class Announcements {
   constructor(private readonly ctx: LockerContext) {}
 
   expectParcel(input: unknown): Result<'added' | 'unchanged', AnnouncementError> {
-    const parsed = parcelExpectationSchema.safeParse(input);
+    const parsed = ParcelExpectationSchema.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
     const p = parsed.data;
     const { db, clock, policy } = this.ctx;
@@ -103,7 +85,7 @@ export class Announcements {
 
   /** The code for a parcel deposited before the cloud knew of it (or a re-issued one). */
   setParcelCode(parcelId: string, codeDigest: string): Result<'set', AnnouncementError> {
-    if (!digest.safeParse(codeDigest).success)
+    if (!/^[0-9a-f]{64}$/.test(codeDigest))
       return err({ reason: 'invalid', problems: ['codeDigest: 64 hex digits'] });
     const { db } = this.ctx;
     return db.transaction((): Result<'set', AnnouncementError> => {
@@ -142,7 +124,7 @@ export class Announcements {
   }
 
   expectReturn(input: unknown): Result<'added' | 'unchanged', AnnouncementError> {
-    const parsed = returnExpectationSchema.safeParse(input);
+    const parsed = ReturnExpectationSchema.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
     const r = parsed.data;
     const { db, clock } = this.ctx;

@@ -1,0 +1,91 @@
+/**
+ * Cloud → device commands (DESIGN §5): an envelope with an id, an issue time and the cloud's
+ * Ed25519 signature over the RFC 8785 canonical JSON of every field but `sig`, and one payload
+ * schema per command type. The device verifies, drops replays by id, applies, and answers with
+ * a `command.result` event.
+ */
+import { z } from 'zod';
+import { SIZES } from '../domain';
+import { LockerIdSchema, SignatureSchema } from '../events';
+
+const digest = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'expected an HMAC-SHA256 digest as 64 lowercase hex digits');
+const mm = z.number().int().positive().max(5000);
+const id = z.string().min(1).max(64);
+const reason = z.string().trim().min(3).max(200);
+
+export const TrackingBarcodeSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{4,64}$/, 'printable ASCII, 4..64 characters');
+
+export const DimensionsSchema = z.strictObject({ lengthMm: mm, widthMm: mm, heightMm: mm });
+
+/** parcel.expect: a parcel is on its way to this locker; its code travels only as a digest. */
+export const ParcelExpectationSchema = z.strictObject({
+  parcelId: id,
+  trackingBarcode: TrackingBarcodeSchema,
+  dimensions: DimensionsSchema,
+  weightG: z.number().int().min(0).max(100_000),
+  accessible: z.boolean().default(false),
+  codeDigest: digest,
+  holdDays: z.number().int().min(1).max(30).optional(),
+});
+export type ParcelExpectation = z.input<typeof ParcelExpectationSchema>;
+
+/** return.expect: a customer will drop a return with this code. */
+export const ReturnExpectationSchema = z.strictObject({
+  returnId: id,
+  size: z.enum(SIZES),
+  codeDigest: digest,
+});
+export type ReturnExpectation = z.input<typeof ReturnExpectationSchema>;
+
+export const CommandPayloadSchemas = {
+  'parcel.expect': ParcelExpectationSchema,
+  'parcel.cancel': z.strictObject({ parcelId: id }),
+  'parcel.code': z.strictObject({ parcelId: id, codeDigest: digest }),
+  'parcel.extend': z.strictObject({ parcelId: id, holdDays: z.number().int().min(1).max(30) }),
+  'return.expect': ReturnExpectationSchema,
+  'compartment.set_service': z.strictObject({ compartmentId: id, inService: z.boolean(), reason }),
+  'door.open_remote': z.strictObject({ compartmentId: id, reason, requestedBy: id }),
+  'credentials.revoke': z.strictObject({ badgeIds: z.array(id).min(1).max(1000) }),
+  'config.update': z.strictObject({
+    holdDays: z.number().int().min(1).max(30).optional(),
+    reservationTimeoutSec: z.number().int().min(10).max(3600).optional(),
+  }),
+  'state.request': z.strictObject({}),
+} as const;
+
+export type CommandType = keyof typeof CommandPayloadSchemas;
+export const COMMAND_TYPES = Object.keys(CommandPayloadSchemas) as CommandType[];
+export type CommandPayload<T extends CommandType> = z.input<(typeof CommandPayloadSchemas)[T]>;
+
+/** Everything the cloud signs. */
+export const CommandBodySchema = z.strictObject({
+  v: z.literal(1),
+  id: z.uuid(),
+  lockerId: LockerIdSchema,
+  issuedAt: z.iso.datetime({ precision: 3 }),
+  type: z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+export const SignedCommandSchema = z.strictObject({
+  ...CommandBodySchema.shape,
+  sig: SignatureSchema,
+});
+
+export type CommandBody = z.infer<typeof CommandBodySchema>;
+export type SignedCommand = z.infer<typeof SignedCommandSchema>;
+
+/** What the device reports back, as the payload of a `command.result` event. */
+export const CommandResultSchema = z.strictObject({
+  commandId: z.uuid(),
+  type: z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]),
+  ok: z.boolean(),
+  /** A reason code when not ok: bad_signature, replayed, expired, invalid_payload, or the service's reason. */
+  error: z.string().max(200).optional(),
+  detail: z.string().max(1000).optional(),
+});
+export type CommandResult = z.infer<typeof CommandResultSchema>;
