@@ -12,6 +12,7 @@ import { openDevices, type Devices } from './devices';
 import { FileIdentityStore } from './identity/fileIdentityStore';
 import type { IdentityStore } from './identity/identityStore';
 import { openDatabase, type Db } from './store/database';
+import type { Clock } from './services/context';
 import { KioskCore } from './services/kioskCore';
 
 export interface Kiosk {
@@ -27,7 +28,12 @@ const TICK_MS = 1000;
 export async function startKiosk(
   config: KioskConfig,
   log: Logger,
-  options: { cloudPublicKey?: KeyObject; softwareVersion?: string } = {},
+  options: {
+    cloudPublicKey?: KeyObject;
+    softwareVersion?: string;
+    /** The wall clock unless a test moves time (parcel expiry in end-to-end tests). */
+    clock?: Clock;
+  } = {},
 ): Promise<Kiosk> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const identity = FileIdentityStore.open(join(config.dataDir, 'identity.json'));
@@ -41,7 +47,7 @@ export async function startKiosk(
     db,
     board: devices.board,
     identity,
-    clock: { now: () => Date.now() },
+    clock: options.clock ?? { now: () => Date.now() },
     log,
     cloudPublicKey,
     ...(options.softwareVersion ? { softwareVersion: options.softwareVersion } : {}),

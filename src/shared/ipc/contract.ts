@@ -1,0 +1,174 @@
+/**
+ * The one IPC contract of the kiosk: every channel (`domain:verb`) with its zod input schema,
+ * its value and its error reasons, and the push events main sends. Electron's ipcMain, the
+ * preload, the web shell and the renderer are all typed from this table.
+ *
+ * Adding a method: add a row here, a handler in src/main/ipc/handlers.ts (the type check
+ * fails until it exists), and call it from the renderer with `api.invoke('domain:verb', …)`.
+ */
+import { z } from 'zod';
+import { SIZES } from '../domain';
+import type { Result } from '../result';
+import type {
+  BadgeRejection,
+  CollectionError,
+  Collectable,
+  CommonError,
+  DepositError,
+  DepositStarted,
+  Diagnostics,
+  KioskEvents,
+  KioskStatus,
+  LockerLayout,
+  PickupError,
+  PickupOpened,
+  RecentEvent,
+  ReturnError,
+  ReturnOpened,
+  SessionInfo,
+  StaffCompartment,
+  StaffError,
+  VisitDeposit,
+} from './types';
+
+/** Who may call a channel: anyone at the screen, or a logged-in courier or staff member. */
+export type Access = 'public' | 'courier' | 'staff';
+
+interface ChannelSpec<I extends z.ZodType, V, E extends { reason: string }> {
+  input: I;
+  access: Access;
+  /** Phantom: carries the value and error types; never read at run time. */
+  types?: { value: V; error: E };
+}
+
+const channel =
+  <V, E extends { reason: string } = never>() =>
+  <I extends z.ZodType>(access: Access, input: I): ChannelSpec<I, V, E> => ({ input, access });
+
+const none = z.strictObject({});
+const compartmentId = z.string().regex(/^[A-Z][0-9]{1,2}$/);
+const code = z.strictObject({ code: z.string().min(1).max(128), method: z.enum(['code', 'qr']) });
+const operation = z.strictObject({ operationId: z.number().int().positive() });
+const staffReason = z.string().min(1).max(200);
+
+export const kioskContract = {
+  'session:badge': channel<SessionInfo, { reason: BadgeRejection }>()(
+    'public',
+    z.strictObject({ token: z.string().min(1).max(4096) }),
+  ),
+  'session:get': channel<SessionInfo | null>()('public', none),
+  'session:touch': channel<SessionInfo | null>()('public', none),
+  'session:logout': channel<null>()('public', none),
+
+  'status:get': channel<KioskStatus>()('public', none),
+  'locker:layout': channel<LockerLayout>()('public', none),
+
+  'pickup:code': channel<PickupOpened, PickupError>()('public', code),
+  /** How long code entry is still refused after too many wrong codes (0: not throttled). */
+  'pickup:throttle': channel<{ retryAfterMs: number }>()('public', none),
+
+  'return:code': channel<ReturnOpened, ReturnError>()('public', code),
+  'return:doesntFit': channel<ReturnOpened, ReturnError>()('public', operation),
+
+  'deposit:start': channel<DepositStarted, DepositError>()(
+    'courier',
+    z.strictObject({ barcode: z.string().min(1).max(128), size: z.enum(SIZES).optional() }),
+  ),
+  'deposit:doesntFit': channel<DepositStarted, DepositError>()('courier', operation),
+  'deposit:doorDidNotOpen': channel<DepositStarted, DepositError>()('courier', operation),
+  'deposit:cancel': channel<{ cancelled: boolean }>()('courier', operation),
+  'deposit:list': channel<VisitDeposit[]>()('courier', none),
+
+  'collection:list': channel<Collectable[]>()('courier', none),
+  'collection:open': channel<Collectable, CollectionError>()(
+    'courier',
+    z.strictObject({ compartmentId }),
+  ),
+  'collection:scanOut': channel<Collectable, CollectionError>()(
+    'courier',
+    z.strictObject({ barcode: z.string().min(1).max(128) }),
+  ),
+
+  'staff:compartments': channel<StaffCompartment[]>()('staff', none),
+  'staff:openDoor': channel<null, StaffError>()(
+    'staff',
+    z.strictObject({ compartmentId, reason: staffReason }),
+  ),
+  'staff:setService': channel<null, StaffError>()(
+    'staff',
+    z.strictObject({ compartmentId, inService: z.boolean(), reason: staffReason }),
+  ),
+  'staff:openAllExpired': channel<{ opened: string[]; failed: string[] }, StaffError>()(
+    'staff',
+    none,
+  ),
+  'staff:recentEvents': channel<RecentEvent[]>()(
+    'staff',
+    z.strictObject({ limit: z.number().int().min(1).max(200).optional() }),
+  ),
+  'staff:diagnostics': channel<Diagnostics>()('staff', none),
+} as const;
+
+export type KioskContract = typeof kioskContract;
+export type Channel = keyof KioskContract;
+export const CHANNELS = Object.keys(kioskContract) as Channel[];
+
+type Spec<C extends Channel> =
+  KioskContract[C] extends ChannelSpec<infer I, infer V, infer E>
+    ? { input: I; value: V; error: E }
+    : never;
+
+/** What the caller passes (before validation: what the schema accepts). */
+export type InputOf<C extends Channel> = z.input<Spec<C>['input']>;
+/** What the handler receives (after validation). */
+export type ParsedInputOf<C extends Channel> = z.output<Spec<C>['input']>;
+export type ValueOf<C extends Channel> = Spec<C>['value'];
+export type ErrorOf<C extends Channel> = Spec<C>['error'] | CommonError;
+export type ResultOf<C extends Channel> = Result<ValueOf<C>, ErrorOf<C>>;
+
+export type PushEvent = keyof KioskEvents;
+export type PushPayload<E extends PushEvent> = KioskEvents[E];
+export const PUSH_EVENTS = [
+  'door:opened',
+  'door:closed',
+  'operation:finished',
+  'scan:received',
+  'status:changed',
+  'locker:changed',
+  'session:expired',
+] as const satisfies readonly PushEvent[];
+
+// Every push event is listed once: a new one in KioskEvents fails here until it is added.
+type Missing = Exclude<PushEvent, (typeof PUSH_EVENTS)[number]>;
+const _allListed: Missing extends never ? true : Missing = true;
+void _allListed;
+
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && Object.hasOwn(kioskContract, name);
+export const isPushEvent = (name: unknown): name is PushEvent =>
+  typeof name === 'string' && (PUSH_EVENTS as readonly string[]).includes(name);
+
+/** The API the screens use, whichever shell hosts them (Electron preload or web shell). */
+export interface KioskApi {
+  invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>>;
+  /** Subscribes to a push event; returns the unsubscribe function. */
+  on<E extends PushEvent>(event: E, listener: (payload: PushPayload<E>) => void): () => void;
+}
+
+/** Validates a channel's input; the problems name each bad field. */
+export function parseInput<C extends Channel>(
+  channel: C,
+  input: unknown,
+): Result<ParsedInputOf<C>, { reason: 'invalid_input'; problems: string[] }> {
+  const parsed = kioskContract[channel].input.safeParse(input ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as ParsedInputOf<C> };
+  return {
+    ok: false,
+    error: {
+      reason: 'invalid_input',
+      problems: parsed.error.issues.map(
+        (i) => `${i.path.length > 0 ? i.path.join('.') : 'input'}: ${i.message}`,
+      ),
+    },
+  };
+}
