@@ -68,6 +68,18 @@ export interface EventPayloads {
     doorOpen: boolean | null;
     itemPresent: boolean | null;
   };
+  /** The device's answer to a cloud command (CommandResultSchema in protocol/commands). */
+  'command.result': {
+    commandId: string;
+    type: string;
+    ok: boolean;
+    error?: string;
+    detail?: string;
+  };
+  /** Local clock vs the cloud's issue times, reported when the gap exceeds the threshold. */
+  'clock.skew': { skewMs: number; thresholdMs: number; commandId: string };
+  /** A policy change the cloud applied with config.update. */
+  'config.updated': { changes: Record<string, number>; actor: string };
 }
 
 export type EventType = keyof EventPayloads;

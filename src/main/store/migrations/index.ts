@@ -1,5 +1,6 @@
 /** Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied. */
 import { up as initial } from './001_initial';
+import { up as cloudCommands } from './002_cloud_commands';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', up: initial },
+  { version: 2, name: 'cloud_commands', up: cloudCommands },
+];
