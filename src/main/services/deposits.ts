@@ -194,9 +194,12 @@ export class Deposits {
   ): Result<DoorOperation, DepositError> {
     const { db, clock, policy } = this.ctx;
     return db.transaction((): Result<DoorOperation, DepositError> => {
+      // A door operation in flight (staff, collection, a pickup whose door has not opened yet)
+      // holds its compartment even while it is available: never offer it.
+      const busy = new Set(listDoorOperations(db).map((op) => op.compartmentId));
       const compartments = listCompartments(db).map((c) => ({
         ...c,
-        doorOpen: c.doorOpen === true,
+        doorOpen: c.doorOpen === true || busy.has(c.id),
       }));
       const expected = listParcelsInState(db, 'expected').filter(
         (p) => p.announced && p.trackingBarcode !== trackingBarcode,

@@ -106,9 +106,12 @@ export class Returns {
   ): Result<DoorOperation, ReturnError> {
     const { db } = this.ctx;
     return db.transaction((): Result<DoorOperation, ReturnError> => {
+      // A door operation in flight (staff, collection, a pickup whose door has not opened yet)
+      // holds its compartment even while it is available: never offer it.
+      const busy = new Set(listDoorOperations(db).map((op) => op.compartmentId));
       const compartments = listCompartments(db).map((c) => ({
         ...c,
-        doorOpen: c.doorOpen === true,
+        doorOpen: c.doorOpen === true || busy.has(c.id),
       }));
       const atLeast = sizes.atLeast ?? 'S';
       // A return is known only by its size: shape it like the smallest compartment of that size.
