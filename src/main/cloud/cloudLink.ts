@@ -47,6 +47,8 @@ export interface LinkTuning {
   snapshotDebounceMs: number;
   resendAfterMs: number;
   maxInFlight: number;
+  /** Largest events message; capped at MAX_MESSAGE_BYTES (smaller only to test batching). */
+  maxMessageBytes: number;
   commandWindowMs: number;
   skewThresholdMs: number;
 }
@@ -61,6 +63,7 @@ export const DEFAULT_TUNING: LinkTuning = {
   snapshotDebounceMs: 250,
   resendAfterMs: 30_000,
   maxInFlight: 100,
+  maxMessageBytes: MAX_MESSAGE_BYTES,
   commandWindowMs: 86_400_000,
   skewThresholdMs: 300_000,
 };
@@ -134,6 +137,7 @@ export class CloudLink {
       publish: (json) => this.publish(this.topics.events, json, false),
       publishesPerSecond: o.publishesPerSecond,
       maxInFlight: this.tuning.maxInFlight,
+      maxMessageBytes: Math.min(MAX_MESSAGE_BYTES, this.tuning.maxMessageBytes),
       resendAfterMs: this.tuning.resendAfterMs,
     });
     this.commands = new CommandHandler({
@@ -210,7 +214,9 @@ export class CloudLink {
     if (!session) return;
     if (session.client.connected) {
       await Promise.race([
-        this.publish(this.topics.presence, this.presence('offline'), true).catch(() => {}),
+        session.client
+          .publishAsync(this.topics.presence, this.presence('offline'), { qos: 1, retain: true })
+          .catch(() => {}),
         new Promise((resolve) => setTimeout(resolve, 2000)),
       ]);
     }
