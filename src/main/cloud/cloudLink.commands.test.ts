@@ -1,0 +1,231 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../shared/protocol/topics';
+import { digestOf } from '../services/kioskFixture';
+import { getCompartment } from '../store/compartments';
+import { listEvents } from '../store/events';
+import { getParcel } from '../store/parcels';
+import { getReturn } from '../store/returns';
+import { isBadgeRevoked } from '../store/revokedBadges';
+import { loadPolicyOverrides } from './policyOverrides';
+import { deposit } from './testSupport/kioskActions';
+import { until } from './testSupport/cloudPeer';
+import { startLinkedKiosk, type LinkedKiosk } from './testSupport/linkFixture';
+import { Mosquitto } from './testSupport/mosquitto';
+
+let broker: Mosquitto;
+beforeAll(async () => {
+  broker = await Mosquitto.start();
+});
+afterAll(async () => {
+  await broker.stop();
+});
+
+let k: LinkedKiosk;
+let logs: { msg: string; reason?: string; commandId?: string }[];
+let n = 0;
+beforeEach(async () => {
+  logs = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(JSON.parse(chunk.toString()) as (typeof logs)[number]);
+      done();
+    },
+  });
+  k = await startLinkedKiosk(broker.url, `commands-${++n}`, { log: pino({ level: 'info' }, sink) });
+  await until(() => k.link.status().connection === 'online', 'online');
+});
+afterEach(async () => {
+  await k.close();
+});
+
+const expectation = (parcelId: string, code = '123456') => ({
+  parcelId,
+  trackingBarcode: `TRK${parcelId}`,
+  dimensions: { lengthMm: 300, widthMm: 200, heightMm: 80 },
+  weightG: 900,
+  codeDigest: digestOf(code),
+});
+
+/** Sends a command and waits for its command.result at the cloud end. */
+async function run(command: Record<string, unknown>): Promise<Record<string, unknown>> {
+  await k.peer.sendCommand(command);
+  const id = String(command.id);
+  await until(() => k.peer.results().has(id), `result of ${String(command.type)}`);
+  return k.peer.results().get(id)!.at(-1)!;
+}
+
+describe('cloud commands', () => {
+  it('applies each command type through KioskCore and answers with command.result', async () => {
+    expect(await run(k.peer.command('parcel.expect', expectation('p1')))).toMatchObject({
+      ok: true,
+      type: 'parcel.expect',
+    });
+    expect(getParcel(k.db, 'p1')?.state).toBe('expected');
+    expect(
+      await run(k.peer.command('parcel.code', { parcelId: 'p1', codeDigest: digestOf('654321') })),
+    ).toMatchObject({ ok: true });
+    expect(getParcel(k.db, 'p1')?.codeDigest).toBe(digestOf('654321'));
+    expect(await run(k.peer.command('parcel.cancel', { parcelId: 'p1' }))).toMatchObject({
+      ok: true,
+    });
+    expect(getParcel(k.db, 'p1')?.state).toBe('cancelled');
+    expect(await run(k.peer.command('parcel.cancel', { parcelId: 'nope' }))).toMatchObject({
+      ok: false,
+      error: 'unknown_parcel',
+    });
+
+    await deposit(k, 'p2', '222222');
+    expect(
+      await run(k.peer.command('parcel.extend', { parcelId: 'p2', holdDays: 7 })),
+    ).toMatchObject({ ok: true });
+    expect(getParcel(k.db, 'p2')?.holdDays).toBe(7);
+
+    expect(
+      await run(
+        k.peer.command('return.expect', {
+          returnId: 'r1',
+          size: 'M',
+          codeDigest: digestOf('999999'),
+        }),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(getReturn(k.db, 'r1')?.state).toBe('expected');
+
+    const out = k.peer.command('compartment.set_service', {
+      compartmentId: 'B3',
+      inService: false,
+      reason: 'door bent',
+    });
+    expect(await run(out)).toMatchObject({ ok: true });
+    expect(getCompartment(k.db, 'B3')?.state).toBe('out_of_service');
+    const back = k.peer.command('compartment.set_service', {
+      compartmentId: 'B3',
+      inService: true,
+      reason: 'fixed',
+    });
+    expect(await run(back)).toMatchObject({ ok: true });
+    expect(getCompartment(k.db, 'B3')?.state).toBe('available');
+
+    const open = k.peer.command('door.open_remote', {
+      compartmentId: 'A1',
+      reason: 'customer on the phone',
+      requestedBy: 'agent-7',
+    });
+    expect(await run(open)).toMatchObject({ ok: true });
+    expect(k.board.isOpen({ board: 0, lock: 1 })).toBe(true);
+    expect(
+      listEvents(k.db).some(
+        (e) => e.type === 'staff.door_opened' && e.body.includes('cloud:agent-7'),
+      ),
+    ).toBe(true);
+
+    expect(
+      await run(k.peer.command('credentials.revoke', { badgeIds: ['badge-1', 'badge-2'] })),
+    ).toMatchObject({ ok: true });
+    expect(isBadgeRevoked(k.db, 'badge-2')).toBe(true);
+
+    expect(
+      await run(k.peer.command('config.update', { holdDays: 5, reservationTimeoutSec: 60 })),
+    ).toMatchObject({ ok: true });
+    expect(k.config.policy).toMatchObject({ holdDays: 5, reservationTimeoutSec: 60 });
+    expect(loadPolicyOverrides(k.db)).toEqual({ holdDays: 5, reservationTimeoutSec: 60 });
+
+    const snapshots = k.peer.snapshots.length;
+    expect(await run(k.peer.command('state.request', {}))).toMatchObject({ ok: true });
+    await until(() => k.peer.snapshots.length > snapshots, 'snapshot on request');
+    expect(k.peer.snapshots.at(-1)!.compartments.find((c) => c.id === 'A1')?.doorOpen).toBe(true);
+  });
+
+  it('refuses forged, misaddressed, replayed, stale, malformed, invalid and oversized commands, applies none, and stays up', async () => {
+    const impostor = generateKeyPairSync('ed25519');
+    const forged = k.peer.command('parcel.expect', expectation('forged'), {
+      key: impostor.privateKey,
+    });
+    const other = k.peer.command('parcel.expect', expectation('other'), {
+      lockerId: 'someone-else',
+    });
+    const stale = k.peer.command('parcel.expect', expectation('stale'), {
+      issuedAt: new Date(k.clock.now() - 2 * 86_400_000).toISOString(),
+    });
+    const badPayload = k.peer.command('parcel.expect', { parcelId: 'bad', weightG: -1 });
+    const tampered = {
+      ...k.peer.command('parcel.expect', expectation('orig')),
+      payload: expectation('tampered'),
+    };
+    const unsigned = {
+      ...k.peer.command('parcel.expect', expectation('unsigned')),
+      sig: undefined,
+    };
+    const extraField = { ...k.peer.command('parcel.expect', expectation('extra')), admin: true };
+    const first = k.peer.command('parcel.expect', expectation('once'));
+
+    await k.peer.sendCommand(forged);
+    await k.peer.sendCommand(other);
+    await k.peer.sendCommand(stale);
+    await k.peer.sendCommand(badPayload);
+    await k.peer.sendCommand(tampered);
+    await k.peer.sendCommand(unsigned);
+    await k.peer.sendCommand(extraField);
+    await k.peer.publishRaw(k.peer.topics.commands, '{"v":1,"id":');
+    await k.peer.publishRaw(k.peer.topics.commands, Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20));
+    await k.peer.sendCommand(first);
+    await k.peer.sendCommand(first); // replay
+    const last = k.peer.command('parcel.expect', expectation('last'));
+    expect(await run(last)).toMatchObject({ ok: true });
+
+    // Only the genuine, well-formed commands had an effect, each once.
+    for (const id of ['forged', 'other', 'stale', 'bad', 'orig', 'tampered', 'unsigned', 'extra']) {
+      expect(getParcel(k.db, id), id).toBeUndefined();
+    }
+    expect(getParcel(k.db, 'once')?.state).toBe('expected');
+    expect(listEvents(k.db).filter((e) => e.type === 'parcel.expected')).toHaveLength(2);
+
+    const results = k.peer.results();
+    const errorOf = (c: Record<string, unknown>) =>
+      results.get(String(c.id))?.map((r) => r.error ?? 'ok');
+    expect(errorOf(forged)).toEqual(['bad_signature']);
+    expect(errorOf(other)).toEqual(['wrong_locker']);
+    expect(errorOf(stale)).toEqual(['expired']);
+    expect(errorOf(badPayload)).toEqual(['invalid_payload']);
+    expect(errorOf(tampered)).toEqual(['bad_signature']);
+    expect(errorOf(unsigned)).toEqual(['invalid_schema']);
+    expect(errorOf(extraField)).toEqual(['invalid_schema']);
+    expect(errorOf(first)).toEqual(['ok', 'replayed']);
+
+    const refusals = logs.filter((l) => l.msg === 'cloud command refused').map((l) => l.reason);
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        'bad_signature',
+        'wrong_locker',
+        'expired',
+        'invalid_payload',
+        'invalid_schema',
+        'malformed_json',
+        'oversized',
+      ]),
+    );
+    expect(logs.some((l) => l.msg === 'cloud command replayed')).toBe(true);
+    expect(k.link.status().connection).toBe('online');
+    expect(k.link.counters.sessions).toBe(1);
+  });
+
+  it('records the clock skew against the cloud as an event and in the status', async () => {
+    const ahead = k.peer.command(
+      'state.request',
+      {},
+      {
+        issuedAt: new Date(k.clock.now() - 3_600_000).toISOString(),
+      },
+    );
+    expect(await run(ahead)).toMatchObject({ ok: true });
+    expect(k.link.status()).toMatchObject({ clockSkewMs: 3_600_000, clockSkewed: true });
+    const skew = listEvents(k.db).find((e) => e.type === 'clock.skew');
+    expect(skew && JSON.parse(skew.body).payload).toMatchObject({
+      skewMs: 3_600_000,
+      commandId: ahead.id,
+    });
+  });
+});
