@@ -1,0 +1,162 @@
+/**
+ * startCloud: the cloud-mock's one composition root. Opens the SQLite store and the signing
+ * key in the data dir, starts the embedded broker (or uses an external one), connects the
+ * cloud's MQTT link, builds the services and the REST API, and runs the scheduler.
+ */
+import { randomUUID, type KeyObject, createPublicKey } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { publicKeyToRaw } from '../src/shared/node/ed25519';
+import { DEFAULT_TOPIC_PREFIX } from '../src/shared/protocol/topics';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
+import { buildHttp } from './http/server';
+import { connectMqtt, type MqttLink } from './mqttLink';
+import { Allocations } from './services/allocations';
+import { cryptoDigits } from './services/codes';
+import { Commands } from './services/commands';
+import {
+  DEFAULT_POLICY,
+  type Clock,
+  type CloudContext,
+  type CloudPolicy,
+} from './services/context';
+import { Ingest } from './services/ingest';
+import { LockerView } from './services/lockerView';
+import { Scheduler, type TickReport } from './services/scheduler';
+import { loadOrCreateSigningKey } from './signingKey';
+import { openDatabase } from './store/database';
+
+export interface CloudOptions {
+  /** 0 picks a free port (default 0). */
+  httpPort?: number;
+  /** Port of the embedded broker; 0 picks a free one (default 0). Ignored with brokerUrl. */
+  mqttPort?: number;
+  /** Use this external broker (mqtt://host:port) instead of the embedded aedes. */
+  brokerUrl?: string;
+  /** Interface the HTTP server and the embedded broker listen on (default 127.0.0.1). */
+  host?: string;
+  /** Broker URL handed to enrolling units, when it differs from the one the cloud uses. */
+  advertisedMqttUrl?: string;
+  dataDir: string;
+  topicPrefix?: string;
+  clock?: Clock;
+  log?: Logger;
+  /** Run the scheduler on a timer (default true); tests leave it off and call tick(). */
+  scheduler?: boolean;
+  schedulerIntervalMs?: number;
+  /** Sign with this key instead of the one in the data dir. */
+  signingKey?: KeyObject;
+  /** Simulator control API, for the dashboard's hardware buttons. */
+  simulatorUrl?: string;
+  policy?: Partial<CloudPolicy>;
+  /** Digits source for codes; CSPRNG unless a test injects one. */
+  randomDigits?: (length: number) => string;
+}
+
+export interface RunningCloud {
+  httpUrl: string;
+  mqttUrl: string;
+  cloudPublicKey: KeyObject;
+  /** Runs the scheduler once on the injected clock. */
+  tick(): Promise<TickReport>;
+  /** The fastify instance, for `inject` in tests. */
+  http: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
+  const log = options.log ?? pino({ level: 'info' });
+  const host = options.host ?? '127.0.0.1';
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const keys = options.signingKey
+    ? { privateKey: options.signingKey, publicKey: createPublicKey(options.signingKey) }
+    : loadOrCreateSigningKey(options.dataDir, log);
+  const db = openDatabase(join(options.dataDir, 'cloud.sqlite'));
+
+  const cleanups: (() => Promise<void> | void)[] = [
+    () => {
+      db.close();
+    },
+  ];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (e) {
+        log.warn({ err: e }, 'cloud shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    let broker: EmbeddedBroker | null = null;
+    if (!options.brokerUrl) {
+      broker = await startEmbeddedBroker(options.mqttPort ?? 0, host);
+      cleanups.push(() => broker!.close());
+    }
+    const brokerUrl = options.brokerUrl ?? broker!.url;
+
+    let link: MqttLink | null = null;
+    const ctx: CloudContext = {
+      db,
+      clock: options.clock ?? { now: () => Date.now() },
+      log,
+      signingKey: keys.privateKey,
+      publicKey: keys.publicKey,
+      topicPrefix: options.topicPrefix ?? DEFAULT_TOPIC_PREFIX,
+      mqttUrl: options.advertisedMqttUrl ?? brokerUrl,
+      publish: (topic, payload, qos) => {
+        if (!link) return Promise.reject(new Error('the MQTT link is not up yet'));
+        return link.publish(topic, payload, qos);
+      },
+      newId: randomUUID,
+      randomDigits: options.randomDigits ?? cryptoDigits,
+      policy: { ...DEFAULT_POLICY, ...options.policy },
+    };
+    const commands = new Commands(ctx);
+    const ingest = new Ingest(ctx, new LockerView(ctx, commands), commands);
+    const allocations = new Allocations(ctx, commands);
+    const scheduler = new Scheduler(ctx, commands);
+
+    link = await connectMqtt({
+      url: brokerUrl,
+      // Stable per signing key, so the broker keeps this cloud's session across restarts.
+      clientId: `cloud-${publicKeyToRaw(keys.publicKey).slice(0, 16)}`,
+      subscriptions: ingest.subscriptions(),
+      onMessage: (topic, payload) => void ingest.onMessage(topic, payload),
+      log,
+    });
+    cleanups.push(() => link!.close());
+
+    const http = buildHttp({
+      ctx,
+      commands,
+      allocations,
+      ...(options.simulatorUrl ? { simulatorUrl: options.simulatorUrl } : {}),
+    });
+    cleanups.push(() => http.close());
+    const address = await http.listen({ port: options.httpPort ?? 0, host });
+
+    if (options.scheduler ?? true) {
+      const timer = setInterval(() => {
+        scheduler.tick().catch((e: unknown) => log.error({ err: e }, 'scheduler tick failed'));
+      }, options.schedulerIntervalMs ?? 60_000);
+      cleanups.push(() => clearInterval(timer));
+    }
+
+    log.info({ http: address, mqtt: brokerUrl }, 'cloud-mock ready');
+    return {
+      httpUrl: address,
+      mqttUrl: brokerUrl,
+      cloudPublicKey: keys.publicKey,
+      tick: () => scheduler.tick(),
+      http,
+      close: closeAll,
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}

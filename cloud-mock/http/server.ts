@@ -1,0 +1,139 @@
+/**
+ * The REST API over fastify: each endpoint of the shared table gets its params, query and body
+ * parsed with the table's zod schemas (field-level 400s), and a service's refusal becomes its
+ * status with `{ error, message }`. Also serves /openapi.json and the dashboard.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import type { Result } from '../../src/shared/result';
+import { API, type Endpoint } from '../../src/shared/rest/api';
+import { buildOpenApi } from '../../src/shared/rest/openapi';
+import { enrollLocker, lockerDetail, provisionLocker, searchLockers } from '../services/lockers';
+import { lockerAudit, reconcile } from '../services/audit';
+import { issueBadge, revokeBadgeEverywhere } from '../services/badges';
+import { createReturn } from '../services/returns';
+import { openRemote } from '../services/remoteOpen';
+import type { Allocations } from '../services/allocations';
+import type { Commands } from '../services/commands';
+import type { CloudContext } from '../services/context';
+import type { Refusal } from '../services/refusal';
+import { listNotifications } from '../store/notifications';
+import { registerDashboard } from './dashboard';
+import { InvalidRequest, parsePart } from './validation';
+
+export interface HttpDeps {
+  ctx: CloudContext;
+  commands: Commands;
+  allocations: Allocations;
+  /** Simulator control API base URL; enables the dashboard's hardware controls. */
+  simulatorUrl?: string;
+}
+
+const BODY_LIMIT = 256 * 1024;
+
+type Parsed<E extends Endpoint> = {
+  params: E['params'] extends z.ZodType ? z.output<E['params']> : undefined;
+  query: E['query'] extends z.ZodType ? z.output<E['query']> : undefined;
+  body: E['body'] extends z.ZodType ? z.output<E['body']> : undefined;
+};
+
+type Outcome = { status: number; body: unknown } | Result<unknown, Refusal>;
+
+export function buildHttp(deps: HttpDeps): FastifyInstance {
+  const { ctx, commands, allocations } = deps;
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+
+  // An empty body is "no body" (POST …/cancel needs none), not a JSON syntax error.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+    const raw = String(text);
+    if (raw.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(raw));
+    } catch {
+      done(new InvalidRequest([{ path: 'body', message: 'the body is not valid JSON' }]));
+    }
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof InvalidRequest) return reply.status(400).send(error.body);
+    const status = error.statusCode ?? 500;
+    if (status === 413 || status === 415 || (status >= 400 && status < 500))
+      return reply.status(status === 415 ? 400 : status).send({
+        error: 'invalid_request',
+        problems: [{ path: 'body', message: error.message }],
+      });
+    ctx.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.status(500).send({ error: 'internal', message: 'the cloud failed; see its log' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }),
+  );
+
+  function route<E extends Endpoint>(
+    endpoint: E,
+    successStatus: number,
+    handler: (input: Parsed<E>) => Outcome | Promise<Outcome>,
+  ): void {
+    app.route({
+      method: endpoint.method,
+      url: endpoint.path,
+      handler: async (request, reply: FastifyReply) => {
+        const problems: InvalidRequest['problems'] = [];
+        const part = <S extends z.ZodType | undefined>(
+          schema: S,
+          value: unknown,
+          where: 'body' | 'query' | 'params',
+        ) => {
+          if (!schema) return undefined;
+          try {
+            return parsePart(schema, value, where);
+          } catch (e) {
+            if (!(e instanceof InvalidRequest)) throw e;
+            problems.push(...e.problems);
+            return undefined;
+          }
+        };
+        const input = {
+          params: part(endpoint.params, request.params, 'params'),
+          query: part(endpoint.query, request.query, 'query'),
+          body: part(endpoint.body, request.body, 'body'),
+        } as Parsed<E>;
+        if (problems.length > 0) throw new InvalidRequest(problems);
+        const outcome = await handler(input);
+        if ('status' in outcome) return reply.status(outcome.status).send(outcome.body);
+        if (outcome.ok) return reply.status(successStatus).send(outcome.value);
+        const { status, error, message } = outcome.error;
+        return reply.status(status).send({ error, message });
+      },
+    });
+  }
+
+  const value = (body: unknown) => ({ status: 200, body });
+
+  route(API.provisionLocker, 201, ({ body }) => provisionLocker(ctx, body));
+  route(API.enrollLocker, 200, ({ params, body }) => enrollLocker(ctx, params.id, body));
+  route(API.searchLockers, 200, ({ query }) => value({ lockers: searchLockers(ctx, query) }));
+  route(API.getLocker, 200, ({ params }) => lockerDetail(ctx, params.id));
+  route(API.getAudit, 200, ({ params }) => lockerAudit(ctx, params.id));
+  route(API.getReconciliation, 200, ({ params }) => reconcile(ctx, params.id));
+  route(API.openRemote, 202, ({ params, body }) => openRemote(ctx, commands, params.id, body));
+  route(API.createAllocation, 201, ({ body }) => allocations.allocate(body));
+  route(API.cancelAllocation, 200, ({ params }) => allocations.cancel(params.id));
+  route(API.extendAllocation, 200, ({ params, body }) => allocations.extend(params.id, body.days));
+  route(API.createReturn, 201, ({ body }) => createReturn(ctx, commands, body));
+  route(API.issueBadge, 201, ({ body }) => ({ status: 201, body: issueBadge(ctx, body) }));
+  route(API.revokeBadge, 200, ({ params }) => revokeBadgeEverywhere(ctx, commands, params.id));
+  route(API.listNotifications, 200, ({ query }) =>
+    value({ notifications: listNotifications(ctx.db, query) }),
+  );
+
+  app.get('/openapi.json', async () => buildOpenApi());
+  registerDashboard(app, {
+    ...(deps.simulatorUrl ? { simulatorUrl: deps.simulatorUrl } : {}),
+    lockers: () => searchLockers(ctx, { limit: 100 }),
+  });
+  return app;
+}

@@ -1,0 +1,49 @@
+/**
+ * `npm run cloud`: starts the development cloud and prints `CLOUD_HTTP=<url>` and
+ * `CLOUD_MQTT=<url>` on stdout when ready (logs go to stderr); stops cleanly on SIGINT/SIGTERM.
+ */
+import { pino } from 'pino';
+import { parseArgs, USAGE } from './args';
+import { startCloud } from './cloud';
+
+async function main(): Promise<void> {
+  const parsed = parseArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`cloud-mock: ${parsed.error}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const { args } = parsed;
+  const log = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+  const cloud = await startCloud({
+    httpPort: args.httpPort,
+    ...(args.broker ? { brokerUrl: args.broker } : { mqttPort: args.mqttPort ?? 1883 }),
+    dataDir: args.dataDir,
+    host: args.host,
+    ...(args.topicPrefix ? { topicPrefix: args.topicPrefix } : {}),
+    ...(args.simulator ? { simulatorUrl: args.simulator } : {}),
+    scheduler: args.scheduler,
+    log,
+  });
+  process.stdout.write(`CLOUD_HTTP=${cloud.httpUrl}\nCLOUD_MQTT=${cloud.mqttUrl}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    cloud.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`cloud-mock: ${(e as Error).message}\n`);
+  process.exit(1);
+});

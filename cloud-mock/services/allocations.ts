@@ -1,0 +1,166 @@
+/**
+ * Allocations (DESIGN §6): reserve a size's capacity for a parcel in one SQLite transaction,
+ * so no compartment is promised twice, generate its pickup code, and announce it to the unit
+ * with only the code's digest. Cancel and extend follow the parcel's state.
+ */
+import { sizeRank, SIZES, type Size } from '../../src/shared/domain';
+import { ok, type Result } from '../../src/shared/result';
+import type { AllocationRequestSchema, AllocationResponse } from '../../src/shared/rest/schemas';
+import type { z } from 'zod';
+import { listCompartments } from '../store/compartments';
+import { getLocker } from '../store/lockers';
+import { getParcel, getParcelByParcelId, insertParcel, saveParcel } from '../store/parcels';
+import { availability } from './capacity';
+import { newLockerCode } from './codes';
+import type { Commands } from './commands';
+import { DAY_MS, iso, type CloudContext } from './context';
+import { fits } from './fit';
+import { notFound, refuse, type Refusal } from './refusal';
+
+type AllocationInput = z.output<typeof AllocationRequestSchema>;
+const MAX_HOLD_DAYS = 30;
+
+export class Allocations {
+  constructor(
+    private readonly ctx: CloudContext,
+    private readonly commands: Commands,
+  ) {}
+
+  async allocate(req: AllocationInput): Promise<Result<AllocationResponse, Refusal>> {
+    const result = this.ctx.db.transaction(() => this.allocateInTx(req)).immediate();
+    if (result.ok) await this.commands.flush();
+    return result;
+  }
+
+  private allocateInTx(req: AllocationInput): Result<AllocationResponse, Refusal> {
+    const { db, clock } = this.ctx;
+    const locker = getLocker(db, req.lockerId);
+    if (!locker) return notFound('locker');
+    if (locker.codeDigestKey === null)
+      return refuse(409, 'not_enrolled', `locker ${locker.id} has not enrolled yet`);
+    const existing = getParcelByParcelId(db, locker.id, req.parcelId);
+    if (existing)
+      return refuse(
+        409,
+        'duplicate_parcel',
+        `parcel ${req.parcelId} already has allocation ${existing.allocationId}`,
+      );
+
+    const fittingSizes = new Set<Size>(
+      listCompartments(db, locker.id)
+        .filter((c) => fits(req, c))
+        .map((c) => c.size),
+    );
+    if (fittingSizes.size === 0)
+      return refuse(409, 'no_compartment_fits', 'no compartment of this locker fits the parcel');
+    const free = availability(db, locker);
+    const size = SIZES.filter((s) => fittingSizes.has(s))
+      .sort((a, b) => sizeRank(a) - sizeRank(b))
+      .find((s) => free[s] > 0);
+    if (size === undefined)
+      return refuse(409, 'no_capacity', 'every compartment that fits is taken or promised');
+
+    const now = clock.now();
+    const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
+    const { code, digest } = newLockerCode(this.ctx, locker.id, codeKey);
+    const allocationId = this.ctx.newId();
+    const lapsesAt = now + this.ctx.policy.allocationDays * DAY_MS;
+    insertParcel(db, {
+      allocationId,
+      lockerId: locker.id,
+      parcelId: req.parcelId,
+      trackingBarcode: req.trackingBarcode,
+      state: 'expected',
+      size,
+      dimensions: req.dimensions,
+      weightG: req.weightG,
+      accessible: req.accessible,
+      customer: JSON.stringify(req.customer),
+      holdDays: req.holdDays,
+      pickupCode: code,
+      codeDigest: digest,
+      compartmentId: null,
+      announced: true,
+      createdAt: now,
+      lapsesAt,
+      depositedAt: null,
+      expiresAt: null,
+      closedAt: null,
+    });
+    this.commands.issue(locker.id, 'parcel.expect', {
+      parcelId: req.parcelId,
+      trackingBarcode: req.trackingBarcode,
+      dimensions: req.dimensions,
+      weightG: req.weightG,
+      accessible: req.accessible,
+      codeDigest: digest,
+      holdDays: req.holdDays,
+    });
+    return ok({ allocationId, size, expiresAt: iso(lapsesAt) });
+  }
+
+  async cancel(
+    allocationId: string,
+  ): Promise<Result<{ allocationId: string; state: 'cancelled'; commandId: string }, Refusal>> {
+    const { db, clock } = this.ctx;
+    const result = db
+      .transaction(() => {
+        const parcel = getParcel(db, allocationId);
+        if (!parcel) return notFound('allocation');
+        if (parcel.state !== 'expected')
+          return refuse(409, 'not_cancellable', `the parcel is ${parcel.state}`);
+        saveParcel(db, { ...parcel, state: 'cancelled', pickupCode: null, closedAt: clock.now() });
+        const commandId = this.commands.issue(parcel.lockerId, 'parcel.cancel', {
+          parcelId: parcel.parcelId,
+        });
+        return ok({ allocationId, state: 'cancelled' as const, commandId });
+      })
+      .immediate();
+    if (result.ok) await this.commands.flush();
+    return result;
+  }
+
+  async extend(
+    allocationId: string,
+    days: number,
+  ): Promise<
+    Result<
+      { allocationId: string; holdDays: number; expiresAt: string | null; commandId: string },
+      Refusal
+    >
+  > {
+    const { db } = this.ctx;
+    const result = db
+      .transaction(() => {
+        const parcel = getParcel(db, allocationId);
+        if (!parcel) return notFound('allocation');
+        // The unit extends a parcel in the locker; before deposit the hold has not started.
+        if (parcel.state !== 'deposited' && parcel.state !== 'expired')
+          return refuse(409, 'not_extendable', `the parcel is ${parcel.state}`);
+        const holdDays = parcel.holdDays + days;
+        if (holdDays > MAX_HOLD_DAYS)
+          return refuse(409, 'not_extendable', `at most ${MAX_HOLD_DAYS} hold days in total`);
+        const expiresAt =
+          parcel.depositedAt === null ? null : parcel.depositedAt + holdDays * DAY_MS;
+        saveParcel(db, {
+          ...parcel,
+          holdDays,
+          expiresAt,
+          state: parcel.state === 'expired' ? 'deposited' : parcel.state,
+        });
+        const commandId = this.commands.issue(parcel.lockerId, 'parcel.extend', {
+          parcelId: parcel.parcelId,
+          holdDays,
+        });
+        return ok({
+          allocationId,
+          holdDays,
+          expiresAt: expiresAt === null ? null : iso(expiresAt),
+          commandId,
+        });
+      })
+      .immediate();
+    if (result.ok) await this.commands.flush();
+    return result;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Pickup and return codes (DESIGN §5): CSPRNG digits, unique among the locker's active codes,
+ * sent to the unit only as HMAC-SHA256(codeKey, code).
+ */
+import { randomInt } from 'node:crypto';
+import { codeDigest } from '../../src/shared/node/codeDigest';
+import { activeParcelDigests } from '../store/parcels';
+import { activeReturnDigests } from '../store/returns';
+import type { CloudContext } from './context';
+
+const MAX_ATTEMPTS = 100;
+
+export function cryptoDigits(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += String(randomInt(0, 10));
+  return out;
+}
+
+/** QR payload of a pickup or return code, as the unit's scanner path reads it. */
+export const qrPayload = (code: string): string => `LKP1:${code}`;
+
+/** A code no active parcel or return of this locker has; call inside the transaction. */
+export function newLockerCode(
+  ctx: CloudContext,
+  lockerId: string,
+  codeDigestKey: Buffer,
+): { code: string; digest: string } {
+  const taken = new Set([
+    ...activeParcelDigests(ctx.db, lockerId),
+    ...activeReturnDigests(ctx.db, lockerId),
+  ]);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const code = ctx.randomDigits(ctx.policy.codeLength);
+    const digest = codeDigest(codeDigestKey, code);
+    if (!taken.has(digest)) return { code, digest };
+  }
+  throw new Error(`no free ${ctx.policy.codeLength}-digit code for locker ${lockerId}`);
+}

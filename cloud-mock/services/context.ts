@@ -1,0 +1,47 @@
+/** What every cloud service is built with: the store, time, randomness, keys and the link. */
+import type { KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../store/database';
+
+export interface Clock {
+  now(): number;
+}
+
+/** Publishes on the broker; resolves when the broker has the message (PUBACK for QoS 1). */
+export type Publish = (topic: string, payload: string, qos: 0 | 1) => Promise<void>;
+
+export interface CloudContext {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  signingKey: KeyObject;
+  publicKey: KeyObject;
+  topicPrefix: string;
+  /** The broker URL handed to enrolling units. */
+  mqttUrl: string;
+  publish: Publish;
+  newId: () => string;
+  /** A uniformly random string of `length` decimal digits (CSPRNG unless a test injects one). */
+  randomDigits: (length: number) => string;
+  policy: CloudPolicy;
+}
+
+export interface CloudPolicy {
+  codeLength: number;
+  /** Days an allocation waits for its deposit before it lapses. */
+  allocationDays: number;
+  /** Days after deposit when the reminder goes out. */
+  reminderAfterDays: number;
+  /** Hours before expiry when the warning goes out. */
+  expiryWarningHours: number;
+}
+
+export const DEFAULT_POLICY: CloudPolicy = {
+  codeLength: 6,
+  allocationDays: 7,
+  reminderAfterDays: 2,
+  expiryWarningHours: 12,
+};
+
+export const DAY_MS = 86_400_000;
+export const iso = (ms: number): string => new Date(ms).toISOString();

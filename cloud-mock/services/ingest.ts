@@ -1,0 +1,261 @@
+/**
+ * Ingest of what units publish (DESIGN §5): event batches are size-checked, parsed, deduped by
+ * (lockerId, seq), verified link by link with a per-locker ChainVerifier against the enrolled
+ * device key, stored with their effect on the view in one transaction, and acked
+ * cumulatively. Events ahead of a gap wait in pending_events; a broken link is recorded, the
+ * locker flagged, and nothing past it is acked. Retained state snapshots and presence are
+ * recorded. Bad input is logged with its reason and dropped; it never throws.
+ */
+import type { z } from 'zod';
+import type { SignedEvent } from '../../src/shared/events';
+import { ChainVerifier } from '../../src/shared/node/eventChain';
+import { publicKeyFromRaw } from '../../src/shared/node/ed25519';
+import {
+  EventBatchSchema,
+  PresenceSchema,
+  StateSnapshotSchema,
+  type Ack,
+} from '../../src/shared/protocol/messages';
+import {
+  lockerTopics,
+  MAX_MESSAGE_BYTES,
+  parseLockerTopic,
+} from '../../src/shared/protocol/topics';
+import { insertChainBreak, listChainBreaks } from '../store/chainBreaks';
+import {
+  countPending,
+  dropPendingUpTo,
+  holdPendingEvent,
+  insertEvent,
+  storedHash,
+  takePendingEvent,
+} from '../store/events';
+import {
+  flagLocker,
+  getLocker,
+  setChainHead,
+  setPresence,
+  setSnapshot,
+  type Locker,
+} from '../store/lockers';
+import type { Commands } from './commands';
+import type { CloudContext } from './context';
+import type { LockerView } from './lockerView';
+
+/** Events held behind one gap, per locker; beyond that the unit must resend. */
+export const MAX_PENDING_EVENTS = 10_000;
+
+export type DropReason =
+  | 'unknown_topic'
+  | 'oversized'
+  | 'malformed_json'
+  | 'invalid_schema'
+  | 'unknown_locker'
+  | 'not_enrolled'
+  | 'wrong_locker';
+
+interface CachedVerifier {
+  deviceKey: string;
+  verifier: ChainVerifier;
+}
+
+export interface BatchOutcome {
+  ackedSeq: number;
+  stored: number;
+  duplicates: number;
+  held: number;
+  rejected: number;
+}
+
+export class Ingest {
+  private readonly verifiers = new Map<string, CachedVerifier>();
+
+  constructor(
+    private readonly ctx: CloudContext,
+    private readonly view: LockerView,
+    private readonly commands: Commands,
+  ) {}
+
+  /** Subscriptions the cloud needs, with the prefix's wildcards. */
+  subscriptions(): string[] {
+    const base = this.ctx.topicPrefix.replace(/\/+$/, '');
+    return [`${base}/+/events`, `${base}/+/state`, `${base}/+/presence`];
+  }
+
+  async onMessage(topic: string, payload: Buffer): Promise<void> {
+    try {
+      const where = parseLockerTopic(this.ctx.topicPrefix, topic);
+      if (!where) return this.drop(topic, 'unknown_topic', 'not a locker topic');
+      if (payload.length > MAX_MESSAGE_BYTES)
+        return this.drop(topic, 'oversized', `${payload.length} bytes, limit ${MAX_MESSAGE_BYTES}`);
+      if (where.channel === 'events') await this.onEvents(topic, where.lockerId, payload);
+      else if (where.channel === 'state') this.onState(topic, where.lockerId, payload);
+      else if (where.channel === 'presence') await this.onPresence(topic, where.lockerId, payload);
+    } catch (e) {
+      this.ctx.log.error({ err: e, topic }, 'message handling failed');
+    }
+  }
+
+  private drop(topic: string, reason: DropReason, detail: string): void {
+    this.ctx.log.warn({ topic, reason, detail }, 'mqtt message dropped');
+  }
+
+  private parse<T>(topic: string, payload: Buffer, schema: z.ZodType<T>): T | null {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch (e) {
+      this.drop(topic, 'malformed_json', (e as Error).message);
+      return null;
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || 'message'}: ${i.message}`)
+        .join('; ');
+      this.drop(topic, 'invalid_schema', problems);
+      return null;
+    }
+    return parsed.data;
+  }
+
+  private enrolledLocker(topic: string, lockerId: string): Locker | null {
+    const locker = getLocker(this.ctx.db, lockerId);
+    if (!locker) this.drop(topic, 'unknown_locker', `no locker ${lockerId} is provisioned`);
+    else if (locker.devicePublicKey === null)
+      this.drop(topic, 'not_enrolled', `locker ${lockerId} has no device key yet`);
+    else return locker;
+    return null;
+  }
+
+  private async onEvents(topic: string, lockerId: string, payload: Buffer): Promise<void> {
+    const batch = this.parse(topic, payload, EventBatchSchema);
+    if (!batch) return;
+    const locker = this.enrolledLocker(topic, lockerId);
+    if (!locker) return;
+    let outcome: BatchOutcome;
+    try {
+      outcome = this.ctx.db.transaction(() => this.storeBatch(locker, batch.events)).immediate();
+    } catch (e) {
+      this.verifiers.delete(lockerId); // it may have moved past what was rolled back
+      throw e;
+    }
+    this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
+    await this.commands.flush();
+    const ack: Ack = { v: 1, upToSeq: outcome.ackedSeq };
+    await this.ctx.publish(
+      lockerTopics(this.ctx.topicPrefix, lockerId).acks,
+      JSON.stringify(ack),
+      1,
+    );
+  }
+
+  private verifierFor(locker: Locker): ChainVerifier {
+    const cached = this.verifiers.get(locker.id);
+    if (
+      cached &&
+      cached.deviceKey === locker.devicePublicKey &&
+      cached.verifier.state.lastSeq === locker.chainSeq
+    )
+      return cached.verifier;
+    const verifier = new ChainVerifier(publicKeyFromRaw(locker.devicePublicKey!), {
+      seq: locker.chainSeq + 1,
+      prevHash: locker.chainHash,
+      lockerId: locker.id,
+    });
+    this.verifiers.set(locker.id, { deviceKey: locker.devicePublicKey!, verifier });
+    return verifier;
+  }
+
+  private storeBatch(locker: Locker, events: readonly SignedEvent[]): BatchOutcome {
+    const { db } = this.ctx;
+    const verifier = this.verifierFor(locker);
+    const outcome: BatchOutcome = { ackedSeq: 0, stored: 0, duplicates: 0, held: 0, rejected: 0 };
+    const reject = (seq: number | null, reason: string, detail: string) => {
+      outcome.rejected += 1;
+      this.recordBreak(locker.id, seq, reason, detail);
+    };
+
+    const accept = (event: SignedEvent): boolean => {
+      const pushed = verifier.push(event);
+      if (!pushed.ok) {
+        reject(pushed.seq, pushed.reason, pushed.detail);
+        return false;
+      }
+      insertEvent(db, pushed.event, this.ctx.clock.now());
+      this.view.apply(locker, pushed.event);
+      outcome.stored += 1;
+      return true;
+    };
+
+    for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+      const next = verifier.state.nextSeq;
+      if (event.lockerId !== locker.id) {
+        reject(event.seq, 'wrong_locker', `event of ${event.lockerId} on ${locker.id}'s topic`);
+      } else if (event.seq < next) {
+        outcome.duplicates += 1;
+        const hash = storedHash(db, locker.id, event.seq);
+        // Same seq, different content: someone forked the chain.
+        if (hash !== null && hash !== event.hash)
+          reject(event.seq, 'conflicting_duplicate', `stored hash ${hash}, received ${event.hash}`);
+      } else if (event.seq > next) {
+        if (countPending(db, locker.id) < MAX_PENDING_EVENTS) {
+          holdPendingEvent(db, event, this.ctx.clock.now());
+          outcome.held += 1;
+        }
+      } else if (accept(event)) {
+        for (let e = takePendingEvent(db, locker.id, verifier.state.nextSeq); e;) {
+          if (!accept(e)) break;
+          e = takePendingEvent(db, locker.id, verifier.state.nextSeq);
+        }
+      }
+    }
+    const { lastSeq, lastHash } = verifier.state;
+    if (lastSeq !== locker.chainSeq) {
+      setChainHead(db, locker.id, lastSeq, lastHash);
+      dropPendingUpTo(db, locker.id, lastSeq);
+    }
+    outcome.ackedSeq = lastSeq;
+    return outcome;
+  }
+
+  private recordBreak(lockerId: string, seq: number | null, reason: string, detail: string): void {
+    const last = listChainBreaks(this.ctx.db, lockerId).at(-1);
+    if (!last || last.seq !== seq || last.reason !== reason) {
+      insertChainBreak(this.ctx.db, lockerId, { seq, reason, detail, at: this.ctx.clock.now() });
+    }
+    flagLocker(this.ctx.db, lockerId);
+    this.ctx.log.warn({ lockerId, seq, reason, detail }, 'event chain broken: locker flagged');
+  }
+
+  private onState(topic: string, lockerId: string, payload: Buffer): void {
+    const snapshot = this.parse(topic, payload, StateSnapshotSchema);
+    if (!snapshot) return;
+    if (snapshot.lockerId !== lockerId)
+      return this.drop(topic, 'wrong_locker', `snapshot of ${snapshot.lockerId}`);
+    const locker = this.enrolledLocker(topic, lockerId);
+    if (!locker) return;
+    if (locker.snapshotSeq !== null && snapshot.seq < locker.snapshotSeq) return;
+    setSnapshot(
+      this.ctx.db,
+      lockerId,
+      JSON.stringify(snapshot),
+      snapshot.seq,
+      Date.parse(snapshot.at),
+    );
+  }
+
+  private async onPresence(topic: string, lockerId: string, payload: Buffer): Promise<void> {
+    const presence = this.parse(topic, payload, PresenceSchema);
+    if (!presence) return;
+    const locker = this.enrolledLocker(topic, lockerId);
+    if (!locker) return;
+    const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
+    setPresence(this.ctx.db, lockerId, presence.status, at);
+    if (presence.status === 'online') {
+      const resent = await this.commands.resendPending(lockerId);
+      if (resent > 0) this.ctx.log.info({ lockerId, resent }, 'pending commands re-sent');
+    }
+  }
+}

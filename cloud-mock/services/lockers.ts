@@ -1,0 +1,158 @@
+/**
+ * Provisioning and enrolment of lockers, and the read side: search by distance with
+ * availability, one locker's detail.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Size } from '../../src/shared/domain';
+import { GENESIS_HASH } from '../../src/shared/events';
+import { publicKeyToRaw } from '../../src/shared/node/ed25519';
+import { ok, type Result } from '../../src/shared/result';
+import type {
+  EnrollRequest,
+  EnrollResponse,
+  LockerDetail,
+  LockerSummary,
+  ProvisionLockerRequest,
+  ProvisionLockerResponse,
+} from '../../src/shared/rest/schemas';
+import { insertCompartment } from '../store/compartments';
+import { getLocker, insertLocker, listLockers, setEnrollment, type Locker } from '../store/lockers';
+import { listParcels } from '../store/parcels';
+import { listReturns } from '../store/returns';
+import { availability, effectiveCompartments, readSnapshot } from './capacity';
+import { iso, type CloudContext } from './context';
+import { notFound, refuse, type Refusal } from './refusal';
+
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export function provisionLocker(
+  ctx: CloudContext,
+  req: ProvisionLockerRequest,
+): Result<ProvisionLockerResponse, Refusal> {
+  const token = randomBytes(24).toString('base64url');
+  return ctx.db
+    .transaction((): Result<ProvisionLockerResponse, Refusal> => {
+      if (getLocker(ctx.db, req.id)) return refuse(409, 'locker_exists', `locker ${req.id} exists`);
+      insertLocker(ctx.db, {
+        id: req.id,
+        name: req.name,
+        address: req.address,
+        lat: req.lat,
+        lng: req.lng,
+        tokenHash: tokenHash(token),
+        provisionedAt: ctx.clock.now(),
+        chainHash: GENESIS_HASH,
+      });
+      for (const c of req.compartments) insertCompartment(ctx.db, { lockerId: req.id, ...c });
+      return ok({ lockerId: req.id, enrollmentToken: token });
+    })
+    .immediate();
+}
+
+/**
+ * Exchanges the one-time token for the cloud key and MQTT settings. The token works once;
+ * asking again with the same keys answers the same (a unit that lost the reply retries).
+ */
+export function enrollLocker(
+  ctx: CloudContext,
+  lockerId: string,
+  req: EnrollRequest,
+): Result<EnrollResponse, Refusal> {
+  return ctx.db
+    .transaction((): Result<EnrollResponse, Refusal> => {
+      const locker = getLocker(ctx.db, lockerId);
+      if (!locker) return notFound('locker');
+      const given = Buffer.from(tokenHash(req.token), 'hex');
+      const tokenOk = timingSafeEqual(given, Buffer.from(locker.tokenHash, 'hex'));
+      const refused = refuse(403, 'enrollment_refused', 'wrong or already used enrolment token');
+      if (!tokenOk) return refused;
+      if (locker.enrolledAt !== null) {
+        const same =
+          locker.devicePublicKey === req.devicePublicKey &&
+          locker.codeDigestKey === req.codeDigestKey;
+        if (!same) return refused;
+      } else {
+        setEnrollment(ctx.db, lockerId, req, ctx.clock.now());
+        ctx.log.info({ lockerId }, 'locker enrolled');
+      }
+      return ok({
+        lockerId,
+        cloudPublicKey: publicKeyToRaw(ctx.publicKey),
+        mqtt: { url: ctx.mqttUrl, topicPrefix: ctx.topicPrefix },
+      });
+    })
+    .immediate();
+}
+
+const EARTH_RADIUS_M = 6_371_008.8;
+const rad = (deg: number) => (deg * Math.PI) / 180;
+
+export function haversineM(
+  a: { lat: number; lng: number },
+  b: { lat: number; lng: number },
+): number {
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+function summary(ctx: CloudContext, l: Locker, distanceM: number | null): LockerSummary {
+  return {
+    id: l.id,
+    name: l.name,
+    address: l.address,
+    lat: l.lat,
+    lng: l.lng,
+    enrolled: l.enrolledAt !== null,
+    flagged: l.flagged,
+    presence: { status: l.presence, at: l.presenceAt === null ? null : iso(l.presenceAt) },
+    availability: availability(ctx.db, l),
+    distanceM: distanceM === null ? null : Math.round(distanceM),
+  };
+}
+
+export function searchLockers(
+  ctx: CloudContext,
+  q: { lat?: number; lng?: number; size?: Size; limit: number },
+): LockerSummary[] {
+  const here = q.lat !== undefined && q.lng !== undefined ? { lat: q.lat, lng: q.lng } : null;
+  return listLockers(ctx.db)
+    .map((l) => summary(ctx, l, here ? haversineM(here, l) : null))
+    .filter((l) => q.size === undefined || l.availability[q.size] > 0)
+    .sort((a, b) => (a.distanceM ?? 0) - (b.distanceM ?? 0) || a.id.localeCompare(b.id))
+    .slice(0, q.limit);
+}
+
+export function lockerDetail(ctx: CloudContext, lockerId: string): Result<LockerDetail, Refusal> {
+  const locker = getLocker(ctx.db, lockerId);
+  if (!locker) return notFound('locker');
+  const { distanceM: _none, ...rest } = summary(ctx, locker, null);
+  const snapshot = readSnapshot(locker);
+  return ok({
+    ...rest,
+    compartments: effectiveCompartments(ctx.db, locker),
+    parcels: listParcels(ctx.db, lockerId).map((p) => ({
+      allocationId: p.allocationId,
+      parcelId: p.parcelId,
+      trackingBarcode: p.trackingBarcode,
+      state: p.state,
+      size: p.size,
+      compartmentId: p.compartmentId,
+      announced: p.announced,
+      holdDays: p.holdDays,
+      createdAt: iso(p.createdAt),
+      depositedAt: p.depositedAt === null ? null : iso(p.depositedAt),
+      expiresAt: p.expiresAt === null ? null : iso(p.expiresAt),
+    })),
+    returns: listReturns(ctx.db, lockerId).map((r) => ({
+      returnId: r.returnId,
+      size: r.size,
+      state: r.state,
+      compartmentId: r.compartmentId,
+      createdAt: iso(r.createdAt),
+    })),
+    snapshot: snapshot ? { seq: snapshot.seq, at: snapshot.at } : null,
+  });
+}

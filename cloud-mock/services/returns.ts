@@ -1,0 +1,52 @@
+/** Customer returns: capacity of the size, a return code to the customer, return.expect to the unit. */
+import { ok, type Result } from '../../src/shared/result';
+import type { ReturnRequest } from '../../src/shared/rest/schemas';
+import { getLocker } from '../store/lockers';
+import { insertReturn } from '../store/returns';
+import { availability } from './capacity';
+import { newLockerCode } from './codes';
+import type { Commands } from './commands';
+import type { CloudContext } from './context';
+import { notifyReturnCode } from './notifications';
+import { notFound, refuse, type Refusal } from './refusal';
+
+export async function createReturn(
+  ctx: CloudContext,
+  commands: Commands,
+  req: ReturnRequest,
+): Promise<Result<{ returnId: string; returnCode: string; commandId: string }, Refusal>> {
+  const result = ctx.db
+    .transaction(() => {
+      const locker = getLocker(ctx.db, req.lockerId);
+      if (!locker) return notFound('locker');
+      if (locker.codeDigestKey === null)
+        return refuse(409, 'not_enrolled', `locker ${locker.id} has not enrolled yet`);
+      if (availability(ctx.db, locker)[req.size] <= 0)
+        return refuse(409, 'no_capacity', `no ${req.size} compartment is free for a return`);
+      const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
+      const { code, digest } = newLockerCode(ctx, locker.id, codeKey);
+      const ret = {
+        returnId: ctx.newId(),
+        lockerId: locker.id,
+        size: req.size,
+        state: 'expected' as const,
+        customer: JSON.stringify(req.customer),
+        returnCode: code,
+        codeDigest: digest,
+        compartmentId: null,
+        createdAt: ctx.clock.now(),
+        closedAt: null,
+      };
+      insertReturn(ctx.db, ret);
+      const commandId = commands.issue(locker.id, 'return.expect', {
+        returnId: ret.returnId,
+        size: req.size,
+        codeDigest: digest,
+      });
+      notifyReturnCode(ctx, ret, locker.name);
+      return ok({ returnId: ret.returnId, returnCode: code, commandId });
+    })
+    .immediate();
+  if (result.ok) await commands.flush();
+  return result;
+}

@@ -1,0 +1,88 @@
+/** Queries on the commands table: every signed command sent, until the device reports on it. */
+import type { Db } from './database';
+
+export type CommandStatus = 'pending' | 'done' | 'failed';
+
+export interface StoredCommand {
+  id: string;
+  lockerId: string;
+  type: string;
+  /** The signed command exactly as published. */
+  signed: string;
+  status: CommandStatus;
+  issuedAt: number;
+  error: string | null;
+  finishedAt: number | null;
+}
+
+interface Row {
+  id: string;
+  locker_id: string;
+  type: string;
+  signed: string;
+  status: CommandStatus;
+  issued_at: number;
+  error: string | null;
+  finished_at: number | null;
+}
+
+const fromRow = (r: Row): StoredCommand => ({
+  id: r.id,
+  lockerId: r.locker_id,
+  type: r.type,
+  signed: r.signed,
+  status: r.status,
+  issuedAt: r.issued_at,
+  error: r.error,
+  finishedAt: r.finished_at,
+});
+
+export function insertCommand(
+  db: Db,
+  c: Pick<StoredCommand, 'id' | 'lockerId' | 'type' | 'signed' | 'issuedAt'>,
+): void {
+  db.prepare(
+    `INSERT INTO commands (id, locker_id, type, signed, status, issued_at)
+     VALUES (?, ?, ?, ?, 'pending', ?)`,
+  ).run(c.id, c.lockerId, c.type, c.signed, c.issuedAt);
+}
+
+export function getCommand(db: Db, id: string): StoredCommand | null {
+  const row = db.prepare('SELECT * FROM commands WHERE id = ?').get(id) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function listPendingCommands(db: Db, lockerId: string): StoredCommand[] {
+  return (
+    db
+      .prepare(
+        `SELECT * FROM commands WHERE locker_id = ? AND status = 'pending' ORDER BY issued_at, rowid`,
+      )
+      .all(lockerId) as Row[]
+  ).map(fromRow);
+}
+
+export function listCommands(db: Db, lockerId: string): StoredCommand[] {
+  return (
+    db
+      .prepare('SELECT * FROM commands WHERE locker_id = ? ORDER BY issued_at, rowid')
+      .all(lockerId) as Row[]
+  ).map(fromRow);
+}
+
+/** The first result wins: a later "replayed" answer to a redelivery changes nothing. */
+export function finishCommand(
+  db: Db,
+  id: string,
+  lockerId: string,
+  outcome: { ok: boolean; error: string | null },
+  at: number,
+): boolean {
+  const info = db
+    .prepare(
+      `UPDATE commands SET status = ?, error = ?, finished_at = ?
+       WHERE id = ? AND locker_id = ? AND status = 'pending'`,
+    )
+    .run(outcome.ok ? 'done' : 'failed', outcome.error, at, id, lockerId);
+  return info.changes > 0;
+}

@@ -1,0 +1,119 @@
+/** Queries on the lockers table: provisioning, enrolment, presence, chain head, snapshot. */
+import type { Db } from './database';
+
+export interface Locker {
+  id: string;
+  name: string;
+  address: string;
+  lat: number;
+  lng: number;
+  tokenHash: string;
+  provisionedAt: number;
+  enrolledAt: number | null;
+  devicePublicKey: string | null;
+  codeDigestKey: string | null;
+  presence: 'online' | 'offline' | 'unknown';
+  presenceAt: number | null;
+  chainSeq: number;
+  chainHash: string;
+  flagged: boolean;
+  snapshot: string | null;
+  snapshotSeq: number | null;
+  snapshotAt: number | null;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  address: string;
+  lat: number;
+  lng: number;
+  token_hash: string;
+  provisioned_at: number;
+  enrolled_at: number | null;
+  device_public_key: string | null;
+  code_digest_key: string | null;
+  presence: Locker['presence'];
+  presence_at: number | null;
+  chain_seq: number;
+  chain_hash: string;
+  flagged: number;
+  snapshot: string | null;
+  snapshot_seq: number | null;
+  snapshot_at: number | null;
+}
+
+const fromRow = (r: Row): Locker => ({
+  id: r.id,
+  name: r.name,
+  address: r.address,
+  lat: r.lat,
+  lng: r.lng,
+  tokenHash: r.token_hash,
+  provisionedAt: r.provisioned_at,
+  enrolledAt: r.enrolled_at,
+  devicePublicKey: r.device_public_key,
+  codeDigestKey: r.code_digest_key,
+  presence: r.presence,
+  presenceAt: r.presence_at,
+  chainSeq: r.chain_seq,
+  chainHash: r.chain_hash,
+  flagged: r.flagged === 1,
+  snapshot: r.snapshot,
+  snapshotSeq: r.snapshot_seq,
+  snapshotAt: r.snapshot_at,
+});
+
+export function insertLocker(
+  db: Db,
+  l: Pick<
+    Locker,
+    'id' | 'name' | 'address' | 'lat' | 'lng' | 'tokenHash' | 'provisionedAt' | 'chainHash'
+  >,
+): void {
+  db.prepare(
+    `INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(l.id, l.name, l.address, l.lat, l.lng, l.tokenHash, l.provisionedAt, l.chainHash);
+}
+
+export function getLocker(db: Db, id: string): Locker | null {
+  const row = db.prepare('SELECT * FROM lockers WHERE id = ?').get(id) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function listLockers(db: Db): Locker[] {
+  return (db.prepare('SELECT * FROM lockers ORDER BY id').all() as Row[]).map(fromRow);
+}
+
+export function setEnrollment(
+  db: Db,
+  id: string,
+  keys: { devicePublicKey: string; codeDigestKey: string },
+  at: number,
+): void {
+  db.prepare(
+    'UPDATE lockers SET enrolled_at = ?, device_public_key = ?, code_digest_key = ? WHERE id = ?',
+  ).run(at, keys.devicePublicKey, keys.codeDigestKey, id);
+}
+
+export function setPresence(db: Db, id: string, presence: 'online' | 'offline', at: number): void {
+  db.prepare('UPDATE lockers SET presence = ?, presence_at = ? WHERE id = ?').run(presence, at, id);
+}
+
+export function setChainHead(db: Db, id: string, seq: number, hash: string): void {
+  db.prepare('UPDATE lockers SET chain_seq = ?, chain_hash = ? WHERE id = ?').run(seq, hash, id);
+}
+
+export function flagLocker(db: Db, id: string): void {
+  db.prepare('UPDATE lockers SET flagged = 1 WHERE id = ?').run(id);
+}
+
+export function setSnapshot(db: Db, id: string, json: string, seq: number, at: number): void {
+  db.prepare('UPDATE lockers SET snapshot = ?, snapshot_seq = ?, snapshot_at = ? WHERE id = ?').run(
+    json,
+    seq,
+    at,
+    id,
+  );
+}

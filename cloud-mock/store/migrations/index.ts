@@ -1,0 +1,10 @@
+/** Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied. */
+import { up as initial } from './001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: initial }];

@@ -1,0 +1,177 @@
+/** Queries on the parcels table: allocations and the parcels they become. */
+import type { Dimensions, ParcelState, Size } from '../../src/shared/domain';
+import type { Db } from './database';
+
+export interface CloudParcel {
+  allocationId: string;
+  lockerId: string;
+  parcelId: string;
+  trackingBarcode: string;
+  state: ParcelState;
+  /** The size capacity was promised in; null for a deposit the cloud was not told of. */
+  size: Size | null;
+  dimensions: Dimensions | null;
+  weightG: number | null;
+  accessible: boolean;
+  /** JSON of the customer contact; null when the cloud never had one. */
+  customer: string | null;
+  holdDays: number;
+  /** Kept to notify the customer at deposit; cleared once the parcel is closed. */
+  pickupCode: string | null;
+  codeDigest: string | null;
+  compartmentId: string | null;
+  announced: boolean;
+  createdAt: number;
+  /** An allocation not deposited by then is cancelled and its capacity released. */
+  lapsesAt: number;
+  depositedAt: number | null;
+  expiresAt: number | null;
+  closedAt: number | null;
+}
+
+interface Row {
+  allocation_id: string;
+  locker_id: string;
+  parcel_id: string;
+  tracking_barcode: string;
+  state: ParcelState;
+  size: Size | null;
+  length_mm: number | null;
+  width_mm: number | null;
+  height_mm: number | null;
+  weight_g: number | null;
+  accessible: number;
+  customer: string | null;
+  hold_days: number;
+  pickup_code: string | null;
+  code_digest: string | null;
+  compartment_id: string | null;
+  announced: number;
+  created_at: number;
+  lapses_at: number;
+  deposited_at: number | null;
+  expires_at: number | null;
+  closed_at: number | null;
+}
+
+const fromRow = (r: Row): CloudParcel => ({
+  allocationId: r.allocation_id,
+  lockerId: r.locker_id,
+  parcelId: r.parcel_id,
+  trackingBarcode: r.tracking_barcode,
+  state: r.state,
+  size: r.size,
+  dimensions:
+    r.length_mm === null || r.width_mm === null || r.height_mm === null
+      ? null
+      : { lengthMm: r.length_mm, widthMm: r.width_mm, heightMm: r.height_mm },
+  weightG: r.weight_g,
+  accessible: r.accessible === 1,
+  customer: r.customer,
+  holdDays: r.hold_days,
+  pickupCode: r.pickup_code,
+  codeDigest: r.code_digest,
+  compartmentId: r.compartment_id,
+  announced: r.announced === 1,
+  createdAt: r.created_at,
+  lapsesAt: r.lapses_at,
+  depositedAt: r.deposited_at,
+  expiresAt: r.expires_at,
+  closedAt: r.closed_at,
+});
+
+const toParams = (p: CloudParcel) => ({
+  allocation_id: p.allocationId,
+  locker_id: p.lockerId,
+  parcel_id: p.parcelId,
+  tracking_barcode: p.trackingBarcode,
+  state: p.state,
+  size: p.size,
+  length_mm: p.dimensions?.lengthMm ?? null,
+  width_mm: p.dimensions?.widthMm ?? null,
+  height_mm: p.dimensions?.heightMm ?? null,
+  weight_g: p.weightG,
+  accessible: p.accessible ? 1 : 0,
+  customer: p.customer,
+  hold_days: p.holdDays,
+  pickup_code: p.pickupCode,
+  code_digest: p.codeDigest,
+  compartment_id: p.compartmentId,
+  announced: p.announced ? 1 : 0,
+  created_at: p.createdAt,
+  lapses_at: p.lapsesAt,
+  deposited_at: p.depositedAt,
+  expires_at: p.expiresAt,
+  closed_at: p.closedAt,
+});
+
+const COLUMNS = Object.keys(toParams({} as CloudParcel));
+
+export function insertParcel(db: Db, p: CloudParcel): void {
+  db.prepare(
+    `INSERT INTO parcels (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`,
+  ).run(toParams(p));
+}
+
+export function saveParcel(db: Db, p: CloudParcel): void {
+  const sets = COLUMNS.filter((c) => c !== 'allocation_id').map((c) => `${c} = @${c}`);
+  db.prepare(`UPDATE parcels SET ${sets.join(', ')} WHERE allocation_id = @allocation_id`).run(
+    toParams(p),
+  );
+}
+
+export function getParcel(db: Db, allocationId: string): CloudParcel | null {
+  const row = db.prepare('SELECT * FROM parcels WHERE allocation_id = ?').get(allocationId) as
+    Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function getParcelByParcelId(
+  db: Db,
+  lockerId: string,
+  parcelId: string,
+): CloudParcel | null {
+  const row = db
+    .prepare('SELECT * FROM parcels WHERE locker_id = ? AND parcel_id = ?')
+    .get(lockerId, parcelId) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function listParcels(db: Db, lockerId: string): CloudParcel[] {
+  return (
+    db
+      .prepare('SELECT * FROM parcels WHERE locker_id = ? ORDER BY created_at DESC, parcel_id')
+      .all(lockerId) as Row[]
+  ).map(fromRow);
+}
+
+export function listParcelsInState(db: Db, states: readonly ParcelState[]): CloudParcel[] {
+  return (
+    db
+      .prepare(`SELECT * FROM parcels WHERE state IN (${states.map(() => '?').join(', ')})`)
+      .all(...states) as Row[]
+  ).map(fromRow);
+}
+
+/** Expected parcels per size at one locker: capacity already promised. */
+export function countExpectedBySize(db: Db, lockerId: string): Map<Size, number> {
+  const rows = db
+    .prepare(
+      `SELECT size, COUNT(*) AS n FROM parcels
+       WHERE locker_id = ? AND state = 'expected' AND size IS NOT NULL GROUP BY size`,
+    )
+    .all(lockerId) as { size: Size; n: number }[];
+  return new Map(rows.map((r) => [r.size, r.n]));
+}
+
+/** Code digests of the locker's parcels that can still be picked up. */
+export function activeParcelDigests(db: Db, lockerId: string): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT code_digest FROM parcels WHERE locker_id = ? AND code_digest IS NOT NULL
+         AND state IN ('expected','deposited','expired')`,
+      )
+      .all(lockerId) as { code_digest: string }[]
+  ).map((r) => r.code_digest);
+}

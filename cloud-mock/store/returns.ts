@@ -1,0 +1,99 @@
+/** Queries on the returns table. */
+import type { ReturnState, Size } from '../../src/shared/domain';
+import type { Db } from './database';
+
+export interface CloudReturn {
+  returnId: string;
+  lockerId: string;
+  size: Size;
+  state: ReturnState;
+  customer: string;
+  returnCode: string | null;
+  codeDigest: string;
+  compartmentId: string | null;
+  createdAt: number;
+  closedAt: number | null;
+}
+
+interface Row {
+  return_id: string;
+  locker_id: string;
+  size: Size;
+  state: ReturnState;
+  customer: string;
+  return_code: string | null;
+  code_digest: string;
+  compartment_id: string | null;
+  created_at: number;
+  closed_at: number | null;
+}
+
+const fromRow = (r: Row): CloudReturn => ({
+  returnId: r.return_id,
+  lockerId: r.locker_id,
+  size: r.size,
+  state: r.state,
+  customer: r.customer,
+  returnCode: r.return_code,
+  codeDigest: r.code_digest,
+  compartmentId: r.compartment_id,
+  createdAt: r.created_at,
+  closedAt: r.closed_at,
+});
+
+export function insertReturn(db: Db, r: CloudReturn): void {
+  db.prepare(
+    `INSERT INTO returns (return_id, locker_id, size, state, customer, return_code, code_digest,
+       compartment_id, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    r.returnId,
+    r.lockerId,
+    r.size,
+    r.state,
+    r.customer,
+    r.returnCode,
+    r.codeDigest,
+    r.compartmentId,
+    r.createdAt,
+    r.closedAt,
+  );
+}
+
+export function getReturn(db: Db, returnId: string): CloudReturn | null {
+  const row = db.prepare('SELECT * FROM returns WHERE return_id = ?').get(returnId) as
+    Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function saveReturn(db: Db, r: CloudReturn): void {
+  db.prepare(
+    `UPDATE returns SET state = ?, return_code = ?, compartment_id = ?, closed_at = ?
+     WHERE return_id = ?`,
+  ).run(r.state, r.returnCode, r.compartmentId, r.closedAt, r.returnId);
+}
+
+export function listReturns(db: Db, lockerId: string): CloudReturn[] {
+  return (
+    db
+      .prepare('SELECT * FROM returns WHERE locker_id = ? ORDER BY created_at DESC')
+      .all(lockerId) as Row[]
+  ).map(fromRow);
+}
+
+export function countExpectedReturnsBySize(db: Db, lockerId: string): Map<Size, number> {
+  const rows = db
+    .prepare(
+      `SELECT size, COUNT(*) AS n FROM returns WHERE locker_id = ? AND state = 'expected'
+       GROUP BY size`,
+    )
+    .all(lockerId) as { size: Size; n: number }[];
+  return new Map(rows.map((r) => [r.size, r.n]));
+}
+
+export function activeReturnDigests(db: Db, lockerId: string): string[] {
+  return (
+    db
+      .prepare(`SELECT code_digest FROM returns WHERE locker_id = ? AND state = 'expected'`)
+      .all(lockerId) as { code_digest: string }[]
+  ).map((r) => r.code_digest);
+}

@@ -1,0 +1,173 @@
+/**
+ * Every REST endpoint of the cloud in one table: method, path, the schemas of its params,
+ * query, body and responses. cloud-mock registers its handlers against it and the OpenAPI
+ * document is generated from it, so the two cannot drift.
+ */
+import type { z } from 'zod';
+import * as s from './schemas';
+
+export interface Endpoint {
+  method: 'GET' | 'POST';
+  /** fastify-style path, `:id` for a parameter. */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Status → body schema; every endpoint with input also answers 400 ValidationError. */
+  responses: Record<number, { description: string; schema: z.ZodType }>;
+}
+
+const err = (description: string) => ({ description, schema: s.ErrorResponseSchema });
+const notFound = { 404: err('No such locker, allocation, return or badge') };
+
+export const API = {
+  provisionLocker: {
+    method: 'POST',
+    path: '/api/v1/lockers',
+    tag: 'lockers',
+    summary: 'Provision a locker and get its one-time enrolment token',
+    body: s.ProvisionLockerRequestSchema,
+    responses: {
+      201: { description: 'Provisioned', schema: s.ProvisionLockerResponseSchema },
+      409: err('A locker with this id exists (locker_exists)'),
+    },
+  },
+  enrollLocker: {
+    method: 'POST',
+    path: '/api/v1/lockers/:id/enroll',
+    tag: 'lockers',
+    summary: 'Enrol a unit: exchange the token for the cloud key and MQTT settings',
+    params: s.LockerIdParamsSchema,
+    body: s.EnrollRequestSchema,
+    responses: {
+      200: { description: 'Enrolled (again, with the same keys)', schema: s.EnrollResponseSchema },
+      403: err('Wrong or already used token (enrollment_refused)'),
+      ...notFound,
+    },
+  },
+  searchLockers: {
+    method: 'GET',
+    path: '/api/v1/lockers',
+    tag: 'lockers',
+    summary: 'Lockers nearest a point (all lockers without lat/lng), with availability by size',
+    query: s.LockerSearchQuerySchema,
+    responses: { 200: { description: 'Lockers', schema: s.LockerSearchResponseSchema } },
+  },
+  getLocker: {
+    method: 'GET',
+    path: '/api/v1/lockers/:id',
+    tag: 'lockers',
+    summary: 'Presence, compartments, parcels and returns of one locker',
+    params: s.LockerIdParamsSchema,
+    responses: { 200: { description: 'Locker', schema: s.LockerDetailSchema }, ...notFound },
+  },
+  getAudit: {
+    method: 'GET',
+    path: '/api/v1/lockers/:id/audit',
+    tag: 'lockers',
+    summary: "The locker's verified event chain: acked seq, gaps, broken links",
+    params: s.LockerIdParamsSchema,
+    responses: { 200: { description: 'Audit', schema: s.AuditResponseSchema }, ...notFound },
+  },
+  getReconciliation: {
+    method: 'GET',
+    path: '/api/v1/lockers/:id/reconciliation',
+    tag: 'lockers',
+    summary: "Mismatches between the retained state snapshot and the cloud's records",
+    params: s.LockerIdParamsSchema,
+    responses: {
+      200: { description: 'Reconciliation', schema: s.ReconciliationResponseSchema },
+      ...notFound,
+    },
+  },
+  openRemote: {
+    method: 'POST',
+    path: '/api/v1/lockers/:id/open',
+    tag: 'lockers',
+    summary: 'Open one door remotely (reason required): sends door.open_remote',
+    params: s.LockerIdParamsSchema,
+    body: s.RemoteOpenRequestSchema,
+    responses: {
+      202: { description: 'Command sent', schema: s.CommandAcceptedSchema },
+      409: err('Locker not enrolled (not_enrolled)'),
+      ...notFound,
+    },
+  },
+  createAllocation: {
+    method: 'POST',
+    path: '/api/v1/allocations',
+    tag: 'allocations',
+    summary: 'Reserve capacity for a parcel and announce it to the locker',
+    body: s.AllocationRequestSchema,
+    responses: {
+      201: { description: 'Allocated', schema: s.AllocationResponseSchema },
+      409: err('no_capacity, no_compartment_fits, duplicate_parcel or not_enrolled'),
+      ...notFound,
+    },
+  },
+  cancelAllocation: {
+    method: 'POST',
+    path: '/api/v1/allocations/:id/cancel',
+    tag: 'allocations',
+    summary: 'Cancel an allocation whose parcel is not deposited yet',
+    params: s.EntityIdParamsSchema,
+    responses: {
+      200: { description: 'Cancelled', schema: s.CancelResponseSchema },
+      409: err('The parcel is already deposited or closed (not_cancellable)'),
+      ...notFound,
+    },
+  },
+  extendAllocation: {
+    method: 'POST',
+    path: '/api/v1/allocations/:id/extend',
+    tag: 'allocations',
+    summary: 'Hold the parcel longer: adds days to its holding period',
+    params: s.EntityIdParamsSchema,
+    body: s.ExtendRequestSchema,
+    responses: {
+      200: { description: 'Extended', schema: s.ExtendResponseSchema },
+      409: err('Closed parcel or more than 30 hold days (not_extendable)'),
+      ...notFound,
+    },
+  },
+  createReturn: {
+    method: 'POST',
+    path: '/api/v1/returns',
+    tag: 'returns',
+    summary: 'Expect a customer return at a locker; the code goes to the customer',
+    body: s.ReturnRequestSchema,
+    responses: {
+      201: { description: 'Return expected', schema: s.ReturnResponseSchema },
+      409: err('no_capacity or not_enrolled'),
+      ...notFound,
+    },
+  },
+  issueBadge: {
+    method: 'POST',
+    path: '/api/v1/badges',
+    tag: 'badges',
+    summary: 'Issue a courier or staff badge signed with the cloud key',
+    body: s.BadgeRequestSchema,
+    responses: { 201: { description: 'Issued', schema: s.BadgeResponseSchema } },
+  },
+  revokeBadge: {
+    method: 'POST',
+    path: '/api/v1/badges/:id/revoke',
+    tag: 'badges',
+    summary: 'Revoke a badge on every enrolled locker',
+    params: s.BadgeIdParamsSchema,
+    responses: { 200: { description: 'Revoked', schema: s.RevokeResponseSchema }, ...notFound },
+  },
+  listNotifications: {
+    method: 'GET',
+    path: '/api/v1/notifications',
+    tag: 'notifications',
+    summary: 'The notification inbox (development stand-in for SMS and e-mail), newest first',
+    query: s.NotificationsQuerySchema,
+    responses: { 200: { description: 'Notifications', schema: s.NotificationsResponseSchema } },
+  },
+} as const satisfies Record<string, Endpoint>;
+
+export type EndpointName = keyof typeof API;

@@ -1,0 +1,380 @@
+/**
+ * The cloud's REST bodies (DESIGN §6), declared once: cloud-mock validates with them, the
+ * kiosk's enrolment client and the e2e suites type their calls from them, and the OpenAPI
+ * document is generated from them.
+ */
+import { z } from 'zod';
+import { BADGE_ROLES, COMPARTMENT_STATES, PARCEL_STATES, RETURN_STATES, SIZES } from '../domain';
+import { LockerIdSchema } from '../events';
+import { DimensionsSchema, TrackingBarcodeSchema } from '../protocol/commands';
+
+const mm = z.number().int().positive().max(5000);
+const entityId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, '1..64 letters, digits, . _ : -');
+const uuid = z.uuid();
+const isoTime = z.iso.datetime({ precision: 3 });
+const b64url32 = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'expected 32 bytes as unpadded base64url');
+const sizeEnum = z.enum(SIZES);
+
+export { LockerIdSchema, DimensionsSchema, TrackingBarcodeSchema };
+
+export const LockerIdParamsSchema = z.strictObject({ id: LockerIdSchema });
+export const EntityIdParamsSchema = z.strictObject({ id: uuid });
+export const BadgeIdParamsSchema = z.strictObject({ id: entityId });
+
+// ── errors ───────────────────────────────────────────────────────────────────────────────
+
+export const ProblemSchema = z.object({ path: z.string(), message: z.string() });
+export const ValidationErrorSchema = z.object({
+  error: z.literal('invalid_request'),
+  problems: z.array(ProblemSchema),
+});
+export type ValidationError = z.infer<typeof ValidationErrorSchema>;
+
+/** Any other refusal: a reason code and a sentence for the operator. */
+export const ErrorResponseSchema = z.object({
+  error: z.string(),
+  message: z.string().optional(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+// ── lockers ──────────────────────────────────────────────────────────────────────────────
+
+export const CompartmentSpecSchema = z.strictObject({
+  id: z.string().regex(/^[A-Z][0-9]{1,2}$/, 'compartment ids look like "A1"'),
+  size: sizeEnum,
+  inner: z.strictObject({ lengthMm: mm, widthMm: mm, heightMm: mm }),
+  maxWeightG: z.number().int().positive().max(100_000),
+  lowerDoor: z.boolean(),
+});
+export type CompartmentSpec = z.infer<typeof CompartmentSpecSchema>;
+
+export const ProvisionLockerRequestSchema = z
+  .strictObject({
+    id: LockerIdSchema,
+    name: z.string().trim().min(1).max(120),
+    address: z.string().trim().min(1).max(300),
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+    compartments: z.array(CompartmentSpecSchema).min(1).max(200),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.compartments.forEach((c, i) => {
+      if (seen.has(c.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['compartments', i, 'id'],
+          message: `duplicate compartment id ${c.id}`,
+        });
+      seen.add(c.id);
+    });
+  });
+export type ProvisionLockerRequest = z.infer<typeof ProvisionLockerRequestSchema>;
+
+export const ProvisionLockerResponseSchema = z.object({
+  lockerId: LockerIdSchema,
+  /** One-time secret the installer types into the unit; only its hash is kept. */
+  enrollmentToken: z.string(),
+});
+export type ProvisionLockerResponse = z.infer<typeof ProvisionLockerResponseSchema>;
+
+export const EnrollRequestSchema = z.strictObject({
+  token: z.string().min(1).max(200),
+  /** The device's Ed25519 public key, raw 32 bytes as base64url. */
+  devicePublicKey: b64url32,
+  /** The 32-byte HMAC key pickup-code digests are computed with. */
+  codeDigestKey: b64url32,
+});
+export type EnrollRequest = z.infer<typeof EnrollRequestSchema>;
+
+export const EnrollResponseSchema = z.object({
+  lockerId: LockerIdSchema,
+  /** The cloud's Ed25519 public key (raw 32 bytes, base64url): commands and badges. */
+  cloudPublicKey: z.string(),
+  mqtt: z.object({ url: z.string(), topicPrefix: z.string() }),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
+
+/** A query-string number: digits in, a checked number out. */
+const queryNumber = <T extends z.ZodNumber>(inner: T) =>
+  z
+    .string()
+    .regex(/^-?[0-9]+(\.[0-9]+)?$/, 'expected a number')
+    .transform(Number)
+    .pipe(inner);
+const coordinate = (min: number, max: number) =>
+  queryNumber(z.number().min(min).max(max)).optional();
+
+export const LockerSearchQuerySchema = z
+  .strictObject({
+    lat: coordinate(-90, 90),
+    lng: coordinate(-180, 180),
+    size: sizeEnum.optional(),
+    limit: queryNumber(z.number().int().min(1).max(100)).default(10),
+  })
+  .superRefine((q, ctx) => {
+    if ((q.lat === undefined) !== (q.lng === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [q.lat === undefined ? 'lat' : 'lng'],
+        message: 'lat and lng go together',
+      });
+  });
+export type LockerSearchQuery = z.input<typeof LockerSearchQuerySchema>;
+
+export const AvailabilitySchema = z.object({
+  S: z.number(),
+  M: z.number(),
+  L: z.number(),
+  XL: z.number(),
+});
+export type Availability = z.infer<typeof AvailabilitySchema>;
+
+export const PresenceViewSchema = z.object({
+  status: z.enum(['online', 'offline', 'unknown']),
+  at: isoTime.nullable(),
+});
+
+export const LockerSummarySchema = z.object({
+  id: LockerIdSchema,
+  name: z.string(),
+  address: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  enrolled: z.boolean(),
+  flagged: z.boolean(),
+  presence: PresenceViewSchema,
+  /** Sizes still promisable: free compartments minus open allocations. */
+  availability: AvailabilitySchema,
+  distanceM: z.number().nullable(),
+});
+export type LockerSummary = z.infer<typeof LockerSummarySchema>;
+
+export const LockerSearchResponseSchema = z.object({ lockers: z.array(LockerSummarySchema) });
+
+export const CompartmentViewSchema = z.object({
+  id: z.string(),
+  size: sizeEnum,
+  inner: DimensionsSchema,
+  maxWeightG: z.number(),
+  lowerDoor: z.boolean(),
+  state: z.enum(COMPARTMENT_STATES),
+  doorOpen: z.boolean().nullable(),
+  parcelId: z.string().nullable(),
+  returnId: z.string().nullable(),
+  /** Where the state comes from: the retained snapshot or the ingested events. */
+  source: z.enum(['snapshot', 'events', 'provisioned']),
+});
+export type CompartmentView = z.infer<typeof CompartmentViewSchema>;
+
+export const ParcelViewSchema = z.object({
+  allocationId: uuid,
+  parcelId: z.string(),
+  trackingBarcode: z.string(),
+  state: z.enum(PARCEL_STATES),
+  size: sizeEnum.nullable(),
+  compartmentId: z.string().nullable(),
+  announced: z.boolean(),
+  holdDays: z.number(),
+  createdAt: isoTime,
+  depositedAt: isoTime.nullable(),
+  expiresAt: isoTime.nullable(),
+});
+export type ParcelView = z.infer<typeof ParcelViewSchema>;
+
+export const ReturnViewSchema = z.object({
+  returnId: uuid,
+  size: sizeEnum,
+  state: z.enum(RETURN_STATES),
+  compartmentId: z.string().nullable(),
+  createdAt: isoTime,
+});
+
+export const LockerDetailSchema = LockerSummarySchema.omit({ distanceM: true }).extend({
+  compartments: z.array(CompartmentViewSchema),
+  parcels: z.array(ParcelViewSchema),
+  returns: z.array(ReturnViewSchema),
+  snapshot: z.object({ seq: z.number(), at: isoTime }).nullable(),
+});
+export type LockerDetail = z.infer<typeof LockerDetailSchema>;
+
+// ── allocations ──────────────────────────────────────────────────────────────────────────
+
+export const CustomerSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number like +49 30 1234567')
+      .optional(),
+    email: z.email().max(200).optional(),
+  })
+  .refine((c) => c.phone !== undefined || c.email !== undefined, {
+    message: 'a phone number or an e-mail address is needed to send the code',
+    path: ['phone'],
+  });
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const AllocationRequestSchema = z.strictObject({
+  lockerId: LockerIdSchema,
+  parcelId: entityId,
+  trackingBarcode: TrackingBarcodeSchema,
+  dimensions: DimensionsSchema,
+  weightG: z.number().int().min(0).max(100_000),
+  customer: CustomerSchema,
+  accessible: z.boolean().default(false),
+  /** Days the parcel is held after deposit (the locker's default is 3). */
+  holdDays: z.number().int().min(1).max(30).default(3),
+});
+export type AllocationRequest = z.input<typeof AllocationRequestSchema>;
+
+export const AllocationResponseSchema = z.object({
+  allocationId: uuid,
+  size: sizeEnum,
+  /** The allocation lapses (and its capacity is released) if nothing is deposited by then. */
+  expiresAt: isoTime,
+});
+export type AllocationResponse = z.infer<typeof AllocationResponseSchema>;
+
+export const ExtendRequestSchema = z.strictObject({ days: z.number().int().min(1).max(27) });
+export const ExtendResponseSchema = z.object({
+  allocationId: uuid,
+  holdDays: z.number(),
+  /** New pickup deadline when the parcel is in the locker, else null. */
+  expiresAt: isoTime.nullable(),
+  commandId: uuid,
+});
+
+export const CancelResponseSchema = z.object({
+  allocationId: uuid,
+  state: z.literal('cancelled'),
+  commandId: uuid,
+});
+
+// ── returns, remote open, badges ─────────────────────────────────────────────────────────
+
+export const ReturnRequestSchema = z.strictObject({
+  lockerId: LockerIdSchema,
+  size: sizeEnum,
+  customer: CustomerSchema,
+});
+export type ReturnRequest = z.infer<typeof ReturnRequestSchema>;
+
+export const ReturnResponseSchema = z.object({
+  returnId: uuid,
+  returnCode: z.string(),
+  commandId: uuid,
+});
+
+export const RemoteOpenRequestSchema = z.strictObject({
+  compartmentId: z.string().min(1).max(64),
+  reason: z.string().trim().min(3).max(200),
+  requestedBy: entityId.default('cloud-operator'),
+});
+export const CommandAcceptedSchema = z.object({ commandId: uuid });
+
+export const BadgeRequestSchema = z.strictObject({
+  role: z.enum(BADGE_ROLES),
+  subject: z.string().min(1).max(64),
+  lockers: z.array(LockerIdSchema).min(1).max(1000).optional(),
+  validDays: z.number().int().min(1).max(365),
+});
+export type BadgeRequest = z.infer<typeof BadgeRequestSchema>;
+
+export const BadgeResponseSchema = z.object({
+  badgeId: z.string(),
+  token: z.string(),
+  expiresAt: isoTime,
+});
+
+export const RevokeResponseSchema = z.object({
+  badgeId: z.string(),
+  revoked: z.literal(true),
+  /** One credentials.revoke command per enrolled locker. */
+  commandIds: z.array(uuid),
+});
+
+// ── notifications, audit, reconciliation ────────────────────────────────────────────────
+
+export const NOTIFICATION_KINDS = [
+  'pickup_code',
+  'reminder',
+  'expiry_warning',
+  'expired',
+  'picked_up',
+  'return_code',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const NotificationsQuerySchema = z.strictObject({
+  lockerId: LockerIdSchema.optional(),
+  parcelId: entityId.optional(),
+  to: z.string().min(1).max(200).optional(),
+  limit: queryNumber(z.number().int().min(1).max(500)).default(100),
+});
+export type NotificationsQuery = z.input<typeof NotificationsQuerySchema>;
+
+export const NotificationSchema = z.object({
+  id: z.number(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  lockerId: z.string(),
+  parcelId: z.string().nullable(),
+  returnId: z.string().nullable(),
+  /** Phone, e-mail, or `carrier:<barcode>` when the cloud had no customer contact. */
+  to: z.array(z.string()),
+  subject: z.string(),
+  text: z.string(),
+  /** The plain pickup or return code, only on pickup_code and return_code. */
+  code: z.string().nullable(),
+  /** What the QR in the message encodes: `LKP1:<code>`. */
+  qrPayload: z.string().nullable(),
+  createdAt: isoTime,
+});
+export type Notification = z.infer<typeof NotificationSchema>;
+export const NotificationsResponseSchema = z.object({
+  notifications: z.array(NotificationSchema),
+});
+
+export const AuditResponseSchema = z.object({
+  lockerId: LockerIdSchema,
+  /** Highest seq received (stored, or held back behind a gap). */
+  lastSeq: z.number(),
+  /** Highest contiguous seq durably stored: what the device has been acked. */
+  ackedSeq: z.number(),
+  lastHash: z.string(),
+  /** Missing seq ranges between ackedSeq and lastSeq. */
+  gaps: z.array(z.object({ fromSeq: z.number(), toSeq: z.number() })),
+  brokenLinks: z.array(
+    z.object({ seq: z.number().nullable(), reason: z.string(), detail: z.string(), at: isoTime }),
+  ),
+  flagged: z.boolean(),
+});
+export type AuditResponse = z.infer<typeof AuditResponseSchema>;
+
+export const MISMATCH_KINDS = [
+  'unknown_compartment',
+  'missing_compartment',
+  'state',
+  'contents',
+  'unknown_item',
+] as const;
+
+export const ReconciliationResponseSchema = z.object({
+  lockerId: LockerIdSchema,
+  snapshot: z.object({ seq: z.number(), at: isoTime }).nullable(),
+  ackedSeq: z.number(),
+  /** The snapshot reflects exactly the events stored so far. */
+  inSync: z.boolean(),
+  mismatches: z.array(
+    z.object({
+      compartmentId: z.string(),
+      kind: z.enum(MISMATCH_KINDS),
+      device: z.string().nullable(),
+      cloud: z.string().nullable(),
+      detail: z.string(),
+    }),
+  ),
+});
+export type ReconciliationResponse = z.infer<typeof ReconciliationResponseSchema>;
