@@ -58,6 +58,8 @@ const cloudSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{43}$/)
     .optional(),
   enrollmentToken: z.string().min(1).optional(),
+  /** The cloud's REST API base URL, for enrolment (POST {apiUrl}/api/v1/lockers/{id}/enroll). */
+  apiUrl: z.string().url().optional(),
   tls: z
     .object({ caFile: z.string(), certFile: z.string().optional(), keyFile: z.string().optional() })
     .optional(),

@@ -24,6 +24,7 @@ export async function startLinkedKiosk(
     tuning?: Partial<LinkTuning>;
     autoAck?: boolean;
     file?: string;
+    log?: Logger;
   } = {},
 ): Promise<LinkedKiosk> {
   const config = smallLockerConfig({ lockerId });
