@@ -10,7 +10,9 @@ export type CommonError =
   | { reason: 'invalid_input'; problems: string[] }
   | { reason: 'not_logged_in' }
   | { reason: 'not_allowed' }
-  | { reason: 'internal_error' };
+  | { reason: 'internal_error' }
+  /** The shell could not reach main (web shell connection lost). */
+  | { reason: 'unavailable' };
 
 export interface SessionInfo {
   role: BadgeRole;

@@ -1,0 +1,112 @@
+/**
+ * Read-only views of the store for the screens that KioskCore does not expose as such: the
+ * locker drawing, the staff grid, this visit's deposits, the outbox backlog, recent events.
+ */
+import type {
+  LayoutCompartment,
+  LockerLayout,
+  RecentEvent,
+  StaffCompartment,
+  VisitDeposit,
+} from '../../shared/ipc/types';
+import { listCompartments, type Compartment } from '../store/compartments';
+import type { Db } from '../store/database';
+import { listDoorOperations } from '../store/doorOperations';
+import { ackedSeq } from '../store/events';
+import { parcelInCompartment } from '../store/parcels';
+import { returnInCompartment } from '../store/returns';
+
+const layoutOf = (c: Compartment): LayoutCompartment => ({
+  id: c.id,
+  column: c.id.slice(0, 1),
+  row: Number(c.id.slice(1)),
+  size: c.size,
+  heightMm: c.inner.heightMm,
+  lowerDoor: c.lowerDoor,
+  state: c.state,
+  doorOpen: c.doorOpen,
+});
+
+export function lockerLayout(db: Db, lockerId: string): LockerLayout {
+  const compartments = listCompartments(db).map(layoutOf);
+  const columns = [...new Set(compartments.map((c) => c.column))].sort();
+  compartments.sort((a, b) => a.column.localeCompare(b.column) || a.row - b.row);
+  return { lockerId, columns, compartments };
+}
+
+export function staffCompartments(db: Db): StaffCompartment[] {
+  const operations = new Map(listDoorOperations(db).map((op) => [op.compartmentId, op.kind]));
+  return listCompartments(db)
+    .map((c): StaffCompartment => {
+      const parcel = parcelInCompartment(db, c.id);
+      const ret = parcel ? undefined : returnInCompartment(db, c.id);
+      return {
+        ...layoutOf(c),
+        itemPresent: c.itemPresent,
+        outOfServiceReason: c.outOfServiceReason,
+        content: parcel
+          ? {
+              kind: 'parcel',
+              trackingBarcode: parcel.trackingBarcode,
+              expired: parcel.state === 'expired',
+              expiresAt: parcel.expiresAt,
+            }
+          : ret
+            ? { kind: 'return', returnId: ret.id }
+            : null,
+        operation: operations.get(c.id) ?? null,
+      };
+    })
+    .sort((a, b) => a.column.localeCompare(b.column) || a.row - b.row);
+}
+
+/** Parcels `actor` deposited since `since` (epoch ms), newest first. */
+export function visitDeposits(db: Db, actor: string, since: number): VisitDeposit[] {
+  const rows = db
+    .prepare(
+      `SELECT id, tracking_barcode, compartment_id, deposited_at FROM parcels
+       WHERE deposited_by = ? AND deposited_at >= ? ORDER BY deposited_at DESC, rowid DESC`,
+    )
+    .all(actor, since) as {
+    id: string;
+    tracking_barcode: string;
+    compartment_id: string;
+    deposited_at: number;
+  }[];
+  return rows.map((r) => ({
+    parcelId: r.id,
+    trackingBarcode: r.tracking_barcode,
+    compartmentId: r.compartment_id,
+    depositedAt: r.deposited_at,
+  }));
+}
+
+/** Events the cloud has not acknowledged yet, and when the oldest of them happened. */
+export function outboxBacklog(db: Db): { waiting: number; oldestAt: number | null } {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS n, min(json_extract(body, '$.at')) AS oldest FROM events WHERE seq > ?`,
+    )
+    .get(ackedSeq(db)) as { n: number; oldest: string | null };
+  return { waiting: row.n, oldestAt: row.oldest === null ? null : Date.parse(row.oldest) };
+}
+
+const MAX_SUMMARY = 160;
+
+export function recentEvents(db: Db, limit: number): RecentEvent[] {
+  const rows = db
+    .prepare('SELECT seq, type, body FROM events ORDER BY seq DESC LIMIT ?')
+    .all(limit) as { seq: number; type: string; body: string }[];
+  return rows.map((r) => {
+    const body = JSON.parse(r.body) as { at: string; payload: Record<string, unknown> };
+    const summary = Object.entries(body.payload)
+      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(', ');
+    return {
+      seq: r.seq,
+      type: r.type,
+      at: body.at,
+      summary: summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1)}…` : summary,
+    };
+  });
+}

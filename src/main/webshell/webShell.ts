@@ -1,0 +1,212 @@
+/**
+ * The web shell: serves the built renderer and bridges the IPC handler table over WebSocket,
+ * for development and for end-to-end tests in Chromium (DESIGN §1). Loopback only: it binds
+ * 127.0.0.1 and nothing else, checks Host and Origin, and wants a random per-run token on the
+ * page URL and on the WebSocket upgrade. Off in packaged builds unless explicitly allowed.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isChannel } from '../../shared/ipc/contract';
+import {
+  requestFrameSchema,
+  WS_PATH,
+  type PushFrame,
+  type ResponseFrame,
+} from '../../shared/ipc/wire';
+import type { HandlerTable } from '../ipc/handlers';
+import type { PushHub } from '../ipc/pushHub';
+
+export interface WebShellOptions {
+  handlers: HandlerTable;
+  push: PushHub;
+  /** The built renderer (`npm run build` writes dist/renderer). */
+  rendererDir: string;
+  /** Only 127.0.0.1 is accepted; anything else is refused. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Fixed token (tests); a random one per run otherwise. */
+  token?: string;
+  /** A packaged build refuses to start the web shell unless `allowWhenPackaged`. */
+  packaged?: boolean;
+  allowWhenPackaged?: boolean;
+  log?: Logger;
+}
+
+export interface WebShell {
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** The page to open, token included. */
+  pageUrl: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const WEB_SHELL_HOST = '127.0.0.1';
+const COOKIE = 'kiosk_token';
+const MAX_FRAME_BYTES = 64 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const host = options.host ?? WEB_SHELL_HOST;
+  if (host !== WEB_SHELL_HOST)
+    throw new Error(`the web shell binds ${WEB_SHELL_HOST} only, not ${host}`);
+  if (options.packaged && !options.allowWhenPackaged)
+    throw new Error('the web shell is off in packaged builds unless configured');
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const root = resolve(options.rendererDir);
+  let port = 0;
+
+  const sameToken = (candidate: string | null | undefined): boolean => {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+  const loopbackHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const hostOk = (req: IncomingMessage) => loopbackHosts().includes(req.headers.host ?? '');
+  const originOk = (req: IncomingMessage) =>
+    loopbackHosts().some((h) => req.headers.origin === `http://${h}`);
+  const cookieToken = (req: IncomingMessage) =>
+    (req.headers.cookie ?? '')
+      .split(';')
+      .map((c) => c.trim().split('='))
+      .find(([k]) => k === COOKIE)?.[1];
+
+  const csp = () =>
+    [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ');
+
+  const send = (res: ServerResponse, status: number, body: string | Buffer, type: string) => {
+    res.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': csp(),
+    });
+    res.end(body);
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!hostOk(req)) return send(res, 403, 'forbidden host', 'text/plain');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'method not allowed', 'text/plain');
+    const url = new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
+    const isPage = url.pathname === '/' || url.pathname === '/index.html';
+    const authorised = isPage
+      ? sameToken(url.searchParams.get('token'))
+      : sameToken(cookieToken(req)) || sameToken(url.searchParams.get('token'));
+    if (!authorised) return send(res, 403, 'a valid token is required', 'text/plain');
+    const relative = normalize(isPage ? 'index.html' : decodeURIComponent(url.pathname.slice(1)));
+    const file = join(root, relative);
+    if (relative.startsWith('..') || !file.startsWith(root + sep))
+      return send(res, 404, 'not found', 'text/plain');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return send(
+        res,
+        404,
+        isPage ? 'renderer not built: run npm run build' : 'not found',
+        'text/plain',
+      );
+    }
+    if (isPage)
+      res.setHeader('set-cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    send(res, 200, body, TYPES[extname(file)] ?? 'application/octet-stream');
+  };
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((e: unknown) => {
+      options.log?.error({ err: e }, 'web shell request failed');
+      if (!res.headersSent) send(res, 500, 'error', 'text/plain');
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const refuse = (socket: Duplex, status: string) => {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  };
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
+    if (url.pathname !== WS_PATH) return refuse(socket, '404 Not Found');
+    if (!hostOk(req) || !originOk(req)) return refuse(socket, '403 Forbidden');
+    if (!sameToken(url.searchParams.get('token'))) return refuse(socket, '403 Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws));
+  });
+
+  const bridge = (ws: WebSocket) => {
+    const unsubscribe = options.push.subscribe((event, payload) => {
+      const frame: PushFrame = { type: 'push', event, payload };
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('message', (data, isBinary) => {
+      void answer(isBinary ? null : data.toString()).then((frame) => {
+        if (frame && ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      });
+    });
+  };
+
+  const answer = async (text: string | null): Promise<ResponseFrame | null> => {
+    let raw: unknown;
+    try {
+      raw = text === null ? null : JSON.parse(text);
+    } catch {
+      return null;
+    }
+    const frame = requestFrameSchema.safeParse(raw);
+    if (!frame.success) return null; // without an id there is nobody to answer
+    const { id, channel, input } = frame.data;
+    if (!isChannel(channel))
+      return { type: 'response', id, result: { ok: false, error: { reason: 'unknown_channel' } } };
+    const result = await options.handlers[channel](input);
+    return { type: 'response', id, result: result as ResponseFrame['result'] };
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, WEB_SHELL_HOST, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://${WEB_SHELL_HOST}:${port}`;
+  return {
+    origin,
+    pageUrl: `${origin}/?token=${token}`,
+    token,
+    port,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
