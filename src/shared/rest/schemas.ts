@@ -114,13 +114,11 @@ export const LockerSearchQuerySchema = z
     size: sizeEnum.optional(),
     limit: queryNumber(z.number().int().min(1).max(100)).default(10),
   })
-  .superRefine((q, ctx) => {
-    if ((q.lat === undefined) !== (q.lng === undefined))
-      ctx.addIssue({
-        code: 'custom',
-        path: [q.lat === undefined ? 'lat' : 'lng'],
-        message: 'lat and lng go together',
-      });
+  .refine((q) => (q.lat === undefined) === (q.lng === undefined), {
+    message: 'lat and lng go together',
+    path: ['lng'],
+    // Also when another field is wrong, so every problem is reported at once.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });
 export type LockerSearchQuery = z.input<typeof LockerSearchQuerySchema>;
 

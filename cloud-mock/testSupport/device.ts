@@ -1,0 +1,148 @@
+/**
+ * Test support: a locker unit as the cloud sees it — a device key and code key, a signed event
+ * chain with real payloads, and an MQTT client that publishes batches and collects acks and
+ * commands.
+ */
+import type { KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { GENESIS_HASH, type SignedEvent } from '../../src/shared/events';
+import type { EventPayloads, EventType } from '../../src/shared/eventTypes';
+import { publicKeyToRaw, signEvent } from '../../src/shared/node/eventChain';
+import { testKey } from '../../src/shared/node/testChain';
+import { AckSchema } from '../../src/shared/protocol/messages';
+import { SignedCommandSchema, type SignedCommand } from '../../src/shared/protocol/commands';
+import { lockerTopics, DEFAULT_TOPIC_PREFIX } from '../../src/shared/protocol/topics';
+
+export class DeviceChain {
+  private seq = 0;
+  private prevHash = GENESIS_HASH;
+  private time = Date.UTC(2025, 0, 1);
+
+  constructor(
+    readonly lockerId: string,
+    readonly key: KeyObject,
+  ) {}
+
+  next<T extends EventType>(type: T, payload: EventPayloads[T]): SignedEvent {
+    this.seq += 1;
+    this.time += 1000;
+    const event = signEvent(
+      {
+        v: 1,
+        lockerId: this.lockerId,
+        seq: this.seq,
+        type,
+        at: new Date(this.time).toISOString(),
+        payload: payload as Record<string, unknown>,
+        prevHash: this.prevHash,
+      },
+      this.key,
+    );
+    this.prevHash = event.hash;
+    return event;
+  }
+
+  /** `count` filler events (door opened/closed on A1). */
+  filler(count: number): SignedEvent[] {
+    return Array.from({ length: count }, (_, i) =>
+      this.next(i % 2 === 0 ? 'door.opened' : 'door.closed', {
+        compartmentId: 'A1',
+        operation: 'staff_open',
+      }),
+    );
+  }
+}
+
+export interface DeviceIdentity {
+  lockerId: string;
+  key: KeyObject;
+  publicKey: KeyObject;
+  devicePublicKey: string;
+  codeDigestKey: Buffer;
+}
+
+export function deviceIdentity(lockerId: string, seedByte = 7): DeviceIdentity {
+  const key = testKey(seedByte);
+  const publicKey = createPublicKey(key);
+  return {
+    lockerId,
+    key,
+    publicKey,
+    devicePublicKey: publicKeyToRaw(publicKey),
+    codeDigestKey: randomBytes(32),
+  };
+}
+
+/** Resolves per message in arrival order; a test awaits the next one it expects. */
+class Inbox<T> {
+  private items: T[] = [];
+  private waiters: ((item: T) => void)[] = [];
+  readonly all: T[] = [];
+
+  push(item: T): void {
+    this.all.push(item);
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(item);
+    else this.items.push(item);
+  }
+
+  next(): Promise<T> {
+    const item = this.items.shift();
+    if (item !== undefined) return Promise.resolve(item);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async until(match: (item: T) => boolean): Promise<T> {
+    for (;;) {
+      const item = await this.next();
+      if (match(item)) return item;
+    }
+  }
+}
+
+export class DeviceLink {
+  readonly acks = new Inbox<number>();
+  readonly commands = new Inbox<SignedCommand>();
+  readonly topics;
+
+  private constructor(
+    readonly client: MqttClient,
+    readonly lockerId: string,
+    prefix: string,
+  ) {
+    this.topics = lockerTopics(prefix, lockerId);
+  }
+
+  static async connect(
+    url: string,
+    lockerId: string,
+    prefix = DEFAULT_TOPIC_PREFIX,
+  ): Promise<DeviceLink> {
+    const client = await mqtt.connectAsync(url, {
+      clientId: `test-${lockerId}-${randomBytes(4).toString('hex')}`,
+      clean: true,
+      reconnectPeriod: 0,
+    });
+    const link = new DeviceLink(client, lockerId, prefix);
+    client.on('message', (topic, payload) => {
+      const json = JSON.parse(payload.toString('utf8')) as unknown;
+      if (topic === link.topics.acks) link.acks.push(AckSchema.parse(json).upToSeq);
+      if (topic === link.topics.commands) link.commands.push(SignedCommandSchema.parse(json));
+    });
+    await client.subscribeAsync([link.topics.acks, link.topics.commands], { qos: 1 });
+    return link;
+  }
+
+  async publishEvents(events: SignedEvent[]): Promise<void> {
+    await this.publishRaw(this.topics.events, JSON.stringify({ v: 1, events }));
+  }
+
+  async publishRaw(topic: string, payload: string | Buffer, retain = false): Promise<void> {
+    await this.client.publishAsync(topic, payload, { qos: 1, retain });
+  }
+
+  close(): Promise<void> {
+    return this.client.endAsync(true);
+  }
+}
