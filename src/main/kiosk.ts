@@ -6,7 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
-import { publicKeyFromRaw } from '../shared/node/ed25519';
+import {
+  cloudPublicKeyFor,
+  startCloudConnection,
+  type CloudConnection,
+} from './cloud/cloudConnection';
+import { applyStoredPolicy } from './cloud/policyOverrides';
 import type { KioskConfig } from './config/kioskConfig';
 import { openDevices, type Devices } from './devices';
 import { FileIdentityStore } from './identity/fileIdentityStore';
@@ -20,6 +25,8 @@ export interface Kiosk {
   identity: IdentityStore;
   devices: Devices;
   db: Db;
+  /** The link to the cloud; null when started without one (tests, `cloud: false`). */
+  cloud: CloudConnection | null;
   close(): Promise<void>;
 }
 
@@ -33,25 +40,46 @@ export async function startKiosk(
     softwareVersion?: string;
     /** The wall clock unless a test moves time (parcel expiry in end-to-end tests). */
     clock?: Clock;
+    /** Connect to the cloud (default true); `embeddedBrokerUrl` serves brokerUrl "embedded". */
+    cloud?: boolean | { embeddedBrokerUrl?: string };
   } = {},
 ): Promise<Kiosk> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const identity = FileIdentityStore.open(join(config.dataDir, 'identity.json'));
   const db = openDatabase(join(config.dataDir, 'kiosk.db'));
   const devices = await openDevices(config, log);
-  const cloudPublicKey =
-    options.cloudPublicKey ??
-    (config.cloud.publicKey ? publicKeyFromRaw(config.cloud.publicKey) : null);
+  // Policy the cloud changed (config.update) outlives restarts.
+  applyStoredPolicy(db, config.policy);
+  const fixedKey = options.cloudPublicKey;
+  // Asked at each badge login: a key stored by a first-start enrolment works at once.
+  const cloudPublicKey = fixedKey ? () => fixedKey : () => cloudPublicKeyFor(config);
+  const clock = options.clock ?? { now: () => Date.now() };
   const core = await KioskCore.start({
     config,
     db,
     board: devices.board,
     identity,
-    clock: options.clock ?? { now: () => Date.now() },
+    clock,
     log,
     cloudPublicKey,
     ...(options.softwareVersion ? { softwareVersion: options.softwareVersion } : {}),
   });
+  const cloudOptions = options.cloud ?? true;
+  const cloud =
+    cloudOptions === false
+      ? null
+      : startCloudConnection({
+          config,
+          core,
+          db,
+          identity,
+          log,
+          clock,
+          ...(options.softwareVersion ? { softwareVersion: options.softwareVersion } : {}),
+          ...(typeof cloudOptions === 'object' && cloudOptions.embeddedBrokerUrl
+            ? { embeddedBrokerUrl: cloudOptions.embeddedBrokerUrl }
+            : {}),
+        });
   const timer = setInterval(() => {
     try {
       core.tick();
@@ -64,8 +92,10 @@ export async function startKiosk(
     identity,
     devices,
     db,
+    cloud,
     async close() {
       clearInterval(timer);
+      await cloud?.close();
       await core.close();
       await devices.close();
       db.close();

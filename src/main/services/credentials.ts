@@ -15,7 +15,7 @@ export type BadgeRejection =
 export class Credentials {
   constructor(
     private readonly ctx: LockerContext,
-    private readonly cloudKey: KeyObject | null,
+    private readonly cloudKey: () => KeyObject | null,
   ) {}
 
   login(token: string): Result<Actor & { badgeId: string }, BadgeRejection> {
@@ -37,8 +37,9 @@ export class Credentials {
   }
 
   private check(token: string): Result<BadgeClaims, BadgeRejection> {
-    if (!this.cloudKey) return err('no_cloud_key');
-    const read = readBadgeToken(token, this.cloudKey);
+    const key = this.cloudKey();
+    if (!key) return err('no_cloud_key');
+    const read = readBadgeToken(token, key);
     if (!read.ok) return read;
     const claims = read.value;
     if (Date.parse(claims.exp) <= this.ctx.clock.now()) return err('expired');

@@ -35,8 +35,11 @@ export interface KioskCoreDeps {
   identity: IdentityStore;
   clock: Clock;
   log: Logger;
-  /** The cloud's key for badges and commands; null until enrolment provides it. */
-  cloudPublicKey: KeyObject | null;
+  /**
+   * The cloud's key for badges; null until enrolment provides it. A function is asked at each
+   * use, so a key that arrives with enrolment works without a restart.
+   */
+  cloudPublicKey: KeyObject | null | (() => KeyObject | null);
   newId?: () => string;
   softwareVersion?: string;
 }
@@ -83,7 +86,11 @@ export class KioskCore {
     this.collection = new Collection(this.ctx, this.doors);
     this.staff = new Staff(this.ctx, this.doors, this.collection);
     this.announcements = new Announcements(this.ctx);
-    this.credentials = new Credentials(this.ctx, deps.cloudPublicKey);
+    const cloudKey = deps.cloudPublicKey;
+    this.credentials = new Credentials(
+      this.ctx,
+      typeof cloudKey === 'function' ? cloudKey : () => cloudKey,
+    );
   }
 
   /** Applies the layout, settles what a crash left open, and starts listening to the board. */
