@@ -37,6 +37,7 @@ export interface FlowSlice {
 
 const BADGE = /^LKB1\./;
 const MAX_CODE = 10;
+const SELF_ENDED = new Set(['doesnt_fit', 'door_failed', 'cancelled']);
 
 export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
   const api = () => {
@@ -213,6 +214,12 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
         set({ throttleUntil: get().now + error.retryAfterMs });
         patch(s.name, () => ({ busy: false, code: '' }));
         return;
+      }
+      // The failure that engages the throttle is still "invalid": ask, so the countdown shows now.
+      if (error.reason === 'code_invalid') {
+        const throttle = await api().invoke('pickup:throttle', {});
+        if (throttle.ok && throttle.value.retryAfterMs > 0)
+          set({ throttleUntil: get().now + throttle.value.retryAfterMs });
       }
       const notice =
         s.name === 'return' &&
@@ -543,6 +550,8 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
       }
       if (event === 'operation:finished') {
         const f = payload as KioskEvents['operation:finished'];
+        // Ended by the person's own "doesn't fit" / "didn't open": the answer brings the next door.
+        if (f.reason !== null && SELF_ENDED.has(f.reason)) return;
         const phase = f.outcome === 'completed' ? 'closed' : 'abandoned';
         if (s.name === 'customerDoor' && s.compartmentId === f.compartmentId)
           set({

@@ -1,0 +1,124 @@
+/** Courier journeys: badge login, deposits with "doesn't fit", collection with scan-out. */
+import { expect, test } from './fixtures';
+
+test('a courier logs in with a badge, deposits two parcels and sees them in the visit list', async ({
+  page,
+  locker,
+}) => {
+  locker.announce({ id: 'p1', heightMm: 60 });
+  locker.announce({ id: 'p2', heightMm: 150 });
+  await locker.open(page);
+  await locker.shot(page, 'home', true);
+  await page.getByRole('button', { name: /Courier/ }).click();
+  await expect(page.getByRole('heading', { name: 'Courier and staff' })).toBeVisible();
+  await locker.scan(locker.badge('courier', 'anna'));
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
+
+  await locker.scan('TRKP1');
+  const line = page.getByTestId('deposit-line');
+  await expect(line).toContainText(/Put the parcel in door [A-C]\d/);
+  const door1 = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+  await locker.shot(page, 'courier-door-open', true);
+  await locker.closeDoor(door1, true);
+  await expect(line).toContainText(`Parcel TRKP1 is in door ${door1}`);
+  await expect(page.getByTestId('visit-list')).toContainText('TRKP1');
+
+  await locker.scan('TRKP2');
+  await expect(line).toContainText(/Put the parcel in door/);
+  const door2 = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+  await locker.closeDoor(door2, true);
+  await expect(page.getByTestId('visit-list').getByRole('listitem')).toHaveCount(2);
+  await locker.shot(page, 'courier-visit', true);
+});
+
+test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }) => {
+  locker.announce({ id: 'p3', heightMm: 60 });
+  await locker.open(page);
+  await page.getByRole('button', { name: /Courier/ }).click();
+  await locker.scan(locker.badge('courier', 'ben'));
+  await locker.scan('TRKP3');
+  const line = page.getByTestId('deposit-line');
+  await expect(line).toContainText(/Put the parcel in door/);
+  const first = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+  const size = (id: string) => locker.kiosk.core.compartments().find((c) => c.id === id)!.size;
+  expect(size(first)).toBe('S');
+  await locker.waitForDoor(first, true);
+  await page.getByRole('button', { name: "Doesn't fit" }).click();
+  await expect(line).not.toContainText(`door ${first} `);
+  await expect(line).toContainText(/Put the parcel in door/);
+  const second = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+  expect(second).not.toBe(first);
+  expect(['M', 'L', 'XL']).toContain(size(second));
+  await locker.closeDoor(first, false);
+  await locker.closeDoor(second, true);
+  await expect(line).toContainText(`Parcel TRKP3 is in door ${second}`);
+});
+
+test('a jammed door is reported and the courier gets another door', async ({ page, locker }) => {
+  locker.announce({ id: 'p4', heightMm: 150 });
+  await locker.fault(0, 'jam', true);
+  await locker.open(page);
+  await page.getByRole('button', { name: /Courier/ }).click();
+  await locker.scan(locker.badge('courier', 'cleo'));
+  await locker.scan('TRKP4');
+  const line = page.getByTestId('deposit-line');
+  await expect(line).toContainText(/door [A-C]\d/);
+  const reported: string[] = [];
+  // Board 0 (columns A and B) is jammed: every door there stays shut until the courier says so.
+  for (let i = 0; i < 8; i++) {
+    await expect(line).toContainText(/^(Opening door|Put the parcel in door)/);
+    const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+    if (door.startsWith('C')) break;
+    await page.getByRole('button', { name: "Door didn't open" }).click();
+    await expect(line).not.toContainText(`door ${door} `);
+    reported.push(door);
+  }
+  expect(reported.length).toBeGreaterThan(0);
+  await expect(page.getByRole('status').filter({ hasText: 'out of service now' })).toBeVisible();
+  await locker.shot(page, 'courier-door-did-not-open', true);
+  const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+  await locker.closeDoor(door, true);
+  await expect(line).toContainText(`Parcel TRKP4 is in door ${door}`);
+  const states = locker.kiosk.core.compartments();
+  for (const id of reported) expect(states.find((c) => c.id === id)!.state).toBe('out_of_service');
+});
+
+test('a courier collects an expired parcel and a return, scanning each out', async ({
+  page,
+  locker,
+}) => {
+  const { core } = locker.kiosk;
+  locker.announce({ id: 'old', heightMm: 60, holdDays: 1 });
+  const courier = { role: 'courier' as const, subject: 'setup' };
+  const started = await core.deposits.start(courier, 'TRKOLD');
+  if (!started.ok) throw new Error(JSON.stringify(started.error));
+  await locker.closeDoor(started.value.compartmentId, true);
+  const returnCode = locker.expectReturn('ret-7', 'S');
+  const ret = await core.returns.withCode(returnCode, 'code');
+  if (!ret.ok) throw new Error(JSON.stringify(ret.error));
+  await locker.closeDoor(ret.value.compartmentId, true);
+  locker.advance(2 * 86_400_000);
+
+  await locker.open(page);
+  await page.getByRole('button', { name: /Courier/ }).click();
+  await locker.scan(locker.badge('courier', 'dana'));
+  await page.getByRole('button', { name: 'Collect expired parcels and returns' }).click();
+  await expect(page.getByTestId('collection-count')).toHaveText('2 items to collect');
+  for (let i = 0; i < 2; i++) {
+    await page.getByRole('button', { name: 'Open the next door' }).click();
+    const line = page.getByTestId('collection-line');
+    await expect(line).toContainText(/Scan each item out of door/);
+    const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+    const barcode = door === started.value.compartmentId ? 'TRKOLD' : 'ret-7';
+    await locker.waitForDoor(door, true);
+    if (i === 0) await locker.shot(page, 'collection', true);
+    await locker.scan(barcode);
+    await expect(page.getByText(`${barcode} scanned out of door ${door}.`)).toBeVisible();
+    await locker.closeDoor(door, false);
+    await expect(line).toContainText(`Door ${door} is closed.`);
+  }
+  await expect(page.getByTestId('collection-count')).toHaveText('Nothing left to collect.');
+  const states = core.compartments();
+  expect(states.find((c) => c.id === started.value.compartmentId)!.state).toBe('available');
+  expect(states.find((c) => c.id === ret.value.compartmentId)!.state).toBe('available');
+});

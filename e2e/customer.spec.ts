@@ -1,0 +1,143 @@
+/** Customer journeys: pickup by code and by QR, wrong codes and throttling, expiry, returns. */
+import type { Page } from '@playwright/test';
+import { expect, test, type Locker } from './fixtures';
+
+/** The cloud announces a parcel and a courier deposits it (the courier screens are tested apart). */
+async function deposited(
+  locker: Locker,
+  id: string,
+  holdDays?: number,
+): Promise<{ code: string; door: string }> {
+  const code = locker.announce({ id, heightMm: 60, ...(holdDays ? { holdDays } : {}) });
+  const started = await locker.kiosk.core.deposits.start(
+    { role: 'courier', subject: 'setup' },
+    `TRK${id.toUpperCase()}`,
+  );
+  if (!started.ok) throw new Error(JSON.stringify(started.error));
+  await locker.closeDoor(started.value.compartmentId, true);
+  return { code, door: started.value.compartmentId };
+}
+
+async function typeCode(page: Page, code: string): Promise<void> {
+  for (const digit of code)
+    await page.getByRole('button', { name: `Digit ${digit}`, exact: true }).click();
+}
+
+test('a customer picks up a parcel with the keypad', async ({ page, locker }) => {
+  const { code, door } = await deposited(locker, 'c1');
+  await locker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await typeCode(page, code.slice(0, 5) + '9');
+  await page.getByRole('button', { name: 'Delete last digit' }).click();
+  await typeCode(page, code.slice(5));
+  await locker.shot(page, 'pickup-keypad', true);
+  await page.getByRole('button', { name: 'Open the door' }).click();
+  await expect(page.getByTestId('door-title')).toHaveText(`Door ${door} is open`);
+  await expect(
+    page.getByRole('img', { name: `Locker front, door ${door} highlighted` }),
+  ).toBeVisible();
+  await locker.shot(page, 'pickup-door-open', true);
+  await locker.closeDoor(door, false);
+  await expect(page.getByTestId('door-title')).toHaveText('Thank you!');
+  await expect(page.getByText('Your parcel has been picked up.')).toBeVisible();
+  await locker.shot(page, 'pickup-done');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+});
+
+test('a customer picks up a parcel by scanning the QR code from the home screen', async ({
+  page,
+  locker,
+}) => {
+  const { code, door } = await deposited(locker, 'c2');
+  await locker.open(page);
+  await locker.scan(`LKP1:${code}`);
+  await expect(page.getByTestId('door-title')).toHaveText(
+    new RegExp(`Door ${door} is open|Opening door ${door}`),
+  );
+  await expect(page.getByTestId('door-title')).toHaveText(`Door ${door} is open`);
+  await locker.closeDoor(door, false);
+  await expect(page.getByTestId('door-title')).toHaveText('Thank you!');
+});
+
+test('wrong and used codes get one neutral message, then entry is throttled with a countdown', async ({
+  page,
+  locker,
+}) => {
+  const { code, door } = await deposited(locker, 'c3');
+  await locker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await typeCode(page, code);
+  await page.getByRole('button', { name: 'Open the door' }).click();
+  await locker.closeDoor(door, false);
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await typeCode(page, code); // already used
+  await page.getByRole('button', { name: 'Open the door' }).click();
+  const neutral = 'This code cannot be used. Please check it and try again.';
+  await expect(page.getByRole('alert')).toHaveText(neutral);
+  const wrong = code === '000000' ? '111111' : '000000';
+  await typeCode(page, wrong);
+  await page.getByRole('button', { name: 'Open the door' }).click();
+  await expect(page.getByRole('alert')).toHaveText(neutral);
+  await locker.shot(page, 'pickup-wrong-code', true);
+  // Five failures within the window engage the throttle (policy default).
+  for (let i = 0; i < 3; i++) {
+    await typeCode(page, wrong);
+    await page.getByRole('button', { name: 'Open the door' }).click();
+    await expect(page.getByTestId('code-display')).toContainText('No digits entered yet');
+  }
+  await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
+  await expect(page.getByRole('button', { name: 'Digit 5', exact: true })).toBeDisabled();
+  await locker.shot(page, 'pickup-throttled', true);
+  // Leaving and coming back keeps the countdown: it comes from the kiosk, not the screen.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await expect(page.getByTestId('throttle-countdown')).toBeVisible();
+});
+
+test('an expired parcel sends the customer to support', async ({ page, locker }) => {
+  const { code } = await deposited(locker, 'c4', 1);
+  locker.advance(2 * 86_400_000);
+  await locker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await typeCode(page, code);
+  await page.getByRole('button', { name: 'Open the door' }).click();
+  await expect(page.getByRole('alert')).toContainText('Please contact customer support');
+  await locker.shot(page, 'pickup-expired', true);
+});
+
+test('a customer drops a return and gets a receipt', async ({ page, locker }) => {
+  const code = locker.expectReturn('RET-42', 'M');
+  await locker.open(page);
+  await page.getByRole('button', { name: /Return a parcel/ }).click();
+  await typeCode(page, code);
+  await page.getByRole('button', { name: 'Open a door' }).click();
+  await expect(page.getByTestId('door-title')).toHaveText(/Door [A-C]\d is open/);
+  const door = (await page.getByTestId('door-title').textContent())!.match(/Door ([A-C]\d)/)![1]!;
+  await locker.closeDoor(door, true);
+  await expect(page.getByTestId('door-title')).toHaveText('Return received');
+  await expect(page.getByTestId('receipt')).toContainText('RET-42');
+  await expect(page.getByTestId('receipt')).toContainText(door);
+  await locker.shot(page, 'return-receipt', true);
+});
+
+test('the renderer has no Node access', async ({ page, locker }) => {
+  await locker.open(page);
+  const globals = await page.evaluate(() => {
+    const w = globalThis as Record<string, unknown>;
+    return {
+      require: typeof w.require,
+      process: typeof w.process,
+      module: typeof w.module,
+      buffer: typeof w.Buffer,
+    };
+  });
+  expect(globals).toEqual({
+    require: 'undefined',
+    process: 'undefined',
+    module: 'undefined',
+    buffer: 'undefined',
+  });
+});
