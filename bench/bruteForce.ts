@@ -1,0 +1,50 @@
+/**
+ * Keypad brute force for 24 h of simulated time against 100 deposited parcels, through the real
+ * code check and throttle (see src/main/services/bruteForce.ts). Prints each strategy, then as
+ * its LAST line one JSON object:
+ *   { attemptsPer24h, bestStrategy, probability: { "6", "8", "10" }, parcels: 100 }
+ *
+ *   npx tsx bench/bruteForce.ts
+ */
+import {
+  DAY_MS,
+  attack,
+  attemptBound,
+  compareStrategies,
+  lockerWithParcels,
+  randomGuesses,
+  strategyName,
+  successProbability,
+} from '../src/main/services/bruteForce';
+
+const PARCELS = 100;
+
+const report = await compareStrategies(PARCELS);
+for (const s of report.byStrategy) console.log(`${String(s.attempts).padStart(5)}  ${s.strategy}`);
+
+// Sanity run: the best strategy with random guesses against the real codes.
+const locker = await lockerWithParcels(PARCELS, 6, 7);
+const check = await attack(locker, report.best, DAY_MS, randomGuesses(2026, 6, locker.codes));
+const bound = attemptBound(locker.config.policy.codeThrottle, DAY_MS);
+await locker.close();
+if (check.attempts !== report.attemptsPer24h || check.opened !== 0) {
+  throw new Error(`sanity run disagrees: ${JSON.stringify(check)} vs ${report.attemptsPer24h}`);
+}
+console.log(
+  `bound for any strategy: ${bound.total} (${bound.free} free + ${bound.delayed} delayed)`,
+);
+
+const probability = Object.fromEntries(
+  [6, 8, 10].map((length) => [
+    String(length),
+    successProbability(report.attemptsPer24h, PARCELS, length),
+  ]),
+);
+console.log(
+  JSON.stringify({
+    attemptsPer24h: report.attemptsPer24h,
+    bestStrategy: strategyName(report.best),
+    probability,
+    parcels: PARCELS,
+  }),
+);
