@@ -253,9 +253,7 @@ export class Ingest {
     if (!locker) return;
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
     setPresence(this.ctx.db, lockerId, presence.status, at);
-    if (presence.status === 'online') {
-      const resent = await this.commands.resendPending(lockerId);
-      if (resent > 0) this.ctx.log.info({ lockerId, resent }, 'pending commands re-sent');
-    }
+    const resent = presence.status === 'online' ? await this.commands.resendPending(lockerId) : 0;
+    this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
   }
 }

@@ -19,14 +19,16 @@ export class DeviceChain {
   private prevHash = GENESIS_HASH;
   private time = Date.UTC(2025, 0, 1);
 
+  /** With a clock, events carry its time (the unit's clock agrees with the cloud's). */
   constructor(
     readonly lockerId: string,
     readonly key: KeyObject,
+    private readonly clock?: { now(): number },
   ) {}
 
   next<T extends EventType>(type: T, payload: EventPayloads[T]): SignedEvent {
     this.seq += 1;
-    this.time += 1000;
+    this.time = this.clock ? this.clock.now() : this.time + 1000;
     const event = signEvent(
       {
         v: 1,

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignedEvent } from '../../src/shared/events';
+import { signEvent } from '../../src/shared/node/eventChain';
+import { testKey } from '../../src/shared/node/testChain';
+import { MAX_MESSAGE_BYTES } from '../../src/shared/protocol/topics';
+import type { AuditResponse } from '../../src/shared/rest/schemas';
+import { DeviceChain, DeviceLink } from '../testSupport/device';
+import { startMosquitto, type Mosquitto } from '../testSupport/mosquitto';
+import {
+  provisionAndEnroll,
+  startTestCloud,
+  type EnrolledLocker,
+  type TestCloud,
+} from '../testSupport/cloudFixture';
+
+const bodyOf = ({ hash: _h, sig: _s, ...body }: SignedEvent) => body;
+
+describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (broker) => {
+  let mosquitto: Mosquitto | null = null;
+  let cloud: TestCloud;
+  let seed = 20;
+
+  beforeAll(async () => {
+    if (broker === 'mosquitto') mosquitto = await startMosquitto();
+    cloud = await startTestCloud(mosquitto ? { brokerUrl: mosquitto.url } : {});
+  });
+  afterAll(async () => {
+    await cloud.close();
+    await mosquitto?.stop();
+  });
+
+  async function unit(
+    id: string,
+  ): Promise<{ locker: EnrolledLocker; chain: DeviceChain; link: DeviceLink }> {
+    const locker = await provisionAndEnroll(cloud, id, {}, seed++);
+    return {
+      locker,
+      chain: new DeviceChain(id, locker.key),
+      link: await DeviceLink.connect(cloud.mqttUrl, id),
+    };
+  }
+
+  const audit = async (id: string) =>
+    (await cloud.request<AuditResponse>('GET', `/api/v1/lockers/${id}/audit`)).body;
+
+  it('acks cumulatively and dedupes repeated and overlapping batches', async () => {
+    const { chain, link } = await unit('ING-DEDUPE');
+    const events = chain.filler(6);
+    await link.publishEvents(events.slice(0, 3));
+    expect(await link.acks.next()).toBe(3);
+    await link.publishEvents(events.slice(0, 3));
+    expect(await link.acks.next()).toBe(3);
+    await link.publishEvents(events.slice(1, 6));
+    expect(await link.acks.next()).toBe(6);
+    const a = await audit('ING-DEDUPE');
+    expect(a).toMatchObject({ lastSeq: 6, ackedSeq: 6, gaps: [], brokenLinks: [], flagged: false });
+    expect(a.lastHash).toBe(events[5]!.hash);
+    await link.close();
+  });
+
+  it('holds events behind a gap and acks them once it is filled', async () => {
+    const { chain, link } = await unit('ING-GAP');
+    const events = chain.filler(8);
+    await link.publishEvents(events.slice(0, 2));
+    expect(await link.acks.next()).toBe(2);
+    // 3 and 4 are late; 5..8 arrive first, out of order within the batch too.
+    await link.publishEvents([events[7]!, events[4]!, events[6]!, events[5]!]);
+    expect(await link.acks.next()).toBe(2);
+    expect(await audit('ING-GAP')).toMatchObject({
+      lastSeq: 8,
+      ackedSeq: 2,
+      gaps: [{ fromSeq: 3, toSeq: 4 }],
+    });
+    await link.publishEvents([events[3]!]);
+    expect(await link.acks.next()).toBe(2);
+    await link.publishEvents([events[2]!]);
+    expect(await link.acks.next()).toBe(8);
+    expect(await audit('ING-GAP')).toMatchObject({
+      lastSeq: 8,
+      ackedSeq: 8,
+      gaps: [],
+      flagged: false,
+    });
+    await link.close();
+  });
+
+  it('flags a bad signature and never acks past it', async () => {
+    const { chain, link } = await unit('ING-SIG');
+    const events = chain.filler(6);
+    await link.publishEvents(events.slice(0, 3));
+    expect(await link.acks.next()).toBe(3);
+    const forged = signEvent(bodyOf(events[3]!), testKey(99));
+    await link.publishEvents([forged, events[4]!, events[5]!]);
+    expect(await link.acks.next()).toBe(3);
+    const a = await audit('ING-SIG');
+    expect(a.flagged).toBe(true);
+    expect(a.ackedSeq).toBe(3);
+    expect(a.brokenLinks).toEqual([expect.objectContaining({ seq: 4, reason: 'bad_signature' })]);
+    // Resending the forgery changes nothing and is not recorded twice.
+    await link.publishEvents([forged]);
+    expect(await link.acks.next()).toBe(3);
+    expect((await audit('ING-SIG')).brokenLinks).toHaveLength(1);
+    await link.close();
+  });
+
+  it('flags a broken link (prevHash) and a tampered payload (hash)', async () => {
+    const { chain, link } = await unit('ING-LINK');
+    const events = chain.filler(4);
+    await link.publishEvents(events.slice(0, 2));
+    expect(await link.acks.next()).toBe(2);
+    const relinked = signEvent({ ...bodyOf(events[2]!), prevHash: 'a'.repeat(64) }, chain.key);
+    await link.publishEvents([relinked]);
+    expect(await link.acks.next()).toBe(2);
+    const tampered = { ...events[2]!, payload: { compartmentId: 'B2', operation: 'staff_open' } };
+    await link.publishEvents([tampered]);
+    expect(await link.acks.next()).toBe(2);
+    const a = await audit('ING-LINK');
+    expect(a.flagged).toBe(true);
+    expect(a.brokenLinks.map((b) => [b.seq, b.reason])).toEqual([
+      [3, 'prev_hash_mismatch'],
+      [3, 'hash_mismatch'],
+    ]);
+    expect(a.ackedSeq).toBe(2);
+    await link.close();
+  });
+
+  it('flags a different event under an already stored seq (a fork)', async () => {
+    const { chain, link } = await unit('ING-FORK');
+    const events = chain.filler(2);
+    await link.publishEvents(events);
+    expect(await link.acks.next()).toBe(2);
+    const other = signEvent({ ...bodyOf(events[1]!), at: '2030-01-01T00:00:00.000Z' }, chain.key);
+    await link.publishEvents([other]);
+    expect(await link.acks.next()).toBe(2);
+    expect((await audit('ING-FORK')).brokenLinks).toEqual([
+      expect.objectContaining({ seq: 2, reason: 'conflicting_duplicate' }),
+    ]);
+    await link.close();
+  });
+
+  it('drops malformed, invalid and oversized messages with the reason and stays connected', async () => {
+    const { chain, link } = await unit('ING-BAD');
+    const topic = link.topics.events;
+    const reasons = ['malformed_json', 'invalid_schema', 'oversized'] as const;
+    await link.publishRaw(topic, '{"v":1,"events":[');
+    await link.publishRaw(topic, JSON.stringify({ v: 1, events: [{ seq: 1 }] }));
+    await link.publishRaw(topic, Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20));
+    for (const reason of reasons) {
+      const record = await cloud.logs.waitFor(
+        (r) => r.msg === 'mqtt message dropped' && r['reason'] === reason && r['topic'] === topic,
+      );
+      expect(String(record['detail']).length).toBeGreaterThan(0);
+    }
+    await link.publishRaw(
+      `locker/v1/NOT-PROVISIONED/events`,
+      JSON.stringify({ v: 1, events: chain.filler(1) }),
+    );
+    await cloud.logs.waitFor((r) => r['reason'] === 'unknown_locker');
+    // The same link, and the cloud's, still work: a good batch is acked from seq 1.
+    const good = new DeviceChain('ING-BAD', chain.key).filler(2);
+    await link.publishEvents(good);
+    expect(await link.acks.next()).toBe(2);
+    expect(link.acks.all).toEqual([2]);
+    expect((await audit('ING-BAD')).flagged).toBe(false);
+    await link.close();
+  });
+});
