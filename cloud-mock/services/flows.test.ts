@@ -12,7 +12,6 @@ import {
   allocationRequest,
   provisionAndEnroll,
   startTestCloud,
-  type EnrolledLocker,
   type TestCloud,
 } from '../testSupport/cloudFixture';
 
