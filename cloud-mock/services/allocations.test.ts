@@ -49,6 +49,22 @@ describe('allocations', () => {
     expect(await availability(big.lockerId)).toEqual({ S: 0, M: 0, L: 0, XL: 0 });
   });
 
+  it('holds over real HTTP too: 200 parallel requests, capacity promised once', async () => {
+    const l = await provisionAndEnroll(cloud, 'ALLOC-HTTP', {}, 13);
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        fetch(`${cloud.httpUrl}/api/v1/allocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(allocationRequest(l.lockerId, `H${i}`)),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { size?: string } })),
+      ),
+    );
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(responses.filter((r) => r.status === 409)).toHaveLength(195);
+    expect(await availability(l.lockerId)).toEqual({ S: 0, M: 0, L: 0, XL: 0 });
+  });
+
   it('takes the smallest size that fits by sorted dimensions and weight', async () => {
     const l = await provisionAndEnroll(cloud, 'ALLOC-FIT', {}, 12);
     // 85 × 380 × 300 sorted is 85/300/380: fits S (90/350/400) only when turned over.
