@@ -35,6 +35,11 @@ export interface Locker {
   /** Moves the kiosk's clock on and runs its time-driven work. */
   advance(ms: number): void;
   open(page: Page): Promise<void>;
+  /**
+   * A keyboard-wedge scanner: the text as a burst of keydowns ended by Enter, dispatched in the
+   * page in one go (Playwright's own typing waits on this busy test process between keys).
+   */
+  wedgeScan(page: Page, text: string): Promise<void>;
   shot(page: Page, name: string, docs?: boolean): Promise<void>;
 }
 
@@ -133,6 +138,17 @@ export const test = base.extend<{ locker: Locker }>({
       open: async (page) => {
         await page.goto(served.shell.pageUrl);
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      },
+      wedgeScan: async (page, text) => {
+        await page.evaluate(
+          (keys) => {
+            for (const key of [...keys, 'Enter'])
+              window.dispatchEvent(
+                new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }),
+              );
+          },
+          [...text],
+        );
       },
       shot: async (page, name, docs = false) => {
         const dir = 'e2e/screenshots';

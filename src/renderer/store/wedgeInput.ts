@@ -9,7 +9,10 @@ export interface WedgeInputOptions {
   onScan: (text: string) => void;
   /** A person's keys with no text field focused (digits on the code screens). */
   onKeys: (keys: string) => void;
-  /** Milliseconds on the events' clock (KeyboardEvent.timeStamp's origin). */
+  /** When a key was pressed: KeyboardEvent.timeStamp, the platform's time of the key, so a
+   * busy page does not make a scanner's burst look like typing. */
+  stamp?: (event: KeyboardEvent) => number;
+  /** The same clock, now (performance.now()). */
   now?: () => number;
 }
 
@@ -30,6 +33,7 @@ function typeInto(el: HTMLInputElement | HTMLTextAreaElement, text: string): voi
 export function attachWedgeInput(target: Window, options: WedgeInputOptions): () => void {
   const detector = new WedgeDetector();
   const now = options.now ?? (() => target.performance.now());
+  const stamp = options.stamp ?? ((event: KeyboardEvent) => event.timeStamp);
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const deliver = (keys: WedgeKey[]) => {
@@ -41,7 +45,7 @@ export function attachWedgeInput(target: Window, options: WedgeInputOptions): ()
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const verdict = detector.push({ key: event.key, at: now(), repeat: event.repeat });
+    const verdict = detector.push({ key: event.key, at: stamp(event), repeat: event.repeat });
     if (verdict.held || verdict.scan) event.preventDefault();
     deliver(verdict.released);
     if (verdict.scan) options.onScan(verdict.scan.text);
