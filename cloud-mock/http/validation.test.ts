@@ -147,6 +147,20 @@ const cases: Record<EndpointName, Case[]> = {
       paths: ['body.trackingBarcode', 'body.customer.email', 'body.holdDays'],
     },
     {
+      name: 'a customer with neither name nor contact',
+      method: 'POST',
+      url: '/api/v1/allocations',
+      body: {
+        lockerId: 'L-1',
+        parcelId: 'P1',
+        trackingBarcode: 'TRK1',
+        dimensions: { lengthMm: 10, widthMm: 10, heightMm: 10 },
+        weightG: 1,
+        customer: {},
+      },
+      paths: ['body.customer.name', 'body.customer.phone'],
+    },
+    {
       name: 'not JSON',
       method: 'POST',
       url: '/api/v1/allocations',

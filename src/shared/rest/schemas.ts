@@ -92,8 +92,11 @@ export type EnrollRequest = z.infer<typeof EnrollRequestSchema>;
 export const EnrollResponseSchema = z.object({
   lockerId: LockerIdSchema,
   /** The cloud's Ed25519 public key (raw 32 bytes, base64url): commands and badges. */
-  cloudPublicKey: z.string(),
-  mqtt: z.object({ url: z.string(), topicPrefix: z.string() }),
+  cloudPublicKey: b64url32,
+  mqtt: z.object({
+    url: z.string().regex(/^(mqtts?|wss?):\/\/\S+$/, 'expected an mqtt(s):// or ws(s):// URL'),
+    topicPrefix: z.string().min(1).max(200),
+  }),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
 
@@ -212,6 +215,8 @@ export const CustomerSchema = z
   .refine((c) => c.phone !== undefined || c.email !== undefined, {
     message: 'a phone number or an e-mail address is needed to send the code',
     path: ['phone'],
+    // Reported together with the other fields' problems.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });
 export type Customer = z.infer<typeof CustomerSchema>;
 
