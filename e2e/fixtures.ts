@@ -142,9 +142,14 @@ export const test = base.extend<{ locker: Locker }>({
       wedgeScan: async (page, text) => {
         await page.evaluate(
           (keys) => {
+            // Runs in the page; the Node-side type check has no DOM types.
+            const w = globalThis as unknown as {
+              dispatchEvent(e: unknown): void;
+              KeyboardEvent: new (type: string, init: object) => unknown;
+            };
             for (const key of [...keys, 'Enter'])
-              window.dispatchEvent(
-                new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }),
+              w.dispatchEvent(
+                new w.KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }),
               );
           },
           [...text],
