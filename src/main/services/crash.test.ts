@@ -18,7 +18,7 @@ import { privateKeyFromSeed } from '../../shared/node/ed25519';
 /** The worker's device key: fixed, so it survives restarts (see crashWorker.ts). */
 const devicePublicKey = createPublicKey(privateKeyFromSeed(Buffer.alloc(32, 0x5e)));
 const WORKER = resolve(import.meta.dirname, 'crashWorker.ts');
-const KILLS_PER_LANE = Number(process.env.CRASH_KILLS ?? 60);
+const KILLS_PER_LANE = Number(process.env.CRASH_KILLS ?? 55);
 const dir = mkdtempSync(join(tmpdir(), 'kiosk-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -169,7 +169,7 @@ it('survives SIGKILL at random moments with the store consistent and nothing com
   // Two lanes on two files, one per core: without and with infrared item sensors.
   const results = await Promise.all([lane(command, 'no-ir', false), lane(command, 'ir', true)]);
   const kills = results.reduce((n, r) => n + r.kills, 0);
-  expect(kills).toBeGreaterThanOrEqual(100);
+  if (process.env.CRASH_KILLS === undefined) expect(kills).toBeGreaterThanOrEqual(100);
   // The workers did real work between kills, and the chains grew across restarts.
   for (const r of results) {
     expect(r.operations).toBeGreaterThan(200);
