@@ -1,0 +1,134 @@
+import { generateKeyPairSync } from 'node:crypto';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { issueBadgeToken } from '../../shared/node/badgeToken';
+import { cloudKeys, startFixture } from '../services/kioskFixture';
+import { createHandlerTable } from './handlers';
+import { HardwareMonitor } from './hardwareMonitor';
+import { notConnected } from './linkStatus';
+import { Session } from './session';
+
+async function table() {
+  const f = await startFixture();
+  const session = new Session({ idleMs: 60_000 });
+  const handlers = createHandlerTable({
+    core: f.core,
+    db: f.db,
+    lockerId: f.config.lockerId,
+    session,
+    link: notConnected,
+    hardware: new HardwareMonitor(f.board, null),
+    simulated: false,
+    log: pino({ level: 'silent' }),
+  });
+  const badge = (role: 'courier' | 'staff', key = cloudKeys.privateKey) =>
+    issueBadgeToken(
+      {
+        id: `${role}-1`,
+        role,
+        sub: `${role}-one`,
+        iat: new Date(f.clock.now()).toISOString(),
+        exp: new Date(f.clock.now() + 86_400_000).toISOString(),
+      },
+      key,
+    );
+  return { f, handlers, session, badge };
+}
+
+describe('the IPC handler table', () => {
+  it('validates every input and names the bad field', async () => {
+    const { handlers } = await table();
+    expect(await handlers['pickup:code']({ code: '123456', method: 'fax' })).toMatchObject({
+      ok: false,
+      error: { reason: 'invalid_input', problems: [expect.stringMatching(/^method:/)] },
+    });
+    expect(await handlers['status:get']({ extra: 1 })).toMatchObject({
+      ok: false,
+      error: { reason: 'invalid_input' },
+    });
+  });
+
+  it('keeps courier and staff channels behind a badge login of the right role', async () => {
+    const { handlers, badge } = await table();
+    expect(await handlers['deposit:start']({ barcode: 'TRK1234' })).toEqual({
+      ok: false,
+      error: { reason: 'not_logged_in' },
+    });
+    const forged = badge('staff', generateKeyPairSync('ed25519').privateKey);
+    expect(await handlers['session:badge']({ token: forged })).toEqual({
+      ok: false,
+      error: { reason: 'bad_signature' },
+    });
+    expect(await handlers['session:badge']({ token: badge('courier') })).toMatchObject({
+      ok: true,
+      value: { role: 'courier', subject: 'courier-one' },
+    });
+    expect(await handlers['staff:compartments']({})).toEqual({
+      ok: false,
+      error: { reason: 'not_allowed' },
+    });
+    expect(await handlers['deposit:start']({ barcode: 'TRK1234' })).toEqual({
+      ok: false,
+      error: { reason: 'size_needed' },
+    });
+    await handlers['session:logout']({});
+    expect(await handlers['collection:list']({})).toEqual({
+      ok: false,
+      error: { reason: 'not_logged_in' },
+    });
+  });
+
+  it('reports offline with the real outbox backlog', async () => {
+    const { handlers, f } = await table();
+    const r = await handlers['status:get']({});
+    const events = (f.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    expect(r).toMatchObject({
+      ok: true,
+      value: { lockerId: 'test-locker', cloud: { online: false }, eventsWaiting: events },
+    });
+    expect(events).toBeGreaterThan(0);
+  });
+
+  it('draws the locker by column letter and row number', async () => {
+    const { handlers } = await table();
+    const r = await handlers['locker:layout']({});
+    if (!r.ok) throw new Error('layout refused');
+    expect(r.value.columns).toEqual(['A', 'B']);
+    expect(r.value.compartments.map((c) => c.id)).toEqual([
+      'A1',
+      'A2',
+      'A3',
+      'A4',
+      'B1',
+      'B2',
+      'B3',
+    ]);
+    expect(r.value.compartments[3]).toMatchObject({
+      column: 'A',
+      row: 4,
+      size: 'L',
+      heightMm: 390,
+    });
+  });
+});
+
+describe('the session', () => {
+  it('ends after the idle time and says so', async () => {
+    const { vi } = await import('vitest');
+    vi.useFakeTimers();
+    try {
+      const expired: string[] = [];
+      const s = new Session({ idleMs: 1000, onExpired: (r) => expired.push(r) });
+      s.begin('staff', 'x');
+      vi.advanceTimersByTime(900);
+      expect(s.touch()).not.toBeNull();
+      vi.advanceTimersByTime(900);
+      expect(s.actor()).not.toBeNull();
+      vi.advanceTimersByTime(200);
+      expect(s.actor()).toBeNull();
+      expect(expired).toEqual(['staff']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
