@@ -55,6 +55,8 @@ async function post(url: string, body: unknown): Promise<void> {
 }
 
 export const test = base.extend<{ locker: Locker }>({
+  // Playwright reads a fixture's dependencies from this pattern; this one has none.
+  // eslint-disable-next-line no-empty-pattern
   locker: async ({}, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
     const raw = JSON.parse(readFileSync(DEMO_CONFIG, 'utf8')) as Record<string, unknown>;

@@ -100,9 +100,11 @@ function Grid() {
                 </div>
               )}
             </dl>
-            <label className="field">
-              <span>{t('staff.reason')}</span>
+            <div className="field">
+              <label htmlFor="staff-reason">{t('staff.reason')}</label>
+
               <input
+                id="staff-reason"
                 type="text"
                 value={screen.reason}
                 maxLength={200}
@@ -110,7 +112,7 @@ function Grid() {
                 aria-describedby="reason-hint"
               />
               <small id="reason-hint">{t('staff.reasonHint')}</small>
-            </label>
+            </div>
             <div className="stack">
               <Button
                 variant="primary"
