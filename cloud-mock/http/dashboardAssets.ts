@@ -23,12 +23,13 @@ main { display: grid; gap: 1.25rem; padding: 1.25rem 2rem 3rem; max-width: 1200p
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1.25rem; }
 .panel-head { display: flex; justify-content: space-between; align-items: baseline; gap: 1rem; margin-bottom: 1rem; }
 .lockers { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 0.75rem; }
-.locker { text-align: left; font: inherit; color: inherit; background: var(--panel); cursor: pointer;
+.locker { display: flex; flex-direction: column; justify-content: flex-start; gap: 0.1rem; text-align: left; font: inherit; color: inherit; background: var(--panel); cursor: pointer;
   border: 1px solid var(--line); border-radius: 8px; padding: 0.85rem 1rem; }
 .locker:hover, .locker:focus-visible { border-color: var(--accent); outline: none; box-shadow: 0 0 0 3px #0b5cad33; }
 .locker[aria-pressed="true"] { border-color: var(--accent); border-width: 2px; }
 .locker .name { font-weight: 600; display: flex; justify-content: space-between; gap: 0.5rem; }
-.pill { display: inline-block; padding: 0 0.5rem; border-radius: 999px; font-size: 0.8rem; font-weight: 600; }
+.pill { display: inline-block; flex: none; align-self: flex-start; white-space: nowrap; padding: 0 0.5rem;
+  border-radius: 999px; font-size: 0.8rem; font-weight: 600; line-height: 1.6; }
 .pill.online { background: var(--avail-bg); color: var(--avail); }
 .pill.offline { background: var(--oos-bg); color: var(--oos); }
 .pill.unknown { background: #e4e7eb; color: #3e4c59; }
@@ -60,8 +61,10 @@ button:focus-visible, input:focus-visible { outline: 3px solid #0b5cad66; outlin
 .inline-form { display: flex; gap: 0.5rem; align-items: center; margin-bottom: 1rem; flex-wrap: wrap; }
 input { font: inherit; padding: 0.3rem 0.5rem; border: 1px solid #9aa5b1; border-radius: 6px; min-width: 16rem; }
 .sim-boards { display: grid; gap: 0.75rem; }
+.sim-locks { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); column-gap: 1.5rem; }
 .sim-lock { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; padding: 0.35rem 0; border-bottom: 1px solid var(--line); }
-.sim-lock .label { min-width: 9rem; font-variant-numeric: tabular-nums; }
+.sim-lock .label { min-width: 12.5rem; font-variant-numeric: tabular-nums; }
+.sim-lock button { font-size: 0.85rem; padding: 0.2rem 0.6rem; }
 .error { color: var(--oos); }
 `;
 
@@ -147,7 +150,7 @@ async function refreshSimulator() {
     const state = await getJson('/dev/simulator/state');
     box.replaceChildren(...state.boards.map((b) => el('div', {},
       el('h3', {}, 'Board ' + b.board),
-      ...(b.locks || []).map((lock) => {
+      el('div', { class: 'sim-locks' }, ...(b.locks || []).map((lock) => {
         const n = lock.lock;
         const open = lock.doorOpen;
         const item = lock.itemPresent;
@@ -156,7 +159,7 @@ async function refreshSimulator() {
           el('button', { type: 'button', onclick: () => simulator('doors/close', { board: b.board, lock: n }) }, 'Close door'),
           el('button', { type: 'button', class: 'secondary', onclick: () => simulator('items', { board: b.board, lock: n, present: true }) }, 'Place item'),
           el('button', { type: 'button', class: 'secondary', onclick: () => simulator('items', { board: b.board, lock: n, present: false }) }, 'Remove item'));
-      }))));
+      })))));
   } catch (e) {
     box.replaceChildren(el('p', { class: 'error' }, 'Simulator unreachable: ' + e.message));
   }
