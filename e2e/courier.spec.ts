@@ -36,6 +36,7 @@ test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }
   await locker.open(page);
   await page.getByRole('button', { name: /Courier/ }).click();
   await locker.scan(locker.badge('courier', 'ben'));
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
   await locker.scan('TRKP3');
   const line = page.getByTestId('deposit-line');
   await expect(line).toContainText(/Put the parcel in door/);
@@ -60,6 +61,7 @@ test('a jammed door is reported and the courier gets another door', async ({ pag
   await locker.open(page);
   await page.getByRole('button', { name: /Courier/ }).click();
   await locker.scan(locker.badge('courier', 'cleo'));
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
   await locker.scan('TRKP4');
   const line = page.getByTestId('deposit-line');
   await expect(line).toContainText(/door [A-C]\d/);
@@ -102,6 +104,7 @@ test('a courier collects an expired parcel and a return, scanning each out', asy
   await locker.open(page);
   await page.getByRole('button', { name: /Courier/ }).click();
   await locker.scan(locker.badge('courier', 'dana'));
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
   await page.getByRole('button', { name: 'Collect expired parcels and returns' }).click();
   await expect(page.getByTestId('collection-count')).toHaveText('2 items to collect');
   for (let i = 0; i < 2; i++) {

@@ -74,8 +74,8 @@ export const de: Translation = {
   door: {
     opening: 'Fach {{id}} wird geöffnet …',
     open: 'Fach {{id}} ist offen',
-    takeParcel: 'Entnehmen Sie Ihr Paket und schließen Sie die Tür.',
-    putReturn: 'Legen Sie Ihr Paket hinein und schließen Sie die Tür.',
+    takeParcel: 'Entnehmen Sie Ihr Paket.',
+    putReturn: 'Legen Sie Ihr Paket hinein.',
     closeReminder: 'Bitte schließen Sie die Tür, wenn Sie fertig sind.',
     thanks: 'Vielen Dank!',
     pickedUp: 'Ihr Paket wurde abgeholt. Einen schönen Tag.',

@@ -72,8 +72,8 @@ export const en = {
   door: {
     opening: 'Opening door {{id}}…',
     open: 'Door {{id}} is open',
-    takeParcel: 'Take your parcel, then close the door.',
-    putReturn: 'Put your parcel in, then close the door.',
+    takeParcel: 'Take your parcel out.',
+    putReturn: 'Put your parcel in.',
     closeReminder: 'Please close the door when you are done.',
     thanks: 'Thank you!',
     pickedUp: 'Your parcel has been picked up. Have a nice day.',

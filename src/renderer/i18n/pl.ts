@@ -76,8 +76,8 @@ export const pl: Translation = {
   door: {
     opening: 'Otwieranie skrytki {{id}}…',
     open: 'Skrytka {{id}} jest otwarta',
-    takeParcel: 'Wyjmij paczkę i zamknij drzwiczki.',
-    putReturn: 'Włóż paczkę i zamknij drzwiczki.',
+    takeParcel: 'Wyjmij paczkę.',
+    putReturn: 'Włóż paczkę.',
     closeReminder: 'Po zakończeniu zamknij drzwiczki.',
     thanks: 'Dziękujemy!',
     pickedUp: 'Paczka została odebrana. Miłego dnia.',

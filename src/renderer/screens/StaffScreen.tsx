@@ -27,7 +27,6 @@ function Cell({
     <button
       type="button"
       className={`cell state-${c.state}${expired ? ' expired' : ''}${selected ? ' selected' : ''}`}
-      style={{ flexGrow: c.heightMm }}
       onClick={onSelect}
       aria-pressed={selected}
       aria-label={`${c.id}, ${c.size}, ${state}${expired ? `, ${t('staff.expired')}` : ''}${c.doorOpen ? `, ${t('staff.door')} ${t('staff.doorOpen')}` : ''}`}
