@@ -21,8 +21,22 @@ interface MemoryLock {
 export class MemoryLockBoard implements LockBoard {
   private readonly locks = new Map<string, MemoryLock>();
   private readonly listeners = new Set<(e: LockBoardEvent) => void>();
-  /** When set, every command fails this way (unplugged bus, silent board). */
-  failure: LockBoardFailure | null = null;
+  private failing: LockBoardFailure | null = null;
+
+  /**
+   * When set, every command fails this way (unplugged bus, silent board). Like the serial
+   * driver, the board reports going down (`fault`) and coming back (`recovered`).
+   */
+  get failure(): LockBoardFailure | null {
+    return this.failing;
+  }
+
+  set failure(failure: LockBoardFailure | null) {
+    const was = this.failing;
+    this.failing = failure;
+    if (was === null && failure !== null) this.emit({ type: 'fault', reason: failure });
+    if (was !== null && failure === null) this.emit({ type: 'recovered' });
+  }
   readonly unlocked: LockAddress[] = [];
 
   constructor(

@@ -47,6 +47,7 @@ describe('compartment life cycle', () => {
       'occupied:take_out_of_service',
       'out_of_service:return_to_service_empty',
       'out_of_service:return_to_service_occupied',
+      'out_of_service:return_to_service_reserved',
     ]);
     const actions = [
       'reserve',
@@ -56,6 +57,7 @@ describe('compartment life cycle', () => {
       'take_out_of_service',
       'return_to_service_empty',
       'return_to_service_occupied',
+      'return_to_service_reserved',
     ] as const;
     for (const s of COMPARTMENT_STATES)
       for (const a of actions) expect(compartmentTransition(s, a).ok).toBe(legal.has(`${s}:${a}`));

@@ -33,7 +33,8 @@ export type CompartmentAction =
   | 'empty'
   | 'take_out_of_service'
   | 'return_to_service_empty'
-  | 'return_to_service_occupied';
+  | 'return_to_service_occupied'
+  | 'return_to_service_reserved';
 
 /** available → reserved → occupied → available; out_of_service from any state and back. */
 export const compartmentTransition = machine<CompartmentState, CompartmentAction>('compartment', {
@@ -45,6 +46,8 @@ export const compartmentTransition = machine<CompartmentState, CompartmentAction
   // Back in service the contents decide: a compartment with a parcel inside is occupied.
   return_to_service_empty: { from: ['out_of_service'], to: 'available' },
   return_to_service_occupied: { from: ['out_of_service'], to: 'occupied' },
+  // A deposit whose door was open when it went out of service is still under way.
+  return_to_service_reserved: { from: ['out_of_service'], to: 'reserved' },
 });
 
 export type ParcelAction = 'deposit' | 'pick_up' | 'expire' | 'collect' | 'cancel' | 'extend';
@@ -67,3 +70,11 @@ export const returnTransition = machine<ReturnState, ReturnAction>('return', {
   deposit: { from: ['expected'], to: 'deposited' },
   collect: { from: ['deposited'], to: 'collected' },
 });
+
+/**
+ * Where a compartment goes when an item is committed into it: occupied from reserved; an
+ * out-of-service compartment stays so, now with the item recorded inside.
+ */
+export function commitInto(state: CompartmentState): Result<CompartmentState, IllegalTransition> {
+  return state === 'out_of_service' ? ok(state) : compartmentTransition(state, 'commit');
+}

@@ -4,12 +4,10 @@
  * command delivered twice changes nothing the second time.
  */
 import type { z } from 'zod';
-import {
-  ParcelExpectationSchema,
-  ReturnExpectationSchema,
-} from '../../shared/protocol/commands';
+import { ParcelExpectationSchema, ReturnExpectationSchema } from '../../shared/protocol/commands';
 import { err, ok, type Result } from '../../shared/result';
 import { parcelTransition } from '../core/stateMachines';
+import { listDoorOperations } from '../store/doorOperations';
 import { getParcel, insertParcel, saveParcel } from '../store/parcels';
 import { getReturn, insertReturn } from '../store/returns';
 import type { LockerContext } from './context';
@@ -75,6 +73,12 @@ export class Announcements {
       const parcel = getParcel(db, parcelId);
       if (!parcel) return err({ reason: 'unknown_parcel' });
       if (parcel.state === 'cancelled') return ok('unchanged');
+      // The courier is putting it in right now: the parcel is physically here. The cloud hears
+      // of the deposit and can ask for it back through collection.
+      const depositing = listDoorOperations(db).some(
+        (op) => op.kind === 'deposit' && op.parcelId === parcelId,
+      );
+      if (depositing) return err({ reason: 'conflict', detail: 'deposit in progress' });
       const next = parcelTransition(parcel.state, 'cancel');
       if (!next.ok) return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
       saveParcel(db, { ...parcel, state: next.value, closedAt: clock.now() });

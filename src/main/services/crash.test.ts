@@ -150,11 +150,11 @@ async function lane(
     const where = `${name}, kill ${kill}`;
     expect(run.errors, `${where}: the worker reported errors`).toEqual([]);
     if (run.startViolations !== null)
-      expect(run.startViolations, `${where}: after start-up reconciliation`).toEqual([]);
+      expect(run.startViolations.join('\n'), `${where}: after start-up reconciliation`).toBe('');
     operations += run.operations;
     if (!existsSync(dbFile)) continue; // killed before it even created the file
     const seen = inspect(dbFile, kill === KILLS_PER_LANE + 1 ? { seq: 0, hash: '' } : chainCache);
-    expect(seen.violations, `${where}: the file after SIGKILL`).toEqual([]);
+    expect(seen.violations.join('\n'), `${where}: the file after SIGKILL`).toBe('');
     expect(seen.maxSeq, `${where}: events reported committed are gone`).toBeGreaterThanOrEqual(
       run.lastSeq,
     );

@@ -8,7 +8,7 @@ import type { Dimensions, Size } from '../../shared/domain';
 import type { DoorEndReason } from '../../shared/eventTypes';
 import { err, ok, type Result } from '../../shared/result';
 import { chooseCompartment, type AllocationFailure } from '../core/allocation';
-import { compartmentTransition, parcelTransition } from '../core/stateMachines';
+import { commitInto, compartmentTransition, parcelTransition } from '../core/stateMachines';
 import {
   getCompartment,
   listCompartments,
@@ -284,7 +284,9 @@ export class Deposits {
     const parcel = getParcel(db, op.parcelId!)!;
     const compartment = getCompartment(db, op.compartmentId)!;
     const next = parcelTransition(parcel.state, 'deposit');
-    const slot = compartmentTransition(compartment.state, 'commit');
+    // Taken out of service while the door stood open: the parcel is inside all the same, and an
+    // out-of-service compartment keeps its contents recorded.
+    const slot = commitInto(compartment.state);
     if (!next.ok || !slot.ok)
       throw new Error(`deposit commit from ${parcel.state}/${compartment.state}`);
     const now = clock.now();

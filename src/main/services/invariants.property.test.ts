@@ -396,19 +396,7 @@ class Harness {
         return;
       }
       case 'outOfService': {
-        // KNOWN BUG (see the `it.fails` below): out of service while a deposit's door stands open
-        // strands the deposit. Until it is fixed, staff only pick compartments without one.
-        const busy = new Set(
-          this.ops()
-            .filter(
-              (o) => o.opened !== null && (o.kind === 'deposit' || o.kind === 'return_deposit'),
-            )
-            .map((o) => o.c),
-        );
-        const c = pick(
-          core.compartments().filter((c) => !busy.has(c.id)),
-          op.i,
-        );
+        const c = pick(core.compartments(), op.i);
         if (c) core.staff.setOutOfService(staff, c.id, 'door hinge broken');
         return;
       }
@@ -426,11 +414,9 @@ class Harness {
         return;
       }
       case 'cancelParcel': {
-        // KNOWN BUG (see the `it.fails` below): a cancellation while the parcel's deposit is
-        // under way strands the deposit. Until it is fixed, the cloud cancels only idle parcels.
-        const busy = new Set(this.ops('deposit').map((o) => o.p));
+        // A parcel whose deposit is under way may be cancelled too: the core refuses that.
         const p = pick(
-          this.parcels('expected').filter((p) => p.announced === 1 && !busy.has(p.id)),
+          this.parcels('expected').filter((p) => p.announced === 1),
           op.i,
         );
         if (p) core.announcements.cancelParcel(p.id);
@@ -504,11 +490,8 @@ describe('KioskCore invariants under random operation sequences', () => {
   }
 });
 
-/**
- * Known bugs found by this test, reproduced on their own. `it.fails` passes while the bug is
- * there; when a fix lands it fails, and the case moves into the model (drop the `.fails`).
- */
-describe('known bugs (remove .fails when fixed)', () => {
+/** Bugs this test found once, reproduced on their own so they stay fixed. */
+describe('regressions found by the property test', () => {
   const announceAndOpen = async (infrared: boolean) => {
     const h = await Harness.start(infrared);
     await h.step({
@@ -525,23 +508,17 @@ describe('known bugs (remove .fails when fixed)', () => {
     return { h, op };
   };
 
-  it.fails(
-    'a parcel cancelled by the cloud while its deposit door is open is never recorded',
-    async () => {
-      const { h, op } = await announceAndOpen(false);
-      h.core.announcements.cancelParcel(op.p!);
-      await h.step({ t: 'close', i: 0, flipItem: false });
-      await h.check('after close');
-    },
-  );
+  it('a parcel the cloud cancels while its deposit door is open is still recorded', async () => {
+    const { h, op } = await announceAndOpen(false);
+    h.core.announcements.cancelParcel(op.p!);
+    await h.step({ t: 'close', i: 0, flipItem: false });
+    await h.check('after close');
+  });
 
-  it.fails(
-    'a compartment set out of service while its deposit door is open never commits',
-    async () => {
-      const { h, op } = await announceAndOpen(false);
-      h.core.staff.setOutOfService(staff, op.c, 'door hinge broken');
-      await h.step({ t: 'close', i: 0, flipItem: false });
-      await h.check('after close');
-    },
-  );
+  it('a compartment set out of service while its deposit door is open still records the parcel', async () => {
+    const { h, op } = await announceAndOpen(false);
+    h.core.staff.setOutOfService(staff, op.c, 'door hinge broken');
+    await h.step({ t: 'close', i: 0, flipItem: false });
+    await h.check('after close');
+  });
 });

@@ -428,6 +428,28 @@ describe('start-up reconciliation', () => {
     expect(getParcel(again.db, 'p1')?.state).toBe('deposited');
   });
 
+  it('settles what it could not read at start once the board comes back', async () => {
+    const file = tempDb();
+    const first = await startFixture({ file });
+    announce(first, 'p1', '123456');
+    const id = await deposit(first, 'p1');
+    await first.core.pickups.withCode('123456', 'code');
+    await first.core.settled();
+    await first.core.close();
+    first.board.closeDoor(lockOf(first, id));
+    first.db.close();
+    first.board.failure = 'disconnected'; // the bus is down while the kiosk restarts
+    const again = await startFixture({ file, board: first.board, clock: first.clock });
+    expect(getParcel(again.db, 'p1')?.state).toBe('deposited');
+    expect(getCompartment(again.db, id)?.doorOpen).toBeNull();
+    again.board.failure = null;
+    await again.core.settled();
+    expect(getParcel(again.db, 'p1')?.state).toBe('picked_up');
+    expect(eventTypes(again)).toEqual(
+      expect.arrayContaining(['hardware.recovered', 'reconcile.resolved']),
+    );
+  });
+
   it('takes a compartment out for inspection when a deposit outcome cannot be known', async () => {
     const file = tempDb();
     const first = await startFixture({ file });

@@ -70,9 +70,10 @@ export async function reconcileWithBoard(
   let settled = 0;
   let deferred = 0;
   ctx.db.transaction(() => {
+    // An unreadable board leaves its doors unknown rather than as last seen.
     for (const c of compartments) {
       const s = sensed.get(c.id);
-      if (s && s.doorOpen !== null) setDoorSensed(ctx.db, c.id, s.doorOpen, s.itemPresent);
+      if (s) setDoorSensed(ctx.db, c.id, s.doorOpen, s.itemPresent);
     }
     for (const op of listDoorOperations(ctx.db)) {
       const s = sensed.get(op.compartmentId) ?? { doorOpen: null, itemPresent: null };

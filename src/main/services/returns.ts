@@ -6,7 +6,7 @@
 import type { Size } from '../../shared/domain';
 import { err, ok, type Result } from '../../shared/result';
 import { chooseCompartment, type AllocationFailure } from '../core/allocation';
-import { compartmentTransition, returnTransition } from '../core/stateMachines';
+import { commitInto, compartmentTransition, returnTransition } from '../core/stateMachines';
 import {
   getCompartment,
   listCompartments,
@@ -147,7 +147,7 @@ export class Returns {
     const ret = getReturn(db, op.returnId!)!;
     const next = returnTransition(ret.state, 'deposit');
     const compartment = getCompartment(db, op.compartmentId)!;
-    const slot = compartmentTransition(compartment.state, 'commit');
+    const slot = commitInto(compartment.state);
     if (!next.ok || !slot.ok)
       throw new Error(`return commit from ${ret.state}/${compartment.state}`);
     const now = clock.now();

@@ -87,9 +87,15 @@ export class Staff {
       const holdsSomething =
         parcelInCompartment(this.ctx.db, compartmentId) ||
         returnInCompartment(this.ctx.db, compartmentId);
+      const op = doorOperationFor(this.ctx.db, compartmentId);
+      const depositUnderWay = op?.kind === 'deposit' || op?.kind === 'return_deposit';
       const next = compartmentTransition(
         compartment.state,
-        holdsSomething ? 'return_to_service_occupied' : 'return_to_service_empty',
+        holdsSomething
+          ? 'return_to_service_occupied'
+          : depositUnderWay
+            ? 'return_to_service_reserved'
+            : 'return_to_service_empty',
       );
       if (!next.ok) return err({ reason: 'not_out_of_service' });
       setCompartmentState(this.ctx.db, compartmentId, next.value);

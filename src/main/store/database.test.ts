@@ -58,6 +58,18 @@ describe('database', () => {
     expect(() => insert.run('p2', 'T2')).toThrow(/UNIQUE/);
   });
 
+  it('never hands out a door operation id twice (migration 3)', () => {
+    const db = openDatabase(':memory:');
+    db.exec(`INSERT INTO compartments (id, board, lock, size, length_mm, width_mm, height_mm, max_weight_g, lower_door, state)
+             VALUES ('A1', 0, 1, 'S', 600, 400, 90, 1000, 0, 'available')`);
+    const insert = db.prepare(
+      `INSERT INTO door_operations (kind, compartment_id, actor, started_at, deadline_at) VALUES ('staff_open', 'A1', 'x', 0, 1)`,
+    );
+    const first = Number(insert.run().lastInsertRowid);
+    db.exec('DELETE FROM door_operations');
+    expect(Number(insert.run().lastInsertRowid)).toBe(first + 1);
+  });
+
   it('runs in WAL mode with full sync on a file', () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'db-')), 'k.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -1,6 +1,7 @@
 /** Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied. */
 import { up as initial } from './001_initial';
 import { up as cloudCommands } from './002_cloud_commands';
+import { up as doorOperationIds } from './003_door_operation_ids';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
   { version: 2, name: 'cloud_commands', up: cloudCommands },
+  { version: 3, name: 'door_operation_ids', up: doorOperationIds },
 ];
