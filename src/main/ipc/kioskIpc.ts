@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Kiosk } from '../kiosk';
 import { createHandlerTable, kioskStatus, type HandlerTable } from './handlers';
 import { HardwareMonitor } from './hardwareMonitor';
+import { linkStatusOf } from './cloudLinkStatus';
 import { notConnected, type LinkStatus } from './linkStatus';
 import { PushHub } from './pushHub';
 import { Session } from './session';
@@ -14,7 +15,7 @@ import { startEventFeed } from './eventFeed';
 export interface KioskIpcOptions {
   lockerId: string;
   log: Logger;
-  /** The cloud link's state; offline until the link is wired in. */
+  /** The cloud link's state; by default the kiosk's own cloud connection, if it has one. */
   link?: LinkStatus;
   /** A courier or staff session ends after this long without activity (default 3 minutes). */
   sessionIdleMs?: number;
@@ -28,11 +29,11 @@ export interface KioskIpc {
 }
 
 export function startKioskIpc(
-  kiosk: Pick<Kiosk, 'core' | 'db' | 'devices'>,
+  kiosk: Pick<Kiosk, 'core' | 'db' | 'devices'> & Partial<Pick<Kiosk, 'cloud'>>,
   options: KioskIpcOptions,
 ): KioskIpc {
   const push = new PushHub();
-  const link = options.link ?? notConnected;
+  const link = options.link ?? (kiosk.cloud ? linkStatusOf(kiosk.cloud) : notConnected);
   const session = new Session({
     ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
     onExpired: (role) => push.emit('session:expired', { role }),

@@ -33,7 +33,7 @@ export interface KioskWebShell {
 }
 
 export async function startKioskWebShell(
-  kiosk: Pick<Kiosk, 'core' | 'db' | 'devices'>,
+  kiosk: Pick<Kiosk, 'core' | 'db' | 'devices'> & Partial<Pick<Kiosk, 'cloud'>>,
   options: KioskWebShellOptions,
 ): Promise<KioskWebShell> {
   const ipc = startKioskIpc(kiosk, {
