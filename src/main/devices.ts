@@ -29,7 +29,11 @@ export interface Devices {
 // import it: a drift in either shape fails the type check.
 const asPort = (board: SerialLockBoard): LockBoard => board;
 
-export async function openDevices(config: KioskConfig, log: Logger): Promise<Devices> {
+export async function openDevices(
+  config: KioskConfig,
+  log: Logger,
+  options: { simControlPort?: number } = {},
+): Promise<Devices> {
   const boards = [...new Set(config.compartments.map((c) => c.board))].sort((a, b) => a - b);
   const serial = config.serial;
   let bus: SimulatedLockBus | null = null;
@@ -70,7 +74,11 @@ export async function openDevices(config: KioskConfig, log: Logger): Promise<Dev
   }
 
   const control = bus
-    ? await startControlServer({ bus, ...(scannerSim ? { scanner: scannerSim } : {}) })
+    ? await startControlServer({
+        bus,
+        port: options.simControlPort ?? 0,
+        ...(scannerSim ? { scanner: scannerSim } : {}),
+      })
     : null;
   return {
     board: asPort(driver),

@@ -40,6 +40,8 @@ export async function startKiosk(
     softwareVersion?: string;
     /** The wall clock unless a test moves time (parcel expiry in end-to-end tests). */
     clock?: Clock;
+    /** The simulators' control API port when on simulated hardware (default: a free one). */
+    simControlPort?: number;
     /** Connect to the cloud (default true); `embeddedBrokerUrl` serves brokerUrl "embedded". */
     cloud?: boolean | { embeddedBrokerUrl?: string };
   } = {},
@@ -47,7 +49,9 @@ export async function startKiosk(
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const identity = FileIdentityStore.open(join(config.dataDir, 'identity.json'));
   const db = openDatabase(join(config.dataDir, 'kiosk.db'));
-  const devices = await openDevices(config, log);
+  const devices = await openDevices(config, log, {
+    ...(options.simControlPort !== undefined ? { simControlPort: options.simControlPort } : {}),
+  });
   // Policy the cloud changed (config.update) outlives restarts.
   applyStoredPolicy(db, config.policy);
   const fixedKey = options.cloudPublicKey;

@@ -1,6 +1,6 @@
 /**
- * A line console for the headless kiosk (when stdin is a terminal): type what a customer,
- * courier or technician would do and watch the log. Stand-in for the screens until they exist.
+ * A line console beside the screens (when stdin is a terminal): type what a customer, courier
+ * or technician would do and watch the log; handy over SSH on a locker without its screen.
  */
 import { createInterface } from 'node:readline';
 import type { LockBusSimulator } from '../../../hardware/sim/lockBusSimulator';
@@ -8,7 +8,6 @@ import { SIZES, type Size } from '../../shared/domain';
 import type { Kiosk } from '../kiosk';
 import { listEvents } from '../store/events';
 import type { Actor } from '../services/context';
-import type { DevCloud } from './devCloud';
 
 const HELP = `commands:
   state                      compartments and their doors
@@ -21,7 +20,7 @@ const HELP = `commands:
 
 export function runConsole(
   kiosk: Kiosk,
-  cloud: DevCloud,
+  courierBadge: string,
   sim: LockBusSimulator | null,
   onQuit: () => void,
 ): void {
@@ -50,7 +49,7 @@ export function runConsole(
           break;
         case 'deposit': {
           if (!courier) {
-            const login = core.credentials.login(cloud.badge('courier', 'console-courier'));
+            const login = core.credentials.login(courierBadge);
             courier = login.ok ? login.value : null;
           }
           const size = SIZES.includes(args[1] as Size) ? (args[1] as Size) : undefined;

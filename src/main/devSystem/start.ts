@@ -1,0 +1,204 @@
+/**
+ * `npm start`: the whole system on embedded defaults. cloud-mock in its own process with its
+ * embedded MQTT broker; the kiosk (KioskCore, cloud link, simulated lock bus and scanner, web
+ * shell) in this one; the screens in Electron, Chromium app mode, or nowhere (headless). The
+ * demo locker is provisioned and enrolled by itself; a fresh data dir gets a short walkthrough.
+ *
+ *   npm start [-- --config <kiosk.json>] [--headless] [--no-walkthrough]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { formatConfigError, loadKioskConfig, type KioskConfig } from '../config/kioskConfig';
+import { startKiosk } from '../kiosk';
+import { listEvents } from '../store/events';
+import { startKioskWebShell } from '../webshell/serveKiosk';
+import { CloudClient } from './cloudClient';
+import { startCloudProcess, type CloudProcess } from './cloudProcess';
+import { runConsole } from './console';
+import { ensureRendererBuilt } from './rendererBuild';
+import { chooseScreen, openChromiumApp, openElectron } from './screen';
+import { runWalkthrough } from './walkthrough';
+
+const VERSION = '0.1.0';
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', default: 'src/main/config/demo-kiosk.json' },
+    headless: { type: 'boolean', default: false },
+    'no-walkthrough': { type: 'boolean', default: false },
+  },
+});
+
+const log = pino(
+  { level: process.env.LOG_LEVEL ?? 'info' },
+  process.stdout.isTTY
+    ? pino.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname', destination: 2 } })
+    : pino.destination(2),
+);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function fail(message: string): never {
+  process.stderr.write(`npm start: ${message}\n`);
+  process.exit(1);
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** The cloud keeps its ports across runs: the kiosk stored the broker URL at enrolment. */
+async function cloudPorts(file: string): Promise<{ http: number; mqtt: number }> {
+  if (existsSync(file))
+    return JSON.parse(readFileSync(file, 'utf8')) as { http: number; mqtt: number };
+  const ports = { http: await freePort(), mqtt: await freePort() };
+  writeFileSync(file, JSON.stringify(ports));
+  return ports;
+}
+
+/** Provisions the locker at first start and hands the kiosk its one-time enrolment token. */
+async function enrolment(config: KioskConfig, cloud: CloudProcess): Promise<KioskConfig> {
+  const client = new CloudClient(cloud.httpUrl);
+  const enrolled = existsSync(join(config.dataDir, 'cloud-enrollment.json'));
+  if (await client.lockerExists(config.lockerId)) {
+    if (!enrolled) {
+      fail(
+        `the cloud knows ${config.lockerId} but this kiosk was never enrolled with it: delete ${dirname(config.dataDir)} to start over`,
+      );
+    }
+    return config;
+  }
+  if (enrolled)
+    fail(
+      `this kiosk is enrolled with a cloud that no longer knows it: delete ${dirname(config.dataDir)} to start over`,
+    );
+  const { enrollmentToken } = await client.provision({
+    id: config.lockerId,
+    name: 'Demo locker, Main Street',
+    address: '1 Main Street, 00-001 Springfield',
+    lat: 52.2297,
+    lng: 21.0122,
+    compartments: config.compartments.map(({ id, size, inner, maxWeightG, lowerDoor }) => ({
+      id,
+      size,
+      inner,
+      maxWeightG,
+      lowerDoor,
+    })),
+  });
+  log.info({ lockerId: config.lockerId }, 'cloud: demo locker provisioned');
+  return { ...config, cloud: { ...config.cloud, apiUrl: cloud.httpUrl, enrollmentToken } };
+}
+
+const loaded = loadKioskConfig(values.config);
+if (!loaded.ok) fail(formatConfigError(loaded.error));
+const dataRoot = dirname(loaded.value.dataDir);
+mkdirSync(loaded.value.dataDir, { recursive: true, mode: 0o700 });
+ensureRendererBuilt();
+
+const ports = await cloudPorts(join(dataRoot, 'dev-ports.json'));
+const simPort = await freePort();
+const simulated = loaded.value.serial.kind === 'simulator';
+const cloud = await startCloudProcess({
+  httpPort: ports.http,
+  mqttPort: ports.mqtt,
+  dataDir: join(dataRoot, 'cloud'),
+  ...(simulated ? { simulatorUrl: `http://127.0.0.1:${simPort}` } : {}),
+  onLog: (line) => log.debug({ from: 'cloud-mock' }, line),
+});
+const config = await enrolment(loaded.value, cloud);
+const client = new CloudClient(cloud.httpUrl);
+const stops: (() => Promise<void>)[] = [() => cloud.stop()];
+const stop = async (code = 0) => {
+  for (const s of stops.reverse()) await s().catch(() => undefined);
+  process.exit(code);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
+const screen = values.headless ? 'headless' : chooseScreen();
+if (screen === 'electron') {
+  const configFile = join(dataRoot, 'kiosk-config.json');
+  writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+  out(`CLOUD_HTTP=${cloud.httpUrl}`);
+  const electron = openElectron(configFile);
+  electron.once('exit', (code) => void stop(code ?? 0));
+} else {
+  const fresh = !existsSync(join(config.dataDir, 'kiosk.db'));
+  const kiosk = await startKiosk(config, log, {
+    simControlPort: simPort,
+    cloud: { embeddedBrokerUrl: cloud.mqttUrl },
+    softwareVersion: VERSION,
+  });
+  stops.push(() => kiosk.close());
+  const served = await startKioskWebShell(kiosk, { lockerId: config.lockerId, log });
+  stops.push(() => served.close());
+
+  // Every signed event as it commits: what the locker does.
+  let lastSeq = listEvents(kiosk.db).at(-1)?.seq ?? 0;
+  kiosk.core.audit.onAppend(() => {
+    for (const e of listEvents(kiosk.db, lastSeq + 1)) {
+      lastSeq = e.seq;
+      log.info(
+        { seq: e.seq, payload: (JSON.parse(e.body) as { payload: unknown }).payload },
+        `event ${e.type}`,
+      );
+    }
+  });
+
+  out(`KIOSK_URL=${served.shell.pageUrl}`);
+  out(`CLOUD_HTTP=${cloud.httpUrl}`);
+  const sim = kiosk.devices.simulation;
+  if (sim) out(`SIM_HTTP=${sim.control.url}`);
+
+  await waitOnline(kiosk, 30_000);
+  const courier = await client.badge({
+    role: 'courier',
+    subject: 'demo-courier',
+    lockers: [config.lockerId],
+    validDays: 30,
+  });
+  const staff = await client.badge({
+    role: 'staff',
+    subject: 'demo-staff',
+    lockers: [config.lockerId],
+    validDays: 30,
+  });
+  out(`COURIER_BADGE=${courier.token}`);
+  out(`STAFF_BADGE=${staff.token}`);
+
+  if (screen === 'chromium') {
+    const window = openChromiumApp(served.shell.pageUrl, join(dataRoot, 'chromium-profile'));
+    stops.push(async () => void window.kill());
+  }
+  if (sim && fresh && !values['no-walkthrough']) {
+    await runWalkthrough(kiosk, client, sim.bus.sim, config.lockerId, log).catch((e: unknown) =>
+      log.error({ err: e }, 'walkthrough failed'),
+    );
+  }
+  out(`READY screen=${screen}`);
+  if (process.stdin.isTTY)
+    runConsole(kiosk, courier.token, sim?.bus.sim ?? null, () => void stop());
+}
+
+async function waitOnline(
+  kiosk: Awaited<ReturnType<typeof startKiosk>>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (kiosk.cloud && kiosk.cloud.status().connection !== 'online') {
+    if (Date.now() > deadline) {
+      log.warn({ status: kiosk.cloud.status() }, 'cloud link not online yet; going on offline');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
