@@ -57,7 +57,8 @@ function ensureNpmDependencies() {
   // Only what decides the installed tree: editing a script must not trigger a reinstall.
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const hash = createHash('sha256').update(JSON.stringify([pkg.dependencies, pkg.devDependencies]));
-  if (existsSync(join(root, 'package-lock.json'))) hash.update(readFileSync(join(root, 'package-lock.json')));
+  if (existsSync(join(root, 'package-lock.json')))
+    hash.update(readFileSync(join(root, 'package-lock.json')));
   const digest = hash.digest('hex');
   const stamp = join(root, 'node_modules', '.bootstrap-stamp');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
