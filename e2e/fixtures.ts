@@ -3,6 +3,9 @@
  * config, the simulated lock bus and scanner, the IPC handler table and the web shell, and a
  * cloud key that signs badges. Helpers play the cloud (announce parcels and returns) and the
  * person at the locker (close a door, scan a code) through the simulator's control API.
+ *
+ * `cloudLocker` instead runs the real cloud-mock on a real Mosquitto: the kiosk enrols with it
+ * by itself and the status bar follows its real cloud link.
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
@@ -16,6 +19,13 @@ import { issueBadgeToken } from '../src/shared/node/badgeToken';
 import { parseKioskConfig } from '../src/main/config/kioskConfig';
 import { startKiosk, type Kiosk } from '../src/main/kiosk';
 import { startKioskWebShell, type KioskWebShell } from '../src/main/webshell/serveKiosk';
+import { linkStatusOf } from '../src/main/ipc/cloudLinkStatus';
+import {
+  enrolledKiosk,
+  startStand,
+  type CloudStand,
+  type StandKiosk,
+} from '../cloud-mock/integration/stand';
 
 export interface Locker {
   kiosk: Kiosk;
@@ -43,6 +53,17 @@ export interface Locker {
   shot(page: Page, name: string, docs?: boolean): Promise<void>;
 }
 
+/** The real cloud-mock (on Mosquitto, which a test can stop) and an enrolled kiosk. */
+export interface CloudLocker {
+  stand: CloudStand;
+  /** The kiosk and helpers that act through KioskCore and the lock-bus simulator. */
+  unit: StandKiosk;
+  served: KioskWebShell;
+  open(page: Page): Promise<void>;
+  /** Screenshot of the status bar alone, under e2e/screenshots. */
+  shotStatusBar(page: Page, name: string): Promise<void>;
+}
+
 const DEMO_CONFIG = 'src/main/config/demo-kiosk.json';
 
 async function post(url: string, body: unknown): Promise<void> {
@@ -54,7 +75,43 @@ async function post(url: string, body: unknown): Promise<void> {
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
 }
 
-export const test = base.extend<{ locker: Locker }>({
+export const test = base.extend<{ locker: Locker; cloudLocker: CloudLocker }>({
+  // eslint-disable-next-line no-empty-pattern
+  cloudLocker: async ({}, use) => {
+    const stand = await startStand('mosquitto');
+    let unit: StandKiosk | null = null;
+    let served: KioskWebShell | null = null;
+    try {
+      unit = await enrolledKiosk(stand, `e2e-${randomInt(0, 1_000_000)}`);
+      const log = pino({ level: process.env.E2E_LOG ?? 'silent' });
+      served = await startKioskWebShell(unit.kiosk, {
+        lockerId: unit.lockerId,
+        log,
+        link: linkStatusOf(unit.kiosk.cloud!),
+      });
+      const shell = served;
+      await use({
+        stand,
+        unit,
+        served: shell,
+        open: async (page) => {
+          await page.goto(shell.shell.pageUrl);
+          await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        },
+        shotStatusBar: async (page, name) => {
+          mkdirSync('e2e/screenshots', { recursive: true });
+          await page
+            .locator('header.status-bar')
+            .screenshot({ path: join('e2e/screenshots', `${name}.png`) });
+        },
+      });
+    } finally {
+      await served?.close();
+      await unit?.close();
+      await stand.close();
+    }
+  },
+
   // Playwright reads a fixture's dependencies from this pattern; this one has none.
   // eslint-disable-next-line no-empty-pattern
   locker: async ({}, use, testInfo) => {
