@@ -3,7 +3,7 @@
  * installed (it cannot be downloaded on machines without internet), else Debian's Chromium in
  * app mode when there is a display, else nowhere (headless: open KIOSK_URL yourself).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,7 +19,7 @@ export function electronBinary(): string | null {
 const CHROMIUM = '/usr/bin/chromium';
 
 export function chooseScreen(): ScreenKind {
-  if (electronBinary() && existsSync('dist/main/electron.js')) return 'electron';
+  if (electronBinary()) return 'electron';
   const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
   return display && existsSync(CHROMIUM) ? 'chromium' : 'headless';
 }
@@ -43,6 +43,8 @@ export function openChromiumApp(url: string, profileDir: string): ChildProcess {
 
 /** The Electron shell runs the kiosk itself, from the config file it is given. */
 export function openElectron(configFile: string): ChildProcess {
+  const built = spawnSync(process.execPath, ['electron.build.mjs'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the Electron build failed');
   return spawn(electronBinary()!, ['dist/main/electron.js'], {
     stdio: 'inherit',
     env: { ...process.env, KIOSK_CONFIG: configFile },

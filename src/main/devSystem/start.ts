@@ -127,7 +127,9 @@ process.on('SIGTERM', () => void stop());
 const screen = values.headless ? 'headless' : chooseScreen();
 if (screen === 'electron') {
   const configFile = join(dataRoot, 'kiosk-config.json');
-  writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+  // Electron's main process runs the kiosk itself: give it the broker by its address.
+  const forElectron = { ...config, cloud: { ...config.cloud, brokerUrl: cloud.mqttUrl } };
+  writeFileSync(configFile, JSON.stringify(forElectron, null, 2), { mode: 0o600 });
   out(`CLOUD_HTTP=${cloud.httpUrl}`);
   const electron = openElectron(configFile);
   electron.once('exit', (code) => void stop(code ?? 0));
