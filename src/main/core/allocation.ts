@@ -3,6 +3,7 @@
  * capacity for parcels already expected here, lower doors for accessible parcels, and wear
  * spread by least recent use. Pure: the caller passes the compartments and expectations.
  */
+import type { AllocationFailure } from '../../shared/outcomes';
 import { sizeRank, type CompartmentState, type Dimensions, type Size } from '../../shared/domain';
 import { err, ok, type Result } from '../../shared/result';
 
@@ -34,9 +35,6 @@ export interface AllocationRequest {
   /** Compartments already tried in this deposit (door did not open, did not fit). */
   exclude?: ReadonlySet<string>;
 }
-
-export type AllocationFailure =
-  { reason: 'no_compartment_fits' } | { reason: 'no_free_compartment'; size: Size };
 
 const sorted = (d: Dimensions): number[] =>
   [d.lengthMm, d.widthMm, d.heightMm].sort((a, b) => a - b);

@@ -3,16 +3,12 @@
  * digests: constant-time comparison over every candidate, behind the persisted unit-wide
  * throttle. A failed attempt never touches the real code.
  */
+import type { CodeRejection } from '../../shared/outcomes';
 import { codeDigest, codeDigestsEqual } from '../../shared/node/codeDigest';
 import { err, ok, type Result } from '../../shared/result';
 import { checkThrottle, recordFailure, recordSuccess } from '../core/codeThrottle';
 import { loadThrottle, saveThrottle } from '../store/codeThrottle';
 import type { LockerContext } from './context';
-
-export type CodeRejection =
-  | { reason: 'bad_format' }
-  | { reason: 'throttled'; retryAfterMs: number }
-  | { reason: 'code_invalid' };
 
 /** A pickup QR carries the code alone, or prefixed `LKP1:`. */
 const QR = /^(?:LKP1:)?([0-9]+)$/;

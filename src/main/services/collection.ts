@@ -2,6 +2,7 @@
  * Collection by a courier or staff: expired parcels and deposited returns, each door opened in
  * turn, each item scanned out. The compartment is free once its item is scanned out.
  */
+import type { Collectable, CollectionError } from '../../shared/outcomes';
 import { err, ok, type Result } from '../../shared/result';
 import { compartmentTransition, parcelTransition, returnTransition } from '../core/stateMachines';
 import { getCompartment, setCompartmentState } from '../store/compartments';
@@ -10,20 +11,6 @@ import { listParcelsInState, parcelInCompartment, saveParcel } from '../store/pa
 import { listReturnsInState, returnInCompartment, saveReturn } from '../store/returns';
 import { actorName, type Actor, type LockerContext } from './context';
 import type { Doors } from './doors';
-
-export interface Collectable {
-  compartmentId: string;
-  kind: 'expired_parcel' | 'return';
-  /** What the courier scans out: the parcel's tracking barcode or the return's id. */
-  barcode: string;
-}
-
-export type CollectionError =
-  | { reason: 'not_authorized' }
-  | { reason: 'nothing_to_collect' }
-  | { reason: 'door_busy' }
-  | { reason: 'door_failed' }
-  | { reason: 'not_in_an_open_compartment' };
 
 export class Collection {
   constructor(

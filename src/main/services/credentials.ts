@@ -2,15 +2,13 @@
  * Verifies courier and staff badges offline (DESIGN §3): the cloud's signature, expiry, the
  * locker list and the revocation list the cloud pushed. A refused badge is audited.
  */
+import type { BadgeRejection } from '../../shared/outcomes';
 import type { KeyObject } from 'node:crypto';
 import type { BadgeClaims } from '../../shared/badge';
 import { readBadgeToken } from '../../shared/node/badgeToken';
 import { err, ok, type Result } from '../../shared/result';
 import { isBadgeRevoked, revokeBadge } from '../store/revokedBadges';
 import type { Actor, LockerContext } from './context';
-
-export type BadgeRejection =
-  'not_a_badge' | 'bad_signature' | 'expired' | 'not_for_this_locker' | 'revoked' | 'no_cloud_key';
 
 export class Credentials {
   constructor(

@@ -4,10 +4,11 @@
  * "Doesn't fit" moves to a larger size; a door that does not open is taken out of service and
  * another compartment is chosen.
  */
+import type { DepositError, DepositStarted } from '../../shared/outcomes';
 import type { Dimensions, Size } from '../../shared/domain';
 import type { DoorEndReason } from '../../shared/eventTypes';
 import { err, ok, type Result } from '../../shared/result';
-import { chooseCompartment, type AllocationFailure } from '../core/allocation';
+import { chooseCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, parcelTransition } from '../core/stateMachines';
 import {
   getCompartment,
@@ -26,24 +27,6 @@ import {
 } from '../store/parcels';
 import { actorName, type Actor, type LockerContext } from './context';
 import type { Doors } from './doors';
-
-export type DepositError =
-  | { reason: 'not_a_courier' }
-  | { reason: 'bad_barcode' }
-  | { reason: 'already_deposited'; compartmentId: string | null }
-  | { reason: 'parcel_cancelled' }
-  | { reason: 'size_needed' }
-  | { reason: 'no_such_deposit' }
-  | { reason: 'no_larger_compartment' }
-  | { reason: 'door_failed'; tried: string[] }
-  | AllocationFailure;
-
-export interface DepositStarted {
-  operationId: number;
-  parcelId: string;
-  compartmentId: string;
-  size: Size;
-}
 
 const MAX_DOOR_ATTEMPTS = 3;
 const BARCODE = /^[\x21-\x7e]{4,64}$/;

@@ -4,22 +4,15 @@
  * the code; wrong and used codes get one neutral answer; an expired parcel sends the customer
  * to support.
  */
+import type { PickupError, PickupOpened } from '../../shared/outcomes';
 import { err, ok, type Result } from '../../shared/result';
 import { compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import { doorOperationFor, type DoorOperation } from '../store/doorOperations';
 import { getParcel, listParcelsInState, saveParcel } from '../store/parcels';
-import type { CodeRejection, Codes } from './codes';
+import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
 import type { Doors } from './doors';
-
-export type PickupError = CodeRejection | { reason: 'parcel_expired' } | { reason: 'door_failed' };
-
-export interface PickupOpened {
-  operationId: number;
-  parcelId: string;
-  compartmentId: string;
-}
 
 export class Pickups {
   constructor(

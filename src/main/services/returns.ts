@@ -3,9 +3,10 @@
  * → the return is deposited and a receipt shown. "Doesn't fit" moves up a size; a door that
  * does not open is taken out of service and another is tried.
  */
+import type { ReturnError, ReturnOpened } from '../../shared/outcomes';
 import type { Size } from '../../shared/domain';
 import { err, ok, type Result } from '../../shared/result';
-import { chooseCompartment, type AllocationFailure } from '../core/allocation';
+import { chooseCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, returnTransition } from '../core/stateMachines';
 import {
   getCompartment,
@@ -15,23 +16,9 @@ import {
 } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
 import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
-import type { CodeRejection, Codes } from './codes';
+import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
 import type { Doors } from './doors';
-
-export type ReturnError =
-  | CodeRejection
-  | AllocationFailure
-  | { reason: 'no_such_return_deposit' }
-  | { reason: 'no_larger_compartment' }
-  | { reason: 'door_failed' };
-
-export interface ReturnOpened {
-  operationId: number;
-  returnId: string;
-  compartmentId: string;
-  size: Size;
-}
 
 const MAX_DOOR_ATTEMPTS = 3;
 

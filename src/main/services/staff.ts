@@ -2,6 +2,7 @@
  * Staff actions, each with a reason and each audited: open one door, take a compartment out of
  * service or back, open every compartment holding an expired parcel.
  */
+import type { StaffError } from '../../shared/outcomes';
 import { err, ok, type Result } from '../../shared/result';
 import { compartmentTransition } from '../core/stateMachines';
 import { getCompartment, setCompartmentState } from '../store/compartments';
@@ -11,14 +12,6 @@ import { returnInCompartment } from '../store/returns';
 import { actorName, type Actor, type LockerContext } from './context';
 import type { Collection } from './collection';
 import type { Doors } from './doors';
-
-export type StaffError =
-  | { reason: 'not_staff' }
-  | { reason: 'reason_required' }
-  | { reason: 'no_such_compartment' }
-  | { reason: 'door_busy' }
-  | { reason: 'door_failed' }
-  | { reason: 'not_out_of_service' };
 
 const MAX_REASON = 200;
 

@@ -21,40 +21,20 @@ export interface SessionInfo {
   expiresAt: number;
 }
 
-export type BadgeRejection =
-  'not_a_badge' | 'bad_signature' | 'expired' | 'not_for_this_locker' | 'revoked' | 'no_cloud_key';
-
-export type CodeRejection =
-  | { reason: 'bad_format' }
-  | { reason: 'throttled'; retryAfterMs: number }
-  | { reason: 'code_invalid' };
-
-export interface PickupOpened {
-  operationId: number;
-  parcelId: string;
-  compartmentId: string;
-}
-export type PickupError = CodeRejection | { reason: 'parcel_expired' } | { reason: 'door_failed' };
-
-export type AllocationFailure =
-  { reason: 'no_compartment_fits' } | { reason: 'no_free_compartment'; size: Size };
-
-export interface DepositStarted {
-  operationId: number;
-  parcelId: string;
-  compartmentId: string;
-  size: Size;
-}
-export type DepositError =
-  | { reason: 'not_a_courier' }
-  | { reason: 'bad_barcode' }
-  | { reason: 'already_deposited'; compartmentId: string | null }
-  | { reason: 'parcel_cancelled' }
-  | { reason: 'size_needed' }
-  | { reason: 'no_such_deposit' }
-  | { reason: 'no_larger_compartment' }
-  | { reason: 'door_failed'; tried: string[] }
-  | AllocationFailure;
+export type {
+  AllocationFailure,
+  BadgeRejection,
+  CodeRejection,
+  Collectable,
+  CollectionError,
+  DepositError,
+  DepositStarted,
+  PickupError,
+  PickupOpened,
+  ReturnError,
+  ReturnOpened,
+  StaffError,
+} from '../outcomes';
 
 /** A parcel this courier deposited during the current visit (since the badge login). */
 export interface VisitDeposit {
@@ -63,40 +43,6 @@ export interface VisitDeposit {
   compartmentId: string;
   depositedAt: number;
 }
-
-export interface ReturnOpened {
-  operationId: number;
-  returnId: string;
-  compartmentId: string;
-  size: Size;
-}
-export type ReturnError =
-  | CodeRejection
-  | AllocationFailure
-  | { reason: 'no_such_return_deposit' }
-  | { reason: 'no_larger_compartment' }
-  | { reason: 'door_failed' };
-
-export interface Collectable {
-  compartmentId: string;
-  kind: 'expired_parcel' | 'return';
-  /** What the courier scans out: the parcel's tracking barcode or the return's id. */
-  barcode: string;
-}
-export type CollectionError =
-  | { reason: 'not_authorized' }
-  | { reason: 'nothing_to_collect' }
-  | { reason: 'door_busy' }
-  | { reason: 'door_failed' }
-  | { reason: 'not_in_an_open_compartment' };
-
-export type StaffError =
-  | { reason: 'not_staff' }
-  | { reason: 'reason_required' }
-  | { reason: 'no_such_compartment' }
-  | { reason: 'door_busy' }
-  | { reason: 'door_failed' }
-  | { reason: 'not_out_of_service' };
 
 /** One door of the locker as drawn on screen: column by id letter, row by number. */
 export interface LayoutCompartment {
