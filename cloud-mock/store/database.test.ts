@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from './database';
+import { migrate as migrateWith } from '../../src/shared/node/sqlite';
 import { migrations } from './migrations';
+
+const migrate = (db: Database.Database, m: typeof migrations) =>
+  migrateWith(db, m, 'cloud database');
 
 describe('cloud store migrations', () => {
   it('migration 1 builds STRICT tables on :memory: and records user_version', () => {

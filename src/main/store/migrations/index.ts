@@ -3,11 +3,8 @@ import { up as initial } from './001_initial';
 import { up as cloudCommands } from './002_cloud_commands';
 import { up as doorOperationIds } from './003_door_operation_ids';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up: string;
-}
+export type { Migration } from '../../../shared/node/sqlite';
+import type { Migration } from '../../../shared/node/sqlite';
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
