@@ -370,7 +370,7 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
           items: r.ok ? r.value : [],
           current: null,
           collected: [],
-          notice: r.ok ? null : { tone: 'error', key: 'error.unavailable' },
+          notice: r.ok ? null : { tone: 'error', key: `collection.error.${r.error.reason}` },
           busy: false,
         },
       });
