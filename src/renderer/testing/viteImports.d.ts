@@ -1,9 +1,4 @@
-/** What Vite (and so Vitest) gives the renderer's tests: CSS and source files as text. */
-declare module '*.css?raw' {
-  const text: string;
-  export default text;
-}
-
+/** What Vite (and so Vitest) gives the renderer's tests: source files as text. */
 interface ImportMeta {
   glob(
     patterns: string | string[],
