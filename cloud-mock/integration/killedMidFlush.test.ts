@@ -36,13 +36,16 @@ function spawnKiosk(configFile: string, stand: CloudStand): ChildProcess {
       ...(stand.kind === 'aedes' ? { EMBEDDED_BROKER_URL: stand.mqttUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own process group, so a SIGKILL takes the simulator's socat down with it (power cut).
+    detached: true,
   });
 }
 
-async function stop(process: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (process.exitCode !== null || process.signalCode !== null) return;
-  const exited = new Promise((resolve) => process.once('exit', resolve));
-  process.kill(signal);
+async function stop(kiosk: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (kiosk.exitCode !== null || kiosk.signalCode !== null) return;
+  const exited = new Promise((resolve) => kiosk.once('exit', resolve));
+  if (signal === 'SIGKILL') process.kill(-kiosk.pid!, signal);
+  else kiosk.kill(signal);
   await exited;
 }
 
