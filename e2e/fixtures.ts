@@ -218,7 +218,8 @@ export const test = base.extend<{ locker: Locker; cloudLocker: CloudLocker }>({
         const dir = 'e2e/screenshots';
         mkdirSync(dir, { recursive: true });
         await page.screenshot({ path: join(dir, `${name}.png`) });
-        if (docs) {
+        // The README's pictures change only when asked: UPDATE_DOC_SCREENSHOTS=1 npm run e2e.
+        if (docs && process.env.UPDATE_DOC_SCREENSHOTS === '1') {
           mkdirSync('docs/screenshots', { recursive: true });
           await page.screenshot({ path: join('docs/screenshots', `${name}.png`) });
         }

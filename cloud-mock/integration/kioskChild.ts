@@ -4,9 +4,7 @@
  * online; SIGTERM closes it in order. EMBEDDED_BROKER_URL serves brokerUrl "embedded".
  */
 import { pino } from 'pino';
-// eslint-disable-next-line no-restricted-imports -- this process is the kiosk
 import { formatConfigError, loadKioskConfig } from '../../src/main/config/kioskConfig';
-// eslint-disable-next-line no-restricted-imports -- this process is the kiosk
 import { startKiosk } from '../../src/main/kiosk';
 
 const loaded = loadKioskConfig(process.argv[2] ?? '');

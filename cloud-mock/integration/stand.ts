@@ -21,21 +21,13 @@ import type {
   ProvisionLockerResponse,
 } from '../../src/shared/rest/schemas';
 import { startCloud, type RunningCloud } from '../cloud';
-// eslint-disable-next-line no-restricted-imports -- the stand runs the real kiosk next to the cloud
 import { parseKioskConfig, type KioskConfig } from '../../src/main/config/kioskConfig';
-// eslint-disable-next-line no-restricted-imports -- the stand runs the real kiosk next to the cloud
 import { startKiosk, type Kiosk } from '../../src/main/kiosk';
-// eslint-disable-next-line no-restricted-imports -- the stand runs the real kiosk next to the cloud
 import type { Actor } from '../../src/main/services/context';
-// eslint-disable-next-line no-restricted-imports -- the stand runs the real kiosk next to the cloud
 import type { Compartment } from '../../src/main/store/compartments';
-// eslint-disable-next-line no-restricted-imports -- the stand runs the real kiosk next to the cloud
 import { ackedSeq, chainHead, listEvents, type StoredEvent } from '../../src/main/store/events';
-// eslint-disable-next-line no-restricted-imports -- the stand runs the real kiosk next to the cloud
 import { getParcel, type Parcel } from '../../src/main/store/parcels';
-// eslint-disable-next-line no-restricted-imports -- the stand runs the real kiosk next to the cloud
 import { isBadgeRevoked } from '../../src/main/store/revokedBadges';
-// eslint-disable-next-line no-restricted-imports -- a Mosquitto that can stop and start on one port
 import { Mosquitto } from '../../src/main/cloud/testSupport/mosquitto';
 
 export type BrokerKind = 'aedes' | 'mosquitto';

@@ -12,6 +12,7 @@ import { ackedSeq, chainHead, listEvents, setAckedSeq } from '../store/events';
 import { nextBatch } from './eventBatches';
 import { TokenBucket } from './tokenBucket';
 
+const FIRST_RESEND_AFTER_CONNECT_MS = 3_000;
 export interface OutboxRelayOptions {
   db: Db;
   log: Logger;
@@ -41,6 +42,12 @@ export class OutboxRelay {
   private readonly maxInFlight: number;
   private readonly maxBytes: number;
   private readonly resendAfterMs: number;
+  /**
+   * How long to wait for an ack before sending again. Short right after (re)connecting, when a
+   * broker that lost its sessions may have dropped what we sent before the cloud re-subscribed;
+   * doubling to `resendAfterMs` while no ack comes, and back to it once acks flow.
+   */
+  private resendWindowMs: number;
   private pumping = false;
   private again = false;
   private rateTimer: NodeJS.Timeout | undefined;
@@ -55,6 +62,7 @@ export class OutboxRelay {
     this.maxInFlight = o.maxInFlight ?? 100;
     this.maxBytes = o.maxMessageBytes ?? MAX_MESSAGE_BYTES;
     this.resendAfterMs = o.resendAfterMs ?? 30_000;
+    this.resendWindowMs = this.resendAfterMs;
   }
 
   /** Events the cloud has not acked yet. */
@@ -70,6 +78,7 @@ export class OutboxRelay {
   /** The link is up: resend everything the cloud has not acked. */
   start(): void {
     this.connected = true;
+    this.resendWindowMs = Math.min(FIRST_RESEND_AFTER_CONNECT_MS, this.resendAfterMs);
     this.rewind();
     this.wake();
   }
@@ -114,6 +123,7 @@ export class OutboxRelay {
       return 'beyond_sent';
     }
     setAckedSeq(this.o.db, upToSeq);
+    this.resendWindowMs = this.resendAfterMs;
     this.inFlight = this.inFlight.filter((last) => last > upToSeq);
     this.armResend();
     this.wake();
@@ -182,8 +192,9 @@ export class OutboxRelay {
         { ackedSeq: ackedSeq(this.o.db), inFlight: this.inFlight.length },
         'no ack from the cloud: sending again from the last ack',
       );
+      this.resendWindowMs = Math.min(this.resendWindowMs * 2, this.resendAfterMs);
       this.rewind();
       this.wake();
-    }, this.resendAfterMs);
+    }, this.resendWindowMs);
   }
 }

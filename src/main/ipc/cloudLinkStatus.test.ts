@@ -1,15 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CloudConnection } from '../cloud/cloudConnection';
 import type { CloudLinkStatus, StatusListener } from '../cloud/linkStatus';
 import { linkStatusOf } from './cloudLinkStatus';
 
 function fakeConnection(connection: CloudLinkStatus['connection']) {
   let listener: StatusListener = () => {};
-  const status = (c: CloudLinkStatus['connection']): CloudLinkStatus => ({
+  const status = (c: CloudLinkStatus['connection'], acked = 0): CloudLinkStatus => ({
     connection: c,
     lastError: null,
     backlog: 0,
-    ackedSeq: 0,
+    ackedSeq: acked,
     clockSkewMs: null,
     clockSkewed: false,
     nextAttemptAt: null,
@@ -19,7 +19,10 @@ function fakeConnection(connection: CloudLinkStatus['connection']) {
     onStatus: (l) => ((listener = l), () => {}),
     close: async () => {},
   };
-  return { cloud, emit: (c: CloudLinkStatus['connection']) => listener(status(c)) };
+  return {
+    cloud,
+    emit: (c: CloudLinkStatus['connection'], acked = 0) => listener(status(c, acked)),
+  };
 }
 
 describe('cloud link status for the screens', () => {
@@ -39,5 +42,24 @@ describe('cloud link status for the screens', () => {
     emit('connecting');
     expect(link.current()).toEqual({ online: false, since: 3000 });
     expect(changes).toBe(2);
+  });
+
+  it('tells listeners when acks drain the backlog, at most once per quarter second', () => {
+    vi.useFakeTimers();
+    try {
+      const { cloud, emit } = fakeConnection('online');
+      const link = linkStatusOf(cloud);
+      let changes = 0;
+      link.onChange(() => changes++);
+      for (let seq = 1; seq <= 50; seq++) emit('online', seq);
+      expect(changes).toBe(0);
+      vi.advanceTimersByTime(250);
+      expect(changes).toBe(1);
+      emit('online', 50);
+      vi.advanceTimersByTime(1000);
+      expect(changes).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
