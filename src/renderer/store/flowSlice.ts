@@ -391,7 +391,6 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
           : {
               busy: false,
               // A door that will not open is skipped: it is out of service now.
-              collected: r.error.reason === 'door_failed' ? c.collected : c.collected,
               items: r.error.reason === 'door_failed' ? c.items.filter((i) => i !== next) : c.items,
               notice: {
                 tone: 'error',
