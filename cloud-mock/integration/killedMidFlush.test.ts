@@ -80,7 +80,8 @@ describe.each(['aedes', 'mosquitto'] as const)('a kiosk process on %s', (kind) =
   it('killed mid-flush resumes from the cloud ack: nothing lost, nothing stored or notified twice', async () => {
     const lockerId = `it-${kind}-crash`;
     const token = await provisionLocker(stand, lockerId);
-    // One publish a second, so the backlog takes several seconds to flush.
+    // One publish a second and ~1 KB events (about 11 batches of 128 KB), so the flush takes
+    // long enough to be killed in the middle even on a loaded machine.
     const config = standConfig(stand, { lockerId, dataDir, token, publishesPerSecond: 1 });
     const configFile = join(dataDir, 'kiosk-config.json');
     writeConfig(config, configFile);
@@ -102,7 +103,7 @@ describe.each(['aedes', 'mosquitto'] as const)('a kiosk process on %s', (kind) =
       first.kiosk.db.transaction(() => {
         for (let i = 0; i < FILLER; i++)
           first.kiosk.core.audit.append('hardware.fault', {
-            reason: `backlog ${id} ${i} ${'x'.repeat(300)}`,
+            reason: `backlog ${id} ${i} ${'x'.repeat(1000)}`,
           });
       })();
       await first.deposit(courier, `TRK${id.toUpperCase()}`);
