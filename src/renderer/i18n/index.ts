@@ -19,6 +19,8 @@ export function createI18n(language = 'en'): i18n {
     resources: { en: { translation: en }, de: { translation: de }, pl: { translation: pl } },
     interpolation: { escapeValue: false },
     initAsync: false,
+    // No advertisement in the console of a kiosk (or in test output).
+    showSupportNotice: false,
   });
   return instance;
 }
