@@ -58,6 +58,7 @@ export interface EventPayloads {
   'staff.door_opened': { compartmentId: string; actor: string; reason: string };
   'staff.login': { actor: string; role: string };
   'badge.rejected': { reason: string };
+  'security.code_rejected': { failuresInWindow: number };
   'security.throttled': { failures: number; delaySec: number; until: string };
   'hardware.fault': { reason: string };
   'hardware.recovered': Record<string, never>;

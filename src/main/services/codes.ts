@@ -55,6 +55,11 @@ export class Codes {
     }
     const failure = recordFailure(state, this.ctx.policy.codeThrottle, now);
     saveThrottle(db, failure.state);
+    // Every wrong code is audited, not only the ones that trip the throttle: an attacker pacing
+    // guesses under the throttle shows up in the cloud as a steady rate of these.
+    this.ctx.audit.append('security.code_rejected', {
+      failuresInWindow: failure.state.failures.length,
+    });
     if (failure.delayMs !== null) {
       this.ctx.audit.append('security.throttled', {
         failures: failure.state.failures.length,
