@@ -9,6 +9,8 @@ export interface ButtonProps {
   /** Only when the visible text is not the whole name (an icon, a digit). */
   label?: string;
   hint?: string;
+  /** A decorative picture above the label (big tiles). */
+  icon?: ReactNode;
   wide?: boolean;
   pressed?: boolean;
 }
@@ -20,6 +22,7 @@ export function Button({
   disabled,
   label,
   hint,
+  icon,
   wide,
   pressed,
 }: ButtonProps) {
@@ -32,6 +35,11 @@ export function Button({
       aria-label={label}
       aria-pressed={pressed}
     >
+      {icon && (
+        <span className="btn-icon" aria-hidden="true">
+          {icon}
+        </span>
+      )}
       <span className="btn-text">{children}</span>
       {hint && <span className="btn-hint">{hint}</span>}
     </button>

@@ -1,4 +1,5 @@
 /** The start: pick up, return, courier; language and text size; staff log in by badge scan. */
+import { CourierIcon, PickupIcon, ReturnIcon } from '../components/ActionIcons';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../components/Button';
 import { Notice } from '../components/Notice';
@@ -21,10 +22,16 @@ export function HomeScreen() {
       </div>
       {notice && <Notice tone="info">{t('home.sessionExpired')}</Notice>}
       <div className="home-actions">
-        <Button variant="primary" wide onClick={() => go('pickup')} hint={t('home.pickupHint')}>
+        <Button
+          variant="primary"
+          wide
+          onClick={() => go('pickup')}
+          hint={t('home.pickupHint')}
+          icon={<PickupIcon />}
+        >
           {t('home.pickup')}
         </Button>
-        <Button wide onClick={() => go('return')} hint={t('home.returnHint')}>
+        <Button wide onClick={() => go('return')} hint={t('home.returnHint')} icon={<ReturnIcon />}>
           {t('home.return')}
         </Button>
         <Button
@@ -32,6 +39,7 @@ export function HomeScreen() {
           variant="quiet"
           onClick={() => go('courierLogin')}
           hint={t('home.courierHint')}
+          icon={<CourierIcon />}
         >
           {t('home.courier')}
         </Button>
