@@ -13,6 +13,7 @@ import { nextBatch } from './eventBatches';
 import { TokenBucket } from './tokenBucket';
 
 const FIRST_RESEND_AFTER_CONNECT_MS = 3_000;
+
 export interface OutboxRelayOptions {
   db: Db;
   log: Logger;
@@ -163,7 +164,9 @@ export class OutboxRelay {
       this.lastSentSeq = Math.max(this.lastSentSeq, batch.lastSeq);
       this.inFlight.push(batch.lastSeq);
       this.publishes += 1;
-      this.armResend();
+      // The timer runs for the oldest unacked publish: later publishes must not push it back,
+      // or a lost first batch would wait until the whole backlog had been sent.
+      if (this.resendTimer === undefined) this.armResend();
       this.o.publish(batch.json).catch((e: unknown) => {
         // The connection went; the link restarts the relay from the ack when it is back.
         this.o.log.debug({ err: e, firstSeq: batch.firstSeq }, 'event batch not published');
