@@ -2,15 +2,14 @@
  * What the preload exposes as `window.kiosk`: exactly the contract's KioskApi, carried over
  * Electron IPC. Unknown channels and events are refused here, before anything reaches main.
  */
-import {
-  isChannel,
-  isPushEvent,
-  type Channel,
-  type InputOf,
-  type KioskApi,
-  type PushEvent,
-  type PushPayload,
-  type ResultOf,
+import { isChannel, isPushEvent } from '../shared/ipc/names';
+import type {
+  Channel,
+  InputOf,
+  KioskApi,
+  PushEvent,
+  PushPayload,
+  ResultOf,
 } from '../shared/ipc/contract';
 
 /** The two ipcRenderer methods the bridge uses (injected, so it is tested without Electron). */

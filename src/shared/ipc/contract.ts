@@ -6,6 +6,14 @@
  * Adding a method: add a row here, a handler in src/main/ipc/handlers.ts (the type check
  * fails until it exists), and call it from the renderer with `api.invoke('domain:verb', …)`.
  */
+import {
+  CHANNEL_NAMES,
+  isChannel,
+  isPushEvent,
+  PUSH_EVENTS,
+  type ChannelName,
+  type PushEventName,
+} from './names';
 import { z } from 'zod';
 import { SIZES } from '../domain';
 import type { Result } from '../result';
@@ -111,7 +119,7 @@ export const kioskContract = {
 
 export type KioskContract = typeof kioskContract;
 export type Channel = keyof KioskContract;
-export const CHANNELS = Object.keys(kioskContract) as Channel[];
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
 
 type Spec<C extends Channel> =
   KioskContract[C] extends ChannelSpec<infer I, infer V, infer E>
@@ -128,25 +136,14 @@ export type ResultOf<C extends Channel> = Result<ValueOf<C>, ErrorOf<C>>;
 
 export type PushEvent = keyof KioskEvents;
 export type PushPayload<E extends PushEvent> = KioskEvents[E];
-export const PUSH_EVENTS = [
-  'door:opened',
-  'door:closed',
-  'operation:finished',
-  'scan:received',
-  'status:changed',
-  'locker:changed',
-  'session:expired',
-] as const satisfies readonly PushEvent[];
+// The name lists in names.ts (all the preload carries) match this table exactly, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _channelsListed: Same<Channel, ChannelName> = true;
+const _eventsListed: Same<PushEvent, PushEventName> = true;
+void _channelsListed;
+void _eventsListed;
 
-// Every push event is listed once: a new one in KioskEvents fails here until it is added.
-type Missing = Exclude<PushEvent, (typeof PUSH_EVENTS)[number]>;
-const _allListed: Missing extends never ? true : Missing = true;
-void _allListed;
-
-export const isChannel = (name: unknown): name is Channel =>
-  typeof name === 'string' && Object.hasOwn(kioskContract, name);
-export const isPushEvent = (name: unknown): name is PushEvent =>
-  typeof name === 'string' && (PUSH_EVENTS as readonly string[]).includes(name);
+export { isChannel, isPushEvent, PUSH_EVENTS };
 
 /** The API the screens use, whichever shell hosts them (Electron preload or web shell). */
 export interface KioskApi {
