@@ -105,3 +105,28 @@ export function chooseCompartment(
   )[0]!;
   return ok(best);
 }
+
+/**
+ * The outer dimensions assumed for an item known only by a size (an unannounced parcel whose
+ * size the courier picked, a return): the smallest of each inner dimension among compartments
+ * of that size, so it fits any of them.
+ */
+export function nominalDimensions(
+  size: Size,
+  compartments: readonly Pick<CompartmentCandidate, 'size' | 'inner'>[],
+): Dimensions {
+  const dims = compartments.filter((c) => c.size === size).map((c) => c.inner);
+  if (dims.length === 0) return { lengthMm: 1, widthMm: 1, heightMm: 1 };
+  const min = (k: keyof Dimensions) => Math.min(...dims.map((d) => d[k]));
+  return { lengthMm: min('lengthMm'), widthMm: min('widthMm'), heightMm: min('heightMm') };
+}
+
+/** After "doesn't fit", any failure to find a place means there is no larger compartment. */
+export function orNoLargerCompartment<T, E extends { reason: string }>(
+  result: Result<T, E>,
+): Result<T, E | { reason: 'no_larger_compartment' }> {
+  return !result.ok &&
+    (result.error.reason === 'no_compartment_fits' || result.error.reason === 'no_free_compartment')
+    ? err({ reason: 'no_larger_compartment' })
+    : result;
+}

@@ -8,15 +8,11 @@ import type { DepositError, DepositStarted } from '../../shared/outcomes';
 import type { Dimensions, Size } from '../../shared/domain';
 import type { DoorEndReason } from '../../shared/eventTypes';
 import { err, ok, type Result } from '../../shared/result';
-import { chooseCompartment } from '../core/allocation';
+import { chooseCompartment, nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, parcelTransition } from '../core/stateMachines';
-import {
-  getCompartment,
-  listCompartments,
-  markCompartmentUsed,
-  setCompartmentState,
-} from '../store/compartments';
+import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
+import { allocationCandidates } from './allocationCandidates';
 import {
   findParcelByBarcode,
   getParcel,
@@ -30,15 +26,6 @@ import type { Doors } from './doors';
 
 const MAX_DOOR_ATTEMPTS = 3;
 const BARCODE = /^[\x21-\x7e]{4,64}$/;
-
-/** The outer dimensions assumed for a parcel only known by the size the courier chose. */
-const nominal = (size: Size, compartments: { size: Size; inner: Dimensions }[]): Dimensions => {
-  const dims = compartments.filter((c) => c.size === size).map((c) => c.inner);
-  const min = (k: keyof Dimensions) => Math.min(...dims.map((d) => d[k]));
-  return dims.length > 0
-    ? { lengthMm: min('lengthMm'), widthMm: min('widthMm'), heightMm: min('heightMm') }
-    : { lengthMm: 1, widthMm: 1, heightMm: 1 };
-};
 
 export class Deposits {
   constructor(
@@ -94,13 +81,7 @@ export class Deposits {
       { largerThan: compartment.size },
       new Set([compartment.id]),
     );
-    if (
-      !next.ok &&
-      (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')
-    ) {
-      return err({ reason: 'no_larger_compartment' });
-    }
-    return next;
+    return orNoLargerCompartment(next);
   }
 
   /** The courier reports the door did not open: out of service, try another of the same size. */
@@ -177,18 +158,12 @@ export class Deposits {
   ): Result<DoorOperation, DepositError> {
     const { db, clock, policy } = this.ctx;
     return db.transaction((): Result<DoorOperation, DepositError> => {
-      // A door operation in flight (staff, collection, a pickup whose door has not opened yet)
-      // holds its compartment even while it is available: never offer it.
-      const busy = new Set(listDoorOperations(db).map((op) => op.compartmentId));
-      const compartments = listCompartments(db).map((c) => ({
-        ...c,
-        doorOpen: c.doorOpen === true || busy.has(c.id),
-      }));
+      const compartments = allocationCandidates(db);
       const expected = listParcelsInState(db, 'expected').filter(
         (p) => p.announced && p.trackingBarcode !== trackingBarcode,
       );
       const shape = known ?? {
-        dimensions: nominal(sizes.atLeast ?? 'S', compartments),
+        dimensions: nominalDimensions(sizes.atLeast ?? 'S', compartments),
         weightG: 0,
         accessible: false,
       };

@@ -6,15 +6,11 @@
 import type { ReturnError, ReturnOpened } from '../../shared/outcomes';
 import type { Size } from '../../shared/domain';
 import { err, ok, type Result } from '../../shared/result';
-import { chooseCompartment } from '../core/allocation';
+import { chooseCompartment, nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, returnTransition } from '../core/stateMachines';
-import {
-  getCompartment,
-  listCompartments,
-  markCompartmentUsed,
-  setCompartmentState,
-} from '../store/compartments';
+import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
+import { allocationCandidates } from './allocationCandidates';
 import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
 import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
@@ -57,13 +53,7 @@ export class Returns {
       { largerThan: size },
       new Set([op.compartmentId]),
     );
-    if (
-      !next.ok &&
-      (next.error.reason === 'no_compartment_fits' || next.error.reason === 'no_free_compartment')
-    ) {
-      return err({ reason: 'no_larger_compartment' });
-    }
-    return next;
+    return orNoLargerCompartment(next);
   }
 
   private describe(op: DoorOperation): ReturnOpened {
@@ -93,19 +83,9 @@ export class Returns {
   ): Result<DoorOperation, ReturnError> {
     const { db } = this.ctx;
     return db.transaction((): Result<DoorOperation, ReturnError> => {
-      // A door operation in flight (staff, collection, a pickup whose door has not opened yet)
-      // holds its compartment even while it is available: never offer it.
-      const busy = new Set(listDoorOperations(db).map((op) => op.compartmentId));
-      const compartments = listCompartments(db).map((c) => ({
-        ...c,
-        doorOpen: c.doorOpen === true || busy.has(c.id),
-      }));
-      const atLeast = sizes.atLeast ?? 'S';
-      // A return is known only by its size: shape it like the smallest compartment of that size.
-      const model = compartments
-        .filter((c) => c.size === atLeast)
-        .sort((a, b) => a.inner.heightMm - b.inner.heightMm)[0];
-      const dimensions = model?.inner ?? { lengthMm: 1, widthMm: 1, heightMm: 1 };
+      const compartments = allocationCandidates(db);
+      // A return is known only by its size.
+      const dimensions = nominalDimensions(sizes.atLeast ?? 'S', compartments);
       const choice = chooseCompartment({
         parcel: { dimensions, weightG: 0, accessible: false },
         compartments,
