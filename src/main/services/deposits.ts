@@ -8,11 +8,11 @@ import type { DepositError, DepositStarted } from '../../shared/outcomes';
 import type { Dimensions, Size } from '../../shared/domain';
 import type { DoorEndReason } from '../../shared/eventTypes';
 import { err, ok, type Result } from '../../shared/result';
-import { chooseCompartment, nominalDimensions, orNoLargerCompartment } from '../core/allocation';
+import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
-import { allocationCandidates } from './allocationCandidates';
+import { allocationCandidates, reserveCompartment } from './reservation';
 import {
   findParcelByBarcode,
   getParcel,
@@ -167,7 +167,7 @@ export class Deposits {
         weightG: 0,
         accessible: false,
       };
-      const choice = chooseCompartment({
+      const choice = reserveCompartment(db, {
         parcel: {
           dimensions: shape.dimensions,
           weightG: shape.weightG,
@@ -180,10 +180,6 @@ export class Deposits {
       });
       if (!choice.ok) return choice;
       const compartment = choice.value;
-      const next = compartmentTransition(compartment.state, 'reserve');
-      if (!next.ok)
-        throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
-      setCompartmentState(db, compartment.id, next.value);
 
       const parcel =
         known ??

@@ -6,11 +6,11 @@
 import type { ReturnError, ReturnOpened } from '../../shared/outcomes';
 import type { Size } from '../../shared/domain';
 import { err, ok, type Result } from '../../shared/result';
-import { chooseCompartment, nominalDimensions, orNoLargerCompartment } from '../core/allocation';
+import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, returnTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
-import { allocationCandidates } from './allocationCandidates';
+import { allocationCandidates, reserveCompartment } from './reservation';
 import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
 import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
@@ -86,7 +86,7 @@ export class Returns {
       const compartments = allocationCandidates(db);
       // A return is known only by its size.
       const dimensions = nominalDimensions(sizes.atLeast ?? 'S', compartments);
-      const choice = chooseCompartment({
+      const choice = reserveCompartment(db, {
         parcel: { dimensions, weightG: 0, accessible: false },
         compartments,
         expected: [],
@@ -95,10 +95,6 @@ export class Returns {
       });
       if (!choice.ok) return choice;
       const compartment = choice.value;
-      const next = compartmentTransition(compartment.state, 'reserve');
-      if (!next.ok)
-        throw new Error(`allocation chose ${compartment.id} in state ${compartment.state}`);
-      setCompartmentState(db, compartment.id, next.value);
       const op = this.doors.record('return_deposit', compartment.id, {
         returnId: ret.id,
         actor: actorName(customer),
