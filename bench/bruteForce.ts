@@ -1,6 +1,6 @@
 /**
  * Keypad brute force for 24 h of simulated time against 100 deposited parcels, through the real
- * code check and throttle (see src/main/services/bruteForce.ts). Prints each strategy, then as
+ * code check and throttle (see src/main/services/testSupport/bruteForce.ts). Prints each strategy, then as
  * its LAST line one JSON object:
  *   { attemptsPer24h, bestStrategy, probability: { "6", "8", "10" }, parcels: 100 }
  *
@@ -15,7 +15,7 @@ import {
   randomGuesses,
   strategyName,
   successProbability,
-} from '../src/main/services/bruteForce';
+} from '../src/main/services/testSupport/bruteForce';
 
 const PARCELS = 100;
 

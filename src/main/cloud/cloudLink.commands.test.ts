@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../shared/protocol/topics';
-import { digestOf } from '../services/kioskFixture';
+import { digestOf } from '../services/testSupport/kioskFixture';
 import { getCompartment } from '../store/compartments';
 import { listEvents } from '../store/events';
 import { getParcel } from '../store/parcels';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyToRaw } from '../../shared/node/ed25519';
-import { digestOf } from '../services/kioskFixture';
+import { digestOf } from '../services/testSupport/kioskFixture';
 import { FileIdentityStore } from '../identity/fileIdentityStore';
 import { CloudPeer, until } from './testSupport/cloudPeer';
 import { Mosquitto } from './testSupport/mosquitto';

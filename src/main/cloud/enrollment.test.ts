@@ -12,7 +12,7 @@ import {
   fixedIdentity,
   smallLockerConfig,
   startFixture,
-} from '../services/kioskFixture';
+} from '../services/testSupport/kioskFixture';
 import { ackedSeq, chainHead } from '../store/events';
 import { startCloudConnection } from './cloudConnection';
 import { EnrollmentRequestSchema, readEnrollment, requestEnrollment } from './enrollment';

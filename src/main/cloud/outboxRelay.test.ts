@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBatchSchema } from '../../shared/protocol/messages';
-import { startFixture } from '../services/kioskFixture';
+import { startFixture } from '../services/testSupport/kioskFixture';
 import { OutboxRelay } from './outboxRelay';
 
 afterEach(() => vi.useRealTimers());

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBatchSchema } from '../../shared/protocol/messages';
 import { canonicalJson } from '../../shared/node/canonicalJson';
 import { signDetached } from '../../shared/node/ed25519';
-import { startFixture } from '../services/kioskFixture';
+import { startFixture } from '../services/testSupport/kioskFixture';
 import { openDatabase } from '../store/database';
 import { listEvents } from '../store/events';
 import {

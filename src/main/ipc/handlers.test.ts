@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { issueBadgeToken } from '../../shared/node/badgeToken';
-import { cloudKeys, startFixture } from '../services/kioskFixture';
+import { cloudKeys, startFixture } from '../services/testSupport/kioskFixture';
 import { createHandlerTable } from './handlers';
 import { HardwareMonitor } from './hardwareMonitor';
 import { notConnected } from './linkStatus';

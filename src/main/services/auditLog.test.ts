@@ -8,7 +8,7 @@ import {
   type StoredEvent,
 } from '../store/events';
 import type { Db } from '../store/database';
-import { deviceKeys, digestOf, startFixture } from './kioskFixture';
+import { deviceKeys, digestOf, startFixture } from './testSupport/kioskFixture';
 
 const signed = (e: StoredEvent) => ({
   ...(JSON.parse(e.body) as object),

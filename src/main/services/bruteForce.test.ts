@@ -18,8 +18,8 @@ import {
   strategyName,
   successProbability,
   type BruteForceReport,
-} from './bruteForce';
-import { FakeClock, startFixture } from './kioskFixture';
+} from './testSupport/bruteForce';
+import { FakeClock, startFixture } from './testSupport/kioskFixture';
 
 describe('keypad brute force against the persisted throttle', () => {
   let report: BruteForceReport;

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
-import { checkInvariants } from './invariants';
+import { checkInvariants } from './testSupport/invariants';
 import { privateKeyFromSeed } from '../../shared/node/ed25519';
 
 /** The worker's device key: fixed, so it survives restarts (see crashWorker.ts). */
 const devicePublicKey = createPublicKey(privateKeyFromSeed(Buffer.alloc(32, 0x5e)));
-const WORKER = resolve(import.meta.dirname, 'crashWorker.ts');
+const WORKER = resolve(import.meta.dirname, 'testSupport/crashWorker.ts');
 const KILLS_PER_LANE = Number(process.env.CRASH_KILLS ?? 55);
 const dir = mkdtempSync(join(tmpdir(), 'kiosk-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

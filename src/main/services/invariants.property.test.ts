@@ -12,7 +12,7 @@ import type { Size } from '../../shared/domain';
 import { MemoryLockBoard } from '../core/memoryLockBoard';
 import { openDatabase } from '../store/database';
 import type { Actor } from './context';
-import { checkInvariants } from './invariants';
+import { checkInvariants } from './testSupport/invariants';
 import { KioskCore } from './kioskCore';
 import {
   FakeClock,
@@ -21,7 +21,7 @@ import {
   digestOf,
   fixedIdentity,
   smallLockerConfig,
-} from './kioskFixture';
+} from './testSupport/kioskFixture';
 
 const courier: Actor = { role: 'courier', subject: 'c-1' };
 const staff: Actor = { role: 'staff', subject: 's-1' };

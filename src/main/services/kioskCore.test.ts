@@ -8,7 +8,13 @@ import { getCompartment } from '../store/compartments';
 import { listEvents } from '../store/events';
 import { getParcel } from '../store/parcels';
 import { customer, type Actor } from './context';
-import { cloudKeys, deviceKeys, digestOf, startFixture, type Fixture } from './kioskFixture';
+import {
+  cloudKeys,
+  deviceKeys,
+  digestOf,
+  startFixture,
+  type Fixture,
+} from './testSupport/kioskFixture';
 
 const courier: Actor = { role: 'courier', subject: 'c-17' };
 const staff: Actor = { role: 'staff', subject: 's-2' };

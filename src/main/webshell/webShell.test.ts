@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startFixture } from '../services/kioskFixture';
+import { startFixture } from '../services/testSupport/kioskFixture';
 import { createHandlerTable } from '../ipc/handlers';
 import { HardwareMonitor } from '../ipc/hardwareMonitor';
 import { notConnected } from '../ipc/linkStatus';

@@ -1,6 +1,6 @@
 /** Test support: locker activity through KioskCore, as couriers and customers cause it. */
 import type { Actor } from '../../services/context';
-import { digestOf, type Fixture } from '../../services/kioskFixture';
+import { digestOf, type Fixture } from '../../services/testSupport/kioskFixture';
 
 const courier: Actor = { role: 'courier', subject: 'c-1' };
 

@@ -9,7 +9,7 @@ import { publicKeyFromRaw } from '../../../shared/node/ed25519';
 import { MemoryLockBoard } from '../../core/memoryLockBoard';
 import { FileIdentityStore } from '../../identity/fileIdentityStore';
 import { KioskCore } from '../../services/kioskCore';
-import { smallLockerConfig } from '../../services/kioskFixture';
+import { smallLockerConfig } from '../../services/testSupport/kioskFixture';
 import { openDatabase } from '../../store/database';
 import { CloudLink } from '../cloudLink';
 

@@ -7,7 +7,7 @@ import {
   smallLockerConfig,
   startFixture,
   type Fixture,
-} from '../../services/kioskFixture';
+} from '../../services/testSupport/kioskFixture';
 import { CloudPeer } from './cloudPeer';
 
 export interface LinkedKiosk extends Fixture {

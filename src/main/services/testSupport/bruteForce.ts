@@ -10,10 +10,10 @@
  *     stays below the throttle entirely);
  *   - either one, plus quiet(k): after the k-th imposed delay, wait out the quiet reset.
  */
-import type { MemoryLockBoard } from '../core/memoryLockBoard';
-import type { KioskCore } from './kioskCore';
+import type { MemoryLockBoard } from '../../core/memoryLockBoard';
+import type { KioskCore } from '../kioskCore';
 import { digestOf, smallLockerConfig, startFixture, type FakeClock } from './kioskFixture';
-import type { KioskConfig } from '../config/kioskConfig';
+import type { KioskConfig } from '../../config/kioskConfig';
 
 export const DAY_MS = 86_400_000;
 

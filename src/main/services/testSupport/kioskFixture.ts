@@ -4,11 +4,11 @@
  */
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import pino from 'pino';
-import { kioskConfigSchema, type KioskConfig } from '../config/kioskConfig';
-import { MemoryLockBoard } from '../core/memoryLockBoard';
-import type { IdentityStore } from '../identity/identityStore';
-import { openDatabase } from '../store/database';
-import { KioskCore } from './kioskCore';
+import { kioskConfigSchema, type KioskConfig } from '../../config/kioskConfig';
+import { MemoryLockBoard } from '../../core/memoryLockBoard';
+import type { IdentityStore } from '../../identity/identityStore';
+import { openDatabase } from '../../store/database';
+import { KioskCore } from '../kioskCore';
 
 export const CODE_KEY = Buffer.alloc(32, 7);
 export const digestOf = (code: string) => createHmac('sha256', CODE_KEY).update(code).digest('hex');

@@ -2,7 +2,7 @@
  * Child process of crash.test.ts: a KioskCore on a real database file, driven by random
  * operations forever, until the parent kills it with SIGKILL.
  *
- *   node --import tsx src/main/services/crashWorker.ts <dbfile> <seed> [infrared]
+ *   node --import tsx src/main/services/testSupport/crashWorker.ts <dbfile> <seed> [infrared]
  *
  * The in-memory lock board lives in this process, so the doors' physical state (open, item
  * inside, jammed), the board fault switch and the fake clock are kept in `<dbfile>.board.json`,
@@ -29,15 +29,15 @@ import {
   writeSync,
 } from 'node:fs';
 import pino from 'pino';
-import type { Size } from '../../shared/domain';
-import type { LockAddress, LockBoardResult } from '../core/lockBoard';
-import { MemoryLockBoard } from '../core/memoryLockBoard';
-import type { Actor } from './context';
+import type { Size } from '../../../shared/domain';
+import type { LockAddress, LockBoardResult } from '../../core/lockBoard';
+import { MemoryLockBoard } from '../../core/memoryLockBoard';
+import type { Actor } from '../context';
 import { checkInvariants } from './invariants';
-import { KioskCore } from './kioskCore';
+import { KioskCore } from '../kioskCore';
 import { FakeClock, cloudKeys, digestOf, fixedIdentity, smallLockerConfig } from './kioskFixture';
-import { openDatabase } from '../store/database';
-import { privateKeyFromSeed } from '../../shared/node/ed25519';
+import { openDatabase } from '../../store/database';
+import { privateKeyFromSeed } from '../../../shared/node/ed25519';
 
 interface LockState {
   locked: boolean;

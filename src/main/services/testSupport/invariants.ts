@@ -4,9 +4,9 @@
  * same way. Returns one line per violation; an empty list means the store is consistent.
  */
 import type { KeyObject } from 'node:crypto';
-import { GENESIS_HASH } from '../../shared/events';
-import { verifyChain } from '../../shared/node/eventChain';
-import type { Db } from '../store/database';
+import { GENESIS_HASH } from '../../../shared/events';
+import { verifyChain } from '../../../shared/node/eventChain';
+import type { Db } from '../../store/database';
 
 export interface InvariantOptions {
   /**
