@@ -99,7 +99,7 @@ test('a courier collects an expired parcel and a return, scanning each out', asy
   const ret = await core.returns.withCode(returnCode, 'code');
   if (!ret.ok) throw new Error(JSON.stringify(ret.error));
   await locker.closeDoor(ret.value.compartmentId, true);
-  locker.advance(2 * 86_400_000);
+  await locker.advance(2 * 86_400_000);
 
   await locker.open(page);
   await page.getByRole('button', { name: /Courier/ }).click();

@@ -99,7 +99,7 @@ test('wrong and used codes get one neutral message, then entry is throttled with
 
 test('an expired parcel sends the customer to support', async ({ page, locker }) => {
   const { code } = await deposited(locker, 'c4', 1);
-  locker.advance(2 * 86_400_000);
+  await locker.advance(2 * 86_400_000);
   await locker.open(page);
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
   await typeCode(page, code);

@@ -43,7 +43,7 @@ export interface Locker {
   scan(text: string): Promise<void>;
   fault(board: number, fault: 'jam' | 'silent' | 'garbled', on: boolean): Promise<void>;
   /** Moves the kiosk's clock on and runs its time-driven work. */
-  advance(ms: number): void;
+  advance(ms: number): Promise<void>;
   open(page: Page): Promise<void>;
   /**
    * A keyboard-wedge scanner: the text as a burst of keydowns ended by Enter, dispatched in the
@@ -192,7 +192,7 @@ export const test = base.extend<{ locker: Locker; cloudLocker: CloudLocker }>({
       fault: (board, fault, on) => post(`${sim.control.url}/faults`, { board, fault, on }),
       advance: (ms) => {
         offset += ms;
-        kiosk.core.tick();
+        return kiosk.core.tick();
       },
       open: async (page) => {
         await page.goto(served.shell.pageUrl);

@@ -51,6 +51,7 @@ export class DeviceChain {
       this.next(i % 2 === 0 ? 'door.opened' : 'door.closed', {
         compartmentId: 'A1',
         operation: 'staff_open',
+        operationId: 1 + Math.floor(i / 2),
       }),
     );
   }

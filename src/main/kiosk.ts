@@ -84,12 +84,15 @@ export async function startKiosk(
             ? { embeddedBrokerUrl: cloudOptions.embeddedBrokerUrl }
             : {}),
         });
+  // A tick waits in the door queue; a slow board must not pile ticks up behind it.
+  let ticking = false;
   const timer = setInterval(() => {
-    try {
-      core.tick();
-    } catch (e) {
-      log.error({ err: e }, 'tick failed');
-    }
+    if (ticking) return;
+    ticking = true;
+    core
+      .tick()
+      .catch((e: unknown) => log.error({ err: e }, 'tick failed'))
+      .finally(() => (ticking = false));
   }, TICK_MS);
   return {
     core,

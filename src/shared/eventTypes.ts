@@ -2,11 +2,29 @@
  * What each device event reports: its type and payload. The envelope (seq, prevHash,
  * signature) is in events.ts; the cloud reads these payloads to mirror the locker.
  */
-import type { Dimensions, Size } from './domain';
+import type { CompartmentState, Dimensions, DoorOperationKind, Size } from './domain';
 
-/** Why a door operation ended without its effect. */
+/**
+ * Why a door operation ended without its effect. `not_sent`: the bus was down, nothing was
+ * pulsed. `inspection`: nobody can know what happened; the compartment waits for staff.
+ */
 export type DoorEndReason =
-  'door_failed' | 'timeout' | 'not_taken' | 'no_item' | 'doesnt_fit' | 'cancelled' | 'reconciled';
+  | 'door_failed'
+  | 'timeout'
+  | 'not_taken'
+  | 'no_item'
+  | 'doesnt_fit'
+  | 'cancelled'
+  | 'reconciled'
+  | 'not_sent'
+  | 'inspection';
+
+/** The door facts each carry the operation they belong to (DESIGN §3, door operations). */
+interface DoorFact {
+  compartmentId: string;
+  operation: DoorOperationKind;
+  operationId: number;
+}
 
 export interface EventPayloads {
   'device.started': { softwareVersion: string; compartments: number };
@@ -15,6 +33,14 @@ export interface EventPayloads {
   'compartment.out_of_service': { compartmentId: string; reason: string; actor: string };
   'compartment.in_service': { compartmentId: string; reason: string; actor: string };
   'compartment.door_failed': { compartmentId: string; operation: string; failure: string };
+  /** The config moved a compartment to another lock (e.g. two locks swapped when rewired). */
+  'compartment.rewired': {
+    compartmentId: string;
+    from: { board: number; lock: number };
+    to: { board: number; lock: number };
+  };
+  /** IR senses an item in a compartment that should be empty: out of service until staff look. */
+  'compartment.foreign_item': { compartmentId: string };
   'parcel.expected': {
     parcelId: string;
     trackingBarcode: string;
@@ -23,6 +49,8 @@ export interface EventPayloads {
     holdDays: number;
   };
   'parcel.cancelled': { parcelId: string };
+  /** The cloud's announcement of a parcel already here under a local id (deposited offline). */
+  'parcel.merged': { parcelId: string; cloudParcelId: string; trackingBarcode: string };
   'parcel.code_set': { parcelId: string };
   'parcel.extended': { parcelId: string; holdDays: number; expiresAt: string };
   'deposit.reserved': {
@@ -53,8 +81,18 @@ export interface EventPayloads {
   'return.deposited': { returnId: string; compartmentId: string };
   'return.collected': { returnId: string; compartmentId: string; actor: string };
   'collection.opened': { compartmentId: string; actor: string; items: string[] };
-  'door.opened': { compartmentId: string; operation: string };
-  'door.closed': { compartmentId: string; operation: string };
+  /** The latch was pulsed for an operation (`acknowledged`: the board said so). */
+  'lock.pulsed': DoorFact & { attempt: number; acknowledged: boolean };
+  'door.opened': DoorFact;
+  'door.closed': DoorFact;
+  /** Pulsed, and the door stayed shut (`evidence`: the board's answer, a reading, the courier). */
+  'door.jammed': DoorFact & { evidence: string };
+  /** A door opened that no operation asked for: forced, a latch that gave way, a bad sensor. */
+  'door.opened_unexpectedly': { compartmentId: string; state: CompartmentState };
+  /** No usable answer and the board unreadable: the compartment waits in inspection. */
+  'door.outcome_unknown': DoorFact & { failure: string };
+  /** The outcome cannot be known: the operation ended and staff must look inside. */
+  'door.inspection': DoorFact & { why: string };
   'staff.door_opened': { compartmentId: string; actor: string; reason: string };
   'staff.login': { actor: string; role: string };
   'badge.rejected': { reason: string };
@@ -65,6 +103,7 @@ export interface EventPayloads {
   'reconcile.resolved': {
     compartmentId: string;
     operation: string;
+    operationId: number;
     outcome: string;
     doorOpen: boolean | null;
     itemPresent: boolean | null;

@@ -9,6 +9,14 @@ import type { Size } from './domain';
 export type BadgeRejection =
   'not_a_badge' | 'bad_signature' | 'expired' | 'not_for_this_locker' | 'revoked' | 'no_cloud_key';
 
+/**
+ * What every door-opening request may answer besides its own reasons: the board gave no usable
+ * answer and could not be read (the door may be open; the compartment waits in inspection), or
+ * the bus is down and nothing was pulsed.
+ */
+export type DoorUncertain =
+  { reason: 'door_unknown'; compartmentId: string } | { reason: 'doors_unavailable' };
+
 export type CodeRejection =
   | { reason: 'bad_format' }
   | { reason: 'throttled'; retryAfterMs: number }
@@ -19,7 +27,17 @@ export interface PickupOpened {
   parcelId: string;
   compartmentId: string;
 }
-export type PickupError = CodeRejection | { reason: 'parcel_expired' } | { reason: 'door_failed' };
+export type PickupError =
+  CodeRejection | { reason: 'parcel_expired' } | { reason: 'door_failed' } | DoorUncertain;
+
+/** Refusals of "doesn't fit" / "door didn't open" that the door's sensed state contradicts. */
+export type DoorContradiction =
+  /** "Doesn't fit" while the door stands open: take the item out and close it first. */
+  | { reason: 'close_door_first'; compartmentId: string }
+  /** "Doesn't fit" on a door never seen open: say "door didn't open" instead. */
+  | { reason: 'door_not_open'; compartmentId: string }
+  /** "Door didn't open" on a door that was seen open. */
+  | { reason: 'door_was_open'; compartmentId: string };
 
 export type AllocationFailure =
   { reason: 'no_compartment_fits' } | { reason: 'no_free_compartment'; size: Size };
@@ -39,7 +57,9 @@ export type DepositError =
   | { reason: 'no_such_deposit' }
   | { reason: 'no_larger_compartment' }
   | { reason: 'door_failed'; tried: string[] }
-  | AllocationFailure;
+  | AllocationFailure
+  | DoorUncertain
+  | DoorContradiction;
 
 export interface ReturnOpened {
   operationId: number;
@@ -52,7 +72,9 @@ export type ReturnError =
   | AllocationFailure
   | { reason: 'no_such_return_deposit' }
   | { reason: 'no_larger_compartment' }
-  | { reason: 'door_failed' };
+  | { reason: 'door_failed' }
+  | DoorUncertain
+  | Exclude<DoorContradiction, { reason: 'door_was_open' }>;
 
 export interface Collectable {
   compartmentId: string;
@@ -65,7 +87,8 @@ export type CollectionError =
   | { reason: 'nothing_to_collect' }
   | { reason: 'door_busy' }
   | { reason: 'door_failed' }
-  | { reason: 'not_in_an_open_compartment' };
+  | { reason: 'not_in_an_open_compartment' }
+  | DoorUncertain;
 
 export type StaffError =
   | { reason: 'not_staff' }
@@ -73,4 +96,5 @@ export type StaffError =
   | { reason: 'no_such_compartment' }
   | { reason: 'door_busy' }
   | { reason: 'door_failed' }
-  | { reason: 'not_out_of_service' };
+  | { reason: 'not_out_of_service' }
+  | DoorUncertain;

@@ -80,6 +80,17 @@ const policySchema = z.object({
     })
     .prefault({}),
   eventRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Door operations (DESIGN §3): how long to wait for facts before concluding. */
+  doors: z
+    .object({
+      /** Between a pulse with no usable answer and the one retry: solenoids overheat. */
+      solenoidCooldownMs: z.number().int().min(100).max(60_000).default(2_000),
+      /** A pulsed door not sensed open within this is jammed (door.jammed). */
+      openDetectSec: z.number().int().min(2).max(300).default(10),
+      /** A door left open (or a "doesn't fit" left unconfirmed) this long goes to inspection. */
+      openBackstopSec: z.number().int().min(60).max(86_400).default(900),
+    })
+    .prefault({}),
 });
 
 export const kioskConfigSchema = z.object({

@@ -1,7 +1,9 @@
 /**
  * A lock board held in memory: the LockBoard port with doors a test (or the headless demo)
  * moves by hand. Unlocking opens the door at once unless the lock is jammed; closing, placing
- * and removing items are explicit. Board faults are switched on and off.
+ * and removing items are explicit. Board faults are switched on and off: a failing board
+ * answers nothing and reports no changes (nobody can read it), and when it answers again it
+ * reports a baseline of each board, as the serial driver does.
  */
 import type {
   BoardState,
@@ -35,8 +37,16 @@ export class MemoryLockBoard implements LockBoard {
     const was = this.failing;
     this.failing = failure;
     if (was === null && failure !== null) this.emit({ type: 'fault', reason: failure });
-    if (was !== null && failure === null) this.emit({ type: 'recovered' });
+    if (was !== null && failure === null) {
+      this.emit({ type: 'recovered' });
+      for (const board of new Set([...this.locks.keys()].map((k) => Number(k.split('/')[0]))))
+        this.emit({ type: 'baseline', state: this.state(board) });
+    }
   }
+
+  /** The latch fires on an unlock, but the board's answer is lost on the way (a timeout). */
+  mute = false;
+  /** Every unlock the board acted on (the latch fired), in order. */
   readonly unlocked: LockAddress[] = [];
 
   constructor(
@@ -68,11 +78,16 @@ export class MemoryLockBoard implements LockBoard {
       lock.locked = false;
       this.emit({ type: 'door', ...address, locked: false });
     }
-    return { ok: true, value: undefined };
+    return this.mute ? { ok: false, error: 'timeout' } : { ok: true, value: undefined };
   }
 
   async queryBoard(board: number): Promise<LockBoardResult<BoardState>> {
     if (this.failure) return { ok: false, error: this.failure };
+    const state = this.state(board);
+    return state.locks.length > 0 ? { ok: true, value: state } : { ok: false, error: 'timeout' };
+  }
+
+  private state(board: number): BoardState {
     const locks = [...this.locks.entries()]
       .filter(([key]) => key.startsWith(`${board}/`))
       .map(([key, l]) => ({
@@ -80,9 +95,7 @@ export class MemoryLockBoard implements LockBoard {
         locked: l.locked,
         itemPresent: l.itemPresent,
       }));
-    return locks.length > 0
-      ? { ok: true, value: { board, locks } }
-      : { ok: false, error: 'timeout' };
+    return { board, locks };
   }
 
   onEvent(listener: (event: LockBoardEvent) => void): () => void {
@@ -126,6 +139,8 @@ export class MemoryLockBoard implements LockBoard {
   }
 
   private emit(event: LockBoardEvent): void {
+    // A board nobody can read reports no changes; its baseline tells them when it answers.
+    if (this.failing && (event.type === 'door' || event.type === 'item')) return;
     for (const l of this.listeners) l(event);
   }
 }

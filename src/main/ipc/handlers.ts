@@ -89,14 +89,16 @@ function implementations(deps: HandlerDeps): Impl {
     'pickup:code': ({ code, method }) => core.pickups.withCode(code, method),
     'pickup:throttle': () => ok({ retryAfterMs: core.codes.retryAfterMs() }),
     'return:code': ({ code, method }) => core.returns.withCode(code, method),
-    'return:doesntFit': ({ operationId }) => core.returns.doesntFit(operationId),
+    'return:doesntFit': ({ operationId, returnId }) =>
+      core.returns.doesntFit(operationId, returnId),
 
     'deposit:start': ({ barcode, size }, actor) => core.deposits.start(must(actor), barcode, size),
     'deposit:doesntFit': ({ operationId }, actor) =>
       core.deposits.doesntFit(must(actor), operationId),
     'deposit:doorDidNotOpen': ({ operationId }, actor) =>
       core.deposits.doorDidNotOpen(must(actor), operationId),
-    'deposit:cancel': ({ operationId }) => ok({ cancelled: core.deposits.cancel(operationId) }),
+    'deposit:cancel': async ({ operationId }, actor) =>
+      ok({ cancelled: await core.deposits.cancel(must(actor), operationId) }),
     'deposit:list': (_, actor) =>
       ok(visitDeposits(db, actorName(must(actor)), session.startedAt() ?? Date.now())),
 

@@ -10,15 +10,20 @@ import { doorOperationFor, listDoorOperations, type DoorOperation } from '../sto
 import { listParcelsInState, parcelInCompartment, saveParcel } from '../store/parcels';
 import { listReturnsInState, returnInCompartment, saveReturn } from '../store/returns';
 import { actorName, type Actor, type LockerContext } from './context';
-import type { Doors } from './doors';
+import { doorUncertainty, type Doors } from './doors';
+
+const ITEM_STILL_SENSED = 'inspection: item still sensed after scan-out';
 
 export class Collection {
   constructor(
     private readonly ctx: LockerContext,
     private readonly doors: Doors,
   ) {
-    // Scan-out is the record; the door closing only ends the operation.
-    doors.handle('collection', { closed: () => {}, abandoned: () => {} });
+    // Scan-out is the record; the door closing ends the operation, and there IR has its say.
+    doors.handle('collection', {
+      closed: (op, itemPresent) => this.doorClosed(op.compartmentId, itemPresent),
+      abandoned: () => {},
+    });
   }
 
   list(): Collectable[] {
@@ -36,7 +41,15 @@ export class Collection {
     return [...parcels, ...returns].sort((a, b) => a.compartmentId.localeCompare(b.compartmentId));
   }
 
-  async open(actor: Actor, compartmentId: string): Promise<Result<Collectable, CollectionError>> {
+  open(actor: Actor, compartmentId: string): Promise<Result<Collectable, CollectionError>> {
+    return this.ctx.queue.run(() => this.openNow(actor, compartmentId));
+  }
+
+  /** `open` for callers already in the door queue (staff opening every expired door). */
+  async openNow(
+    actor: Actor,
+    compartmentId: string,
+  ): Promise<Result<Collectable, CollectionError>> {
     if (actor.role !== 'courier' && actor.role !== 'staff')
       return err({ reason: 'not_authorized' });
     const recorded = this.ctx.db.transaction(
@@ -44,6 +57,8 @@ export class Collection {
         const item = this.list().find((c) => c.compartmentId === compartmentId);
         if (!item) return err({ reason: 'nothing_to_collect' });
         const pending = doorOperationFor(this.ctx.db, compartmentId);
+        if (pending?.kind === 'collection' && pending.phase === 'unknown')
+          return err({ reason: 'door_unknown', compartmentId });
         if (pending?.kind === 'collection') return ok({ op: pending, item });
         if (pending) return err({ reason: 'door_busy' });
         const op = this.doors.record('collection', compartmentId, { actor: actorName(actor) });
@@ -56,8 +71,11 @@ export class Collection {
       },
     )();
     if (!recorded.ok) return recorded;
-    const unlocked = await this.doors.unlock(recorded.value.op);
-    return unlocked.ok ? ok(recorded.value.item) : err({ reason: 'door_failed' });
+    const { op, item } = recorded.value;
+    if (op.phase !== 'recorded') return ok(item); // already pulsed: the same door, once
+    const outcome = await this.doors.unlock(op);
+    if (outcome.kind === 'pulsed') return ok(item);
+    return err(doorUncertainty(outcome, compartmentId) ?? { reason: 'door_failed' });
   }
 
   /** The courier scanned an item out of a compartment opened for collection. */
@@ -87,7 +105,7 @@ export class Collection {
             actor: actorName(actor),
           });
         } else continue;
-        this.emptied(op.compartmentId);
+        this.scannedOut(op.compartmentId);
         return ok({
           compartmentId: op.compartmentId,
           kind: parcel ? 'expired_parcel' : 'return',
@@ -98,9 +116,25 @@ export class Collection {
     })();
   }
 
-  private emptied(compartmentId: string): void {
+  /**
+   * The item is recorded out. Where IR still senses something inside, the compartment is not
+   * freed: it waits out of service until its door closes on an empty compartment.
+   */
+  private scannedOut(compartmentId: string): void {
     const compartment = getCompartment(this.ctx.db, compartmentId)!;
+    if (compartment.itemPresent === true) {
+      this.doors.takeOutOfService(compartmentId, ITEM_STILL_SENSED, 'system:ir');
+      return;
+    }
     const next = compartmentTransition(compartment.state, 'empty');
     if (next.ok) setCompartmentState(this.ctx.db, compartmentId, next.value);
+  }
+
+  /** Inside the door's transaction: an emptied compartment IR now reads empty is free again. */
+  private doorClosed(compartmentId: string, itemPresent: boolean | null): void {
+    const compartment = getCompartment(this.ctx.db, compartmentId)!;
+    if (compartment.state !== 'out_of_service') return;
+    if (compartment.outOfServiceReason !== ITEM_STILL_SENSED || itemPresent !== false) return;
+    this.doors.returnToService(compartment, 'empty after collection', 'system:ir');
   }
 }

@@ -4,6 +4,7 @@ import type { PolicyConfig } from '../config/kioskConfig';
 import type { LockBoard } from '../core/lockBoard';
 import type { Db } from '../store/database';
 import type { AuditLog } from './auditLog';
+import type { OperationQueue } from './operationQueue';
 
 export interface Clock {
   now(): number;
@@ -21,6 +22,10 @@ export interface LockerContext {
   /** Fresh unique ids (parcels deposited unannounced). */
   newId: () => string;
   log: Logger;
+  /** Serialises door work: requests, board events and timers (see OperationQueue). */
+  queue: OperationQueue;
+  /** Waits (the solenoid cool-down); tests move a fake clock instead. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** Who is acting: a verified badge holder, or a customer at the keypad. */

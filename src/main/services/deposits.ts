@@ -11,7 +11,12 @@ import { err, ok, type Result } from '../../shared/result';
 import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
-import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
+import {
+  getDoorOperation,
+  listDoorOperations,
+  setDoorEnding,
+  type DoorOperation,
+} from '../store/doorOperations';
 import { allocationCandidates, reserveCompartment } from './reservation';
 import {
   findParcelByBarcode,
@@ -22,7 +27,7 @@ import {
   type Parcel,
 } from '../store/parcels';
 import { actorName, type Actor, type LockerContext } from './context';
-import type { Doors } from './doors';
+import { doorUncertainty, type Doors } from './doors';
 
 const MAX_DOOR_ATTEMPTS = 3;
 const BARCODE = /^[\x21-\x7e]{4,64}$/;
@@ -42,7 +47,15 @@ export class Deposits {
    * A courier scanned a parcel. Announced parcels carry their dimensions; a parcel the unit
    * has not heard of (offline) needs the size the courier picks on screen.
    */
-  async start(
+  start(
+    actor: Actor,
+    trackingBarcode: string,
+    chosenSize?: Size,
+  ): Promise<Result<DepositStarted, DepositError>> {
+    return this.ctx.queue.run(() => this.startNow(actor, trackingBarcode, chosenSize));
+  }
+
+  private async startNow(
     actor: Actor,
     trackingBarcode: string,
     chosenSize?: Size,
@@ -57,50 +70,76 @@ export class Deposits {
       const pending = listDoorOperations(db).find(
         (op) => op.kind === 'deposit' && op.parcelId === known.id,
       );
+      // Scanned again: the same door, never a second one while the first is unknown.
+      if (pending?.phase === 'unknown')
+        return err({ reason: 'door_unknown', compartmentId: pending.compartmentId });
       if (pending) return ok(this.describe(pending));
     }
     if (!known && !chosenSize) return err({ reason: 'size_needed' });
     return this.reserveAndUnlock(actor, trackingBarcode, known, { atLeast: chosenSize }, new Set());
   }
 
-  /** The parcel does not fit: release this compartment and open one of the next size up. */
-  async doesntFit(
-    actor: Actor,
-    operationId: number,
-  ): Promise<Result<DepositStarted, DepositError>> {
-    const op = getDoorOperation(this.ctx.db, operationId);
-    if (!op || op.kind !== 'deposit' || !op.parcelId) return err({ reason: 'no_such_deposit' });
-    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
-    const parcel = getParcel(this.ctx.db, op.parcelId)!;
-    this.doors.abandon(op, 'doesnt_fit');
-    // Re-read: releasing the reservation cancels an unannounced parcel, so it needs a new record.
-    const next = await this.reserveAndUnlock(
-      actor,
-      parcel.trackingBarcode,
-      this.stillExpected(parcel.id),
-      { largerThan: compartment.size },
-      new Set([compartment.id]),
-    );
-    return orNoLargerCompartment(next);
+  /**
+   * The parcel does not fit. While the door stands open the courier must take it out and close
+   * the door first; the door closing then decides (IR, or the courier's next press confirming
+   * the compartment is empty), and only then is a larger compartment opened.
+   */
+  doesntFit(actor: Actor, operationId: number): Promise<Result<DepositStarted, DepositError>> {
+    return this.ctx.queue.run(async () => {
+      const op = this.ownDeposit(actor, operationId);
+      if (!op) return err({ reason: 'no_such_deposit' });
+      const compartmentId = op.compartmentId;
+      switch (op.phase) {
+        case 'unknown':
+          return err({ reason: 'door_unknown', compartmentId });
+        case 'recorded':
+        case 'pulsed':
+          return err({ reason: 'door_not_open', compartmentId });
+        case 'opened':
+          setDoorEnding(this.ctx.db, op.id, 'doesnt_fit');
+          return err({ reason: 'close_door_first', compartmentId });
+        case 'awaiting_confirmation':
+          break;
+      }
+      const compartment = getCompartment(this.ctx.db, compartmentId)!;
+      const parcel = getParcel(this.ctx.db, op.parcelId!)!;
+      this.doors.confirmEmpty(op);
+      // Re-read: releasing the reservation cancels an unannounced parcel, so it needs a new record.
+      const next = await this.reserveAndUnlock(
+        actor,
+        parcel.trackingBarcode,
+        this.stillExpected(parcel.id),
+        { largerThan: compartment.size },
+        new Set([compartment.id]),
+      );
+      return orNoLargerCompartment(next);
+    });
   }
 
-  /** The courier reports the door did not open: out of service, try another of the same size. */
-  async doorDidNotOpen(
-    actor: Actor,
-    operationId: number,
-  ): Promise<Result<DepositStarted, DepositError>> {
-    const op = getDoorOperation(this.ctx.db, operationId);
-    if (!op || op.kind !== 'deposit' || !op.parcelId) return err({ reason: 'no_such_deposit' });
-    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
-    const parcel = getParcel(this.ctx.db, op.parcelId)!;
-    this.doors.fail(op.id, 'reported_by_courier');
-    return this.reserveAndUnlock(
-      actor,
-      parcel.trackingBarcode,
-      this.stillExpected(parcel.id),
-      { atLeast: compartment.size },
-      new Set([compartment.id]),
-    );
+  /**
+   * The courier reports the door did not open. Refused once the door was seen open; otherwise
+   * the door is read: shut, it is a jam (out of service) and another of the same size opens.
+   */
+  doorDidNotOpen(actor: Actor, operationId: number): Promise<Result<DepositStarted, DepositError>> {
+    return this.ctx.queue.run(async () => {
+      const op = this.ownDeposit(actor, operationId);
+      if (!op) return err({ reason: 'no_such_deposit' });
+      const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+      if (op.phase === 'unknown')
+        return err({ reason: 'door_unknown', compartmentId: compartment.id });
+      if (op.phase === 'opened' || op.phase === 'awaiting_confirmation')
+        return err({ reason: 'door_was_open', compartmentId: compartment.id });
+      const witnessed = await this.doors.witnessedShut(op, compartment);
+      if (!witnessed.ok) return err(witnessed.error);
+      const parcel = getParcel(this.ctx.db, op.parcelId!)!;
+      return this.reserveAndUnlock(
+        actor,
+        parcel.trackingBarcode,
+        this.stillExpected(parcel.id),
+        { atLeast: compartment.size },
+        new Set([compartment.id]),
+      );
+    });
   }
 
   /** The parcel as it is now, if a deposit can still commit it (see `release`). */
@@ -109,12 +148,23 @@ export class Deposits {
     return parcel?.state === 'expected' ? parcel : undefined;
   }
 
-  /** The courier walks away before opening: give the compartment back. */
-  cancel(operationId: number): boolean {
+  /** The courier walks away before the door opened: give the compartment back. */
+  cancel(actor: Actor, operationId: number): Promise<boolean> {
+    return this.ctx.queue.run(() => {
+      const op = this.ownDeposit(actor, operationId);
+      if (!op || (op.phase !== 'recorded' && op.phase !== 'pulsed')) return false;
+      const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+      if (compartment.doorOpen !== false) return false; // open, or not known to be shut
+      this.doors.abandon(op, 'cancelled');
+      return true;
+    });
+  }
+
+  /** The caller's own deposit operation, or undefined. */
+  private ownDeposit(actor: Actor, operationId: number): DoorOperation | undefined {
     const op = getDoorOperation(this.ctx.db, operationId);
-    if (!op || op.kind !== 'deposit' || op.doorOpenedAt !== null) return false;
-    this.doors.abandon(op, 'cancelled');
-    return true;
+    if (!op || op.kind !== 'deposit' || !op.parcelId) return undefined;
+    return op.actor === actorName(actor) ? op : undefined;
   }
 
   private describe(op: DoorOperation): DepositStarted {
@@ -134,13 +184,16 @@ export class Deposits {
     sizes: { atLeast?: Size | undefined; largerThan?: Size },
     tried: Set<string>,
   ): Promise<Result<DepositStarted, DepositError>> {
+    // Another compartment only after a door known not to have opened.
     for (let attempt = 0; attempt < MAX_DOOR_ATTEMPTS; attempt++) {
       const reserved = this.reserve(actor, trackingBarcode, known, sizes, tried);
       if (!reserved.ok)
         return attempt === 0 ? reserved : err({ reason: 'door_failed', tried: [...tried] });
       const op = reserved.value;
-      const unlocked = await this.doors.unlock(op);
-      if (unlocked.ok) return ok(this.describe(op));
+      const outcome = await this.doors.unlock(op);
+      if (outcome.kind === 'pulsed') return ok(this.describe(op));
+      const uncertain = doorUncertainty(outcome, op.compartmentId);
+      if (uncertain) return err(uncertain);
       tried.add(op.compartmentId);
       known = getParcel(this.ctx.db, op.parcelId!);
       if (known?.state !== 'expected') known = undefined;
@@ -271,9 +324,10 @@ export class Deposits {
     const compartment = getCompartment(db, op.compartmentId)!;
     const next = compartmentTransition(compartment.state, 'release');
     if (next.ok) setCompartmentState(db, compartment.id, next.value);
-    // An unannounced parcel exists only through this deposit attempt; it ends with it.
+    // An unannounced parcel exists only through this deposit attempt; it ends with it, unless
+    // nobody knows whether it went in (inspection): then staff may find it by its barcode.
     const parcel = getParcel(db, op.parcelId!);
-    if (parcel && !parcel.announced && parcel.state === 'expected')
+    if (parcel && !parcel.announced && parcel.state === 'expected' && reason !== 'inspection')
       saveParcel(db, { ...parcel, state: 'cancelled', closedAt: this.ctx.clock.now() });
     this.ctx.audit.append('deposit.released', {
       parcelId: op.parcelId!,

@@ -1,14 +1,26 @@
 /**
- * Door operations: the durable record written before a door is unlocked, the unlock itself,
- * and what the door sensors say afterwards. Each kind of operation (deposit, pickup, …)
- * supplies what happens when its door closes or the operation is given up.
+ * Door operations: the durable record written before a door is unlocked, the unlock and what
+ * the board's answer means, and what the door sensors say afterwards. The rules are pure
+ * (core/doorOperation.ts); this file keeps the record and applies them. Each kind (deposit,
+ * pickup, …) supplies what happens when its door closes or the operation ends without effect.
+ * Everything here runs inside ctx.queue.
  */
-import type { LockBoardEvent, LockBoardFailure } from '../core/lockBoard';
+import type { BoardState, LockBoardEvent } from '../core/lockBoard';
+import {
+  classifyUnlock,
+  decideAfterUnlock,
+  decideJam,
+  decideOnTime,
+  settleUnwatched,
+  type DoorReading,
+  type SettleDecision,
+  type UnlockStep,
+} from '../core/doorOperation';
 import { compartmentTransition } from '../core/stateMachines';
-import { err, ok, type Result } from '../../shared/result';
 import {
   findCompartmentByLock,
   getCompartment,
+  listCompartments,
   setCompartmentState,
   setDoorSensed,
   type Compartment,
@@ -18,10 +30,17 @@ import {
   doorOperationFor,
   getDoorOperation,
   insertDoorOperation,
+  listDoorOperations,
   markDoorOpened,
+  setDoorPhase,
+  setInspecting,
   type DoorOperation,
   type DoorOperationKind,
 } from '../store/doorOperations';
+import { parcelInCompartment } from '../store/parcels';
+import { returnInCompartment } from '../store/returns';
+import type { DoorUncertain } from '../../shared/outcomes';
+import { err, ok, type Result } from '../../shared/result';
 import type { LockerContext } from './context';
 
 export type { DoorEndReason as AbandonReason } from '../../shared/eventTypes';
@@ -34,8 +53,38 @@ export interface DoorOperationHandler {
   abandoned(op: DoorOperation, reason: AbandonReason): void;
 }
 
+/** What became of an unlock, as the person at the locker must be told. */
+export type UnlockOutcome =
+  /** The latch was pulsed: the door is open or opening. */
+  | { kind: 'pulsed' }
+  /** Known not to have opened: the operation ended, the compartment is out of service. */
+  | { kind: 'failed'; failure: string }
+  /** The bus is down, nothing was pulsed: the operation ended, the compartment is fine. */
+  | { kind: 'not_sent' }
+  /** Nobody can tell: the operation is kept, the compartment in inspection until the board answers. */
+  | { kind: 'unknown' };
+
+/** The answer for a person whose door could not be confirmed (null when it was pulsed or failed). */
+export function doorUncertainty(
+  outcome: UnlockOutcome,
+  compartmentId: string,
+): DoorUncertain | null {
+  if (outcome.kind === 'unknown') return { reason: 'door_unknown', compartmentId };
+  if (outcome.kind === 'not_sent') return { reason: 'doors_unavailable' };
+  return null;
+}
+
+/** Out-of-service reasons the doors set themselves, so a known outcome can lift them again. */
+export const INSPECTION_REASON = 'inspection: door outcome unknown';
+const FOREIGN_ITEM_REASON = 'inspection: item sensed in an empty compartment';
+
+/** Failures that mean the latch was pulsed and the door stayed shut. */
+const JAM_FAILURES = new Set(['jammed', 'no_answer', 'not_opened', 'reported_by_courier']);
+
 export class Doors {
   private handlers = {} as Record<DoorOperationKind, DoorOperationHandler>;
+  /** Per board, when it was last known unreadable: its doors were not watched then. */
+  private readonly unwatchedAt = new Map<number, number>();
 
   constructor(private readonly ctx: LockerContext) {}
 
@@ -62,30 +111,107 @@ export class Doors {
   }
 
   /**
-   * Unlocks the door of a recorded operation. When the board cannot unlock it, the operation
-   * is abandoned and the compartment taken out of service, all in one transaction.
+   * Pulses the door of a recorded operation and finds out what happened. No usable answer is
+   * not "did not open": the door is read, and a shut door gets one more pulse after the
+   * solenoid cooled down. One request never pulses any other door.
    */
-  async unlock(op: DoorOperation): Promise<Result<void, LockBoardFailure>> {
+  async unlock(op: DoorOperation): Promise<UnlockOutcome> {
     const compartment = getCompartment(this.ctx.db, op.compartmentId);
-    if (!compartment) return err('no_such_lock');
-    const result = await this.ctx.board.unlock({
-      board: compartment.board,
-      lock: compartment.lock,
-    });
-    if (result.ok) return ok(undefined);
-    this.ctx.log.warn(
-      { compartment: op.compartmentId, failure: result.error },
-      'door did not unlock',
-    );
-    this.fail(op.id, result.error);
-    return err(result.error);
+    if (!compartment) throw new Error(`operation ${op.id} on a missing compartment`);
+    const address = { board: compartment.board, lock: compartment.lock };
+    let last: DoorReading | null | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.ctx.board.unlock(address);
+      const failure = result.ok ? undefined : result.error;
+      const answer = classifyUnlock(failure ?? null);
+      last = answer === 'no_answer' ? await this.read(compartment) : undefined;
+      let step: UnlockStep = decideAfterUnlock(answer, attempt, last, failure);
+      if (step.next === 'cool_down') {
+        await this.ctx.sleep(this.ctx.policy.doors.solenoidCooldownMs);
+        last = await this.read(compartment); // a door that sprang open late
+        if (last === null) step = { next: 'unknown' };
+        else if (last.doorOpen) step = { next: 'opened' };
+        else continue;
+      }
+      return this.apply(op, step, attempt, failure ?? null, last ?? null);
+    }
   }
 
-  /** The door did not open (board failure, or reported by the person at the locker). */
+  private apply(
+    op: DoorOperation,
+    step: Exclude<UnlockStep, { next: 'cool_down' }>,
+    attempt: number,
+    failure: string | null,
+    reading: DoorReading | null,
+  ): UnlockOutcome {
+    switch (step.next) {
+      case 'pulsed':
+        this.pulsed(op, attempt, true, null);
+        return { kind: 'pulsed' };
+      case 'opened':
+        this.pulsed(op, attempt, false, reading);
+        return { kind: 'pulsed' };
+      case 'failed':
+        this.ctx.log.warn({ compartment: op.compartmentId, failure: step.failure }, 'door failed');
+        this.fail(op.id, step.failure);
+        return { kind: 'failed', failure: step.failure };
+      case 'not_sent':
+        this.abandon(op, 'not_sent');
+        return { kind: 'not_sent' };
+      case 'unknown':
+        this.toUnknown(op.id, failure ?? 'unreadable');
+        return { kind: 'unknown' };
+    }
+  }
+
+  /** The latch fired. A door already open (a bounced latch, a broken sensor) is recorded open at once. */
+  private pulsed(
+    op: DoorOperation,
+    attempt: number,
+    acknowledged: boolean,
+    reading: DoorReading | null,
+  ): void {
+    const { db, clock } = this.ctx;
+    db.transaction(() => {
+      this.ctx.audit.append('lock.pulsed', {
+        compartmentId: op.compartmentId,
+        operationId: op.id,
+        operation: op.kind,
+        attempt,
+        acknowledged,
+      });
+      setDoorPhase(db, op.id, 'pulsed', clock.now());
+      const compartment = getCompartment(db, op.compartmentId)!;
+      if (reading) setDoorSensed(db, compartment.id, reading.doorOpen, reading.itemPresent);
+      if (reading?.doorOpen === true || compartment.doorOpen === true) this.opened(op.id);
+    })();
+  }
+
+  /** Inside a transaction: the door of operation `opId` is open. */
+  private opened(opId: number): void {
+    const op = getDoorOperation(this.ctx.db, opId);
+    if (!op || op.phase === 'opened') return;
+    markDoorOpened(this.ctx.db, op.id, this.ctx.clock.now());
+    this.ctx.audit.append('door.opened', {
+      compartmentId: op.compartmentId,
+      operation: op.kind,
+      operationId: op.id,
+    });
+    this.liftInspection(op);
+  }
+
+  /** The door did not open: the operation ends and the compartment is taken out of service. */
   fail(opId: number, failure: string): void {
     this.ctx.db.transaction(() => {
       const op = getDoorOperation(this.ctx.db, opId);
       if (!op) return;
+      if (JAM_FAILURES.has(failure))
+        this.ctx.audit.append('door.jammed', {
+          compartmentId: op.compartmentId,
+          operation: op.kind,
+          operationId: op.id,
+          evidence: failure,
+        });
       this.end(op, 'door_failed');
       this.ctx.audit.append('compartment.door_failed', {
         compartmentId: op.compartmentId,
@@ -96,88 +222,421 @@ export class Doors {
     })();
   }
 
-  /** Gives an operation up (timeout, doesn't fit, …): the kind's handler undoes its effect. */
-  abandon(op: DoorOperation, reason: AbandonReason): void {
-    this.ctx.db.transaction(() => this.end(op, reason))();
+  /** No usable answer and no reading: keep the operation, put its compartment in inspection. */
+  private toUnknown(opId: number, failure: string): void {
+    const { db, clock } = this.ctx;
+    db.transaction(() => {
+      const op = getDoorOperation(db, opId);
+      if (!op) return;
+      setDoorPhase(db, op.id, 'unknown', clock.now());
+      setDoorSensed(db, op.compartmentId, null, null);
+      this.ctx.audit.append('door.outcome_unknown', {
+        compartmentId: op.compartmentId,
+        operation: op.kind,
+        operationId: op.id,
+        failure,
+      });
+      if (this.takeOutOfService(op.compartmentId, INSPECTION_REASON, 'system:door'))
+        setInspecting(db, op.id, true);
+    })();
   }
 
-  takeOutOfService(compartmentId: string, reason: string, actor: string): void {
+  /** Gives an operation up (cancelled, doesn't fit, …): the kind's handler undoes its effect. */
+  abandon(op: DoorOperation, reason: AbandonReason): void {
+    this.ctx.db.transaction(() => {
+      const current = getDoorOperation(this.ctx.db, op.id);
+      if (current) this.end(current, reason);
+    })();
+  }
+
+  /** Inside a transaction. Returns whether the compartment went out of service just now. */
+  takeOutOfService(compartmentId: string, reason: string, actor: string): boolean {
     const compartment = getCompartment(this.ctx.db, compartmentId);
-    if (!compartment) return;
+    if (!compartment) return false;
     const next = compartmentTransition(compartment.state, 'take_out_of_service');
-    if (!next.ok) return; // already out of service
+    if (!next.ok) return false; // already out of service
     setCompartmentState(this.ctx.db, compartmentId, next.value, reason);
     this.ctx.audit.append('compartment.out_of_service', { compartmentId, reason, actor });
+    return true;
   }
 
+  /** Inside a transaction: the operation ends without its effect. */
   private end(op: DoorOperation, reason: AbandonReason): void {
     deleteDoorOperation(this.ctx.db, op.id);
-    this.endAbandoned(op, reason);
-  }
-
-  /** Inside a transaction, for an operation already deleted: its kind undoes its effect. */
-  endAbandoned(op: DoorOperation, reason: AbandonReason): void {
     this.handlers[op.kind].abandoned(op, reason);
+    if (reason !== 'inspection') this.liftInspection(op);
   }
 
-  /** Door and item changes from the board's polling. */
+  /** Inside a transaction: nobody can know what happened; staff must look. */
+  private inspect(op: DoorOperation, why: string): void {
+    deleteDoorOperation(this.ctx.db, op.id);
+    this.handlers[op.kind].abandoned(op, 'inspection');
+    this.ctx.audit.append('door.inspection', {
+      compartmentId: op.compartmentId,
+      operation: op.kind,
+      operationId: op.id,
+      why,
+    });
+    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+    const reason = `inspection: ${why}`;
+    if (!this.takeOutOfService(op.compartmentId, reason, 'system:door')) {
+      // Already in inspection for this operation: say why it stays there.
+      if (compartment.outOfServiceReason === INSPECTION_REASON)
+        setCompartmentState(this.ctx.db, op.compartmentId, 'out_of_service', reason);
+    }
+  }
+
+  /**
+   * Inside a transaction: an operation whose unknown outcome put its compartment in inspection
+   * now has a known one, so the compartment goes back to what its contents make it.
+   */
+  private liftInspection(op: DoorOperation): void {
+    if (!op.inspecting) return;
+    const { db } = this.ctx;
+    setInspecting(db, op.id, false);
+    const compartment = getCompartment(db, op.compartmentId);
+    if (compartment?.state !== 'out_of_service') return;
+    if (compartment.outOfServiceReason !== INSPECTION_REASON) return;
+    this.returnToService(compartment, 'door outcome known', 'system:door');
+  }
+
+  /** Inside a transaction: back in service, as reserved, occupied or available by its contents. */
+  returnToService(compartment: Compartment, reason: string, actor: string): void {
+    const { db } = this.ctx;
+    const holds =
+      parcelInCompartment(db, compartment.id) ?? returnInCompartment(db, compartment.id);
+    const op = doorOperationFor(db, compartment.id);
+    const depositing = op?.kind === 'deposit' || op?.kind === 'return_deposit';
+    const next = compartmentTransition(
+      compartment.state,
+      holds
+        ? 'return_to_service_occupied'
+        : depositing
+          ? 'return_to_service_reserved'
+          : 'return_to_service_empty',
+    );
+    if (!next.ok) return;
+    setCompartmentState(db, compartment.id, next.value);
+    this.ctx.audit.append('compartment.in_service', {
+      compartmentId: compartment.id,
+      reason,
+      actor,
+    });
+  }
+
+  /** Inside a transaction: the door of `op` opened and closed again; record its effect. */
+  private complete(op: DoorOperation, itemPresent: boolean | null): void {
+    deleteDoorOperation(this.ctx.db, op.id);
+    this.ctx.audit.append('door.closed', {
+      compartmentId: op.compartmentId,
+      operation: op.kind,
+      operationId: op.id,
+    });
+    this.handlers[op.kind].closed(op, itemPresent);
+    this.liftInspection(op);
+  }
+
+  /**
+   * Inside a transaction: the door closed after it was seen open. After "doesn't fit" the item
+   * sensor decides; without one, the person must confirm the compartment is empty.
+   */
+  private closedAfterOpen(op: DoorOperation, itemPresent: boolean | null): void {
+    if (op.ending !== 'doesnt_fit' || itemPresent === true) return this.complete(op, itemPresent);
+    setDoorPhase(this.ctx.db, op.id, 'awaiting_confirmation', this.ctx.clock.now());
+    this.ctx.audit.append('door.closed', {
+      compartmentId: op.compartmentId,
+      operation: op.kind,
+      operationId: op.id,
+    });
+  }
+
+  /**
+   * "Doesn't fit" on a closed door: the person confirms it is empty (IR, where present, has
+   * already said so, or an item inside would have committed it). Ends the operation.
+   */
+  confirmEmpty(op: DoorOperation): void {
+    this.abandon(op, 'doesnt_fit');
+  }
+
+  /** "The item is inside after all" on a closed "doesn't fit" door: record the effect. */
+  confirmInside(op: DoorOperation): void {
+    this.ctx.db.transaction(() => {
+      const current = getDoorOperation(this.ctx.db, op.id);
+      if (current) this.complete(current, true);
+    })();
+  }
+
+  /**
+   * A person says the door did not open. Believed only if a fresh reading shows it shut: then
+   * it is a jam and the operation fails; open, it is recorded open; unreadable, unknown.
+   */
+  async witnessedShut(
+    op: DoorOperation,
+    compartment: Compartment,
+  ): Promise<Result<void, DoorUncertain | { reason: 'door_was_open'; compartmentId: string }>> {
+    const reading = await this.read(compartment);
+    if (reading === null) {
+      this.toUnknown(op.id, 'unreadable');
+      return err({ reason: 'door_unknown', compartmentId: compartment.id });
+    }
+    if (reading.doorOpen) {
+      this.ctx.db.transaction(() => {
+        setDoorSensed(this.ctx.db, compartment.id, true, reading.itemPresent);
+        this.opened(op.id);
+      })();
+      return err({ reason: 'door_was_open', compartmentId: compartment.id });
+    }
+    this.fail(op.id, 'reported_by_courier');
+    return ok(undefined);
+  }
+
+  /** A fresh reading of one door, or null (and the board marked unwatched) when unreadable. */
+  async read(compartment: Compartment): Promise<DoorReading | null> {
+    const state = await this.ctx.board.queryBoard(compartment.board);
+    const lock = state.ok ? state.value.locks.find((l) => l.lock === compartment.lock) : undefined;
+    if (!lock) {
+      this.unwatchedAt.set(compartment.board, this.ctx.clock.now());
+      return null;
+    }
+    return { doorOpen: !lock.locked, itemPresent: lock.itemPresent };
+  }
+
+  /** Door and item changes from the board's polling, and its readings after a fault. */
   async onBoardEvent(event: LockBoardEvent): Promise<void> {
-    if (event.type === 'fault' || event.type === 'recovered') {
-      this.ctx.db.transaction(() =>
-        event.type === 'fault'
-          ? this.ctx.audit.append('hardware.fault', { reason: event.reason })
-          : this.ctx.audit.append('hardware.recovered', {}),
-      )();
-      return;
+    switch (event.type) {
+      case 'fault':
+        this.ctx.db.transaction(() =>
+          this.ctx.audit.append('hardware.fault', { reason: event.reason }),
+        )();
+        for (const c of listCompartments(this.ctx.db))
+          this.unwatchedAt.set(c.board, this.ctx.clock.now());
+        return;
+      case 'recovered':
+        this.ctx.db.transaction(() => this.ctx.audit.append('hardware.recovered', {}))();
+        return;
+      case 'baseline':
+        this.unwatchedAt.set(event.state.board, this.ctx.clock.now());
+        this.settleBoard(event.state, 'baseline');
+        return;
+      case 'item':
+        return this.itemSensed(event.board, event.lock, event.present);
+      case 'door': {
+        const compartment = findCompartmentByLock(this.ctx.db, event.board, event.lock);
+        if (!compartment) return; // a lock no compartment is wired to
+        const open = !event.locked;
+        if (open === compartment.doorOpen) return;
+        if (open) this.doorOpened(compartment);
+        else await this.doorClosed(compartment);
+      }
     }
-    const compartment = findCompartmentByLock(this.ctx.db, event.board, event.lock);
-    if (!compartment) return; // a lock no compartment is wired to
-    if (event.type === 'item') {
-      setDoorSensed(this.ctx.db, compartment.id, compartment.doorOpen, event.present);
-      return;
-    }
-    const open = !event.locked;
-    if (open === compartment.doorOpen) return;
-    if (open) this.doorOpened(compartment);
-    else await this.doorClosed(compartment);
+  }
+
+  private itemSensed(board: number, lock: number, present: boolean): void {
+    const { db } = this.ctx;
+    db.transaction(() => {
+      const compartment = findCompartmentByLock(db, board, lock);
+      if (!compartment) return;
+      setDoorSensed(db, compartment.id, compartment.doorOpen, present);
+      if (present) this.foreignItemCheck({ ...compartment, itemPresent: true });
+    })();
+  }
+
+  /** Inside a transaction: an item in a compartment that should be empty is believed. */
+  private foreignItemCheck(compartment: Compartment): void {
+    if (compartment.itemPresent !== true || compartment.state !== 'available') return;
+    if (doorOperationFor(this.ctx.db, compartment.id)) return;
+    this.ctx.audit.append('compartment.foreign_item', { compartmentId: compartment.id });
+    this.takeOutOfService(compartment.id, FOREIGN_ITEM_REASON, 'system:ir');
   }
 
   private doorOpened(compartment: Compartment): void {
-    const now = this.ctx.clock.now();
-    this.ctx.db.transaction(() => {
-      setDoorSensed(this.ctx.db, compartment.id, true, compartment.itemPresent);
-      const op = doorOperationFor(this.ctx.db, compartment.id);
-      if (!op) {
-        // Nothing asked for this door: forced, or a latch that gave way. Worth an audit line.
-        this.ctx.audit.append('door.opened', {
-          compartmentId: compartment.id,
-          operation: 'unexpected',
-        });
-        return;
-      }
-      if (op.doorOpenedAt !== null) return;
-      markDoorOpened(this.ctx.db, op.id, now);
-      this.ctx.audit.append('door.opened', { compartmentId: compartment.id, operation: op.kind });
+    const { db } = this.ctx;
+    db.transaction(() => {
+      setDoorSensed(db, compartment.id, true, compartment.itemPresent);
+      const op = doorOperationFor(db, compartment.id);
+      if (op) return this.opened(op.id);
+      // Nothing asked for this door: forced, a latch that gave way, a broken sensor.
+      this.ctx.audit.append('door.opened_unexpectedly', {
+        compartmentId: compartment.id,
+        state: compartment.state,
+      });
     })();
   }
 
   private async doorClosed(compartment: Compartment): Promise<void> {
     // Read the item sensor now rather than trusting the order in which polling reported changes.
-    const fresh = await this.ctx.board.queryBoard(compartment.board);
-    const lock = fresh.ok ? fresh.value.locks.find((l) => l.lock === compartment.lock) : undefined;
-    const itemPresent = lock ? lock.itemPresent : compartment.itemPresent;
+    const fresh = await this.read(compartment);
+    const itemPresent = fresh ? fresh.itemPresent : compartment.itemPresent;
     this.ctx.db.transaction(() => {
       setDoorSensed(this.ctx.db, compartment.id, false, itemPresent);
       const op = doorOperationFor(this.ctx.db, compartment.id);
-      if (!op || op.doorOpenedAt === null) return;
-      this.completeClosed(op, itemPresent);
+      if (!op) return this.foreignItemCheck({ ...compartment, itemPresent });
+      if (op.phase === 'opened') return this.closedAfterOpen(op, itemPresent);
+      // Shut again before anyone saw it open (it opened before the operation, or unwatched).
+      this.settle(op, settleUnwatched(op.kind, { phase: op.phase, doorOpen: false, itemPresent }), {
+        doorOpen: false,
+        itemPresent,
+      });
     })();
   }
 
-  /** Inside a transaction: the door of `op` has opened and closed again. */
-  completeClosed(op: DoorOperation, itemPresent: boolean | null): void {
-    deleteDoorOperation(this.ctx.db, op.id);
-    this.ctx.audit.append('door.closed', { compartmentId: op.compartmentId, operation: op.kind });
-    this.handlers[op.kind].closed(op, itemPresent);
+  /**
+   * Settles what a board's reading says: at start-up (every operation went unwatched) and on a
+   * board's first good reading after it could not be read. Each compartment in its own
+   * transaction: one that fails to settle goes to inspection and blocks nothing else.
+   */
+  settleBoard(state: BoardState | null, when: 'start' | 'baseline', board?: number): number {
+    const { db } = this.ctx;
+    const boardNo = state?.board ?? board;
+    let settled = 0;
+    for (const compartment of listCompartments(db).filter((c) => c.board === boardNo)) {
+      const lock = state?.locks.find((l) => l.lock === compartment.lock);
+      const reading: DoorReading | null = lock
+        ? { doorOpen: !lock.locked, itemPresent: lock.itemPresent }
+        : null;
+      try {
+        db.transaction(() => {
+          if (this.settleCompartment(compartment, reading, when)) settled++;
+        })();
+      } catch (error) {
+        this.ctx.log.error({ err: error, compartment: compartment.id }, 'settling failed');
+        this.inspectAfterError(compartment.id);
+      }
+    }
+    return settled;
+  }
+
+  /** Inside a transaction. Returns whether an operation was settled. */
+  private settleCompartment(
+    compartment: Compartment,
+    reading: DoorReading | null,
+    when: 'start' | 'baseline',
+  ): boolean {
+    const { db } = this.ctx;
+    const wasOpen = compartment.doorOpen;
+    setDoorSensed(db, compartment.id, reading?.doorOpen ?? null, reading?.itemPresent ?? null);
+    const op = doorOperationFor(db, compartment.id);
+    if (!op) {
+      if (reading?.doorOpen && wasOpen === false)
+        this.ctx.audit.append('door.opened_unexpectedly', {
+          compartmentId: compartment.id,
+          state: compartment.state,
+        });
+      if (reading) this.foreignItemCheck({ ...compartment, itemPresent: reading.itemPresent });
+      return false;
+    }
+    // While the locker runs, a pulsed door read shut was watched until the board went quiet:
+    // the jam check (onTime) decides it, knowing the board was unwatched since.
+    if (when === 'baseline' && reading?.doorOpen === false && op.phase === 'pulsed') return false;
+    const decision = settleUnwatched(op.kind, {
+      phase: op.phase,
+      doorOpen: reading?.doorOpen ?? null,
+      itemPresent: reading?.itemPresent ?? null,
+    });
+    if (decision === 'defer') {
+      // Kept for the board's first good reading; a door seen open stays known to have opened.
+      if (op.phase === 'recorded' || op.phase === 'pulsed')
+        setDoorPhase(db, op.id, 'unknown', this.ctx.clock.now());
+      if (this.takeOutOfService(op.compartmentId, INSPECTION_REASON, 'system:reconcile'))
+        setInspecting(db, op.id, true);
+      return false;
+    }
+    this.ctx.audit.append('reconcile.resolved', {
+      compartmentId: op.compartmentId,
+      operation: op.kind,
+      operationId: op.id,
+      outcome: decision,
+      doorOpen: reading!.doorOpen,
+      itemPresent: reading!.itemPresent,
+    });
+    this.settle(op, decision, reading!);
+    return true;
+  }
+
+  /** Inside a transaction: apply a settle decision to `op`. */
+  private settle(op: DoorOperation, decision: SettleDecision, reading: DoorReading): void {
+    switch (decision) {
+      case 'resume':
+        if (op.phase === 'awaiting_confirmation' && !reading.doorOpen) return;
+        return this.opened(op.id);
+      case 'complete':
+        return op.phase === 'opened'
+          ? this.closedAfterOpen(op, reading.itemPresent)
+          : this.complete(op, reading.itemPresent);
+      case 'abandon':
+        return this.end(op, 'reconciled');
+      case 'inspect':
+        return this.inspect(op, `${op.kind} outcome unknown`);
+      case 'defer':
+        return;
+    }
+  }
+
+  /** A compartment whose settling threw: whatever operation it had ends in inspection. */
+  private inspectAfterError(compartmentId: string): void {
+    try {
+      this.ctx.db.transaction(() => {
+        const op = doorOperationFor(this.ctx.db, compartmentId);
+        if (op) this.inspect(op, 'could not be settled');
+        else this.takeOutOfService(compartmentId, 'inspection: could not be settled', 'system');
+      })();
+    } catch (error) {
+      this.ctx.log.error({ err: error, compartmentId }, 'could not even send it to inspection');
+    }
+  }
+
+  /**
+   * What time says: pulsed doors not seen open within the detection window are read afresh
+   * (open: it opened late; shut: jammed); doors open past the backstop go to inspection.
+   */
+  async onTime(): Promise<void> {
+    const now = this.ctx.clock.now();
+    const timers = {
+      openDetectMs: this.ctx.policy.doors.openDetectSec * 1000,
+      backstopMs: this.ctx.policy.doors.openBackstopSec * 1000,
+    };
+    for (const op of listDoorOperations(this.ctx.db)) {
+      const decision = decideOnTime(op, now, timers);
+      if (decision === 'check_jam') await this.checkJam(op);
+      else if (decision === 'backstop') await this.backstop(op);
+    }
+  }
+
+  private async checkJam(op: DoorOperation): Promise<void> {
+    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+    const reading = await this.read(compartment);
+    const verdict = decideJam(reading);
+    if (verdict === 'unknown') return this.toUnknown(op.id, 'unreadable');
+    const unwatched = (this.unwatchedAt.get(compartment.board) ?? -Infinity) >= op.phaseAt;
+    this.ctx.db.transaction(() => {
+      const current = getDoorOperation(this.ctx.db, op.id);
+      if (!current || current.phase === 'opened') return;
+      setDoorSensed(this.ctx.db, compartment.id, reading!.doorOpen, reading!.itemPresent);
+      if (verdict === 'opened') return this.opened(op.id);
+      // Shut now, but the board went unreadable since the pulse: it may have opened and shut.
+      if (unwatched) {
+        const decision = settleUnwatched(op.kind, { ...reading!, phase: 'unknown' });
+        return this.settle(current, decision, reading!);
+      }
+    })();
+    if (verdict === 'jammed' && !unwatched) this.fail(op.id, 'not_opened');
+  }
+
+  private async backstop(op: DoorOperation): Promise<void> {
+    const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+    const reading = await this.read(compartment);
+    this.ctx.db.transaction(() => {
+      const current = getDoorOperation(this.ctx.db, op.id);
+      if (!current) return;
+      // A "doesn't fit" door left unconfirmed: the item sensor, where present, can still say.
+      if (current.phase === 'awaiting_confirmation' && reading?.itemPresent === false)
+        return this.end(current, 'doesnt_fit');
+      if (current.phase === 'awaiting_confirmation' && reading?.itemPresent === true)
+        return this.complete(current, true);
+      this.inspect(
+        current,
+        current.phase === 'opened' ? 'door left open' : `${op.kind} not confirmed`,
+      );
+    })();
   }
 }

@@ -326,7 +326,7 @@ class Harness {
       }
       case 'cancelDeposit': {
         const o = pick(this.ops('deposit'), op.i);
-        if (o) core.deposits.cancel(o.id);
+        if (o) await core.deposits.cancel(courier, o.id);
         return;
       }
       case 'jam':
@@ -374,12 +374,12 @@ class Harness {
       }
       case 'returnDoesntFit': {
         const o = pick(this.ops('return_deposit'), op.i);
-        if (o) await core.returns.doesntFit(o.id);
+        if (o) await core.returns.doesntFit(o.id, o.r!);
         return;
       }
       case 'advance':
         this.clock.advance(op.ms);
-        core.tick();
+        await core.tick();
         return;
       case 'collect': {
         const item = pick(core.collection.list(), op.i);

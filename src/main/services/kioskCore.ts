@@ -12,7 +12,7 @@ import { parcelTransition } from '../core/stateMachines';
 import type { IdentityStore } from '../identity/identityStore';
 import { listCompartments, type Compartment } from '../store/compartments';
 import type { Db } from '../store/database';
-import { doorOperationFor, listDoorOperations } from '../store/doorOperations';
+import { doorOperationFor } from '../store/doorOperations';
 import { pruneDelivered } from '../store/events';
 import { listDueToExpire, saveParcel } from '../store/parcels';
 import { Announcements } from './announcements';
@@ -23,8 +23,9 @@ import type { Clock, LockerContext } from './context';
 import { Credentials } from './credentials';
 import { Deposits } from './deposits';
 import { Doors } from './doors';
+import { OperationQueue } from './operationQueue';
 import { Pickups } from './pickups';
-import { applyLayout, reconcileWithBoard } from './reconciliation';
+import { applyLayout, reconcileAtStart } from './reconciliation';
 import { Returns } from './returns';
 import { Staff } from './staff';
 
@@ -42,6 +43,8 @@ export interface KioskCoreDeps {
   cloudPublicKey: KeyObject | null | (() => KeyObject | null);
   newId?: () => string;
   softwareVersion?: string;
+  /** Real waiting by default; tests pass one that moves their fake clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -58,7 +61,6 @@ export class KioskCore {
   readonly announcements: Announcements;
   readonly credentials: Credentials;
   private readonly ctx: LockerContext;
-  private boardEvents: Promise<void> = Promise.resolve();
   private unsubscribeBoard: () => void = () => {};
   private lastPruneAt = 0;
 
@@ -77,6 +79,8 @@ export class KioskCore {
       codeDigestKey: deps.identity.codeDigestKey(),
       newId: deps.newId ?? randomUUID,
       log,
+      queue: new OperationQueue(),
+      sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     };
     this.doors = new Doors(this.ctx);
     this.codes = new Codes(this.ctx);
@@ -103,28 +107,30 @@ export class KioskCore {
         compartments: deps.config.compartments.length,
       }),
     )();
-    const { settled, deferred } = await reconcileWithBoard(core.ctx, core.doors);
-    if (settled + deferred > 0)
-      deps.log.info({ settled, deferred }, 'unfinished door operations reconciled');
+    const { queue } = core.ctx;
+    // Events that arrive while start-up reconciles wait for it in the queue.
     core.unsubscribeBoard = deps.board.onEvent((event) => {
-      // One at a time and in order: a close must not overtake the open before it.
-      core.boardEvents = core.boardEvents
-        .then(async () => {
-          await core.doors.onBoardEvent(event);
-          if (event.type === 'recovered') await reconcileWithBoard(core.ctx, core.doors);
-        })
+      // One at a time, in order, and never in the middle of a request: a close must not
+      // overtake the open before it, nor a board's baseline a half-done unlock.
+      queue
+        .run(() => core.doors.onBoardEvent(event))
         .catch((e: unknown) => deps.log.error({ err: e, event }, 'board event handling failed'));
     });
-    core.tick();
+    const { settled, unreadable } = await queue.run(() => reconcileAtStart(core.ctx, core.doors));
+    if (settled > 0 || unreadable.length > 0)
+      deps.log.info({ settled, unreadable }, 'unfinished door operations reconciled');
+    await core.tick();
     return core;
   }
 
   /** Time-driven work; the composition root calls it every second, tests call it directly. */
-  tick(): void {
+  tick(): Promise<void> {
+    return this.ctx.queue.run(() => this.timeWork());
+  }
+
+  private async timeWork(): Promise<void> {
+    await this.doors.onTime();
     const now = this.ctx.clock.now();
-    for (const op of listDoorOperations(this.ctx.db)) {
-      if (op.doorOpenedAt === null && now >= op.deadlineAt) this.doors.abandon(op, 'timeout');
-    }
     this.expireDue(now);
     if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
       this.lastPruneAt = now;
@@ -154,13 +160,13 @@ export class KioskCore {
     return listCompartments(this.ctx.db);
   }
 
-  /** Waits for board events already received to be handled (tests, orderly shutdown). */
+  /** Waits for board events and requests already received to be handled (tests, shutdown). */
   async settled(): Promise<void> {
-    await this.boardEvents;
+    await this.ctx.queue.idle();
   }
 
   async close(): Promise<void> {
     this.unsubscribeBoard();
-    await this.boardEvents;
+    await this.ctx.queue.idle();
   }
 }

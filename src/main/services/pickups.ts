@@ -12,7 +12,7 @@ import { doorOperationFor, type DoorOperation } from '../store/doorOperations';
 import { getParcel, listParcelsInState, saveParcel } from '../store/parcels';
 import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
-import type { Doors } from './doors';
+import { doorUncertainty, type Doors } from './doors';
 
 export class Pickups {
   constructor(
@@ -31,15 +31,26 @@ export class Pickups {
     });
   }
 
-  async withCode(input: string, method: 'code' | 'qr'): Promise<Result<PickupOpened, PickupError>> {
+  withCode(input: string, method: 'code' | 'qr'): Promise<Result<PickupOpened, PickupError>> {
+    return this.ctx.queue.run(() => this.withCodeNow(input, method));
+  }
+
+  private async withCodeNow(
+    input: string,
+    method: 'code' | 'qr',
+  ): Promise<Result<PickupOpened, PickupError>> {
     const code = this.codes.normalise(input, method === 'qr');
     if (code === null) return err({ reason: 'bad_format' });
     const authorized = this.authorize(code, method);
     if (!authorized.ok) return authorized;
     const op = authorized.value;
-    if (op.doorOpenedAt !== null) return ok(this.describe(op)); // already open: same answer again
-    const unlocked = await this.doors.unlock(op);
-    return unlocked.ok ? ok(this.describe(op)) : err({ reason: 'door_failed' });
+    // The same code again: the same door, pulsed once only.
+    if (op.phase === 'unknown')
+      return err({ reason: 'door_unknown', compartmentId: op.compartmentId });
+    if (op.phase !== 'recorded') return ok(this.describe(op));
+    const outcome = await this.doors.unlock(op);
+    if (outcome.kind === 'pulsed') return ok(this.describe(op));
+    return err(doorUncertainty(outcome, op.compartmentId) ?? { reason: 'door_failed' });
   }
 
   private describe(op: DoorOperation): PickupOpened {

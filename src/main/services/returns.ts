@@ -9,12 +9,17 @@ import { err, ok, type Result } from '../../shared/result';
 import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, returnTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
-import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
+import {
+  getDoorOperation,
+  listDoorOperations,
+  setDoorEnding,
+  type DoorOperation,
+} from '../store/doorOperations';
 import { allocationCandidates, reserveCompartment } from './reservation';
 import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
 import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
-import type { Doors } from './doors';
+import { doorUncertainty, type Doors } from './doors';
 
 const MAX_DOOR_ATTEMPTS = 3;
 
@@ -30,30 +35,56 @@ export class Returns {
     });
   }
 
-  async withCode(input: string, method: 'code' | 'qr'): Promise<Result<ReturnOpened, ReturnError>> {
-    const code = this.codes.normalise(input, method === 'qr');
-    if (code === null) return err({ reason: 'bad_format' });
-    const matched = this.ctx.db.transaction(() =>
-      this.codes.match(code, listReturnsInState(this.ctx.db, 'expected')),
-    )();
-    if (!matched.ok) return matched;
-    const pending = listDoorOperations(this.ctx.db).find((op) => op.returnId === matched.value.id);
-    if (pending) return ok(this.describe(pending));
-    return this.reserveAndUnlock(matched.value, { atLeast: matched.value.size }, new Set());
+  withCode(input: string, method: 'code' | 'qr'): Promise<Result<ReturnOpened, ReturnError>> {
+    return this.ctx.queue.run(async () => {
+      const code = this.codes.normalise(input, method === 'qr');
+      if (code === null) return err({ reason: 'bad_format' });
+      const matched = this.ctx.db.transaction(() =>
+        this.codes.match(code, listReturnsInState(this.ctx.db, 'expected')),
+      )();
+      if (!matched.ok) return matched;
+      const pending = listDoorOperations(this.ctx.db).find(
+        (op) => op.returnId === matched.value.id,
+      );
+      if (pending?.phase === 'unknown')
+        return err({ reason: 'door_unknown', compartmentId: pending.compartmentId });
+      if (pending) return ok(this.describe(pending));
+      return this.reserveAndUnlock(matched.value, { atLeast: matched.value.size }, new Set());
+    });
   }
 
-  async doesntFit(operationId: number): Promise<Result<ReturnOpened, ReturnError>> {
-    const op = getDoorOperation(this.ctx.db, operationId);
-    if (!op || op.kind !== 'return_deposit' || !op.returnId)
-      return err({ reason: 'no_such_return_deposit' });
-    const size = getCompartment(this.ctx.db, op.compartmentId)!.size;
-    this.doors.abandon(op, 'doesnt_fit');
-    const next = await this.reserveAndUnlock(
-      getReturn(this.ctx.db, op.returnId)!,
-      { largerThan: size },
-      new Set([op.compartmentId]),
-    );
-    return orNoLargerCompartment(next);
+  /**
+   * The return does not fit. Only its own customer can say so: the operation must be the one
+   * for `returnId`, which only the screen that opened it knows. As for deposits, an open door
+   * must be closed first, and the door closing decides before a larger one opens.
+   */
+  doesntFit(operationId: number, returnId: string): Promise<Result<ReturnOpened, ReturnError>> {
+    return this.ctx.queue.run(async () => {
+      const op = getDoorOperation(this.ctx.db, operationId);
+      if (!op || op.kind !== 'return_deposit' || op.returnId !== returnId)
+        return err({ reason: 'no_such_return_deposit' });
+      const compartmentId = op.compartmentId;
+      switch (op.phase) {
+        case 'unknown':
+          return err({ reason: 'door_unknown', compartmentId });
+        case 'recorded':
+        case 'pulsed':
+          return err({ reason: 'door_not_open', compartmentId });
+        case 'opened':
+          setDoorEnding(this.ctx.db, op.id, 'doesnt_fit');
+          return err({ reason: 'close_door_first', compartmentId });
+        case 'awaiting_confirmation':
+          break;
+      }
+      const size = getCompartment(this.ctx.db, compartmentId)!.size;
+      this.doors.confirmEmpty(op);
+      const next = await this.reserveAndUnlock(
+        getReturn(this.ctx.db, returnId)!,
+        { largerThan: size },
+        new Set([compartmentId]),
+      );
+      return orNoLargerCompartment(next);
+    });
   }
 
   private describe(op: DoorOperation): ReturnOpened {
@@ -69,8 +100,10 @@ export class Returns {
     for (let attempt = 0; attempt < MAX_DOOR_ATTEMPTS; attempt++) {
       const reserved = this.reserve(ret, sizes, tried);
       if (!reserved.ok) return attempt === 0 ? reserved : err({ reason: 'door_failed' });
-      const unlocked = await this.doors.unlock(reserved.value);
-      if (unlocked.ok) return ok(this.describe(reserved.value));
+      const outcome = await this.doors.unlock(reserved.value);
+      if (outcome.kind === 'pulsed') return ok(this.describe(reserved.value));
+      const uncertain = doorUncertainty(outcome, reserved.value.compartmentId);
+      if (uncertain) return err(uncertain); // never a second door while the first is unknown
       tried.add(reserved.value.compartmentId);
     }
     return err({ reason: 'door_failed' });

@@ -11,7 +11,7 @@ import { parcelInCompartment } from '../store/parcels';
 import { returnInCompartment } from '../store/returns';
 import { actorName, type Actor, type LockerContext } from './context';
 import type { Collection } from './collection';
-import type { Doors } from './doors';
+import { doorUncertainty, type Doors } from './doors';
 
 const MAX_REASON = 200;
 
@@ -32,7 +32,11 @@ export class Staff {
     return ok(text);
   }
 
-  async openDoor(
+  openDoor(actor: Actor, compartmentId: string, reason: string): Promise<Result<void, StaffError>> {
+    return this.ctx.queue.run(() => this.openDoorNow(actor, compartmentId, reason));
+  }
+
+  private async openDoorNow(
     actor: Actor,
     compartmentId: string,
     reason: string,
@@ -50,8 +54,9 @@ export class Staff {
       return recorded;
     })();
     if (!op) return err({ reason: 'door_busy' });
-    const unlocked = await this.doors.unlock(op);
-    return unlocked.ok ? ok(undefined) : err({ reason: 'door_failed' });
+    const outcome = await this.doors.unlock(op);
+    if (outcome.kind === 'pulsed') return ok(undefined);
+    return err(doorUncertainty(outcome, compartmentId) ?? { reason: 'door_failed' });
   }
 
   setOutOfService(actor: Actor, compartmentId: string, reason: string): Result<void, StaffError> {
@@ -63,7 +68,7 @@ export class Staff {
       if (
         op &&
         (op.kind === 'deposit' || op.kind === 'return_deposit') &&
-        op.doorOpenedAt === null
+        (op.phase === 'recorded' || op.phase === 'pulsed')
       ) {
         this.doors.abandon(op, 'cancelled');
       }
@@ -102,16 +107,18 @@ export class Staff {
   }
 
   /** Opens every compartment with an expired parcel, for collection with scan-out. */
-  async openAllExpired(
+  openAllExpired(
     actor: Actor,
   ): Promise<Result<{ opened: string[]; failed: string[] }, StaffError>> {
-    if (actor.role !== 'staff' && actor.role !== 'cloud') return err({ reason: 'not_staff' });
-    const opened: string[] = [];
-    const failed: string[] = [];
-    for (const item of this.collection.list().filter((c) => c.kind === 'expired_parcel')) {
-      const result = await this.collection.open(actor, item.compartmentId);
-      (result.ok ? opened : failed).push(item.compartmentId);
-    }
-    return ok({ opened, failed });
+    return this.ctx.queue.run(async () => {
+      if (actor.role !== 'staff' && actor.role !== 'cloud') return err({ reason: 'not_staff' });
+      const opened: string[] = [];
+      const failed: string[] = [];
+      for (const item of this.collection.list().filter((c) => c.kind === 'expired_parcel')) {
+        const result = await this.collection.openNow(actor, item.compartmentId);
+        (result.ok ? opened : failed).push(item.compartmentId);
+      }
+      return ok({ opened, failed });
+    });
   }
 }

@@ -98,6 +98,11 @@ export function upsertCompartmentLayout(db: Db, c: CompartmentLayout): void {
   });
 }
 
+/** Moves a compartment to another lock address (negative: parked during a rewiring). */
+export function moveCompartmentLock(db: Db, id: string, board: number, lock: number): void {
+  db.prepare('UPDATE compartments SET board = ?, lock = ? WHERE id = ?').run(board, lock, id);
+}
+
 export function deleteCompartment(db: Db, id: string): void {
   db.prepare('DELETE FROM compartments WHERE id = ?').run(id);
 }

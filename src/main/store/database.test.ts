@@ -70,6 +70,40 @@ describe('database', () => {
     expect(Number(insert.run().lastInsertRowid)).toBe(first + 1);
   });
 
+  it('gives door operations recorded before migration 4 the phase their record shows', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'db-')), 'k.db');
+    const v3 = openDatabase(file, migrations.slice(0, 3));
+    v3.exec(`INSERT INTO compartments (id, board, lock, size, length_mm, width_mm, height_mm, max_weight_g, lower_door, state)
+             VALUES ('A1', 0, 1, 'S', 600, 400, 90, 1000, 0, 'available'),
+                    ('A2', 0, 2, 'S', 600, 400, 90, 1000, 0, 'available')`);
+    v3.exec(`INSERT INTO door_operations (kind, compartment_id, actor, started_at, deadline_at, door_opened_at)
+             VALUES ('staff_open', 'A1', 'x', 100, 200, 150), ('staff_open', 'A2', 'x', 300, 400, NULL)`);
+    v3.close();
+    const db = openDatabase(file);
+    expect(
+      db
+        .prepare(
+          'SELECT compartment_id, phase, phase_at, ending, inspecting FROM door_operations ORDER BY id',
+        )
+        .all(),
+    ).toEqual([
+      { compartment_id: 'A1', phase: 'opened', phase_at: 150, ending: null, inspecting: 0 },
+      { compartment_id: 'A2', phase: 'recorded', phase_at: 300, ending: null, inspecting: 0 },
+    ]);
+    expect(() => db.exec(`UPDATE door_operations SET phase = 'settled'`)).toThrow(/CHECK/);
+  });
+
+  it('keeps one parcel per cloud id alias (migration 5)', () => {
+    const db = openDatabase(':memory:');
+    const insert =
+      db.prepare(`INSERT INTO parcels (id, tracking_barcode, state, length_mm, width_mm, height_mm, weight_g, accessible, hold_days, announced, cloud_parcel_id)
+                               VALUES (?, ?, 'expected', 1, 1, 1, 1, 0, 3, 0, ?)`);
+    insert.run('p1', 'T1', 'cloud-1');
+    insert.run('p2', 'T2', null);
+    insert.run('p3', 'T3', null);
+    expect(() => insert.run('p4', 'T4', 'cloud-1')).toThrow(/UNIQUE/);
+  });
+
   it('runs in WAL mode with full sync on a file', () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'db-')), 'k.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -3,6 +3,7 @@ import type { Db } from './database';
 
 export type { DoorOperationKind } from '../../shared/domain';
 import type { DoorOperationKind } from '../../shared/domain';
+import type { DoorPhase } from '../core/doorOperation';
 
 export interface DoorOperation {
   id: number;
@@ -13,9 +14,16 @@ export interface DoorOperation {
   /** Who asked: a badge subject, or "customer". */
   actor: string;
   startedAt: number;
-  /** After this the operation is abandoned if the door never opened. */
+  /** After this the operation is given up if its door was read shut and never opened. */
   deadlineAt: number;
   doorOpenedAt: number | null;
+  phase: DoorPhase;
+  /** When the operation entered its phase. */
+  phaseAt: number;
+  /** "Doesn't fit" was said while the door stood open: decided when the door closes. */
+  ending: 'doesnt_fit' | null;
+  /** This operation put its compartment in inspection (its outcome was unknown). */
+  inspecting: boolean;
 }
 
 interface Row {
@@ -28,6 +36,10 @@ interface Row {
   started_at: number;
   deadline_at: number;
   door_opened_at: number | null;
+  phase: DoorPhase;
+  phase_at: number;
+  ending: 'doesnt_fit' | null;
+  inspecting: number;
 }
 
 const fromRow = (r: Row): DoorOperation => ({
@@ -40,16 +52,20 @@ const fromRow = (r: Row): DoorOperation => ({
   startedAt: r.started_at,
   deadlineAt: r.deadline_at,
   doorOpenedAt: r.door_opened_at,
+  phase: r.phase,
+  phaseAt: r.phase_at,
+  ending: r.ending,
+  inspecting: r.inspecting === 1,
 });
 
 export function insertDoorOperation(
   db: Db,
-  op: Omit<DoorOperation, 'id' | 'doorOpenedAt'>,
+  op: Omit<DoorOperation, 'id' | 'doorOpenedAt' | 'phase' | 'phaseAt' | 'ending' | 'inspecting'>,
 ): DoorOperation {
   const info = db
     .prepare(
-      `INSERT INTO door_operations (kind, compartment_id, parcel_id, return_id, actor, started_at, deadline_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO door_operations (kind, compartment_id, parcel_id, return_id, actor, started_at, deadline_at, phase_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       op.kind,
@@ -59,8 +75,17 @@ export function insertDoorOperation(
       op.actor,
       op.startedAt,
       op.deadlineAt,
+      op.startedAt,
     );
-  return { ...op, id: Number(info.lastInsertRowid), doorOpenedAt: null };
+  return {
+    ...op,
+    id: Number(info.lastInsertRowid),
+    doorOpenedAt: null,
+    phase: 'recorded',
+    phaseAt: op.startedAt,
+    ending: null,
+    inspecting: false,
+  };
 }
 
 export function getDoorOperation(db: Db, id: number): DoorOperation | undefined {
@@ -79,10 +104,24 @@ export function listDoorOperations(db: Db): DoorOperation[] {
   return (db.prepare('SELECT * FROM door_operations ORDER BY id').all() as Row[]).map(fromRow);
 }
 
+/** The door was sensed open: the operation waits for it to close. */
 export function markDoorOpened(db: Db, id: number, at: number): void {
   db.prepare(
-    'UPDATE door_operations SET door_opened_at = ? WHERE id = ? AND door_opened_at IS NULL',
-  ).run(at, id);
+    `UPDATE door_operations SET phase = 'opened', phase_at = ?, door_opened_at = COALESCE(door_opened_at, ?)
+     WHERE id = ?`,
+  ).run(at, at, id);
+}
+
+export function setDoorPhase(db: Db, id: number, phase: DoorPhase, at: number): void {
+  db.prepare('UPDATE door_operations SET phase = ?, phase_at = ? WHERE id = ?').run(phase, at, id);
+}
+
+export function setDoorEnding(db: Db, id: number, ending: 'doesnt_fit' | null): void {
+  db.prepare('UPDATE door_operations SET ending = ? WHERE id = ?').run(ending, id);
+}
+
+export function setInspecting(db: Db, id: number, inspecting: boolean): void {
+  db.prepare('UPDATE door_operations SET inspecting = ? WHERE id = ?').run(inspecting ? 1 : 0, id);
 }
 
 export function deleteDoorOperation(db: Db, id: number): void {

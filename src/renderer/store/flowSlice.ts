@@ -233,7 +233,10 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
       const s = get().screen;
       if (s.name !== 'customerDoor' || s.purpose !== 'return' || s.busy) return;
       set({ screen: { ...s, busy: true } });
-      const r = await api().invoke('return:doesntFit', { operationId: s.operationId });
+      const r = await api().invoke('return:doesntFit', {
+        operationId: s.operationId,
+        returnId: s.receipt?.returnId ?? '',
+      });
       if (r.ok)
         set({
           screen: {

@@ -76,7 +76,14 @@ export const kioskContract = {
   'pickup:throttle': channel<{ retryAfterMs: number }>()('public', none),
 
   'return:code': channel<ReturnOpened, ReturnError>()('public', code),
-  'return:doesntFit': channel<ReturnOpened, ReturnError>()('public', operation),
+  // The return's id proves the operation is the caller's own (only its screen was told it).
+  'return:doesntFit': channel<ReturnOpened, ReturnError>()(
+    'public',
+    z.strictObject({
+      operationId: z.number().int().positive(),
+      returnId: z.string().min(1).max(128),
+    }),
+  ),
 
   'deposit:start': channel<DepositStarted, DepositError>()(
     'courier',

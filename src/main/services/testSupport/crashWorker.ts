@@ -232,7 +232,7 @@ async function step(): Promise<void> {
     if (ret) await core.returns.withCode(codeFor(ret.id), 'code');
   } else if (r < 77) {
     advance(rand(4) === 0 ? 86_400_000 + rand(86_400_000) : rand(150_000));
-    core.tick();
+    await core.tick();
   } else if (r < 81) {
     const item = pickOf(core.collection.list());
     if (item) await core.collection.open(courier, item.compartmentId);

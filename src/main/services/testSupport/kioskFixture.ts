@@ -65,6 +65,13 @@ export class FakeClock {
   }
 }
 
+/** Waiting on a fake clock: the time passes at once. */
+export const fakeSleep =
+  (clock: FakeClock) =>
+  async (ms: number): Promise<void> => {
+    clock.advance(ms);
+  };
+
 export interface Fixture {
   core: KioskCore;
   board: MemoryLockBoard;
@@ -98,6 +105,7 @@ export async function startFixture(
     log: pino({ level: 'silent' }),
     cloudPublicKey: cloudKeys.publicKey,
     newId: () => `unannounced-${clock.now()}-${++n}`,
+    sleep: fakeSleep(clock),
   });
   return { core, board, clock, config, db };
 }

@@ -2,6 +2,8 @@
 import { up as initial } from './001_initial';
 import { up as cloudCommands } from './002_cloud_commands';
 import { up as doorOperationIds } from './003_door_operation_ids';
+import { up as doorPhases } from './004_door_phases';
+import { up as parcelAliases } from './005_parcel_aliases';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -10,4 +12,6 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
   { version: 2, name: 'cloud_commands', up: cloudCommands },
   { version: 3, name: 'door_operation_ids', up: doorOperationIds },
+  { version: 4, name: 'door_phases', up: doorPhases },
+  { version: 5, name: 'parcel_aliases', up: parcelAliases },
 ];
