@@ -97,4 +97,6 @@ export type StaffError =
   | { reason: 'door_busy' }
   | { reason: 'door_failed' }
   | { reason: 'not_out_of_service' }
+  /** IR senses an item in a compartment that should be empty: take it out first. */
+  | { reason: 'item_sensed' }
   | DoorUncertain;

@@ -138,6 +138,11 @@ export class MemoryLockBoard implements LockBoard {
     return !this.lock(address).locked;
   }
 
+  /** Whether something is physically inside (false where there is no item sensor). */
+  hasItem(address: LockAddress): boolean {
+    return this.lock(address).itemPresent === true;
+  }
+
   private emit(event: LockBoardEvent): void {
     // A board nobody can read reports no changes; its baseline tells them when it answers.
     if (this.failing && (event.type === 'door' || event.type === 'item')) return;

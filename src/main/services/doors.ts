@@ -307,6 +307,12 @@ export class Doors {
       parcelInCompartment(db, compartment.id) ?? returnInCompartment(db, compartment.id);
     const op = doorOperationFor(db, compartment.id);
     const depositing = op?.kind === 'deposit' || op?.kind === 'return_deposit';
+    // IR is believed: something inside that nothing accounts for keeps it out of service.
+    if (!holds && !depositing && compartment.itemPresent === true) {
+      if (compartment.outOfServiceReason !== FOREIGN_ITEM_REASON)
+        setCompartmentState(db, compartment.id, 'out_of_service', FOREIGN_ITEM_REASON);
+      return;
+    }
     const next = compartmentTransition(
       compartment.state,
       holds
@@ -334,6 +340,9 @@ export class Doors {
     });
     this.handlers[op.kind].closed(op, itemPresent);
     this.liftInspection(op);
+    // Whatever the operation was, an item left in a compartment now free is believed.
+    const after = getCompartment(this.ctx.db, op.compartmentId);
+    if (after && itemPresent === true) this.foreignItemCheck({ ...after, itemPresent });
   }
 
   /**

@@ -1,9 +1,12 @@
 /**
  * Model-based property test of KioskCore: random sequences of what couriers, customers, staff,
- * the cloud, the clock and the hardware do, on a real SQLite store and an in-memory lock
- * board. After every step the store must satisfy checkInvariants (with the physical doors
- * known), no board event may have failed, and the model holds: a code picks its parcel up at
- * most once, a wrong code never opens a door, a closed deposit door commits its parcel.
+ * the cloud, the clock and the hardware do (including its faults: a board that stops answering,
+ * answers lost while the latch fires, jams, doors that bounce open, items left inside, the
+ * kiosk restarting), on a real SQLite store and an in-memory lock board. After every step the
+ * store must satisfy checkInvariants (with the physical doors and items known while the board
+ * can be read), no board event may have failed, and the model holds: a code picks its parcel up
+ * at most once, a wrong code never opens a door, a closed deposit door commits its parcel, and
+ * no request pulses more than one door.
  */
 import fc from 'fast-check';
 import pino from 'pino';
@@ -19,6 +22,7 @@ import {
   cloudKeys,
   deviceKeys,
   digestOf,
+  fakeSleep,
   fixedIdentity,
   smallLockerConfig,
 } from './testSupport/kioskFixture';
@@ -44,6 +48,10 @@ type Op =
   | { t: 'cancelDeposit'; i: number }
   | { t: 'jam'; lock: number; on: boolean }
   | { t: 'boardFailure'; on: boolean }
+  | { t: 'mute'; on: boolean }
+  | { t: 'bounce'; i: number }
+  | { t: 'itemInside'; i: number }
+  | { t: 'restart' }
   | { t: 'pickupRight'; i: number; qr: boolean }
   | { t: 'pickupWrong'; code: number }
   | { t: 'pickupUsed'; i: number }
@@ -114,6 +122,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('boardFailure' as const), on: fc.boolean() }),
   },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('mute' as const), on: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('bounce' as const), i: idx }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('itemInside' as const), i: idx }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const) }) },
   {
     weight: 5,
     arbitrary: fc.record({ t: fc.constant('pickupRight' as const), i: idx, qr: fc.boolean() }),
@@ -169,7 +181,7 @@ class Harness {
   private serial = 0;
 
   private constructor(
-    readonly core: KioskCore,
+    public core: KioskCore,
     readonly board: MemoryLockBoard,
     readonly clock: FakeClock,
     readonly db: ReturnType<typeof openDatabase>,
@@ -187,17 +199,29 @@ class Harness {
     // The fixture's logger is silent; this one records failures of board event handling,
     // which KioskCore catches and logs (a rolled-back door transaction would go unnoticed).
     const log = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
-    const core = await KioskCore.start({
-      config,
-      db,
-      board,
-      identity: fixedIdentity,
-      clock,
-      log,
-      cloudPublicKey: cloudKeys.publicKey,
-      newId: () => `unannounced-${clock.now()}-${++n}`,
-    });
-    return new Harness(core, board, clock, db, infrared, errors);
+    const startCore = () =>
+      KioskCore.start({
+        config,
+        db,
+        board,
+        identity: fixedIdentity,
+        clock,
+        log,
+        cloudPublicKey: cloudKeys.publicKey,
+        newId: () => `unannounced-${clock.now()}-${++n}`,
+        sleep: fakeSleep(clock),
+      });
+    const h = new Harness(await startCore(), board, clock, db, infrared, errors);
+    h.startCore = startCore;
+    return h;
+  }
+
+  private startCore: () => Promise<KioskCore> = () => Promise.reject(new Error('not started'));
+
+  /** The process dies between two transactions and starts again on the same store and board. */
+  async restart(): Promise<void> {
+    await this.core.close();
+    this.core = await this.startCore();
   }
 
   freshCode(): string {
@@ -212,7 +236,8 @@ class Harness {
   ops(kind?: string) {
     return this.db
       .prepare(
-        `SELECT id, kind, compartment_id AS c, parcel_id AS p, return_id AS r, door_opened_at AS opened FROM door_operations ORDER BY id`,
+        `SELECT id, kind, compartment_id AS c, parcel_id AS p, return_id AS r, door_opened_at AS opened,
+                phase, ending FROM door_operations ORDER BY id`,
       )
       .all()
       .filter((o) => kind === undefined || (o as { kind: string }).kind === kind) as {
@@ -222,6 +247,8 @@ class Harness {
       p: string | null;
       r: string | null;
       opened: number | null;
+      phase: string;
+      ending: string | null;
     }[];
   }
 
@@ -243,7 +270,31 @@ class Harness {
     return new Map(this.core.compartments().map((c) => [c.id, this.board.isOpen(c)]));
   }
 
+  items(): Map<string, boolean> {
+    return new Map(this.core.compartments().map((c) => [c.id, this.board.hasItem(c)]));
+  }
+
+  /** Runs one step and checks it pulsed at most one door (at most twice: one retry). */
   async step(op: Op): Promise<void> {
+    const before = this.board.unlocked.length;
+    await this.act(op);
+    const pulsed = this.board.unlocked.slice(before);
+    const doors = [...new Set(pulsed.map((a) => `${a.board}/${a.lock}`))];
+    if (op.t === 'restart') return;
+    // Another door only after the one before it is known not to have opened (out of service).
+    for (const door of doors.slice(0, -1)) {
+      const c = this.core.compartments().find((c) => `${c.board}/${c.lock}` === door)!;
+      expect(c.outOfServiceReason ?? '', `${op.t} pulsed ${doors.join(', ')}`).toMatch(
+        /^door did not open/,
+      );
+    }
+    for (const door of doors) {
+      const times = pulsed.filter((a) => `${a.board}/${a.lock}` === door).length;
+      expect(times, `${op.t} pulsed ${door} ${times} times`).toBeLessThanOrEqual(2);
+    }
+  }
+
+  private async act(op: Op): Promise<void> {
     const { core, board } = this;
     switch (op.t) {
       case 'announce': {
@@ -301,7 +352,13 @@ class Harness {
         }
         board.closeDoor(c);
         await core.settled();
-        if (pending?.kind === 'deposit' && pending.opened !== null) {
+        const watched = board.failure === null;
+        if (
+          watched &&
+          pending?.kind === 'deposit' &&
+          pending.phase === 'opened' &&
+          pending.ending === null
+        ) {
           // A deposit whose door opened and closed again commits (unless IR saw no item).
           const parcel = this.parcels('deposited', 'expected', 'cancelled').find(
             (p) => p.id === pending.p,
@@ -316,12 +373,27 @@ class Harness {
       }
       case 'doesntFit': {
         const o = pick(this.ops('deposit'), op.i);
-        if (o) await core.deposits.doesntFit(courier, o.id);
+        if (!o) return;
+        const r = await core.deposits.doesntFit(courier, o.id);
+        // While the door stands open the first compartment is kept until it closes.
+        if (o.phase === 'opened') {
+          expect(r).toEqual({
+            ok: false,
+            error: { reason: 'close_door_first', compartmentId: o.c },
+          });
+          expect(this.ops().some((x) => x.id === o.id)).toBe(true);
+        }
         return;
       }
       case 'doorDidNotOpen': {
         const o = pick(this.ops('deposit'), op.i);
-        if (o) await core.deposits.doorDidNotOpen(courier, o.id);
+        if (!o) return;
+        const r = await core.deposits.doorDidNotOpen(courier, o.id);
+        // A door seen open is a fact no one can talk away: refused, and the deposit goes on.
+        if (o.phase === 'opened' || o.phase === 'awaiting_confirmation') {
+          expect(r).toEqual({ ok: false, error: { reason: 'door_was_open', compartmentId: o.c } });
+          expect(this.ops().some((x) => x.id === o.id)).toBe(true);
+        }
         return;
       }
       case 'cancelDeposit': {
@@ -334,6 +406,27 @@ class Harness {
         return;
       case 'boardFailure':
         board.failure = op.on ? 'timeout' : null;
+        return;
+      case 'mute':
+        board.mute = op.on;
+        return;
+      case 'bounce': {
+        // A latch that gives way, a forced door, a sensor cable that reads open.
+        const c = pick(
+          core.compartments().filter((c) => !board.isOpen(c)),
+          op.i,
+        );
+        if (c) board.forceOpen(c);
+        return;
+      }
+      case 'itemInside': {
+        // Something left in (or pushed into) a compartment: only IR can tell.
+        const c = pick(core.compartments(), op.i);
+        if (c && this.infrared) board.setItem(c, true);
+        return;
+      }
+      case 'restart':
+        await this.restart();
         return;
       case 'pickupRight': {
         const p = pick(
@@ -348,7 +441,13 @@ class Harness {
           expect(p.state).toBe('deposited');
           expect(this.used.has(code)).toBe(false);
         } else {
-          expect(['throttled', 'parcel_expired', 'door_failed']).toContain(r.error.reason);
+          expect([
+            'throttled',
+            'parcel_expired',
+            'door_failed',
+            'door_unknown',
+            'doors_unavailable',
+          ]).toContain(r.error.reason);
           if (r.error.reason === 'parcel_expired') expect(p.state).toBe('expired');
         }
         return;
@@ -405,7 +504,10 @@ class Harness {
           core.compartments().filter((c) => c.state === 'out_of_service'),
           op.i,
         );
-        if (c) expect(core.staff.setInService(staff, c.id, 'repaired').ok).toBe(true);
+        if (!c) return;
+        const r = core.staff.setInService(staff, c.id, 'repaired');
+        // Refused only while IR senses an item nothing accounts for.
+        if (!r.ok) expect([r.error.reason, c.itemPresent]).toEqual(['item_sensed', true]);
         return;
       }
       case 'staffOpen': {
@@ -450,9 +552,15 @@ class Harness {
       if (code !== undefined) this.used.add(code);
     }
     expect(this.errors, `${label}: board event handling failed`).toEqual([]);
+    // The physical doors and items are the store's to know only while the board can be read.
+    const readable = this.board.failure === null;
     const violations = checkInvariants(this.db, deviceKeys.publicKey, {
-      doors: this.doors(),
+      ...(readable ? { doors: this.doors(), items: this.items() } : {}),
       chainCache: this.chainCache,
+      backstop: {
+        now: this.clock.now(),
+        ms: smallLockerConfig().policy.doors.openBackstopSec * 1000,
+      },
     });
     expect(violations, label).toEqual([]);
   }

@@ -13,11 +13,12 @@ import { listDoorOperations } from '../store/doorOperations';
 
 export function allocationCandidates(db: Db): CompartmentCandidate[] {
   // A door operation in flight (staff, collection, a pickup whose door has not opened yet)
-  // holds its compartment even while it is available: never offer it.
+  // holds its compartment even while it is available: never offer it. Nor one whose IR senses
+  // an item: the sensor is believed over the record.
   const busy = new Set(listDoorOperations(db).map((op) => op.compartmentId));
   return listCompartments(db).map((c) => ({
     ...c,
-    doorOpen: c.doorOpen === true || busy.has(c.id),
+    doorOpen: c.doorOpen === true || busy.has(c.id) || c.itemPresent === true,
   }));
 }
 

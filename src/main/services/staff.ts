@@ -87,6 +87,9 @@ export class Staff {
         returnInCompartment(this.ctx.db, compartmentId);
       const op = doorOperationFor(this.ctx.db, compartmentId);
       const depositUnderWay = op?.kind === 'deposit' || op?.kind === 'return_deposit';
+      // IR is believed: an item nothing accounts for must come out before the compartment is free.
+      if (!holdsSomething && !depositUnderWay && compartment.itemPresent === true)
+        return err({ reason: 'item_sensed' });
       const next = compartmentTransition(
         compartment.state,
         holdsSomething

@@ -22,6 +22,16 @@ export interface InvariantOptions {
   chainCache?: { seq: number; hash: string };
   /** Skip the signature check of the chain (seq continuity is still checked). Default: verify. */
   skipSignatures?: boolean;
+  /**
+   * What is physically inside each compartment (compartment id → item present), where the
+   * board has IR and the caller knows. Adds: no free compartment holds an item.
+   */
+  items?: ReadonlyMap<string, boolean>;
+  /**
+   * The clock and the backstop, after the time-driven work has run. Adds: no door operation is
+   * older than its backstop (open, or closed unconfirmed, for longer).
+   */
+  backstop?: { now: number; ms: number };
 }
 
 interface EventRow {
@@ -213,13 +223,35 @@ export function checkInvariants(
       }
     }
     for (const op of all<{ id: number; kind: string; compartment_id: string }>(
-      'SELECT id, kind, compartment_id FROM door_operations WHERE door_opened_at IS NOT NULL',
+      `SELECT id, kind, compartment_id FROM door_operations WHERE phase = 'opened'`,
     )) {
       if (options.doors.get(op.compartment_id) === false) {
         v.push(
           `${op.kind} operation ${op.id} on ${op.compartment_id} still waits although its door has closed`,
         );
       }
+    }
+  }
+
+  // 9. IR is believed: a free compartment holds nothing (once no door operation has it open).
+  if (options.items) {
+    for (const c of all<{ id: string }>(
+      `SELECT id FROM compartments k WHERE state = 'available'
+       AND NOT EXISTS (SELECT 1 FROM door_operations o WHERE o.compartment_id = k.id)`,
+    )) {
+      if (options.items.get(c.id) === true) v.push(`free compartment ${c.id} holds an item`);
+    }
+  }
+
+  // 10. Time ends every watched door operation: none is older than its backstop.
+  if (options.backstop) {
+    const { now, ms } = options.backstop;
+    for (const op of all<{ id: number; kind: string; compartment_id: string; phase_at: number }>(
+      `SELECT id, kind, compartment_id, phase_at FROM door_operations
+       WHERE phase IN ('opened','awaiting_confirmation')`,
+    )) {
+      if (now - op.phase_at >= ms)
+        v.push(`${op.kind} operation ${op.id} on ${op.compartment_id} is older than its backstop`);
     }
   }
   return v;
