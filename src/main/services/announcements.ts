@@ -8,7 +8,15 @@ import { ParcelExpectationSchema, ReturnExpectationSchema } from '../../shared/p
 import { err, ok, type Result } from '../../shared/result';
 import { parcelTransition } from '../core/stateMachines';
 import { listDoorOperations } from '../store/doorOperations';
-import { getParcel, insertParcel, saveParcel } from '../store/parcels';
+import {
+  activeParcelsWithCode,
+  findParcel,
+  findParcelByBarcode,
+  insertParcel,
+  saveParcel,
+  setCloudParcelId,
+  type Parcel,
+} from '../store/parcels';
 import { getReturn, insertReturn } from '../store/returns';
 import type { LockerContext } from './context';
 
@@ -26,18 +34,24 @@ const invalid = (e: z.ZodError) =>
 export class Announcements {
   constructor(private readonly ctx: LockerContext) {}
 
-  expectParcel(input: unknown): Result<'added' | 'unchanged', AnnouncementError> {
+  expectParcel(input: unknown): Result<'added' | 'unchanged' | 'merged', AnnouncementError> {
     const parsed = ParcelExpectationSchema.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
     const p = parsed.data;
     const { db, clock, policy } = this.ctx;
-    return db.transaction((): Result<'added' | 'unchanged', AnnouncementError> => {
-      const existing = getParcel(db, p.parcelId);
+    return db.transaction((): Result<'added' | 'unchanged' | 'merged', AnnouncementError> => {
+      const existing = findParcel(db, p.parcelId);
       if (existing) {
         if (existing.trackingBarcode !== p.trackingBarcode)
           return err({ reason: 'conflict', detail: 'parcel id reused with another barcode' });
         return ok('unchanged');
       }
+      // Deposited (or being deposited) while the unit was offline: the same parcel, not a second.
+      const found = findParcelByBarcode(db, p.trackingBarcode);
+      const local = found && !found.announced ? found : undefined;
+      const codeClash = this.codeInUse(p.codeDigest, local?.id ?? null);
+      if (codeClash) return codeClash;
+      if (local) return this.merge(local, p);
       const holdDays = p.holdDays ?? policy.holdDays;
       insertParcel(db, {
         id: p.parcelId,
@@ -67,22 +81,65 @@ export class Announcements {
     })();
   }
 
+  /**
+   * Inside a transaction: the cloud's announcement of a parcel the unit already holds under its
+   * own id. The local id stays (events already name it); the cloud's id becomes its alias, and
+   * the announcement's code, details and holding period apply.
+   */
+  private merge(
+    local: Parcel,
+    p: z.infer<typeof ParcelExpectationSchema>,
+  ): Result<'merged', never> {
+    const holdDays = p.holdDays ?? local.holdDays;
+    saveParcel(this.ctx.db, {
+      ...local,
+      announced: true,
+      codeDigest: p.codeDigest ?? local.codeDigest,
+      dimensions: p.dimensions,
+      weightG: p.weightG,
+      accessible: p.accessible,
+      holdDays,
+      expiresAt: local.depositedAt === null ? null : local.depositedAt + holdDays * 86_400_000,
+    });
+    setCloudParcelId(this.ctx.db, local.id, p.parcelId);
+    this.ctx.audit.append('parcel.merged', {
+      parcelId: local.id,
+      cloudParcelId: p.parcelId,
+      trackingBarcode: p.trackingBarcode,
+    });
+    return ok('merged');
+  }
+
+  /** A code already opening another parcel here would open either: refused. */
+  private codeInUse(
+    codeDigest: string | null | undefined,
+    forParcel: string | null,
+  ): Result<never, AnnouncementError> | null {
+    if (!codeDigest) return null;
+    const holders = activeParcelsWithCode(this.ctx.db, codeDigest).filter(
+      (h) => h.id !== forParcel,
+    );
+    return holders.length > 0
+      ? err({ reason: 'conflict', detail: 'code already in use at this locker' })
+      : null;
+  }
+
   cancelParcel(parcelId: string): Result<'cancelled' | 'unchanged', AnnouncementError> {
     const { db, clock } = this.ctx;
     return db.transaction((): Result<'cancelled' | 'unchanged', AnnouncementError> => {
-      const parcel = getParcel(db, parcelId);
+      const parcel = findParcel(db, parcelId);
       if (!parcel) return err({ reason: 'unknown_parcel' });
       if (parcel.state === 'cancelled') return ok('unchanged');
       // The courier is putting it in right now: the parcel is physically here. The cloud hears
       // of the deposit and can ask for it back through collection.
       const depositing = listDoorOperations(db).some(
-        (op) => op.kind === 'deposit' && op.parcelId === parcelId,
+        (op) => op.kind === 'deposit' && op.parcelId === parcel.id,
       );
       if (depositing) return err({ reason: 'conflict', detail: 'deposit in progress' });
       const next = parcelTransition(parcel.state, 'cancel');
       if (!next.ok) return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
       saveParcel(db, { ...parcel, state: next.value, closedAt: clock.now() });
-      this.ctx.audit.append('parcel.cancelled', { parcelId });
+      this.ctx.audit.append('parcel.cancelled', { parcelId: parcel.id });
       return ok('cancelled');
     })();
   }
@@ -93,12 +150,14 @@ export class Announcements {
       return err({ reason: 'invalid', problems: ['codeDigest: 64 hex digits'] });
     const { db } = this.ctx;
     return db.transaction((): Result<'set', AnnouncementError> => {
-      const parcel = getParcel(db, parcelId);
+      const parcel = findParcel(db, parcelId);
       if (!parcel) return err({ reason: 'unknown_parcel' });
       if (parcel.state !== 'expected' && parcel.state !== 'deposited')
         return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
+      const codeClash = this.codeInUse(codeDigest, parcel.id);
+      if (codeClash) return codeClash;
       saveParcel(db, { ...parcel, codeDigest });
-      this.ctx.audit.append('parcel.code_set', { parcelId });
+      this.ctx.audit.append('parcel.code_set', { parcelId: parcel.id });
       return ok('set');
     })();
   }
@@ -111,7 +170,7 @@ export class Announcements {
       return err({ reason: 'invalid', problems: ['holdDays: 1..30'] });
     const { db } = this.ctx;
     return db.transaction((): Result<{ expiresAt: number }, AnnouncementError> => {
-      const parcel = getParcel(db, parcelId);
+      const parcel = findParcel(db, parcelId);
       if (!parcel) return err({ reason: 'unknown_parcel' });
       const next = parcelTransition(parcel.state, 'extend');
       if (!next.ok || parcel.depositedAt === null)
@@ -119,7 +178,7 @@ export class Announcements {
       const expiresAt = parcel.depositedAt + holdDays * 86_400_000;
       saveParcel(db, { ...parcel, state: next.value, holdDays, expiresAt });
       this.ctx.audit.append('parcel.extended', {
-        parcelId,
+        parcelId: parcel.id,
         holdDays,
         expiresAt: new Date(expiresAt).toISOString(),
       });

@@ -9,47 +9,18 @@ import { listEvents } from '../store/events';
 import { getParcel } from '../store/parcels';
 import { customer, type Actor } from './context';
 import {
+  announce,
   cloudKeys,
+  deposit,
   deviceKeys,
   digestOf,
+  eventTypes,
+  lockOf,
   startFixture,
-  type Fixture,
+  testCourier as courier,
 } from './testSupport/kioskFixture';
 
-const courier: Actor = { role: 'courier', subject: 'c-17' };
 const staff: Actor = { role: 'staff', subject: 's-2' };
-const lockOf = (f: Fixture, id: string) => {
-  const c = f.config.compartments.find((c) => c.id === id)!;
-  return { board: c.board, lock: c.lock };
-};
-const eventTypes = (f: Fixture) => listEvents(f.db).map((e) => e.type);
-
-function announce(
-  f: Fixture,
-  id: string,
-  code: string,
-  dims = { lengthMm: 300, widthMm: 200, heightMm: 80 },
-  accessible = false,
-) {
-  const r = f.core.announcements.expectParcel({
-    parcelId: id,
-    trackingBarcode: `TRK${id}`,
-    dimensions: dims,
-    weightG: 1200,
-    accessible,
-    codeDigest: digestOf(code),
-  });
-  expect(r.ok).toBe(true);
-}
-
-async function deposit(f: Fixture, id: string): Promise<string> {
-  const started = await f.core.deposits.start(courier, `TRK${id}`);
-  if (!started.ok) throw new Error(JSON.stringify(started.error));
-  f.board.closeDoor(lockOf(f, started.value.compartmentId));
-  await f.core.settled();
-  return started.value.compartmentId;
-}
-
 describe('courier deposit', () => {
   it('reserves the smallest fitting compartment, opens it, and commits when the door closes', async () => {
     const f = await startFixture();

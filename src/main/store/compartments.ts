@@ -107,17 +107,18 @@ export function deleteCompartment(db: Db, id: string): void {
   db.prepare('DELETE FROM compartments WHERE id = ?').run(id);
 }
 
+/** Sets the state; an out-of-service compartment keeps its reason unless a new one is given. */
 export function setCompartmentState(
   db: Db,
   id: string,
   state: CompartmentState,
   outOfServiceReason: string | null = null,
 ): void {
-  db.prepare('UPDATE compartments SET state = ?, out_of_service_reason = ? WHERE id = ?').run(
-    state,
-    state === 'out_of_service' ? outOfServiceReason : null,
-    id,
-  );
+  db.prepare(
+    `UPDATE compartments SET state = @state, out_of_service_reason =
+       CASE WHEN @state = 'out_of_service' THEN COALESCE(@reason, out_of_service_reason) END
+     WHERE id = @id`,
+  ).run({ state, reason: outOfServiceReason, id });
 }
 
 export function setDoorSensed(

@@ -117,6 +117,31 @@ export function getParcel(db: Db, id: string): Parcel | undefined {
   return row && fromRow(row);
 }
 
+/** A parcel by the id the cloud uses for it: its own, or the alias a merge gave it. */
+export function findParcel(db: Db, id: string): Parcel | undefined {
+  const row = db
+    .prepare(
+      'SELECT * FROM parcels WHERE id = ? OR cloud_parcel_id = ? ORDER BY id = ? DESC LIMIT 1',
+    )
+    .get(id, id, id) as Row | undefined;
+  return row && fromRow(row);
+}
+
+/** The cloud's id for a parcel the unit knew first under its own (deposited offline). */
+export function setCloudParcelId(db: Db, id: string, cloudParcelId: string): void {
+  db.prepare('UPDATE parcels SET cloud_parcel_id = ? WHERE id = ?').run(cloudParcelId, id);
+}
+
+/** Parcels still in play (not picked up, collected or cancelled) holding this code digest. */
+export function activeParcelsWithCode(db: Db, codeDigest: string): Parcel[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM parcels WHERE code_digest = ? AND state IN ('expected','deposited','expired')`,
+    )
+    .all(codeDigest) as Row[];
+  return rows.map(fromRow);
+}
+
 /** The parcel a courier's scan refers to: the newest one with that barcode still in play. */
 export function findParcelByBarcode(db: Db, barcode: string): Parcel | undefined {
   const row = db

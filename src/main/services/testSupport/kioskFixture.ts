@@ -9,6 +9,9 @@ import { MemoryLockBoard } from '../../core/memoryLockBoard';
 import type { IdentityStore } from '../../identity/identityStore';
 import { openDatabase } from '../../store/database';
 import { KioskCore } from '../kioskCore';
+import type { Actor } from '../context';
+import type { LockAddress } from '../../core/lockBoard';
+import { listEvents } from '../../store/events';
 
 export const CODE_KEY = Buffer.alloc(32, 7);
 export const digestOf = (code: string) => createHmac('sha256', CODE_KEY).update(code).digest('hex');
@@ -108,4 +111,43 @@ export async function startFixture(
     sleep: fakeSleep(clock),
   });
   return { core, board, clock, config, db };
+}
+
+// Small steps the services' tests share.
+
+export const testCourier: Actor = { role: 'courier', subject: 'c-17' };
+
+export const lockOf = (f: Fixture, id: string): LockAddress => {
+  const c = f.config.compartments.find((c) => c.id === id)!;
+  return { board: c.board, lock: c.lock };
+};
+
+export const eventTypes = (f: Fixture): string[] => listEvents(f.db).map((e) => e.type);
+
+/** The cloud announces parcel `id` (barcode `TRK{id}`) with pickup code `code`. */
+export function announce(
+  f: Fixture,
+  id: string,
+  code: string,
+  dims = { lengthMm: 300, widthMm: 200, heightMm: 80 },
+  accessible = false,
+): void {
+  const r = f.core.announcements.expectParcel({
+    parcelId: id,
+    trackingBarcode: `TRK${id}`,
+    dimensions: dims,
+    weightG: 1200,
+    accessible,
+    codeDigest: digestOf(code),
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+}
+
+/** A courier deposits announced parcel `id` and closes the door; returns its compartment. */
+export async function deposit(f: Fixture, id: string): Promise<string> {
+  const started = await f.core.deposits.start(testCourier, `TRK${id}`);
+  if (!started.ok) throw new Error(JSON.stringify(started.error));
+  f.board.closeDoor(lockOf(f, started.value.compartmentId));
+  await f.core.settled();
+  return started.value.compartmentId;
 }
