@@ -64,8 +64,10 @@ export function startEventFeed(deps: EventFeedDeps): () => void {
     if (type === 'door.opened') {
       push.emit('door:opened', {
         compartmentId,
-        operation: payload.operation as DoorOperationKind | 'unexpected',
+        operation: payload.operation as DoorOperationKind,
       });
+    } else if (type === 'door.opened_unexpectedly') {
+      push.emit('door:opened', { compartmentId, operation: 'unexpected' });
     } else if (type === 'door.closed') {
       const operation = payload.operation as DoorOperationKind;
       push.emit('door:closed', { compartmentId, operation });

@@ -66,6 +66,12 @@ export const de: Translation = {
     unavailable: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
     noSpace: 'Gerade ist kein Fach für diese Rücksendung frei. Bitte später erneut versuchen.',
     noLargerCompartment: 'Gerade ist kein größeres Fach frei.',
+    doorUnknown:
+      'Der Automat konnte nicht bestätigen, dass die Tür aufging. Ist eine Tür offen, nehmen Sie Ihr Paket und schließen Sie sie. Das Personal prüft das Fach; Ihr Code bleibt gültig.',
+    doorsUnavailable:
+      'Der Automat kann gerade keine Türen öffnen. Ihr Code bleibt gültig. Bitte versuchen Sie es später noch einmal.',
+    closeDoorFirst:
+      'Nehmen Sie das Paket heraus und schließen Sie die Tür, dann tippen Sie noch einmal auf „Passt nicht“.',
   },
   throttle: {
     title: 'Zu viele Versuche',
@@ -83,6 +89,8 @@ export const de: Translation = {
     timeout: 'Die Tür wurde nicht rechtzeitig geöffnet. Ihr Code gilt weiter.',
     returnReleased: 'Es wurde kein Paket erkannt. Bitte mit dem Retourencode neu beginnen.',
     abandoned: 'Die Tür wurde geschlossen, ohne abzuschließen. Bitte erneut versuchen.',
+    inspection:
+      'Der Automat konnte nicht feststellen, ob die Tür benutzt wurde. Das Personal prüft es; wenden Sie sich bei Bedarf an den Kundendienst.',
   },
   courier: {
     loginTitle: 'Zusteller und Service',
@@ -102,6 +110,10 @@ export const de: Translation = {
     collect: 'Abgelaufene Pakete und Retouren abholen',
     sizeTitle: 'Dieses Paket wurde nicht angekündigt',
     sizeHint: 'Welche Größe braucht es?',
+    jammed:
+      'Fach {{id}} ging nicht auf und ist jetzt außer Betrieb. Scannen Sie das Paket noch einmal.',
+    inspection:
+      'Ob das Paket in Fach {{id}} liegt, ist unbekannt; das Personal prüft es. Haben Sie es noch, scannen Sie es noch einmal.',
   },
   size: { S: 'Klein', M: 'Mittel', L: 'Groß', XL: 'Sehr groß' },
   badge: {
@@ -131,6 +143,16 @@ export const de: Translation = {
       invalid_input: 'Dieser Barcode ist kein Paketetikett.',
       internal_error: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
       unavailable: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
+      door_unknown:
+        'Der Automat konnte nicht bestätigen, dass Fach {{compartment}} aufging. Ist es offen, legen Sie das Paket hinein und schließen Sie es; das Personal prüft es.',
+      doors_unavailable:
+        'Der Automat kann gerade keine Türen öffnen. Behalten Sie Paket {{barcode}} und versuchen Sie es später.',
+      close_door_first:
+        'Nehmen Sie das Paket aus Fach {{compartment}} und schließen Sie es, dann tippen Sie noch einmal auf „Passt nicht“.',
+      door_not_open:
+        'Fach {{compartment}} wurde nicht offen gesehen. Ging es nicht auf, tippen Sie auf „Tür geht nicht auf“.',
+      door_was_open:
+        'Fach {{compartment}} wurde offen gesehen. Legen Sie das Paket hinein und schließen Sie es, oder tippen Sie auf „Passt nicht“.',
     },
   },
   collection: {
@@ -156,6 +178,10 @@ export const de: Translation = {
       invalid_input: 'Dieser Barcode kann nicht gelesen werden.',
       internal_error: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
       unavailable: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
+      door_unknown:
+        'Der Automat konnte nicht bestätigen, dass Fach {{compartment}} aufging. Das Personal prüft es.',
+      doors_unavailable:
+        'Der Automat kann gerade keine Türen öffnen. Bitte später noch einmal versuchen.',
     },
   },
   staff: {
@@ -210,6 +236,11 @@ export const de: Translation = {
       invalid_input: 'Bitte einen Grund angeben (mindestens 3 Zeichen).',
       internal_error: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
       unavailable: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
+      item_sensed:
+        'Der Sensor sieht noch etwas in Fach {{compartment}}. Bitte zuerst herausnehmen.',
+      door_unknown:
+        'Die Steuerplatine antwortete nicht: ob Fach {{compartment}} aufging, ist unbekannt. Es wartet auf Prüfung.',
+      doors_unavailable: 'Die Steuerplatine ist nicht verbunden. Keine Tür wurde geöffnet.',
     },
   },
   idle: {

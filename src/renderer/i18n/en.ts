@@ -64,6 +64,11 @@ export const en = {
     unavailable: 'Something went wrong. Please try again.',
     noSpace: 'There is no free compartment for this return right now. Please try again later.',
     noLargerCompartment: 'There is no larger compartment free right now.',
+    doorUnknown:
+      'The locker could not confirm that the door opened. If a door is open, take your parcel and close it. Staff will check the compartment; your code still works.',
+    doorsUnavailable:
+      'The locker cannot open doors right now. Your code still works. Please try again later.',
+    closeDoorFirst: 'Take your parcel out and close the door, then press "It doesn\'t fit" again.',
   },
   throttle: {
     title: 'Too many attempts',
@@ -81,6 +86,8 @@ export const en = {
     timeout: 'The door was not opened in time. Your code still works.',
     returnReleased: 'No parcel was sensed. Please start again with your return code.',
     abandoned: 'The door was closed without finishing. Please try again.',
+    inspection:
+      'The locker could not tell whether the door was used. Staff will check it; please contact customer support if you need help.',
   },
   courier: {
     loginTitle: 'Courier and staff',
@@ -100,6 +107,9 @@ export const en = {
     collect: 'Collect expired parcels and returns',
     sizeTitle: 'This parcel was not announced',
     sizeHint: 'Which size does it need?',
+    jammed: 'Door {{id}} did not open and is out of service now. Scan the parcel again.',
+    inspection:
+      'Whether the parcel went into door {{id}} is unknown; staff will check it. Scan the parcel again if you still have it.',
   },
   size: { S: 'Small', M: 'Medium', L: 'Large', XL: 'Extra large' },
   badge: {
@@ -129,6 +139,16 @@ export const en = {
       invalid_input: 'This barcode cannot be read as a parcel label.',
       internal_error: 'Something went wrong. Please try again.',
       unavailable: 'Something went wrong. Please try again.',
+      door_unknown:
+        'The locker could not confirm that door {{compartment}} opened. If it is open, put the parcel in and close it; staff will check it.',
+      doors_unavailable:
+        'The locker cannot open doors right now. Keep parcel {{barcode}} and try again later.',
+      close_door_first:
+        'Take the parcel out of door {{compartment}} and close it, then press "Doesn\'t fit" again.',
+      door_not_open:
+        'Door {{compartment}} has not been seen open. If it did not open, press "Door didn\'t open".',
+      door_was_open:
+        'Door {{compartment}} was seen open. Put the parcel in and close it, or press "Doesn\'t fit".',
     },
   },
   collection: {
@@ -154,6 +174,9 @@ export const en = {
       invalid_input: 'This barcode cannot be read.',
       internal_error: 'Something went wrong. Please try again.',
       unavailable: 'Something went wrong. Please try again.',
+      door_unknown:
+        'The locker could not confirm that door {{compartment}} opened. Staff will check it.',
+      doors_unavailable: 'The locker cannot open doors right now. Please try again later.',
     },
   },
   staff: {
@@ -208,6 +231,11 @@ export const en = {
       invalid_input: 'Please give a reason (at least 3 characters).',
       internal_error: 'Something went wrong. Please try again.',
       unavailable: 'Something went wrong. Please try again.',
+      item_sensed:
+        'The sensor still sees something in compartment {{compartment}}. Take it out first.',
+      door_unknown:
+        'The board gave no answer: whether door {{compartment}} opened is unknown. It is waiting for inspection.',
+      doors_unavailable: 'The lock board is not connected. No door was opened.',
     },
   },
   idle: {

@@ -68,6 +68,12 @@ export const pl: Translation = {
     unavailable: 'Coś poszło nie tak. Spróbuj ponownie.',
     noSpace: 'Brak wolnej skrytki na ten zwrot. Spróbuj później.',
     noLargerCompartment: 'Brak wolnej większej skrytki.',
+    doorUnknown:
+      'Automat nie potwierdził otwarcia drzwiczek. Jeśli skrytka jest otwarta, wyjmij paczkę i zamknij ją. Obsługa sprawdzi skrytkę; Twój kod nadal działa.',
+    doorsUnavailable:
+      'Automat nie może teraz otwierać skrytek. Twój kod nadal działa. Spróbuj ponownie później.',
+    closeDoorFirst:
+      'Wyjmij paczkę i zamknij drzwiczki, a potem ponownie naciśnij „Nie mieści się”.',
   },
   throttle: {
     title: 'Zbyt wiele prób',
@@ -85,6 +91,8 @@ export const pl: Translation = {
     timeout: 'Skrytka nie została otwarta na czas. Kod nadal działa.',
     returnReleased: 'Nie wykryto paczki. Zacznij od nowa z kodem zwrotu.',
     abandoned: 'Drzwiczki zamknięto przed zakończeniem. Spróbuj ponownie.',
+    inspection:
+      'Automat nie ustalił, czy drzwiczki zostały użyte. Obsługa to sprawdzi; w razie potrzeby skontaktuj się z obsługą klienta.',
   },
   courier: {
     loginTitle: 'Kurier i serwis',
@@ -104,6 +112,9 @@ export const pl: Translation = {
     collect: 'Odbierz przeterminowane paczki i zwroty',
     sizeTitle: 'Ta paczka nie była zapowiedziana',
     sizeHint: 'Jakiego rozmiaru skrytki potrzebuje?',
+    jammed: 'Skrytka {{id}} się nie otworzyła i jest wyłączona z użytku. Zeskanuj paczkę ponownie.',
+    inspection:
+      'Nie wiadomo, czy paczka trafiła do skrytki {{id}}; obsługa to sprawdzi. Jeśli nadal ją masz, zeskanuj ją ponownie.',
   },
   size: { S: 'Mała', M: 'Średnia', L: 'Duża', XL: 'Bardzo duża' },
   badge: {
@@ -134,6 +145,16 @@ export const pl: Translation = {
       invalid_input: 'Ten kod nie jest etykietą paczki.',
       internal_error: 'Coś poszło nie tak. Spróbuj ponownie.',
       unavailable: 'Coś poszło nie tak. Spróbuj ponownie.',
+      door_unknown:
+        'Automat nie potwierdził otwarcia skrytki {{compartment}}. Jeśli jest otwarta, włóż paczkę i zamknij ją; obsługa ją sprawdzi.',
+      doors_unavailable:
+        'Automat nie może teraz otwierać skrytek. Zachowaj paczkę {{barcode}} i spróbuj później.',
+      close_door_first:
+        'Wyjmij paczkę ze skrytki {{compartment}} i zamknij ją, a potem ponownie naciśnij „Nie mieści się”.',
+      door_not_open:
+        'Nie widziano otwartej skrytki {{compartment}}. Jeśli się nie otworzyła, naciśnij „Skrytka się nie otworzyła”.',
+      door_was_open:
+        'Skrytka {{compartment}} była otwarta. Włóż paczkę i zamknij ją albo naciśnij „Nie mieści się”.',
     },
   },
   collection: {
@@ -161,6 +182,9 @@ export const pl: Translation = {
       invalid_input: 'Nie można odczytać tego kodu.',
       internal_error: 'Coś poszło nie tak. Spróbuj ponownie.',
       unavailable: 'Coś poszło nie tak. Spróbuj ponownie.',
+      door_unknown:
+        'Automat nie potwierdził otwarcia skrytki {{compartment}}. Obsługa ją sprawdzi.',
+      doors_unavailable: 'Automat nie może teraz otwierać skrytek. Spróbuj ponownie później.',
     },
   },
   staff: {
@@ -215,6 +239,10 @@ export const pl: Translation = {
       invalid_input: 'Podaj powód (co najmniej 3 znaki).',
       internal_error: 'Coś poszło nie tak. Spróbuj ponownie.',
       unavailable: 'Coś poszło nie tak. Spróbuj ponownie.',
+      item_sensed: 'Czujnik wciąż widzi coś w skrytce {{compartment}}. Najpierw to wyjmij.',
+      door_unknown:
+        'Sterownik nie odpowiedział: nie wiadomo, czy skrytka {{compartment}} się otworzyła. Czeka na sprawdzenie.',
+      doors_unavailable: 'Sterownik zamków nie jest podłączony. Żadna skrytka nie została otwarta.',
     },
   },
   idle: {

@@ -86,6 +86,36 @@ describe('the courier screen', () => {
     expect(screen.getByRole('img', { name: 'Locker front, door A2 highlighted' })).toBeTruthy();
   });
 
+  it('"doesn\'t fit" while the door stands open keeps the door and says to close it first', async () => {
+    await depositInA1({
+      'deposit:doesntFit': () => ({
+        ok: false,
+        error: { reason: 'close_door_first', compartmentId: 'A1' },
+      }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: "Doesn't fit" }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Take the parcel out of door A1 and close it, then press "Doesn\'t fit" again.',
+    );
+    expect(line()).toBe('Put the parcel in door A1 and close it');
+    expect(screen.getByRole('button', { name: "Doesn't fit" })).toBeTruthy();
+  });
+
+  it('a door the locker finds jammed is said so, not left "opening"', async () => {
+    renderKiosk(courier, { 'deposit:start': () => started('A1') });
+    scan('TRK1');
+    expect((await screen.findByTestId('deposit-line')).textContent).toBe(
+      'Opening door A1 for TRK1…',
+    );
+    push('operation:finished', {
+      compartmentId: 'A1',
+      operation: 'deposit',
+      outcome: 'abandoned',
+      reason: 'door_failed',
+    });
+    expect(line()).toBe('Door A1 did not open and is out of service now. Scan the parcel again.');
+  });
+
   it('"door didn\'t open" sends the courier to another door and says so', async () => {
     await depositInA1({ 'deposit:doorDidNotOpen': () => started('B1', 2) });
     fireEvent.click(screen.getByRole('button', { name: "Door didn't open" }));

@@ -16,6 +16,8 @@ function depositLine(deposit: ActiveDeposit, t: TFunction): string {
   if (deposit.phase === 'opening') return t('courier.opening', p);
   if (deposit.phase === 'open') return t('courier.doorOpen', p);
   if (deposit.phase === 'closed') return t('courier.deposited', p);
+  if (deposit.reason === 'door_failed') return t('courier.jammed', p);
+  if (deposit.reason === 'inspection') return t('courier.inspection', p);
   return deposit.reason === 'timeout' ? t('courier.timeout', p) : t('courier.released', p);
 }
 

@@ -113,7 +113,10 @@ describe('the customer door screen', () => {
     ).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: "It doesn't fit" }));
     expect(await screen.findByText('Opening door B2…')).toBeTruthy();
-    expect(calls).toContainEqual({ channel: 'return:doesntFit', input: { operationId: 7 } });
+    expect(calls).toContainEqual({
+      channel: 'return:doesntFit',
+      input: { operationId: 7, returnId: 'RET-1' },
+    });
     larger = false;
     fireEvent.click(screen.getByRole('button', { name: "It doesn't fit" }));
     expect((await screen.findByRole('alert')).textContent).toBe(

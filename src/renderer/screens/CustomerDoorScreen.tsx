@@ -27,9 +27,11 @@ export function CustomerDoorScreen() {
         ? t('door.notTaken')
         : screen.reason === 'timeout'
           ? t('door.timeout')
-          : isReturn
-            ? t('door.returnReleased')
-            : t('door.abandoned');
+          : screen.reason === 'inspection'
+            ? t('door.inspection')
+            : isReturn
+              ? t('door.returnReleased')
+              : t('door.abandoned');
   } else {
     title = screen.phase === 'open' ? t('door.open', { id }) : t('door.opening', { id });
     body = `${isReturn ? t('door.putReturn') : t('door.takeParcel')} ${t('door.closeReminder')}`;

@@ -5,7 +5,13 @@
 import type { Size } from '../../shared/domain';
 import type { KioskEvents } from '../../shared/ipc/types';
 import type { Slice } from './kioskStore';
-import { home, type CustomerNotice, type Screen, type StaffTab } from './screens';
+import {
+  home,
+  type ActiveDeposit,
+  type CustomerNotice,
+  type Screen,
+  type StaffTab,
+} from './screens';
 
 export interface FlowSlice {
   go(screen: Screen['name']): void;
@@ -37,7 +43,10 @@ export interface FlowSlice {
 
 const BADGE = /^LKB1\./;
 const MAX_CODE = 10;
-const SELF_ENDED = new Set(['doesnt_fit', 'door_failed', 'cancelled']);
+// A door that fails is not always the screen's own doing (a jam found by the detection window).
+const SELF_ENDED = new Set(['doesnt_fit', 'cancelled']);
+/** Refusals that leave the deposit's door in play: the screen keeps it. */
+const DOOR_STAYS = new Set(['close_door_first', 'door_not_open', 'door_was_open', 'door_unknown']);
 
 export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
   const api = () => {
@@ -64,7 +73,31 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
         ? 'parcelExpired'
         : reason === 'door_failed'
           ? 'doorFailed'
-          : 'unavailable';
+          : reason === 'door_unknown'
+            ? 'doorUnknown'
+            : reason === 'doors_unavailable'
+              ? 'doorsUnavailable'
+              : 'unavailable';
+
+  /**
+   * A refused "doesn't fit" / "door didn't open": when the door's sensed state is the reason,
+   * the deposit stays on screen with what to do; otherwise it has ended.
+   */
+  const depositRefused = (
+    deposit: ActiveDeposit,
+    error: { reason: string; compartmentId?: string | null },
+  ) => ({
+    busy: false,
+    deposit: DOOR_STAYS.has(error.reason) ? deposit : null,
+    notice: {
+      tone: 'error' as const,
+      key: `deposit.error.${error.reason}`,
+      params: {
+        barcode: deposit.barcode,
+        compartment: error.compartmentId ?? deposit.compartmentId,
+      },
+    },
+  });
 
   const refreshDeposits = async () => {
     const r = await api().invoke('deposit:list', {});
@@ -252,7 +285,11 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
         patch('customerDoor', () => ({
           busy: false,
           notice:
-            r.error.reason === 'no_larger_compartment' ? 'noLargerCompartment' : 'unavailable',
+            r.error.reason === 'no_larger_compartment'
+              ? 'noLargerCompartment'
+              : r.error.reason === 'close_door_first'
+                ? 'closeDoorFirst'
+                : 'unavailable',
         }));
       void get().refreshLayout();
     },
@@ -320,15 +357,7 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
               notice: null,
               deposit: { ...deposit, ...r.value, phase: 'opening', reason: null },
             }
-          : {
-              busy: false,
-              deposit: null,
-              notice: {
-                tone: 'error',
-                key: `deposit.error.${r.error.reason}`,
-                params: { barcode: deposit.barcode },
-              },
-            },
+          : depositRefused(deposit, r.error),
       );
       void get().refreshLayout();
     },
@@ -350,15 +379,7 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
                 params: { from: deposit.compartmentId, to: r.value.compartmentId },
               },
             }
-          : {
-              busy: false,
-              deposit: null,
-              notice: {
-                tone: 'error',
-                key: `deposit.error.${r.error.reason}`,
-                params: { barcode: deposit.barcode },
-              },
-            },
+          : depositRefused(deposit, r.error),
       );
       void get().refreshLayout();
     },

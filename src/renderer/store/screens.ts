@@ -13,7 +13,13 @@ import type {
 export type DoorPhase = 'opening' | 'open' | 'closed' | 'abandoned';
 
 /** One sentence the customer sees; wrong and used codes share `codeInvalid` on purpose. */
-export type CustomerNotice = 'codeInvalid' | 'parcelExpired' | 'doorFailed' | 'unavailable';
+export type CustomerNotice =
+  | 'codeInvalid'
+  | 'parcelExpired'
+  | 'doorFailed'
+  | 'doorUnknown'
+  | 'doorsUnavailable'
+  | 'unavailable';
 
 export interface ActiveDeposit {
   operationId: number;
@@ -47,7 +53,7 @@ export type Screen =
       receipt: { returnId: string; at: number } | null;
       reason: string | null;
       busy: boolean;
-      notice: 'noLargerCompartment' | 'unavailable' | null;
+      notice: 'noLargerCompartment' | 'closeDoorFirst' | 'unavailable' | null;
     }
   | { name: 'courierLogin'; notice: BadgeRejection | 'notACourier' | null; busy: boolean }
   | {
