@@ -47,6 +47,8 @@ interface LockState {
 interface SideState {
   clock: number;
   failure: boolean;
+  /** The latch fires but the board's answers are lost. */
+  mute?: boolean;
   locks: Record<string, LockState>;
 }
 
@@ -127,6 +129,7 @@ for (const c of config.compartments) {
   board.jam(c, lock.jammed);
 }
 board.failure = side.failure ? 'timeout' : null;
+board.mute = side.mute ?? false;
 
 // A second later than anything the last run did, so generated ids never repeat.
 persist((s) => (s.clock += 1000));
@@ -147,6 +150,8 @@ const core = await KioskCore.start({
   log: pino({ level: 'error' }, { write: (line: string) => say(`ERROR ${line.trim()}`) }),
   cloudPublicKey: cloudKeys.publicKey,
   newId: () => `unannounced-${clock.now()}-${++n}`,
+  // The solenoid cool-down passes on the fake clock, written down like every other advance.
+  sleep: async (ms) => advance(ms),
 });
 const headSeq = () =>
   (db.prepare('SELECT coalesce(max(seq), 0) AS s FROM events').get() as { s: number }).s;
@@ -264,10 +269,20 @@ async function step(): Promise<void> {
     const jammed = rand(3) === 0;
     persist((s) => (s.locks[key(c)]!.jammed = jammed));
     board.jam(c, jammed);
-  } else {
+  } else if (r < 98) {
     const failure = rand(3) === 0;
     persist((s) => (s.failure = failure));
     board.failure = failure ? 'timeout' : null;
+  } else if (r < 99) {
+    const mute = rand(3) === 0;
+    persist((s) => (s.mute = mute));
+    board.mute = mute;
+  } else {
+    // A latch that gives way: a door opens that nobody asked for.
+    const c = pickOf(config.compartments.filter((c) => side.locks[key(c)]!.locked));
+    if (!c) return;
+    persist((s) => (s.locks[key(c)]!.locked = false));
+    board.forceOpen(c);
   }
 }
 
