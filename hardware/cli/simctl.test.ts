@@ -41,6 +41,17 @@ describe('simctl', () => {
     expect(board?.locks[6]?.itemPresent).toBe(true);
   });
 
+  it('forces a door open and switches the new faults', async () => {
+    expect(await main(['--url', server.url, 'open', '0', '12'], capture().io)).toBe(0);
+    for (const fault of ['mute', 'late', 'echo']) {
+      expect(await main(['--url', server.url, 'fault', '0', fault, 'on'], capture().io)).toBe(0);
+    }
+    const board = bus.sim.boards()[0];
+    expect(board?.locks[11]).toMatchObject({ doorOpen: true, pulses: 0 });
+    expect(board?.faults).toMatchObject({ mute: true, late: true });
+    expect(bus.sim.echo).toBe(true);
+  });
+
   it('passes the server refusal on with exit code 1', async () => {
     const result = capture();
     expect(await main(['--url', server.url, 'close', '0', '99'], result.io)).toBe(1);
@@ -51,5 +62,10 @@ describe('simctl', () => {
     const result = capture();
     expect(await main(['--url', server.url, 'item', '0', '7', 'maybe'], result.io)).toBe(2);
     expect(result.err.join('\n')).toContain('expected on or off');
+    const noKind = capture();
+    expect(await main(['--url', server.url, 'fault', '0'], noKind.io)).toBe(2);
+    expect(noKind.err.join('\n')).toContain(
+      'fault needs a kind: jam, silent, garbled, mute, late, echo, unplug',
+    );
   });
 });

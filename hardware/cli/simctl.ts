@@ -1,16 +1,21 @@
 /**
- * `npm run simctl -- --url <SIM_HTTP> state | close <board> <lock> | item <board> <lock> on|off
- *  | fault <board> jam|silent|garbled|unplug on|off | scan <text> [symbology]`:
+ * `npm run simctl -- --url <SIM_HTTP> state | close <board> <lock> | open <board> <lock>
+ *  | item <board> <lock> on|off | fault <board> <fault> on|off | scan <text> [symbology]`:
  * drives the simulators' control API from a shell.
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { boardFaults } from '../sim/lockBusSimulator';
+
+const faults = [...boardFaults, 'echo', 'unplug'];
 
 const usage = `usage: npm run simctl -- --url <SIM_HTTP> <command>
   state                                   every board, lock and fault
   close <board> <lock>                    push a door shut
+  open <board> <lock>                     force a door open, no unlock (bounced latch, broken sensor)
   item <board> <lock> on|off              place or remove an item
-  fault <board> jam|silent|garbled|unplug on|off
+  fault <board> <fault> on|off            ${faults.join('|')}
+                                          (echo and unplug take the whole bus)
   scan <text> [symbology]                 scan a code on the simulated scanner`;
 
 export interface CliIo {
@@ -44,9 +49,10 @@ function requestFor(args: string[]): Request {
     case 'state':
       return { method: 'GET', path: '/state' };
     case 'close':
+    case 'open':
       return {
         method: 'POST',
-        path: '/doors/close',
+        path: `/doors/${command}`,
         body: { board: number(rest[0], 'board'), lock: number(rest[1], 'lock') },
       };
     case 'item':
@@ -60,8 +66,7 @@ function requestFor(args: string[]): Request {
         },
       };
     case 'fault':
-      if (rest[1] === undefined)
-        throw new UsageError('fault needs a kind: jam, silent, garbled or unplug');
+      if (rest[1] === undefined) throw new UsageError(`fault needs a kind: ${faults.join(', ')}`);
       return {
         method: 'POST',
         path: '/faults',

@@ -55,21 +55,33 @@ describe('control server over a Kerong bus', () => {
       locked: true,
       doorOpen: false,
       itemPresent: false,
+      pulses: 0,
     });
     expect((body.boards as { faults: unknown }[])[0]?.faults).toEqual({
       jam: false,
       silent: false,
       garbled: false,
+      mute: false,
+      late: false,
+      echo: false,
       unplug: false,
     });
+    expect(body.echo).toBe(false);
   });
 
-  it('shuts a door that an unlock opened', async () => {
-    bus.sim.answer({ kind: 'unlock', board: 1, lock: 4 });
+  it('shuts a door that an unlock opened, and counts the pulse', async () => {
+    bus.sim.hear({ kind: 'unlock', board: 1, lock: 4 });
     await until(() => bus.sim.boards()[1]?.locks[3]?.doorOpen === true, 'the door to spring open');
     const { status, body } = await call(server, 'POST', '/doors/close', { board: 1, lock: 4 });
     expect(status).toBe(200);
-    expect(lockOf(body.state, 1, 4)).toMatchObject({ locked: true, doorOpen: false });
+    expect(lockOf(body.state, 1, 4)).toMatchObject({ locked: true, doorOpen: false, pulses: 1 });
+  });
+
+  it('forces a door open without an unlock', async () => {
+    const { status, body } = await call(server, 'POST', '/doors/open', { board: 0, lock: 11 });
+    expect(status).toBe(200);
+    expect(lockOf(body.state, 0, 11)).toMatchObject({ locked: false, doorOpen: true, pulses: 0 });
+    await call(server, 'POST', '/doors/close', { board: 0, lock: 11 });
   });
 
   it('places and removes an item', async () => {
@@ -94,9 +106,36 @@ describe('control server over a Kerong bus', () => {
     expect(
       (on.body.state as { boards: { faults: { silent: boolean } }[] }).boards[1]?.faults.silent,
     ).toBe(true);
-    expect(bus.sim.answer({ kind: 'query', board: 1 })).toBeUndefined();
+    expect(bus.sim.hear({ kind: 'query', board: 1 })).toBeUndefined();
     await call(server, 'POST', '/faults', { board: 1, fault: 'silent', on: false });
-    expect(bus.sim.answer({ kind: 'query', board: 1 })).toBeInstanceOf(Uint8Array);
+    expect(bus.sim.hear({ kind: 'query', board: 1 })?.bytes).toBeInstanceOf(Uint8Array);
+  });
+
+  it.each(['mute', 'late', 'jam', 'garbled'] as const)(
+    'switches the %s fault on one board only',
+    async (fault) => {
+      const on = await call(server, 'POST', '/faults', { board: 1, fault, on: true });
+      const faultsOf = (state: unknown) =>
+        (state as { boards: { faults: Record<string, boolean> }[] }).boards.map(
+          (b) => b.faults[fault],
+        );
+      expect(faultsOf(on.body.state)).toEqual([false, true]);
+      const off = await call(server, 'POST', '/faults', { board: 1, fault, on: false });
+      expect(faultsOf(off.body.state)).toEqual([false, false]);
+    },
+  );
+
+  it('switches the adapter echo for the whole bus', async () => {
+    const on = await call(server, 'POST', '/faults', { board: 1, fault: 'echo', on: true });
+    expect(on.body.state).toMatchObject({ echo: true });
+    expect(
+      (on.body.state as { boards: { faults: { echo: boolean } }[] }).boards.map(
+        (b) => b.faults.echo,
+      ),
+    ).toEqual([true, true]);
+    expect(bus.sim.echo).toBe(true);
+    await call(server, 'POST', '/faults', { board: 0, fault: 'echo', on: false });
+    expect(bus.sim.echo).toBe(false);
   });
 
   it('unplugs and replugs the bus', async () => {
@@ -123,6 +162,9 @@ describe('control server over a Kerong bus', () => {
     ['/items', { board: 0, lock: 1, present: 'yes' }, 'present'],
     ['/faults', { board: 0, fault: 'fire', on: true }, 'fault'],
     ['/faults', { board: 9, fault: 'unplug', on: true }, 'no board 9'],
+    ['/faults', { board: 9, fault: 'echo', on: true }, 'no board 9'],
+    ['/doors/open', { board: 0, lock: 0 }, 'lock'],
+    ['/doors/open', { board: 5, lock: 1 }, 'no board 5'],
     ['/faults', { board: 0, fault: 'jam', on: 1 }, 'on'],
     ['/scan', { text: '' }, 'text'],
   ])('answers 400 to POST %s with %j and changes nothing', async (path, body, message) => {

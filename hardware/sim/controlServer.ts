@@ -1,13 +1,14 @@
 /**
  * Loopback HTTP control for the simulators (development, tests, the cloud-mock dashboard):
- * read the boards, shut doors, place items, inject faults, scan a code. JSON in and out; bad
- * input gets a 400 with a clear message and changes nothing.
+ * read the boards, shut or force doors, place items, inject faults, scan a code. JSON in and out;
+ * bad input gets a 400 with a clear message and changes nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { SimResult } from './lockBusSimulator';
+import { boardFaults } from './lockBusSimulator';
 import type { SimulatedLockBus } from './simulatedLockBus';
 
 /**
@@ -34,11 +35,13 @@ export interface ControlServer {
 
 const MAX_BODY_BYTES = 64 * 1024;
 const lockAddress = { board: z.number().int().min(0).max(255), lock: z.number().int().min(1) };
-const closeDoorBody = z.strictObject(lockAddress);
+const doorBody = z.strictObject(lockAddress);
 const itemBody = z.strictObject({ ...lockAddress, present: z.boolean() });
+/** Board faults, plus two that take the whole bus whichever board names them: the adapter's. */
+const busFaults = ['echo', 'unplug'] as const;
 const faultBody = z.strictObject({
   board: lockAddress.board,
-  fault: z.enum(['jam', 'silent', 'garbled', 'unplug']),
+  fault: z.enum([...boardFaults, ...busFaults]),
   on: z.boolean(),
 });
 const scanBody = z.strictObject({
@@ -61,9 +64,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const state = () => ({
     protocol: bus.sim.protocol.name,
     plugged: bus.plugged,
-    boards: bus.sim
-      .boards()
-      .map((board) => ({ ...board, faults: { ...board.faults, unplug: !bus.plugged } })),
+    echo: bus.sim.echo,
+    boards: bus.sim.boards().map((board) => ({
+      ...board,
+      faults: { ...board.faults, echo: bus.sim.echo, unplug: !bus.plugged },
+    })),
   });
 
   const applied = (result: SimResult) => {
@@ -74,8 +79,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const routes: Record<string, (body: unknown) => Promise<unknown> | unknown> = {
     'GET /state': () => state(),
     'POST /doors/close': (body) => {
-      const { board, lock } = parse(closeDoorBody, body);
+      const { board, lock } = parse(doorBody, body);
       return applied(bus.sim.closeDoor(board, lock));
+    },
+    'POST /doors/open': (body) => {
+      const { board, lock } = parse(doorBody, body);
+      return applied(bus.sim.openDoor(board, lock));
     },
     'POST /items': (body) => {
       const { board, lock, present } = parse(itemBody, body);
@@ -83,12 +92,14 @@ export async function startControlServer(options: ControlServerOptions): Promise
     },
     'POST /faults': async (body) => {
       const { board, fault, on } = parse(faultBody, body);
-      if (fault !== 'unplug') return applied(bus.sim.setFault(board, fault, on));
-      // The adapter cable carries the whole bus: unplugging "a board" takes every board off.
+      if (fault !== 'echo' && fault !== 'unplug')
+        return applied(bus.sim.setFault(board, fault, on));
+      // The adapter carries the whole bus: "a board's" echo or unplug is every board's.
       if (!bus.sim.boards().some((b) => b.board === board)) {
         throw new BadRequest(`no board ${board} on this bus`);
       }
-      await (on ? bus.unplug() : bus.replug());
+      if (fault === 'echo') bus.sim.echo = on;
+      else await (on ? bus.unplug() : bus.replug());
       return { ok: true, state: state() };
     },
     'POST /scan': (body) => {

@@ -1,15 +1,20 @@
 /**
  * Simulated lock boards on one bus: doors that spring open a while after an unlock and shut on
- * request, infrared item sensors, and per-board faults. It answers decoded requests with the
- * real reply bytes of its family; moving those bytes is startSimulatedLockBus's job.
+ * request, infrared item sensors, per-board faults, and an adapter that may echo. It answers
+ * decoded requests with the real reply bytes of its family; moving those bytes (and the echo)
+ * is startSimulatedLockBus's job.
  */
 import type { BoardReading, BoardRequest, LockBoardProtocolName } from '../lockboard/boardProtocol';
 import { boardProtocols } from '../lockboard/protocols';
 import type { BoardProtocol } from '../lockboard/boardProtocol';
 
-/** jam: acknowledges unlocks but the door stays shut; silent: never answers; garbled: corrupt answers. */
-export type BoardFault = 'jam' | 'silent' | 'garbled';
-export const boardFaults: readonly BoardFault[] = ['jam', 'silent', 'garbled'];
+/**
+ * jam: the latch stays engaged (Kerong acknowledges anyway; LCB24 answers SS=11);
+ * silent: hears nothing, does nothing; garbled: corrupt answers; mute: acts on every request
+ * but its answers are lost; late: answers only after `lateReplyMs`.
+ */
+export type BoardFault = 'jam' | 'silent' | 'garbled' | 'mute' | 'late';
+export const boardFaults: readonly BoardFault[] = ['jam', 'silent', 'garbled', 'mute', 'late'];
 
 export interface LockBusSimulatorOptions {
   protocol: LockBoardProtocolName;
@@ -19,6 +24,8 @@ export interface LockBusSimulatorOptions {
   doorOpenDelayMs?: number;
   /** The bit value the simulated board reports for a locked door. */
   lockedBitValue?: 0 | 1;
+  /** How late a board with the `late` fault answers; longer than the driver's reply timeout. */
+  lateReplyMs?: number;
 }
 
 export interface SimLockView {
@@ -27,6 +34,8 @@ export interface SimLockView {
   doorOpen: boolean;
   /** null where the family has no item sensors. */
   itemPresent: boolean | null;
+  /** Unlock requests the board acted on (muted, late, jammed or garbled ones too). */
+  pulses: number;
 }
 
 export interface SimBoardView {
@@ -39,7 +48,16 @@ export interface SimBoardView {
 export interface SimExchange {
   board: number;
   request: BoardRequest;
-  answer: 'replied' | 'silent' | 'garbled';
+  /** silent, then muted, then garbled, then late win when several faults are on. */
+  answer: 'replied' | 'silent' | 'garbled' | 'muted' | 'late';
+  /** The adapter echoed the request's bytes back before any answer. */
+  echoed: boolean;
+}
+
+/** Reply bytes and how long after the request they go on the wire. */
+export interface SimReply {
+  bytes: Uint8Array;
+  delayMs: number;
 }
 
 export type SimResult = { ok: true } | { ok: false; error: string };
@@ -48,6 +66,7 @@ interface SimLock {
   doorOpen: boolean;
   itemPresent: boolean;
   opening: NodeJS.Timeout | undefined;
+  pulses: number;
 }
 
 interface SimBoard {
@@ -55,17 +74,24 @@ interface SimBoard {
   locks: SimLock[];
 }
 
+const noFaults = (): Record<BoardFault, boolean> =>
+  Object.fromEntries(boardFaults.map((fault) => [fault, false])) as Record<BoardFault, boolean>;
+
 export class LockBusSimulator {
   readonly protocol: BoardProtocol;
+  /** The RS-485 adapter echoes every byte the kiosk sends (a bus property, not a board's). */
+  echo = false;
   private readonly boardsByAddress = new Map<number, SimBoard>();
   private readonly doorOpenDelayMs: number;
   private readonly lockedBitValue: 0 | 1;
+  private readonly lateReplyMs: number;
   private readonly exchangeListeners = new Set<(exchange: SimExchange) => void>();
 
   constructor(options: LockBusSimulatorOptions) {
     this.protocol = boardProtocols[options.protocol];
     this.doorOpenDelayMs = options.doorOpenDelayMs ?? 300;
     this.lockedBitValue = options.lockedBitValue ?? 1;
+    this.lateReplyMs = options.lateReplyMs ?? 600;
     for (const address of options.boards) {
       if (!Number.isInteger(address) || address < 0 || address > this.protocol.maxBoard) {
         throw new Error(
@@ -73,47 +99,36 @@ export class LockBusSimulator {
         );
       }
       this.boardsByAddress.set(address, {
-        faults: { jam: false, silent: false, garbled: false },
+        faults: noFaults(),
         locks: Array.from({ length: this.protocol.locksPerBoard }, () => ({
           doorOpen: false,
           itemPresent: false,
           opening: undefined,
+          pulses: 0,
         })),
       });
     }
   }
 
-  /** The reply bytes for one request, or undefined when nobody answers. */
-  answer(request: BoardRequest): Uint8Array | undefined {
+  /** The board acts on one request; returns what it sends back and when, or undefined for nothing. */
+  hear(request: BoardRequest): SimReply | undefined {
     const board = this.boardsByAddress.get(request.board);
     if (board === undefined) return undefined; // no board at that address: the bus stays quiet
-    const report = (answer: SimExchange['answer']): void => {
-      for (const listener of this.exchangeListeners)
-        listener({ board: request.board, request, answer });
-    };
-    if (board.faults.silent) {
-      report('silent');
-      return undefined;
-    }
-    let reply: Uint8Array;
-    if (request.kind === 'unlock') {
-      const lock = board.locks[request.lock - 1];
-      if (lock === undefined) return undefined;
-      if (!board.faults.jam) this.releaseLatch(lock);
-      reply = this.protocol.encodeUnlockReply(
-        request.lock,
-        this.reading(request.board, board),
-        board.faults.jam,
-      );
-    } else {
-      reply = this.protocol.encodeStateReply(this.reading(request.board, board));
-    }
+    if (request.kind === 'unlock' && board.locks[request.lock - 1] === undefined) return undefined;
+    if (board.faults.silent) return this.report(request, 'silent', undefined);
+    const bytes = this.act(request, board);
+    if (board.faults.mute) return this.report(request, 'muted', undefined);
     if (board.faults.garbled) {
-      report('garbled');
-      return garble(reply);
+      return this.report(request, 'garbled', { bytes: garble(bytes), delayMs: this.delay(board) });
     }
-    report('replied');
-    return reply;
+    if (board.faults.late)
+      return this.report(request, 'late', { bytes, delayMs: this.lateReplyMs });
+    return this.report(request, 'replied', { bytes, delayMs: 0 });
+  }
+
+  /** The bytes the board sends back for one request, however late; undefined for none. */
+  answer(request: BoardRequest): Uint8Array | undefined {
+    return this.hear(request)?.bytes;
   }
 
   /** Push a door shut: the latch engages and the lock reads locked again. */
@@ -123,6 +138,16 @@ export class LockBusSimulator {
     clearTimeout(found.lock.opening);
     found.lock.opening = undefined;
     found.lock.doorOpen = false;
+    return { ok: true };
+  }
+
+  /** A door that opens without an unlock: a bounced latch, a forced door, a broken sensor cable. */
+  openDoor(board: number, lock: number): SimResult {
+    const found = this.lockAt(board, lock);
+    if (!found.ok) return found;
+    clearTimeout(found.lock.opening);
+    found.lock.opening = undefined;
+    found.lock.doorOpen = true;
     return { ok: true };
   }
 
@@ -143,6 +168,12 @@ export class LockBusSimulator {
     return { ok: true };
   }
 
+  /** How many unlock requests for this lock the board acted on; 0 for a lock that is not there. */
+  pulses(board: number, lock: number): number {
+    const found = this.lockAt(board, lock);
+    return found.ok ? found.lock.pulses : 0;
+  }
+
   boards(): SimBoardView[] {
     return [...this.boardsByAddress].map(([address, board]) => ({
       board: address,
@@ -152,6 +183,7 @@ export class LockBusSimulator {
         locked: !lock.doorOpen,
         doorOpen: lock.doorOpen,
         itemPresent: this.protocol.hasItemSensors ? lock.itemPresent : null,
+        pulses: lock.pulses,
       })),
     }));
   }
@@ -167,6 +199,31 @@ export class LockBusSimulator {
       for (const lock of board.locks) clearTimeout(lock.opening);
     }
     this.exchangeListeners.clear();
+  }
+
+  /** What the board does on hearing a request, and the reply it puts together. */
+  private act(request: BoardRequest, board: SimBoard): Uint8Array {
+    if (request.kind === 'query') {
+      return this.protocol.encodeStateReply(this.reading(request.board, board));
+    }
+    const lock = board.locks[request.lock - 1] as SimLock;
+    lock.pulses += 1;
+    if (!board.faults.jam) this.releaseLatch(lock);
+    return this.protocol.encodeUnlockReply(
+      request.lock,
+      this.reading(request.board, board),
+      board.faults.jam,
+    );
+  }
+
+  private delay(board: SimBoard): number {
+    return board.faults.late ? this.lateReplyMs : 0;
+  }
+
+  private report<T>(request: BoardRequest, answer: SimExchange['answer'], reply: T): T {
+    const exchange: SimExchange = { board: request.board, request, answer, echoed: this.echo };
+    for (const listener of this.exchangeListeners) listener(exchange);
+    return reply;
   }
 
   private releaseLatch(lock: SimLock): void {

@@ -9,7 +9,7 @@ import { startControlServer } from './controlServer';
 import { startSimulatedLockBus } from './simulatedLockBus';
 
 const usage = `usage: npm run sim -- [--protocol kerong-cu16|lcb24] [--boards 0,1] [--port N]
-                      [--door-delay MS] [--locked-bit 0|1] [--dir PATH]`;
+                      [--door-delay MS] [--late-delay MS] [--locked-bit 0|1] [--dir PATH]`;
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n${usage}\n`);
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
         boards: { type: 'string' },
         port: { type: 'string', default: '0' },
         'door-delay': { type: 'string', default: '500' },
+        'late-delay': { type: 'string', default: '600' },
         'locked-bit': { type: 'string', default: '1' },
         dir: { type: 'string' },
       },
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     protocol,
     boards,
     doorOpenDelayMs: integer(values['door-delay'], '--door-delay'),
+    lateReplyMs: integer(values['late-delay'], '--late-delay'),
     lockedBitValue: lockedBit === '0' ? 0 : 1,
     dir: values.dir,
   });

@@ -41,15 +41,29 @@ export async function startSimulatedLockBus(
   let port: BusTransport | undefined;
   let closed = false;
 
+  // Late replies still due; an unplug or close drops them, as it would on the wire.
+  const due = new Set<NodeJS.Timeout>();
+  const sendLater = (boardEnd: BusTransport, bytes: Uint8Array, delayMs: number): void => {
+    const timer = setTimeout(() => {
+      due.delete(timer);
+      boardEnd.write(bytes).catch(() => undefined);
+    }, delayMs);
+    due.add(timer);
+  };
+
   const plugIn = async (): Promise<void> => {
     pty = await startPtyPair(dir);
     reader.reset();
     const boardEnd = await openSerialTransport(pty.boardPath, sim.protocol.defaultBaudRate);
     boardEnd.onData((chunk) => {
+      // An echoing adapter hands back every byte it put on the wire, before any answer.
+      if (sim.echo) boardEnd.write(chunk).catch(() => undefined);
       for (const request of reader.push(chunk)) {
-        const reply = sim.answer(request);
+        const reply = sim.hear(request);
+        if (reply === undefined) continue;
         // A write can fail only while being unplugged; the kiosk sees a timeout, as on a real bus.
-        if (reply !== undefined) boardEnd.write(reply).catch(() => undefined);
+        if (reply.delayMs === 0) boardEnd.write(reply.bytes).catch(() => undefined);
+        else sendLater(boardEnd, reply.bytes, reply.delayMs);
       }
     });
     boardEnd.onLost(() => undefined);
@@ -60,6 +74,8 @@ export async function startSimulatedLockBus(
     const [boardEnd, pair] = [port, pty];
     port = undefined;
     pty = undefined;
+    due.forEach((timer) => clearTimeout(timer));
+    due.clear();
     await boardEnd?.close();
     await pair?.stop();
   };
