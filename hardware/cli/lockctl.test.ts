@@ -89,16 +89,32 @@ describe('lockctl against the simulator', () => {
     ];
     const done = main([...args, 'watch'], watch.io, stop.signal);
     await until(() => watch.out.length === 1, 'the initial board state');
-    bus.sim.answer({ kind: 'unlock', board: 0, lock: 9 });
+    bus.sim.openDoor(0, 9);
     await until(() => watch.out.length === 2, 'the door event');
     stop.abort();
     expect(await done).toBe(0);
+    // The first line is the board's baseline, printed as `status --json` prints a board.
+    expect(JSON.parse(watch.out[0] ?? '')).toMatchObject({ board: 0 });
+    expect((JSON.parse(watch.out[0] ?? '') as { locks: unknown[] }).locks).toHaveLength(16);
     expect(JSON.parse(watch.out[1] ?? '')).toEqual({
       type: 'door',
       board: 0,
       lock: 9,
       locked: false,
     });
+  });
+
+  it('says a jammed LCB24 latch is jammed with --echo no, and why it cannot tell without', async () => {
+    bus = await startSimulatedLockBus({ protocol: 'lcb24', boards: [1] });
+    bus.sim.setFault(1, 'jam', true);
+    const base = ['--port', bus.kioskPath, '--protocol', 'lcb24'];
+    const exact = capture();
+    expect(await main([...base, '--echo', 'no', 'open', '1', '4'], exact.io)).toBe(1);
+    expect(exact.err.join('\n')).toMatch(/board 1 says the latch stayed engaged/);
+    const unsure = capture();
+    expect(await main([...base, 'open', '1', '4'], unsure.io)).toBe(1);
+    expect(unsure.err.join('\n')).toMatch(/cannot be told from an echo/);
+    expect(bus.sim.pulses(1, 4)).toBe(2);
   });
 
   it('fails with a clear message when the board does not answer', async () => {
@@ -128,6 +144,7 @@ describe('lockctl arguments', () => {
       '--locked-bit',
     ],
     [['--port', '/dev/x', '--protocol', 'lcb24', 'watch'], 'watch needs --boards'],
+    [['--port', '/dev/x', '--protocol', 'lcb24', '--echo', 'maybe', 'status', '1'], '--echo'],
     [['--port', '/dev/x', '--protocol', 'kerong-cu16', 'status', '16'], 'out of range'],
     [['--port', '/dev/x', '--protocol', 'lcb24', '--bogus', 'status', '1'], 'bogus'],
   ])('rejects %j with exit code 2', async (argv, message) => {

@@ -12,10 +12,12 @@ import type { BoardState, LockBoardEvent, LockBoardFailure } from '../lockboard/
 const usage = `usage: npm run lockctl -- --port <path> --protocol kerong-cu16|lcb24 [options] <command>
   status <board>          read every lock of one board
   open <board> <lock>     pulse one latch (lock as printed, from 1)
-  watch                   print door and item changes until Ctrl-C (needs --boards)
+  watch                   print each board's state, then door and item changes until Ctrl-C
+                          (needs --boards; a board read again after a failure is printed again)
 options:
   --baud N                serial speed (default 19200 for kerong-cu16, 9600 for lcb24)
   --locked-bit 0|1        bit value that means "locked" on this installation (default 1)
+  --echo yes|no           whether the RS-485 adapter echoes what it sends (default: not known)
   --boards 0,1            boards to watch
   --interval MS           poll interval for watch (default 250)
   --json                  one JSON object per line`;
@@ -42,6 +44,7 @@ interface Settings {
   protocol: LockBoardProtocolName;
   baud: number | undefined;
   lockedBit: 0 | 1;
+  echo: boolean | undefined;
   boards: number[] | undefined;
   interval: number;
   json: boolean;
@@ -77,6 +80,7 @@ export function parseSettings(argv: string[]): Settings {
       protocol: { type: 'string' },
       baud: { type: 'string' },
       'locked-bit': { type: 'string', default: '1' },
+      echo: { type: 'string' },
       boards: { type: 'string' },
       interval: { type: 'string', default: '250' },
       json: { type: 'boolean', default: false },
@@ -89,6 +93,9 @@ export function parseSettings(argv: string[]): Settings {
   }
   const lockedBit = values['locked-bit'];
   if (lockedBit !== '0' && lockedBit !== '1') throw new UsageError('--locked-bit must be 0 or 1');
+  const echo = values.echo;
+  if (echo !== undefined && echo !== 'yes' && echo !== 'no')
+    throw new UsageError('--echo must be yes or no');
   const command = parseCommand(positionals);
   const boards = values.boards?.split(',').map((board) => whole(board.trim(), '--boards'));
   if (command.kind === 'watch' && boards === undefined)
@@ -98,6 +105,7 @@ export function parseSettings(argv: string[]): Settings {
     protocol: values.protocol as LockBoardProtocolName,
     baud: values.baud === undefined ? undefined : whole(values.baud, '--baud'),
     lockedBit: lockedBit === '0' ? 0 : 1,
+    echo: echo === undefined ? undefined : echo === 'yes',
     boards,
     interval: Math.max(1, whole(values.interval, '--interval')),
     json: values.json,
@@ -116,12 +124,24 @@ function explain(
     case 'timeout':
       return `board ${board} did not answer (check its address switches, the A/B wiring and the baud rate)`;
     case 'bad_reply':
-      return `board ${board} answered with corrupt frames (check termination, baud rate and --protocol)`;
+      return `board ${board} answered with corrupt or unexpected frames (check termination, baud rate and --protocol)`;
+    case 'interrupted':
+      return `the bus at ${settings.port} went away while the command was on the wire${fault ? `: ${fault}` : ''}; the latch may have fired, check the door`;
+    case 'jammed':
+      return `board ${board} says the latch stayed engaged (a jammed lock or a door under pressure)`;
     case 'disconnected':
       return `the bus at ${settings.port} is not available${fault ? `: ${fault}` : ''}`;
     case 'no_such_lock':
       return `no such lock: ${protocol.name} boards have locks 1-${protocol.locksPerBoard}, boards 0-${protocol.maxBoard}`;
   }
+}
+
+const ambiguousLcb24Answer =
+  'lockctl: (an LCB24 answer "latch stayed engaged" is byte for byte the request, so without --echo yes|no it cannot be told from an echo; run status to see the door)';
+
+/** Without knowing the adapter, an LCB24 jam answer ends as bad_reply (docs/hardware.md). */
+function mayBeLcb24Jam(failure: LockBoardFailure, settings: Settings): boolean {
+  return failure === 'bad_reply' && settings.protocol === 'lcb24' && settings.echo === undefined;
 }
 
 function describeBoard(state: BoardState): string[] {
@@ -135,7 +155,15 @@ function describeBoard(state: BoardState): string[] {
   ];
 }
 
-function describeEvent(event: LockBoardEvent): string {
+function describeEvent(event: LockBoardEvent, json: boolean): string[] {
+  if (event.type === 'baseline') {
+    // The full state of a board just (re)read: printed like `status` prints it.
+    return json ? [JSON.stringify(event.state)] : describeBoard(event.state);
+  }
+  return [json ? JSON.stringify(event) : describeChange(event)];
+}
+
+function describeChange(event: Exclude<LockBoardEvent, { type: 'baseline' }>): string {
   switch (event.type) {
     case 'door':
       return `board ${event.board} lock ${event.lock}: door ${event.locked ? 'shut and locked' : 'open'}`;
@@ -171,6 +199,7 @@ export async function main(
       baudRate: settings.baud,
       boards,
       lockedBitValue: settings.lockedBit,
+      echo: settings.echo,
       pollIntervalMs: command.kind === 'watch' ? settings.interval : 0,
     });
   } catch (error) {
@@ -180,7 +209,7 @@ export async function main(
   let fault: string | undefined;
   driver.onEvent((event) => {
     if (event.type === 'fault') fault = event.reason;
-    if (command.kind === 'watch') io.out(json ? JSON.stringify(event) : describeEvent(event));
+    if (command.kind === 'watch') describeEvent(event, json).forEach((line) => io.out(line));
   });
   try {
     if (!(await driver.start()) && command.kind !== 'watch') {
@@ -191,6 +220,7 @@ export async function main(
       const result = await driver.unlock({ board: command.board, lock: command.lock });
       if (!result.ok) {
         io.err(`lockctl: ${explain(result.error, command.board, settings, fault)}`);
+        if (mayBeLcb24Jam(result.error, settings)) io.err(ambiguousLcb24Answer);
         return 1;
       }
       io.out(
@@ -207,6 +237,7 @@ export async function main(
         if (command.kind === 'status') return 1;
         continue;
       }
+      if (command.kind === 'watch') continue; // printed from its baseline event
       if (json) io.out(JSON.stringify(result.value));
       else describeBoard(result.value).forEach((line) => io.out(line));
     }

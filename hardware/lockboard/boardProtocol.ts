@@ -15,7 +15,22 @@ export interface BoardReading {
 }
 
 export type BoardReply =
-  { kind: 'state'; reading: BoardReading } | { kind: 'unlock_ack'; board: number; lock: number };
+  | {
+      kind: 'state';
+      reading: BoardReading;
+      /** The lock the reply's address names, for families whose state reply names one (Kerong). */
+      addressedLock?: number;
+    }
+  | {
+      kind: 'unlock_ack';
+      board: number;
+      lock: number;
+      /** The board says the pulse left the latch engaged (a jammed lock). */
+      latchEngaged: boolean;
+    };
+
+/** What a reply says about an unlock: the board released the latch, or says it stayed engaged. */
+export type UnlockVerdict = 'acknowledged' | 'jammed';
 
 export type BoardRequest =
   { kind: 'unlock'; board: number; lock: number } | { kind: 'query'; board: number };
@@ -31,7 +46,8 @@ export interface BoardProtocol {
   readonly replyFormat: FrameFormat<BoardReply>;
   encodeUnlock(board: number, lock: number): Uint8Array;
   encodeQuery(board: number): Uint8Array;
-  acknowledgesUnlock(reply: BoardReply, board: number, lock: number): boolean;
+  /** The verdict if `reply` answers an unlock of that lock; undefined if it answers something else. */
+  answersUnlock(reply: BoardReply, board: number, lock: number): UnlockVerdict | undefined;
   answersQuery(reply: BoardReply, board: number): boolean;
 
   // The board's side of the bus (the simulator).

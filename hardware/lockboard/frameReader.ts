@@ -17,6 +17,12 @@ export interface FrameFormat<F> {
   decode(frame: Uint8Array): F | undefined;
 }
 
+/** A decoded frame with the bytes it came from (to tell an adapter's echo of a request). */
+export interface ReadFrame<F> {
+  frame: F;
+  bytes: Uint8Array;
+}
+
 export class FrameReader<F> {
   private buffer: Buffer = Buffer.alloc(0);
   /** Candidate frames that failed their checks. */
@@ -36,9 +42,13 @@ export class FrameReader<F> {
   }
 
   push(chunk: Uint8Array): F[] {
+    return this.readFrames(chunk).map((read) => read.frame);
+  }
+
+  readFrames(chunk: Uint8Array): ReadFrame<F>[] {
     const bytes =
       this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
-    const frames: F[] = [];
+    const frames: ReadFrame<F>[] = [];
     let pos = 0;
     while (pos < bytes.length) {
       const first = bytes[pos] as number;
@@ -56,14 +66,15 @@ export class FrameReader<F> {
         continue;
       }
       if (available < length) break;
-      const frame = this.format.decode(bytes.subarray(pos, pos + length));
+      const raw = bytes.subarray(pos, pos + length);
+      const frame = this.format.decode(raw);
       if (frame === undefined) {
         // Step one byte only: the real start may sit inside the bytes we just rejected.
         this.droppedFrames += 1;
         pos += 1;
         continue;
       }
-      frames.push(frame);
+      frames.push({ frame, bytes: Uint8Array.from(raw) });
       pos += length;
     }
     this.buffer = Buffer.from(bytes.subarray(pos));

@@ -1,6 +1,7 @@
 /**
  * The Kerong KR-CU16 family as a BoardProtocol. The board answers an unlock with a state reply
  * whose ADDR echoes the request's (board << 4 | lock - 1); see docs/hardware.md for the source.
+ * The state reply carries no latch status, so an answered unlock is always 'acknowledged'.
  */
 import type { BoardProtocol, BoardRequest } from './boardProtocol';
 import { mapFrameFormat } from './boardProtocol';
@@ -27,11 +28,17 @@ export const kerongCu16Protocol: BoardProtocol = {
   replyFormat: mapFrameFormat(kerongReplyFormat, (reply) => ({
     kind: 'state',
     reading: { board: reply.address >> 4, lockBits: reply.lockBits, itemBits: reply.itemBits },
+    addressedLock: (reply.address & 0x0f) + 1,
   })),
   encodeUnlock: encodeKerongUnlock,
   encodeQuery: encodeKerongQuery,
-  // Any state reply from that board acknowledges: some firmware answers with ADDR = board << 4.
-  acknowledgesUnlock: (reply, board) => reply.kind === 'state' && reply.reading.board === board,
+  // Only ADDR = board << 4 | lock - 1 acknowledges: a query reply (ADDR = board << 4) arriving
+  // late must not acknowledge an unlock of lock 2-16. Lock 1 shares that ADDR; the bus's
+  // late-reply guard covers it.
+  answersUnlock: (reply, board, lock) =>
+    reply.kind === 'state' && reply.reading.board === board && reply.addressedLock === lock
+      ? 'acknowledged'
+      : undefined,
   answersQuery: (reply, board) => reply.kind === 'state' && reply.reading.board === board,
 
   requestFormat: mapFrameFormat(kerongRequestFormat, (request): BoardRequest | undefined => {

@@ -1,6 +1,7 @@
 /**
  * The 24-channel boards ("LCB24") as a BoardProtocol: unlock answered by an echo carrying the
- * latch status, query-all answered by three state bytes. No item sensors.
+ * latch status (`00` released, `11` still engaged), query-all answered by three state bytes.
+ * No item sensors.
  */
 import type { BoardProtocol, BoardRequest } from './boardProtocol';
 import { mapFrameFormat } from './boardProtocol';
@@ -24,7 +25,12 @@ export const lcb24Protocol: BoardProtocol = {
 
   replyFormat: mapFrameFormat(lcb24ReplyFormat, (reply) =>
     reply.kind === 'unlock'
-      ? { kind: 'unlock_ack', board: reply.board, lock: reply.lock }
+      ? {
+          kind: 'unlock_ack',
+          board: reply.board,
+          lock: reply.lock,
+          latchEngaged: reply.latchEngaged,
+        }
       : {
           kind: 'state',
           reading: { board: reply.board, lockBits: reply.lockBits, itemBits: null },
@@ -32,8 +38,13 @@ export const lcb24Protocol: BoardProtocol = {
   ),
   encodeUnlock: encodeLcb24Unlock,
   encodeQuery: encodeLcb24Query,
-  acknowledgesUnlock: (reply, board, lock) =>
-    reply.kind === 'unlock_ack' && reply.board === board && reply.lock === lock,
+  // SS = 11 is the board's own word that the latch stayed engaged. The bus makes sure an
+  // adapter's echo of the request (the same bytes) never gets here as the answer.
+  answersUnlock: (reply, board, lock) => {
+    if (reply.kind !== 'unlock_ack' || reply.board !== board || reply.lock !== lock)
+      return undefined;
+    return reply.latchEngaged ? 'jammed' : 'acknowledged';
+  },
   answersQuery: (reply, board) => reply.kind === 'state' && reply.reading.board === board,
 
   requestFormat: mapFrameFormat(lcb24RequestFormat, (request): BoardRequest | undefined => {

@@ -5,8 +5,13 @@
 import type { BusTransport, OpenBusTransport } from './busTransport';
 import type { FrameFormat } from './frameReader';
 import { FrameReader } from './frameReader';
+import { RequestEcho } from './requestEcho';
 
-export type BusFailure = 'timeout' | 'disconnected' | 'bad_reply';
+/**
+ * `disconnected`: nothing was written. `interrupted`: the link went away after the request was
+ * written. `timeout`: nothing came back. `bad_reply`: something came back, but not the answer.
+ */
+export type BusFailure = 'timeout' | 'bad_reply' | 'interrupted' | 'disconnected';
 export type BusResult<R> = { ok: true; value: R } | { ok: false; error: BusFailure };
 export type BusEvent = { type: 'fault'; reason: string } | { type: 'recovered' };
 
@@ -15,17 +20,35 @@ export interface LockBusOptions<R> {
   baudRate: number;
   replyFormat: FrameFormat<R>;
   replyTimeoutMs: number;
-  /** Extra attempts after the first one times out or gets a corrupt answer. */
+  /** Extra attempts after the first one times out or gets a corrupt answer (per call: exchange). */
   retries: number;
+  /**
+   * Whether the adapter echoes what the kiosk sends: true, false, or undefined (not known). Only
+   * `false` lets a frame identical to the request be the answer by itself.
+   */
+  echo: boolean | undefined;
+  /** Quiet time after an unanswered attempt, so its late reply cannot answer the next request. */
+  lateReplyGuardMs: number;
+  /** How long flushing stale input may take before the port is taken for dead. */
+  flushTimeoutMs: number;
   reopenBackoff: { initialMs: number; maxMs: number };
   openTransport: OpenBusTransport;
 }
 
+export interface ExchangeOptions {
+  /** Overrides the bus's `retries` for this call (an unlock is never repeated: 0). */
+  retries?: number;
+}
+
 type Outcome<R> =
-  { kind: 'reply'; reply: R } | { kind: 'no_reply'; sawOtherFrame: boolean } | { kind: 'lost' };
+  | { kind: 'reply'; reply: R }
+  | { kind: 'no_reply'; heard: boolean }
+  | { kind: 'lost'; written: boolean };
 
 interface Waiter<R> {
   isAnswer: (reply: R) => boolean;
+  /** Undefined when the adapter is known not to echo. */
+  echo: RequestEcho | undefined;
   finish: (outcome: Outcome<R>) => void;
   sawOtherFrame: boolean;
 }
@@ -39,6 +62,9 @@ export class LockBus<R> {
   private reopenTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private waiter: Waiter<R> | undefined;
+  /** When the last attempt ended without its answer (performance.now()), until the next write. */
+  private unansweredAt: number | undefined;
+  private guard: { timer: NodeJS.Timeout; end: () => void } | undefined;
 
   constructor(
     private readonly options: LockBusOptions<R>,
@@ -62,9 +88,14 @@ export class LockBus<R> {
     return this.connected;
   }
 
-  exchange(request: Uint8Array, isAnswer: (reply: R) => boolean): Promise<BusResult<R>> {
+  exchange(
+    request: Uint8Array,
+    isAnswer: (reply: R) => boolean,
+    options: ExchangeOptions = {},
+  ): Promise<BusResult<R>> {
     if (this.state !== 'up') return Promise.resolve({ ok: false, error: 'disconnected' });
-    const job = this.queue.then(() => this.run(request, isAnswer));
+    const retries = options.retries ?? this.options.retries;
+    const job = this.queue.then(() => this.run(request, isAnswer, retries));
     this.queue = job.catch(() => undefined);
     return job;
   }
@@ -72,7 +103,8 @@ export class LockBus<R> {
   async close(): Promise<void> {
     this.state = 'closed';
     clearTimeout(this.reopenTimer);
-    this.waiter?.finish({ kind: 'lost' });
+    this.endGuard();
+    this.waiter?.finish({ kind: 'lost', written: true });
     const transport = this.transport;
     this.transport = undefined;
     await transport?.close().catch(() => undefined);
@@ -99,7 +131,7 @@ export class LockBus<R> {
     }
     this.transport = transport;
     this.reader.reset();
-    transport.onData((chunk) => this.receive(chunk));
+    transport.onData((chunk) => this.receive(transport, chunk));
     transport.onLost((reason) => this.lose(transport, reason));
     this.state = 'up';
     this.reopenAttempts = 0;
@@ -119,7 +151,7 @@ export class LockBus<R> {
   private goDown(reason: string): void {
     if (this.state === 'closed') return;
     this.state = 'down';
-    this.waiter?.finish({ kind: 'lost' });
+    this.waiter?.finish({ kind: 'lost', written: true });
     if (!this.faultReported) {
       this.faultReported = true;
       this.onEvent({ type: 'fault', reason });
@@ -130,68 +162,134 @@ export class LockBus<R> {
     this.reopenTimer = setTimeout(() => void this.connect(), delay);
   }
 
-  private receive(chunk: Buffer): void {
-    for (const frame of this.reader.push(chunk)) {
-      const waiter = this.waiter;
-      if (waiter === undefined) continue; // nobody asked: a stale or unsolicited frame
+  private receive(transport: BusTransport, chunk: Buffer): void {
+    if (this.transport !== transport) return; // a closed port's last bytes
+    const waiter = this.waiter;
+    const bytes = waiter?.echo === undefined ? chunk : waiter.echo.strip(chunk);
+    for (const { frame, bytes: raw } of this.reader.readFrames(bytes)) {
+      // Nobody asked (a stale or unsolicited frame), or the answer already came.
+      if (waiter === undefined || this.waiter !== waiter) continue;
+      if (waiter.echo?.isEcho(raw)) continue; // never the answer by itself
       if (waiter.isAnswer(frame)) waiter.finish({ kind: 'reply', reply: frame });
       else waiter.sawOtherFrame = true;
     }
   }
 
-  private async run(request: Uint8Array, isAnswer: (reply: R) => boolean): Promise<BusResult<R>> {
+  private async run(
+    request: Uint8Array,
+    isAnswer: (reply: R) => boolean,
+    retries: number,
+  ): Promise<BusResult<R>> {
     let failure: BusFailure = 'timeout';
-    for (let attempt = 0; attempt <= this.options.retries; attempt += 1) {
-      const transport = this.transport;
-      if (this.state !== 'up' || transport === undefined)
-        return { ok: false, error: 'disconnected' };
-      const before = this.lineErrors;
-      const outcome = await this.attempt(transport, request, isAnswer);
+    let written = false;
+    for (let attempt = 0; attempt <= retries; attempt += 1) {
+      const outcome = await this.attempt(request, isAnswer);
       if (outcome.kind === 'reply') return { ok: true, value: outcome.reply };
-      if (outcome.kind === 'lost') return { ok: false, error: 'disconnected' };
-      const after = this.lineErrors;
-      const heardSomething =
-        outcome.sawOtherFrame ||
-        after.droppedFrames > before.droppedFrames ||
-        after.skippedBytes > before.skippedBytes ||
-        this.reader.pendingBytes > 0;
-      if (heardSomething) failure = 'bad_reply';
+      if (outcome.kind === 'lost') {
+        written ||= outcome.written;
+        return { ok: false, error: written ? 'interrupted' : 'disconnected' };
+      }
+      written = true;
+      if (outcome.heard) failure = 'bad_reply';
     }
     return { ok: false, error: failure };
   }
 
-  private async attempt(
+  private async attempt(request: Uint8Array, isAnswer: (reply: R) => boolean): Promise<Outcome<R>> {
+    await this.quietAfterUnanswered();
+    const transport = this.transport;
+    if (this.state !== 'up' || transport === undefined) return { kind: 'lost', written: false };
+    if (!(await this.flush(transport))) return { kind: 'lost', written: false };
+    const outcome = await this.listen(transport, request, isAnswer);
+    // Written and not answered: an answer may still be on its way.
+    if (outcome.kind !== 'reply') this.unansweredAt = performance.now();
+    return outcome;
+  }
+
+  /**
+   * A board that answered after the timeout puts its reply on the wire while the next request
+   * waits for its own; for a Kerong lock 1 that late query reply is indistinguishable from an
+   * unlock acknowledgement. So after an unanswered attempt the bus keeps quiet for the guard,
+   * and whatever arrives meanwhile is dropped (no waiter) and flushed.
+   */
+  private async quietAfterUnanswered(): Promise<void> {
+    if (this.unansweredAt === undefined) return;
+    const left = this.unansweredAt + this.options.lateReplyGuardMs - performance.now();
+    this.unansweredAt = undefined;
+    if (left <= 0 || this.closed) return;
+    await new Promise<void>((resolve) => {
+      this.guard = { timer: setTimeout(resolve, left), end: resolve };
+    });
+    this.guard = undefined;
+  }
+
+  private endGuard(): void {
+    if (this.guard === undefined) return;
+    clearTimeout(this.guard.timer);
+    this.guard.end();
+  }
+
+  /** Throws away stale input; a flush that fails or hangs (tcflush can) means the port is gone. */
+  private async flush(transport: BusTransport): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const { flushTimeoutMs } = this.options;
+    const result = await Promise.race([
+      transport.discardInput().then(
+        () => 'flushed' as const,
+        (error: unknown) => `flushing stale input failed: ${(error as Error).message}`,
+      ),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(
+          () => resolve(`flushing stale input did not finish within ${flushTimeoutMs} ms`),
+          flushTimeoutMs,
+        );
+      }),
+    ]);
+    clearTimeout(timer);
+    this.reader.reset();
+    if (result === 'flushed') return true;
+    this.lose(transport, result);
+    return false;
+  }
+
+  private listen(
     transport: BusTransport,
     request: Uint8Array,
     isAnswer: (reply: R) => boolean,
   ): Promise<Outcome<R>> {
-    try {
-      await transport.discardInput();
-    } catch {
-      return { kind: 'lost' };
-    }
-    this.reader.reset();
+    const before = this.lineErrors;
     return new Promise((resolve) => {
       const waiter: Waiter<R> = {
         isAnswer,
+        echo: this.options.echo === false ? undefined : new RequestEcho(request),
         sawOtherFrame: false,
         finish: (outcome) => {
           if (this.waiter !== waiter) return;
           this.waiter = undefined;
           clearTimeout(timer);
-          resolve(
-            outcome.kind === 'no_reply'
-              ? { kind: 'no_reply', sawOtherFrame: waiter.sawOtherFrame }
-              : outcome,
-          );
+          resolve(outcome);
         },
       };
       const timer = setTimeout(
-        () => waiter.finish({ kind: 'no_reply', sawOtherFrame: false }),
+        () => waiter.finish({ kind: 'no_reply', heard: this.heardSince(before, waiter) }),
         this.options.replyTimeoutMs,
       );
       this.waiter = waiter;
-      transport.write(request).catch(() => waiter.finish({ kind: 'lost' }));
+      transport.write(request).catch(() => waiter.finish({ kind: 'lost', written: true }));
     });
+  }
+
+  /** Whether anything but silence came back: frames, noise, or (echo not known) an echo. */
+  private heardSince(before: LockBus<R>['lineErrors'], waiter: Waiter<R>): boolean {
+    const after = this.lineErrors;
+    const echoCounts = this.options.echo === undefined && waiter.echo?.heard === true;
+    return (
+      waiter.sawOtherFrame ||
+      echoCounts ||
+      (waiter.echo?.holding ?? 0) > 0 ||
+      after.droppedFrames > before.droppedFrames ||
+      after.skippedBytes > before.skippedBytes ||
+      this.reader.pendingBytes > 0
+    );
   }
 }

@@ -24,7 +24,18 @@ export const serialLockBoardOptionsSchema = z.object({
   /** 0 turns polling off (one-shot tools). */
   pollIntervalMs: z.number().int().min(0).default(250),
   replyTimeoutMs: positiveMs.default(300),
+  /** Extra attempts for a query; an unlock is never repeated by the driver. */
   retries: z.number().int().min(0).max(10).default(2),
+  /**
+   * Whether the RS-485 adapter echoes what the kiosk sends. Leave it out unless known: then a
+   * frame identical to the request is never the answer by itself (docs/hardware.md,
+   * "Echoing adapters").
+   */
+  echo: z.boolean().optional(),
+  /** Quiet time after an unanswered attempt, for late replies to go by; default replyTimeoutMs. */
+  lateReplyGuardMs: z.number().int().min(0).optional(),
+  /** Longest wait for flushing stale input before the port is taken for dead. */
+  flushTimeoutMs: positiveMs.default(100),
   reopenBackoff: z
     .object({ initialMs: positiveMs.default(200), maxMs: positiveMs.default(5_000) })
     .default({ initialMs: 200, maxMs: 5_000 }),
@@ -43,6 +54,8 @@ export class SerialLockBoard implements LockBoard {
   private readonly pollIntervalMs: number;
   private readonly listeners = new Set<(event: LockBoardEvent) => void>();
   private readonly lastSeen = new Map<number, BoardState>();
+  /** Boards whose next good reading is a baseline: never read yet, or a reading failed since. */
+  private readonly unsettled: Set<number>;
   private pollTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -56,6 +69,7 @@ export class SerialLockBoard implements LockBoard {
       );
     }
     this.boards = new Set(config.boards);
+    this.unsettled = new Set(config.boards);
     this.lockedBitValue = config.lockedBitValue;
     this.pollIntervalMs = config.pollIntervalMs;
     this.bus = new LockBus(
@@ -65,10 +79,17 @@ export class SerialLockBoard implements LockBoard {
         replyFormat: this.protocol.replyFormat,
         replyTimeoutMs: config.replyTimeoutMs,
         retries: config.retries,
+        echo: config.echo,
+        lateReplyGuardMs: config.lateReplyGuardMs ?? config.replyTimeoutMs,
+        flushTimeoutMs: config.flushTimeoutMs,
         reopenBackoff: config.reopenBackoff,
         openTransport: options.openTransport ?? openSerialTransport,
       },
-      (event) => this.emit(event),
+      (event) => {
+        // Whatever happened while the bus was down is only known from a fresh full reading.
+        if (event.type === 'fault') this.boards.forEach((board) => this.unsettled.add(board));
+        this.emit(event);
+      },
     );
   }
 
@@ -95,11 +116,17 @@ export class SerialLockBoard implements LockBoard {
   async unlock(address: LockAddress): Promise<LockBoardResult<void>> {
     if (!this.knows(address.board, address.lock)) return { ok: false, error: 'no_such_lock' };
     const { board, lock } = address;
-    // A retried unlock may pulse the latch twice; harmless, the door is already free.
-    const result = await this.bus.exchange(this.protocol.encodeUnlock(board, lock), (reply) =>
-      this.protocol.acknowledgesUnlock(reply, board, lock),
+    const verdict = (reply: BoardReply) => this.protocol.answersUnlock(reply, board, lock);
+    // Never repeated here: a second pulse is the kiosk's call, after the solenoid cooled down.
+    const result = await this.bus.exchange(
+      this.protocol.encodeUnlock(board, lock),
+      (reply) => verdict(reply) !== undefined,
+      { retries: 0 },
     );
-    return result.ok ? { ok: true, value: undefined } : result;
+    if (!result.ok) return result;
+    return verdict(result.value) === 'jammed'
+      ? { ok: false, error: 'jammed' }
+      : { ok: true, value: undefined };
   }
 
   async queryBoard(board: number): Promise<LockBoardResult<BoardState>> {
@@ -107,8 +134,10 @@ export class SerialLockBoard implements LockBoard {
     const result = await this.bus.exchange(this.protocol.encodeQuery(board), (reply) =>
       this.protocol.answersQuery(reply, board),
     );
-    if (!result.ok) return result;
-    if (result.value.kind !== 'state') return { ok: false, error: 'bad_reply' };
+    if (!result.ok || result.value.kind !== 'state') {
+      this.unsettled.add(board);
+      return result.ok ? { ok: false, error: 'bad_reply' } : result;
+    }
     const state = boardStateFrom(
       result.value.reading,
       this.protocol.locksPerBoard,
@@ -139,11 +168,18 @@ export class SerialLockBoard implements LockBoard {
     );
   }
 
-  /** Changes are reported against the previous reading; the first reading is the baseline. */
+  /**
+   * A board's first good reading, and its first after a failed one, is a baseline: the full
+   * state, nothing else (changes against an older reading would be guesses). Later readings
+   * are reported as door and item changes.
+   */
   private remember(state: BoardState): void {
     const previous = this.lastSeen.get(state.board);
     this.lastSeen.set(state.board, state);
-    if (previous === undefined) return;
+    if (this.unsettled.delete(state.board) || previous === undefined) {
+      this.emit({ type: 'baseline', state });
+      return;
+    }
     for (const event of boardChanges(previous, state)) this.emit(event);
   }
 

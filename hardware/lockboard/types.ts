@@ -22,18 +22,37 @@ export interface BoardState {
   locks: LockState[];
 }
 
-export type LockBoardFailure = 'timeout' | 'disconnected' | 'bad_reply' | 'no_such_lock';
+/**
+ * Why a command failed. Only some failures are facts about the door:
+ * - `no_such_lock`, `jammed`: refused. Nothing was pulsed (`no_such_lock`: the driver knows no
+ *   such lock), or the board itself answered that the latch stayed engaged (`jammed`).
+ * - `disconnected`: the bus was down; nothing was written, so nothing was pulsed.
+ * - `timeout`, `bad_reply`, `interrupted`: no usable answer. The request may have reached the
+ *   board and the latch may have fired; only a fresh reading can tell (`interrupted`: the link
+ *   went away after the request was written).
+ */
+export type LockBoardFailure =
+  'timeout' | 'bad_reply' | 'interrupted' | 'disconnected' | 'no_such_lock' | 'jammed';
 
 export type LockBoardResult<T> = { ok: true; value: T } | { ok: false; error: LockBoardFailure };
 
 export type LockBoardEvent =
   | { type: 'door'; board: number; lock: number; locked: boolean }
   | { type: 'item'; board: number; lock: number; present: boolean }
+  /**
+   * A board's first good reading after start, or after it could not be read: the full state,
+   * so whatever was deferred while it was unknown can be settled now.
+   */
+  | { type: 'baseline'; state: BoardState }
   | { type: 'fault'; reason: string }
   | { type: 'recovered' };
 
 export interface LockBoard {
-  /** Pulse the latch. Resolves once the board acknowledged the command (not when the door moved). */
+  /**
+   * Pulse the latch, once (never retried by the driver: a second pulse is the caller's decision,
+   * after the solenoid cooled down). Resolves once the board acknowledged the command (not when
+   * the door moved), or with the failure (see LockBoardFailure for which failures are facts).
+   */
   unlock(address: LockAddress): Promise<LockBoardResult<void>>;
   /** Read every lock on one board. */
   queryBoard(board: number): Promise<LockBoardResult<BoardState>>;
