@@ -68,6 +68,9 @@ export class FakeClock {
   }
 }
 
+/** Door timings short enough for tests on a real clock and a real serial driver. */
+export const quickDoorPolicy = { solenoidCooldownMs: 150, openDetectSec: 2, openBackstopSec: 60 };
+
 /** Waiting on a fake clock: the time passes at once. */
 export const fakeSleep =
   (clock: FakeClock) =>
