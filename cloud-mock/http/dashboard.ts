@@ -1,12 +1,14 @@
 /**
- * The dashboard at `/`: server-rendered HTML with the lockers, a little vanilla JS that polls
- * the JSON API for compartments, parcels and the inbox, and — when a simulator control URL is
- * configured — controls that reach the hardware simulators through a same-origin proxy.
+ * The dashboard at `/`: server-rendered HTML with the open operator alerts and the lockers, a
+ * little vanilla JS that polls the JSON API for alerts, compartments, parcels and the inbox,
+ * and — when a simulator control URL is configured — controls that reach the hardware
+ * simulators through a same-origin proxy. Everything from a unit or an operator is escaped.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { LockerSummary } from '../../src/shared/rest/schemas';
-import { DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
+import type { Alert } from '../rest/schemas';
+import { ALERT_LABELS, DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -24,13 +26,17 @@ export interface DashboardOptions {
   simulatorUrl?: string;
   /** The lockers rendered into the first page load (the script keeps them fresh). */
   lockers: () => LockerSummary[];
+  /** One locker's open alerts, newest first. */
+  openAlerts: (lockerId: string) => Alert[];
 }
 
 export function registerDashboard(app: FastifyInstance, options: DashboardOptions): void {
   const { simulatorUrl } = options;
   app.get('/', async (_request, reply) => {
     reply.type('text/html; charset=utf-8');
-    return page(simulatorUrl, options.lockers());
+    const lockers = options.lockers();
+    const alerts = new Map(lockers.map((l) => [l.id, options.openAlerts(l.id)]));
+    return page(simulatorUrl, lockers, alerts);
   });
   app.get('/dashboard.js', async (_request, reply) => {
     reply.type('text/javascript; charset=utf-8');
@@ -86,7 +92,7 @@ async function forward(
   }
 }
 
-function lockerCards(lockers: LockerSummary[]): string {
+function lockerCards(lockers: LockerSummary[], alerts: Map<string, Alert[]>): string {
   if (lockers.length === 0)
     return '<p class="muted">No lockers yet: provision one with POST /api/v1/lockers.</p>';
   return lockers
@@ -94,15 +100,52 @@ function lockerCards(lockers: LockerSummary[]): string {
       const sizes = Object.entries(l.availability)
         .map(([size, n]) => `<span>${size} ${n}</span>`)
         .join('');
+      const open = alerts.get(l.id)?.length ?? 0;
+      const pill = open === 0 ? '' : `<span class="pill alerting">${alertCount(open)}</span>`;
       return `<button class="locker" type="button" aria-pressed="false">
-        <span class="name">${escape(l.name)}<span class="pill ${l.presence.status}">${l.presence.status}</span></span>
+        <span class="name">${escape(l.name)}<span class="pill ${l.presence.status}">${l.presence.status}</span>${pill}</span>
         <div class="muted">${escape(l.id)} · ${escape(l.address)}</div>
         <div class="avail" aria-label="free by size">${sizes}</div></button>`;
     })
     .join('\n');
 }
 
-function page(simulatorUrl: string | undefined, lockers: LockerSummary[]): string {
+const alertCount = (n: number) => `${n} open alert${n === 1 ? '' : 's'}`;
+
+function alertItem(a: Alert): string {
+  const acknowledged = a.acknowledged ? ` · acknowledged by ${escape(a.acknowledged.by)}` : '';
+  return `<li class="alert ${escape(a.kind)}">
+    <div class="alert-title"><strong>${ALERT_LABELS[a.kind]}</strong> · compartment ${escape(a.compartmentId)}</div>
+    <p>${escape(a.detail)}</p>
+    <div class="muted">raised ${escape(a.raisedAt)} · event ${a.seq}${acknowledged}</div></li>`;
+}
+
+/** Open alerts, grouped per locker, at the top of the page. */
+function alertsPanel(lockers: LockerSummary[], alerts: Map<string, Alert[]>): string {
+  const groups = lockers.filter((l) => (alerts.get(l.id)?.length ?? 0) > 0);
+  const total = groups.reduce((n, l) => n + alerts.get(l.id)!.length, 0);
+  const body =
+    groups.length === 0
+      ? '<p class="muted">No open alerts.</p>'
+      : groups
+          .map(
+            (
+              l,
+            ) => `<div class="alert-group"><h3>${escape(l.name)} <span class="muted">${escape(l.id)}</span></h3>
+      <ul class="alerts">${alerts.get(l.id)!.map(alertItem).join('')}</ul></div>`,
+          )
+          .join('\n');
+  return `<section class="panel alerts-panel" id="alerts-panel" aria-labelledby="alerts-title">
+    <div class="panel-head"><h2 id="alerts-title">Open alerts</h2><span id="alerts-count" class="muted">${alertCount(total)}</span></div>
+    <div id="alerts" aria-live="polite">${body}</div>
+  </section>`;
+}
+
+function page(
+  simulatorUrl: string | undefined,
+  lockers: LockerSummary[],
+  alerts: Map<string, Alert[]>,
+): string {
   const sim = simulatorUrl
     ? `<section class="panel" id="simulator" aria-labelledby="sim-title">
         <div class="panel-head"><h2 id="sim-title">Hardware simulator</h2>
@@ -129,9 +172,10 @@ function page(simulatorUrl: string | undefined, lockers: LockerSummary[]): strin
   <p id="updated" class="muted" aria-live="polite"></p>
 </header>
 <main>
+  ${alertsPanel(lockers, alerts)}
   <section class="panel" aria-labelledby="lockers-title">
     <div class="panel-head"><h2 id="lockers-title">Lockers</h2></div>
-    <div id="lockers" class="lockers">${lockerCards(lockers)}</div>
+    <div id="lockers" class="lockers">${lockerCards(lockers, alerts)}</div>
   </section>
   <section class="panel" id="detail" aria-labelledby="detail-title" hidden>
     <div class="panel-head"><h2 id="detail-title">Locker</h2><span id="detail-meta" class="muted"></span></div>

@@ -1,4 +1,14 @@
 /** The dashboard's stylesheet and script, served as static text (no build step, no framework). */
+import type { AlertKind } from '../rest/schemas';
+
+/** How each alert kind reads on the dashboard (the page and its script share these words). */
+export const ALERT_LABELS: Record<AlertKind, string> = {
+  jammed: 'Door jammed',
+  opened_unexpectedly: 'Door opened unexpectedly',
+  outcome_unknown: 'Door outcome unknown',
+  inspection: 'Inspection needed',
+  foreign_item: 'Unexpected item inside',
+};
 
 // Colours checked for WCAG AA: text on its background ≥ 4.5:1 (e.g. #1f2933 on #fff 14.7:1,
 // #52606d on #fff 6.4:1, white on #0b6e4f 6.4:1, #7a4b00 on #fff4d6 6.9:1).
@@ -66,9 +76,21 @@ input { font: inherit; padding: 0.3rem 0.5rem; border: 1px solid #9aa5b1; border
 .sim-lock .label { min-width: 12.5rem; font-variant-numeric: tabular-nums; }
 .sim-lock button { font-size: 0.85rem; padding: 0.2rem 0.6rem; }
 .error { color: var(--oos); }
+.alerts-panel { border-left: 6px solid var(--oos); }
+.alert-group h3 { margin: 0.25rem 0 0.5rem; }
+.alerts { list-style: none; margin: 0 0 0.75rem; padding: 0; display: grid; gap: 0.5rem; }
+.alert { border: 1px solid #e8b4b4; background: var(--oos-bg); color: var(--text); border-radius: 8px; padding: 0.6rem 0.9rem; }
+.alert .alert-title { color: var(--oos); }
+.alert p { margin: 0.2rem 0; }
+.alert.acknowledged { background: var(--panel); }
+.alert button { margin-top: 0.35rem; font-size: 0.85rem; padding: 0.2rem 0.6rem; }
+.pill.alerting { background: var(--oos); color: #fff; }
+.cell.has-alert { outline: 3px solid var(--oos); outline-offset: -3px; }
+.cell .alert-note { font-size: 0.8rem; font-weight: 700; color: var(--oos); }
 `;
 
 export const DASHBOARD_JS = `
+const ALERT_LABELS = ${JSON.stringify(ALERT_LABELS)};
 const $ = (id) => document.getElementById(id);
 let selected = new URLSearchParams(location.search).get('locker');
 
@@ -92,7 +114,9 @@ async function getJson(url, init) {
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 
-function renderLockers(lockers) {
+const alertCount = (n) => n + ' open alert' + (n === 1 ? '' : 's');
+
+function renderLockers(lockers, alerts) {
   const box = $('lockers');
   if (lockers.length === 0) {
     box.replaceChildren(el('p', { class: 'muted' }, 'No lockers yet: provision one with POST /api/v1/lockers.'));
@@ -102,6 +126,8 @@ function renderLockers(lockers) {
     const presence = el('span', { class: 'pill ' + l.presence.status }, l.presence.status);
     const name = el('span', { class: 'name' }, l.name, presence);
     if (l.flagged) name.append(el('span', { class: 'pill flagged' }, 'chain flagged'));
+    const open = (alerts.get(l.id) || []).length;
+    if (open > 0) name.append(el('span', { class: 'pill alerting' }, alertCount(open)));
     const avail = el('div', { class: 'avail', 'aria-label': 'free by size' },
       ...Object.entries(l.availability).map(([s, n]) => el('span', {}, s + ' ' + n)));
     return el('button', {
@@ -112,15 +138,42 @@ function renderLockers(lockers) {
   }));
 }
 
-function renderDetail(d) {
+async function acknowledge(a) {
+  try {
+    await getJson('/api/v1/lockers/' + encodeURIComponent(a.lockerId) + '/alerts/' + a.id + '/acknowledge',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'dashboard' }) });
+    await refresh();
+  } catch (e) { alert('Acknowledge: ' + e.message); }
+}
+
+function renderAlerts(lockers, alerts) {
+  const groups = lockers.filter((l) => (alerts.get(l.id) || []).length > 0);
+  const total = groups.reduce((n, l) => n + alerts.get(l.id).length, 0);
+  $('alerts-count').textContent = alertCount(total);
+  $('alerts').replaceChildren(...(groups.length ? groups.map((l) => el('div', { class: 'alert-group' },
+    el('h3', {}, l.name + ' ', el('span', { class: 'muted' }, l.id)),
+    el('ul', { class: 'alerts' }, ...alerts.get(l.id).map((a) => el('li', { class: 'alert ' + a.kind + (a.acknowledged ? ' acknowledged' : '') },
+      el('div', { class: 'alert-title' }, el('strong', {}, ALERT_LABELS[a.kind] || a.kind), ' · compartment ' + a.compartmentId),
+      el('p', {}, a.detail),
+      el('div', { class: 'muted' }, 'raised ' + when(a.raisedAt) + ' · event ' + a.seq +
+        (a.acknowledged ? ' · acknowledged by ' + a.acknowledged.by + ' ' + when(a.acknowledged.at) : '')),
+      a.acknowledged ? '' : el('button', { type: 'button', class: 'secondary', onclick: () => acknowledge(a) }, 'Acknowledge')))))) :
+    [el('p', { class: 'muted' }, 'No open alerts.')]));
+}
+
+function renderDetail(d, alerts) {
   $('detail').hidden = false;
   $('detail-title').textContent = d.name;
   $('detail-meta').textContent = d.id + ' · ' + d.presence.status + (d.snapshot ? ' · snapshot seq ' + d.snapshot.seq : '');
-  $('grid').replaceChildren(...d.compartments.map((c) => el('div', { class: 'cell ' + c.state },
-    el('div', { class: 'id' }, c.id + ' · ' + c.size),
-    el('div', { class: 'meta' }, c.state.replaceAll('_', ' ')),
-    el('div', { class: 'meta' }, c.doorOpen ? 'door open' : c.doorOpen === false ? 'door closed' : ''),
-    el('div', { class: 'meta' }, c.parcelId || c.returnId || ''))));
+  $('grid').replaceChildren(...d.compartments.map((c) => {
+    const mine = alerts.filter((a) => a.compartmentId === c.id);
+    return el('div', { class: 'cell ' + c.state + (mine.length ? ' has-alert' : '') },
+      el('div', { class: 'id' }, c.id + ' · ' + c.size),
+      el('div', { class: 'meta' }, c.state.replaceAll('_', ' ')),
+      el('div', { class: 'meta' }, c.doorOpen ? 'door open' : c.doorOpen === false ? 'door closed' : ''),
+      el('div', { class: 'meta' }, c.parcelId || c.returnId || ''),
+      ...mine.map((a) => el('div', { class: 'alert-note' }, '⚠ ' + (ALERT_LABELS[a.kind] || a.kind))));
+  }));
   const rows = d.parcels.map((p) => el('tr', {},
     el('td', {}, p.parcelId), el('td', {}, p.trackingBarcode), el('td', {}, p.state.replaceAll('_', ' ')),
     el('td', {}, p.size || '—'), el('td', {}, p.compartmentId || '—'), el('td', {}, when(p.expiresAt))));
@@ -169,13 +222,17 @@ async function refresh() {
   try {
     const { lockers } = await getJson('/api/v1/lockers?limit=100');
     if (!selected && lockers[0]) selected = lockers[0].id;
-    renderLockers(lockers);
+    const open = await Promise.all(lockers.map((l) =>
+      getJson('/api/v1/lockers/' + encodeURIComponent(l.id) + '/alerts?state=open').then((r) => r.alerts)));
+    const alerts = new Map(lockers.map((l, i) => [l.id, open[i]]));
+    renderAlerts(lockers, alerts);
+    renderLockers(lockers, alerts);
     const query = selected ? '?limit=50&lockerId=' + encodeURIComponent(selected) : '?limit=50';
     const [detail, inbox] = await Promise.all([
       selected ? getJson('/api/v1/lockers/' + encodeURIComponent(selected)) : null,
       getJson('/api/v1/notifications' + query),
     ]);
-    if (detail) renderDetail(detail);
+    if (detail) renderDetail(detail, alerts.get(detail.id) || []);
     renderInbox(inbox.notifications);
     await refreshSimulator();
     $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();

@@ -69,6 +69,7 @@ export class Allocations {
       allocationId,
       lockerId: locker.id,
       parcelId: req.parcelId,
+      cloudParcelId: null,
       trackingBarcode: req.trackingBarcode,
       state: 'expected',
       size,

@@ -4,7 +4,8 @@
  * device key, stored with their effect on the view in one transaction, and acked
  * cumulatively. Events ahead of a gap wait in pending_events; a broken link is recorded, the
  * locker flagged, and nothing past it is acked. Retained state snapshots and presence are
- * recorded. Bad input is logged with its reason and dropped; it never throws.
+ * recorded; a snapshot showing a door shut ends its unexpected-opening alert. Bad input is
+ * logged with its reason and dropped; it never throws.
  */
 import type { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
@@ -38,6 +39,7 @@ import {
   setSnapshot,
   type Locker,
 } from '../store/lockers';
+import { clearClosedDoors } from './alerts';
 import type { Commands } from './commands';
 import type { CloudContext } from './context';
 import type { LockerView } from './lockerView';
@@ -237,13 +239,18 @@ export class Ingest {
     const locker = this.enrolledLocker(topic, lockerId);
     if (!locker) return;
     if (locker.snapshotSeq !== null && snapshot.seq < locker.snapshotSeq) return;
-    setSnapshot(
-      this.ctx.db,
-      lockerId,
-      JSON.stringify(snapshot),
-      snapshot.seq,
-      Date.parse(snapshot.at),
-    );
+    this.ctx.db
+      .transaction(() => {
+        setSnapshot(
+          this.ctx.db,
+          lockerId,
+          JSON.stringify(snapshot),
+          snapshot.seq,
+          Date.parse(snapshot.at),
+        );
+        clearClosedDoors(this.ctx, lockerId, snapshot);
+      })
+      .immediate();
   }
 
   private async onPresence(topic: string, lockerId: string, payload: Buffer): Promise<void> {

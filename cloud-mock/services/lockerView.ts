@@ -1,43 +1,46 @@
 /**
- * Applies stored device events to the cloud's view of a locker: compartment occupancy, parcel
- * and return states, notifications, command results. Runs inside the ingest transaction, so
- * an event takes effect exactly once however often it is delivered.
+ * Applies stored device events to the cloud's view of a locker: compartment occupancy and
+ * doors, parcel and return states, notifications, operator alerts, command results. Runs
+ * inside the ingest transaction, so an event takes effect exactly once however often it is
+ * delivered.
  */
 import { z } from 'zod';
-import { SIZES } from '../../src/shared/domain';
 import type { SignedEvent } from '../../src/shared/events';
+import type { EventType } from '../../src/shared/eventTypes';
 import { CommandResultSchema } from '../../src/shared/protocol/commands';
 import { finishCommand } from '../store/commands';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import type { Locker } from '../store/lockers';
-import {
-  getParcelByParcelId,
-  insertParcel,
-  listParcels,
-  saveParcel,
-  type CloudParcel,
-} from '../store/parcels';
+import { getParcelByParcelId, saveParcel, type CloudParcel } from '../store/parcels';
 import { getReturn, saveReturn } from '../store/returns';
-import { newLockerCode } from './codes';
+import {
+  clearOnDoorClosed,
+  clearOnRemoved,
+  clearOnService,
+  raiseAlert,
+  type AlertEventType,
+} from './alerts';
+import { DepositedPayload, recordDeposit, recordMerge } from './arrivals';
+import { readSnapshot } from './capacity';
 import type { Commands } from './commands';
-import { DAY_MS, type CloudContext } from './context';
+import type { CloudContext } from './context';
 import { notifyParcel } from './notifications';
+
+type Handler = (locker: Locker, e: SignedEvent) => void;
 
 const id = z.string().min(1).max(128);
 const P = {
-  deposited: z.object({
-    parcelId: id,
-    trackingBarcode: z.string(),
-    compartmentId: id,
-    expiresAt: z.iso.datetime(),
-    announced: z.boolean(),
-  }),
   parcelInCompartment: z.object({ parcelId: id, compartmentId: id }),
   parcel: z.object({ parcelId: id }),
   extended: z.object({ parcelId: id, holdDays: z.number().int(), expiresAt: z.iso.datetime() }),
   compartment: z.object({ compartmentId: id }),
+  inService: z.object({
+    compartmentId: id,
+    reason: z.string().catch('no reason given'),
+    actor: z.string().catch('unknown'),
+  }),
   returnInCompartment: z.object({ returnId: id, compartmentId: id }),
-  compartmentAdded: z.object({ compartmentId: id, size: z.enum(SIZES) }),
+  resolved: z.object({ compartmentId: id, doorOpen: z.boolean().nullable() }),
 };
 
 export class LockerView {
@@ -47,8 +50,17 @@ export class LockerView {
   ) {}
 
   apply(locker: Locker, event: SignedEvent): void {
-    const handler = this.handlers[event.type];
-    if (!handler) return;
+    const handlers: Partial<Record<string, Handler | null>> = this.handlers;
+    const handler = Object.hasOwn(handlers, event.type) ? handlers[event.type] : undefined;
+    if (handler === undefined) {
+      // A type newer than this cloud: stored and acked with the chain, nothing to show yet.
+      this.ctx.log.debug(
+        { lockerId: locker.id, seq: event.seq, type: event.type },
+        'event type unknown to the view; kept in the chain only',
+      );
+      return;
+    }
+    if (handler === null) return;
     try {
       handler(locker, event);
     } catch (e) {
@@ -86,7 +98,49 @@ export class LockerView {
     return next;
   }
 
-  private readonly handlers: Record<string, (locker: Locker, e: SignedEvent) => void> = {
+  /**
+   * What each device event changes in the view; null: the chain is its only record here (the
+   * cloud keeps no lock addresses, so compartment.rewired is one of those). Every event type
+   * is listed, so a new one is a decision, not a silent skip.
+   */
+  private readonly handlers: { readonly [T in EventType]: Handler | null } = {
+    'device.started': null,
+    'compartment.added': null,
+    'compartment.removed': (l, e) => {
+      clearOnRemoved(this.ctx, l.id, e, P.compartment.parse(e.payload).compartmentId);
+    },
+    'compartment.out_of_service': (l, e) => {
+      const p = P.compartment.parse(e.payload);
+      this.compartment(l, e, p.compartmentId, { state: 'out_of_service' });
+    },
+    'compartment.in_service': (l, e) => {
+      const p = P.inService.parse(e.payload);
+      const c = getCompartment(this.ctx.db, l.id, p.compartmentId);
+      // Contents stay recorded while out of service; back in service they still occupy it.
+      const occupied = c !== null && (c.parcelId !== null || c.returnId !== null);
+      this.compartment(l, e, p.compartmentId, { state: occupied ? 'occupied' : 'available' });
+      clearOnService(this.ctx, l.id, e, p.compartmentId, `${p.reason} (${p.actor})`);
+    },
+    'compartment.door_failed': null,
+    'compartment.rewired': null,
+    'compartment.foreign_item': (l, e) => this.alert(l, e),
+    'parcel.expected': null,
+    'parcel.cancelled': (l, e) => {
+      this.parcelState(l, e, (x) =>
+        x.state === 'expected' ? { ...x, state: 'cancelled', pickupCode: null } : x,
+      );
+    },
+    'parcel.merged': (l, e) => recordMerge(this.ctx, this.commands, l, e),
+    'parcel.code_set': null,
+    'parcel.extended': (l, e) => {
+      const p = P.extended.parse(e.payload);
+      this.parcelState(l, e, (x) => ({
+        ...x,
+        holdDays: p.holdDays,
+        expiresAt: Date.parse(p.expiresAt),
+        state: x.state === 'expired' ? 'deposited' : x.state,
+      }));
+    },
     'deposit.reserved': (l, e) => {
       const p = P.parcelInCompartment.parse(e.payload);
       this.compartment(l, e, p.compartmentId, { state: 'reserved', parcelId: p.parcelId });
@@ -95,7 +149,13 @@ export class LockerView {
       const p = P.parcelInCompartment.parse(e.payload);
       this.compartment(l, e, p.compartmentId, { state: 'available', parcelId: null });
     },
-    'parcel.deposited': (l, e) => this.deposited(l, e),
+    'parcel.deposited': (l, e) => {
+      const p = DepositedPayload.parse(e.payload);
+      this.compartment(l, e, p.compartmentId, { state: 'occupied', parcelId: p.parcelId });
+      recordDeposit(this.ctx, this.commands, l, e);
+    },
+    'pickup.authorized': null,
+    'pickup.abandoned': null,
     'parcel.picked_up': (l, e) => {
       const p = P.parcelInCompartment.parse(e.payload);
       this.compartment(l, e, p.compartmentId, { state: 'available', parcelId: null });
@@ -121,20 +181,7 @@ export class LockerView {
         closedAt: Date.parse(e.at),
       }));
     },
-    'parcel.cancelled': (l, e) => {
-      this.parcelState(l, e, (x) =>
-        x.state === 'expected' ? { ...x, state: 'cancelled', pickupCode: null } : x,
-      );
-    },
-    'parcel.extended': (l, e) => {
-      const p = P.extended.parse(e.payload);
-      this.parcelState(l, e, (x) => ({
-        ...x,
-        holdDays: p.holdDays,
-        expiresAt: Date.parse(p.expiresAt),
-        state: x.state === 'expired' ? 'deposited' : x.state,
-      }));
-    },
+    'return.expected': null,
     'return.reserved': (l, e) => {
       const p = P.returnInCompartment.parse(e.payload);
       this.compartment(l, e, p.compartmentId, { state: 'reserved', returnId: p.returnId });
@@ -145,22 +192,38 @@ export class LockerView {
     },
     'return.deposited': (l, e) => this.returnStep(l, e, 'deposited'),
     'return.collected': (l, e) => this.returnStep(l, e, 'collected'),
-    'compartment.out_of_service': (l, e) => {
-      const p = P.compartment.parse(e.payload);
-      this.compartment(l, e, p.compartmentId, { state: 'out_of_service' });
-    },
-    'compartment.in_service': (l, e) => {
-      const p = P.compartment.parse(e.payload);
-      const c = getCompartment(this.ctx.db, l.id, p.compartmentId);
-      // Contents stay recorded while out of service; back in service they still occupy it.
-      const occupied = c !== null && (c.parcelId !== null || c.returnId !== null);
-      this.compartment(l, e, p.compartmentId, { state: occupied ? 'occupied' : 'available' });
-    },
+    'collection.opened': null,
+    'lock.pulsed': null,
     'door.opened': (l, e) => {
       this.compartment(l, e, P.compartment.parse(e.payload).compartmentId, { doorOpen: true });
     },
     'door.closed': (l, e) => {
-      this.compartment(l, e, P.compartment.parse(e.payload).compartmentId, { doorOpen: false });
+      const { compartmentId } = P.compartment.parse(e.payload);
+      this.compartment(l, e, compartmentId, { doorOpen: false });
+      clearOnDoorClosed(this.ctx, l.id, e, compartmentId);
+    },
+    'door.jammed': (l, e) => this.alert(l, e),
+    'door.opened_unexpectedly': (l, e) => {
+      this.compartment(l, e, P.compartment.parse(e.payload).compartmentId, { doorOpen: true });
+      this.alert(l, e);
+    },
+    'door.outcome_unknown': (l, e) => {
+      // The unit no longer knows whether the door is open.
+      this.compartment(l, e, P.compartment.parse(e.payload).compartmentId, { doorOpen: null });
+      this.alert(l, e);
+    },
+    'door.inspection': (l, e) => this.alert(l, e),
+    'staff.door_opened': null,
+    'staff.login': null,
+    'badge.rejected': null,
+    'security.code_rejected': null,
+    'security.throttled': null,
+    'hardware.fault': null,
+    'hardware.recovered': null,
+    'reconcile.resolved': (l, e) => {
+      // The board's reading that settled an operation: the door as it is now, where read.
+      const p = P.resolved.parse(e.payload);
+      if (p.doorOpen !== null) this.compartment(l, e, p.compartmentId, { doorOpen: p.doorOpen });
     },
     'command.result': (l, e) => {
       const r = CommandResultSchema.parse(e.payload);
@@ -174,7 +237,13 @@ export class LockerView {
       if (finished && !r.ok)
         this.ctx.log.warn({ lockerId: l.id, ...r }, 'the locker refused a command');
     },
+    'clock.skew': null,
+    'config.updated': null,
   };
+
+  private alert(l: Locker, e: SignedEvent): void {
+    raiseAlert(this.ctx, l.id, e as SignedEvent & { type: AlertEventType }, readSnapshot(l));
+  }
 
   private returnStep(l: Locker, e: SignedEvent, state: 'deposited' | 'collected'): void {
     const p = P.returnInCompartment.parse(e.payload);
@@ -198,79 +267,5 @@ export class LockerView {
       returnCode: null,
       closedAt: state === 'collected' ? Date.parse(e.at) : ret.closedAt,
     });
-  }
-
-  /**
-   * A deposit: the announced parcel's customer gets the code now. A parcel the cloud was not
-   * told of (the unit was offline) gets a code generated here and sent as parcel.code.
-   */
-  private deposited(l: Locker, e: SignedEvent): void {
-    const p = P.deposited.parse(e.payload);
-    const { db } = this.ctx;
-    const at = Date.parse(e.at);
-    const expiresAt = Date.parse(p.expiresAt);
-    this.compartment(l, e, p.compartmentId, { state: 'occupied', parcelId: p.parcelId });
-
-    let parcel =
-      getParcelByParcelId(db, l.id, p.parcelId) ??
-      // The unit names an unannounced parcel itself; the cloud may know it by its barcode.
-      listParcels(db, l.id).find(
-        (x) => x.state === 'expected' && x.trackingBarcode === p.trackingBarcode,
-      ) ??
-      null;
-    const codeKey = l.codeDigestKey === null ? null : Buffer.from(l.codeDigestKey, 'base64url');
-    if (codeKey === null) return;
-
-    if (parcel === null) {
-      const { code, digest } = newLockerCode(this.ctx, l.id, codeKey);
-      const size = getCompartment(db, l.id, p.compartmentId)?.size ?? null;
-      parcel = {
-        allocationId: this.ctx.newId(),
-        lockerId: l.id,
-        parcelId: p.parcelId,
-        trackingBarcode: p.trackingBarcode,
-        state: 'deposited',
-        size,
-        dimensions: null,
-        weightG: null,
-        accessible: false,
-        customer: null,
-        holdDays: Math.max(1, Math.round((expiresAt - at) / DAY_MS)),
-        pickupCode: code,
-        codeDigest: digest,
-        compartmentId: p.compartmentId,
-        announced: false,
-        createdAt: this.ctx.clock.now(),
-        lapsesAt: at,
-        depositedAt: at,
-        expiresAt,
-        closedAt: null,
-      };
-      insertParcel(db, parcel);
-      this.commands.issue(l.id, 'parcel.code', { parcelId: p.parcelId, codeDigest: digest });
-    } else {
-      const renamed = parcel.parcelId !== p.parcelId;
-      parcel = {
-        ...parcel,
-        parcelId: p.parcelId,
-        state: 'deposited',
-        compartmentId: p.compartmentId,
-        depositedAt: at,
-        expiresAt,
-      };
-      const newCode = parcel.pickupCode === null;
-      if (newCode) {
-        const fresh = newLockerCode(this.ctx, l.id, codeKey);
-        parcel = { ...parcel, pickupCode: fresh.code, codeDigest: fresh.digest };
-      }
-      saveParcel(db, parcel);
-      // The unit did not get our announcement (or knows it by another id): send the digest.
-      if (!p.announced || renamed || newCode)
-        this.commands.issue(l.id, 'parcel.code', {
-          parcelId: p.parcelId,
-          codeDigest: parcel.codeDigest!,
-        });
-    }
-    notifyParcel(this.ctx, 'pickup_code', parcel, l.name);
   }
 }

@@ -9,7 +9,7 @@ const migrate = (db: Database.Database, m: typeof migrations) =>
 describe('cloud store migrations', () => {
   it('migration 1 builds STRICT tables on :memory: and records user_version', () => {
     const db = new Database(':memory:');
-    migrate(db, migrations);
+    migrate(db, migrations.slice(0, 1));
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     const tables = db
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -35,8 +35,53 @@ describe('cloud store migrations', () => {
         )
         .run(),
     ).toThrow(/cannot store TEXT value in INTEGER column/);
-    migrate(db, migrations); // a second run is a no-op
+    migrate(db, migrations.slice(0, 1)); // a second run is a no-op
     expect(db.pragma('user_version', { simple: true })).toBe(1);
+  });
+
+  it('migration 2 adds the STRICT alerts table: one alert per event, kinds checked', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 2));
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    const { sql } = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'alerts'")
+      .get() as { sql: string };
+    expect(sql).toMatch(/\)\s*STRICT$/);
+    db.prepare(
+      "INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash) VALUES ('L','n','a',1,1,'t',1,'h')",
+    ).run();
+    const insert = db.prepare(
+      "INSERT INTO alerts (locker_id, compartment_id, kind, detail, seq, raised_at) VALUES ('L','A1',?,'d',?,1)",
+    );
+    insert.run('jammed', 4);
+    expect(() => insert.run('inspection', 4)).toThrow(/UNIQUE/);
+    expect(() => insert.run('on_fire', 5)).toThrow(/CHECK/);
+  });
+
+  it('migration 3 gives existing parcels an empty alias, unique per locker', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 2));
+    db.prepare(
+      "INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash) VALUES ('L','n','a',1,1,'t',1,'h')",
+    ).run();
+    const parcel = db.prepare(
+      `INSERT INTO parcels (allocation_id, locker_id, parcel_id, tracking_barcode, state,
+         accessible, hold_days, announced, created_at, lapses_at)
+       VALUES (?, 'L', ?, 'TRK', 'expected', 0, 3, 1, 1, 1)`,
+    );
+    parcel.run('a1', 'P-1');
+    migrate(db, migrations);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.prepare("SELECT cloud_parcel_id FROM parcels WHERE parcel_id = 'P-1'").get()).toEqual(
+      { cloud_parcel_id: null },
+    );
+    parcel.run('a2', 'P-2');
+    parcel.run('a3', 'P-3');
+    const alias = db.prepare('UPDATE parcels SET cloud_parcel_id = ? WHERE allocation_id = ?');
+    alias.run('C-1', 'a2');
+    expect(() => alias.run('C-1', 'a3')).toThrow(/UNIQUE/);
+    migrate(db, migrations); // a second run is a no-op
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
   });
 
   it('refuses a database newer than the code', () => {

@@ -85,8 +85,10 @@ export function listNotifications(
     args.push(filter.lockerId);
   }
   if (filter.parcelId !== undefined) {
-    where.push('parcel_id = ?');
-    args.push(filter.parcelId);
+    // A merged parcel is also found by the id its sender allocated it under.
+    where.push(`(parcel_id = ? OR parcel_id IN (SELECT p.parcel_id FROM parcels p
+      WHERE p.cloud_parcel_id = ? AND p.locker_id = notifications.locker_id))`);
+    args.push(filter.parcelId, filter.parcelId);
   }
   if (filter.to !== undefined) {
     where.push('EXISTS (SELECT 1 FROM json_each(recipients) WHERE value = ?)');

@@ -5,7 +5,10 @@ import type { Db } from './database';
 export interface CloudParcel {
   allocationId: string;
   lockerId: string;
+  /** The unit's id for the parcel: what its events and the cloud's commands name. */
   parcelId: string;
+  /** The id the sender allocated it under, when the unit names it differently (merged). */
+  cloudParcelId: string | null;
   trackingBarcode: string;
   state: ParcelState;
   /** The size capacity was promised in; null for a deposit the cloud was not told of. */
@@ -33,6 +36,7 @@ interface Row {
   allocation_id: string;
   locker_id: string;
   parcel_id: string;
+  cloud_parcel_id: string | null;
   tracking_barcode: string;
   state: ParcelState;
   size: Size | null;
@@ -58,6 +62,7 @@ const fromRow = (r: Row): CloudParcel => ({
   allocationId: r.allocation_id,
   lockerId: r.locker_id,
   parcelId: r.parcel_id,
+  cloudParcelId: r.cloud_parcel_id,
   trackingBarcode: r.tracking_barcode,
   state: r.state,
   size: r.size,
@@ -84,6 +89,7 @@ const toParams = (p: CloudParcel) => ({
   allocation_id: p.allocationId,
   locker_id: p.lockerId,
   parcel_id: p.parcelId,
+  cloud_parcel_id: p.cloudParcelId,
   tracking_barcode: p.trackingBarcode,
   state: p.state,
   size: p.size,
@@ -126,15 +132,23 @@ export function getParcel(db: Db, allocationId: string): CloudParcel | null {
   return row ? fromRow(row) : null;
 }
 
+/** By the unit's id or, for a merged parcel, the id the sender allocated it under. */
 export function getParcelByParcelId(
   db: Db,
   lockerId: string,
   parcelId: string,
 ): CloudParcel | null {
   const row = db
-    .prepare('SELECT * FROM parcels WHERE locker_id = ? AND parcel_id = ?')
-    .get(lockerId, parcelId) as Row | undefined;
+    .prepare(
+      `SELECT * FROM parcels WHERE locker_id = ? AND (parcel_id = ? OR cloud_parcel_id = ?)
+       ORDER BY parcel_id = ? DESC LIMIT 1`,
+    )
+    .get(lockerId, parcelId, parcelId, parcelId) as Row | undefined;
   return row ? fromRow(row) : null;
+}
+
+export function deleteParcel(db: Db, allocationId: string): void {
+  db.prepare('DELETE FROM parcels WHERE allocation_id = ?').run(allocationId);
 }
 
 export function listParcels(db: Db, lockerId: string): CloudParcel[] {

@@ -1,7 +1,13 @@
 /** Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied. */
 import { up as initial } from './001_initial';
+import { up as alerts } from './002_alerts';
+import { up as parcelAliases } from './003_parcel_aliases';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', up: initial },
+  { version: 2, name: 'alerts', up: alerts },
+  { version: 3, name: 'parcel aliases', up: parcelAliases },
+];
