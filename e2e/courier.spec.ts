@@ -44,13 +44,18 @@ test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }
   const size = (id: string) => locker.kiosk.core.compartments().find((c) => c.id === id)!.size;
   expect(size(first)).toBe('S');
   await locker.waitForDoor(first, true);
+  // The first door stays the courier's until it is shut again, empty.
+  await page.getByRole('button', { name: "Doesn't fit" }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    `Take the parcel out of door ${first} and close it`,
+  );
+  await locker.closeDoor(first, false);
   await page.getByRole('button', { name: "Doesn't fit" }).click();
   await expect(line).not.toContainText(`door ${first} `);
   await expect(line).toContainText(/Put the parcel in door/);
   const second = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
   expect(second).not.toBe(first);
   expect(['M', 'L', 'XL']).toContain(size(second));
-  await locker.closeDoor(first, false);
   await locker.closeDoor(second, true);
   await expect(line).toContainText(`Parcel TRKP3 is in door ${second}`);
 });

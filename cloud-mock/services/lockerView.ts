@@ -203,6 +203,11 @@ export class LockerView {
       clearOnDoorClosed(this.ctx, l.id, e, compartmentId);
     },
     'door.jammed': (l, e) => this.alert(l, e),
+    'door.closed_unexpectedly': (l, e) => {
+      const { compartmentId } = P.compartment.parse(e.payload);
+      this.compartment(l, e, compartmentId, { doorOpen: false });
+      clearOnDoorClosed(this.ctx, l.id, e, compartmentId);
+    },
     'door.opened_unexpectedly': (l, e) => {
       this.compartment(l, e, P.compartment.parse(e.payload).compartmentId, { doorOpen: true });
       this.alert(l, e);

@@ -89,6 +89,8 @@ export interface EventPayloads {
   'door.jammed': DoorFact & { evidence: string };
   /** A door opened that no operation asked for: forced, a latch that gave way, a bad sensor. */
   'door.opened_unexpectedly': { compartmentId: string; state: CompartmentState };
+  /** A door no operation held was shut again (ends a `door.opened_unexpectedly`). */
+  'door.closed_unexpectedly': { compartmentId: string; state: CompartmentState };
   /** No usable answer and the board unreadable: the compartment waits in inspection. */
   'door.outcome_unknown': DoorFact & { failure: string };
   /** The outcome cannot be known: the operation ended and staff must look inside. */

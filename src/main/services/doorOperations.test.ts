@@ -408,6 +408,26 @@ describe('configuration and data edges', () => {
     expect((await f.core.pickups.withCode('424242', 'code')).ok).toBe(true);
   });
 
+  it('merges even when the cloud first sent the same code for the local id', async () => {
+    const f = await startFixture();
+    const started = await f.core.deposits.start(courier, 'OFFLINE-2', 'S');
+    if (!started.ok) throw new Error('no start');
+    f.board.closeDoor(lockOf(f, started.value.compartmentId));
+    await f.core.settled();
+    expect(f.core.announcements.setParcelCode(started.value.parcelId, digestOf('515151')).ok).toBe(
+      true,
+    );
+    const late = f.core.announcements.expectParcel({
+      parcelId: 'cloud-p2',
+      trackingBarcode: 'OFFLINE-2',
+      dimensions: { lengthMm: 300, widthMm: 200, heightMm: 80 },
+      weightG: 900,
+      accessible: false,
+      codeDigest: digestOf('515151'),
+    });
+    expect(late).toEqual({ ok: true, value: 'merged' });
+  });
+
   it('refuses a second parcel whose code is already active here', async () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
@@ -462,5 +482,10 @@ describe('separate facts, separate events', () => {
       { compartmentId: 'B3', state: 'available' },
     ]);
     expect(payloads(f, 'door.opened')).toHaveLength(1);
+    f.board.closeDoor(lockOf(f, 'B3'));
+    await f.core.settled();
+    expect(payloads(f, 'door.closed_unexpectedly')).toEqual([
+      { compartmentId: 'B3', state: 'available' },
+    ]);
   });
 });

@@ -479,7 +479,13 @@ export class Doors {
     this.ctx.db.transaction(() => {
       setDoorSensed(this.ctx.db, compartment.id, false, itemPresent);
       const op = doorOperationFor(this.ctx.db, compartment.id);
-      if (!op) return this.foreignItemCheck({ ...compartment, itemPresent });
+      if (!op) {
+        this.ctx.audit.append('door.closed_unexpectedly', {
+          compartmentId: compartment.id,
+          state: compartment.state,
+        });
+        return this.foreignItemCheck({ ...compartment, itemPresent });
+      }
       if (op.phase === 'opened') return this.closedAfterOpen(op, itemPresent);
       // Shut again before anyone saw it open (it opened before the operation, or unwatched).
       this.settle(op, settleUnwatched(op.kind, { phase: op.phase, doorOpen: false, itemPresent }), {
