@@ -34,6 +34,18 @@ describe('which Kerong reply answers an unlock', () => {
   });
 });
 
+describe('which Kerong reply answers a query', () => {
+  const kerong = boardProtocols['kerong-cu16'];
+  const answers = (bytes: string, board: number) =>
+    kerong.answersQuery(decode(kerong, bytes), board);
+
+  it('takes the reply with ADDR = board << 4 only, not an unlock reply for lock 5', () => {
+    expect(answers('02 00 35 FF FF 00 00 03 38', 0)).toBe(true);
+    expect(answers('02 04 35 FF FF 00 00 03 3C', 0)).toBe(false);
+    expect(answers('02 14 35 FF FF 00 00 03 4C', 0)).toBe(false);
+  });
+});
+
 describe('which LCB24 reply answers an unlock', () => {
   const lcb24 = boardProtocols.lcb24;
   const verdict = (bytes: string, board: number, lock: number) =>

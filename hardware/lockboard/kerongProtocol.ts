@@ -39,7 +39,10 @@ export const kerongCu16Protocol: BoardProtocol = {
     reply.kind === 'state' && reply.reading.board === board && reply.addressedLock === lock
       ? 'acknowledged'
       : undefined,
-  answersQuery: (reply, board) => reply.kind === 'state' && reply.reading.board === board,
+  // A query reply has ADDR = board << 4 (lock nibble 0): a late unlock reply for lock 2-16 is
+  // not taken for a reading, and an owed query reply never blocks their acknowledgements.
+  answersQuery: (reply, board) =>
+    reply.kind === 'state' && reply.reading.board === board && reply.addressedLock === 1,
 
   requestFormat: mapFrameFormat(kerongRequestFormat, (request): BoardRequest | undefined => {
     const board = request.address >> 4;

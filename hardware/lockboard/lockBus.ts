@@ -5,6 +5,7 @@
 import type { BusTransport, OpenBusTransport } from './busTransport';
 import type { FrameFormat } from './frameReader';
 import { FrameReader } from './frameReader';
+import { OwedAnswers } from './owedAnswers';
 import { RequestEcho } from './requestEcho';
 
 /**
@@ -29,6 +30,11 @@ export interface LockBusOptions<R> {
   echo: boolean | undefined;
   /** Quiet time after an unanswered attempt, so its late reply cannot answer the next request. */
   lateReplyGuardMs: number;
+  /**
+   * How long an unanswered attempt's reply is still expected: a frame that could be it is not
+   * taken as the answer of a different, `ownAnswerOnly` request. 0 turns this off.
+   */
+  lateReplyHorizonMs: number;
   /** How long flushing stale input may take before the port is taken for dead. */
   flushTimeoutMs: number;
   reopenBackoff: { initialMs: number; maxMs: number };
@@ -38,6 +44,11 @@ export interface LockBusOptions<R> {
 export interface ExchangeOptions {
   /** Overrides the bus's `retries` for this call (an unlock is never repeated: 0). */
   retries?: number;
+  /**
+   * The answer is a fact (an unlock acknowledgement): a frame that may be the late answer to
+   * another request still owed is not taken. A reading (a query) may take it: it is a reading.
+   */
+  ownAnswerOnly?: boolean;
 }
 
 type Outcome<R> =
@@ -46,7 +57,9 @@ type Outcome<R> =
   | { kind: 'lost'; written: boolean };
 
 interface Waiter<R> {
+  request: Uint8Array;
   isAnswer: (reply: R) => boolean;
+  ownAnswerOnly: boolean;
   /** Undefined when the adapter is known not to echo. */
   echo: RequestEcho | undefined;
   finish: (outcome: Outcome<R>) => void;
@@ -55,6 +68,7 @@ interface Waiter<R> {
 
 export class LockBus<R> {
   private readonly reader: FrameReader<R>;
+  private readonly owed: OwedAnswers<R>;
   private transport: BusTransport | undefined;
   private state: 'starting' | 'up' | 'down' | 'closed' = 'starting';
   private faultReported = false;
@@ -71,6 +85,7 @@ export class LockBus<R> {
     private readonly onEvent: (event: BusEvent) => void,
   ) {
     this.reader = new FrameReader(options.replyFormat);
+    this.owed = new OwedAnswers(options.lateReplyHorizonMs);
   }
 
   get connected(): boolean {
@@ -94,8 +109,7 @@ export class LockBus<R> {
     options: ExchangeOptions = {},
   ): Promise<BusResult<R>> {
     if (this.state !== 'up') return Promise.resolve({ ok: false, error: 'disconnected' });
-    const retries = options.retries ?? this.options.retries;
-    const job = this.queue.then(() => this.run(request, isAnswer, retries));
+    const job = this.queue.then(() => this.run(request, isAnswer, options));
     this.queue = job.catch(() => undefined);
     return job;
   }
@@ -167,23 +181,30 @@ export class LockBus<R> {
     const waiter = this.waiter;
     const bytes = waiter?.echo === undefined ? chunk : waiter.echo.strip(chunk);
     for (const { frame, bytes: raw } of this.reader.readFrames(bytes)) {
-      // Nobody asked (a stale or unsolicited frame), or the answer already came.
-      if (waiter === undefined || this.waiter !== waiter) continue;
-      if (waiter.echo?.isEcho(raw)) continue; // never the answer by itself
-      if (waiter.isAnswer(frame)) waiter.finish({ kind: 'reply', reply: frame });
-      else waiter.sawOtherFrame = true;
+      // Undefined when nobody asked (a stale or unsolicited frame) or the answer already came.
+      const current = this.waiter === waiter ? waiter : undefined;
+      if (current?.echo?.isEcho(raw)) continue; // never the answer by itself
+      const mayPayOwed = current === undefined || current.ownAnswerOnly;
+      if (mayPayOwed && this.owed.settle(frame, current?.request, performance.now())) {
+        if (current !== undefined) current.sawOtherFrame = true; // maybe an earlier request's
+      } else if (current?.isAnswer(frame)) {
+        current.finish({ kind: 'reply', reply: frame });
+      } else if (current !== undefined) {
+        current.sawOtherFrame = true;
+      }
     }
   }
 
   private async run(
     request: Uint8Array,
     isAnswer: (reply: R) => boolean,
-    retries: number,
+    options: ExchangeOptions,
   ): Promise<BusResult<R>> {
     let failure: BusFailure = 'timeout';
     let written = false;
+    const retries = options.retries ?? this.options.retries;
     for (let attempt = 0; attempt <= retries; attempt += 1) {
-      const outcome = await this.attempt(request, isAnswer);
+      const outcome = await this.attempt(request, isAnswer, options.ownAnswerOnly === true);
       if (outcome.kind === 'reply') return { ok: true, value: outcome.reply };
       if (outcome.kind === 'lost') {
         written ||= outcome.written;
@@ -195,14 +216,21 @@ export class LockBus<R> {
     return { ok: false, error: failure };
   }
 
-  private async attempt(request: Uint8Array, isAnswer: (reply: R) => boolean): Promise<Outcome<R>> {
+  private async attempt(
+    request: Uint8Array,
+    isAnswer: (reply: R) => boolean,
+    ownAnswerOnly: boolean,
+  ): Promise<Outcome<R>> {
     await this.quietAfterUnanswered();
     const transport = this.transport;
     if (this.state !== 'up' || transport === undefined) return { kind: 'lost', written: false };
     if (!(await this.flush(transport))) return { kind: 'lost', written: false };
-    const outcome = await this.listen(transport, request, isAnswer);
-    // Written and not answered: an answer may still be on its way.
-    if (outcome.kind !== 'reply') this.unansweredAt = performance.now();
+    const outcome = await this.listen(transport, { request, isAnswer, ownAnswerOnly });
+    if (outcome.kind !== 'reply') {
+      // Written and not answered: an answer may still be on its way.
+      this.unansweredAt = performance.now();
+      this.owed.add(request, isAnswer, this.unansweredAt);
+    }
     return outcome;
   }
 
@@ -254,14 +282,13 @@ export class LockBus<R> {
 
   private listen(
     transport: BusTransport,
-    request: Uint8Array,
-    isAnswer: (reply: R) => boolean,
+    ask: Pick<Waiter<R>, 'request' | 'isAnswer' | 'ownAnswerOnly'>,
   ): Promise<Outcome<R>> {
     const before = this.lineErrors;
     return new Promise((resolve) => {
       const waiter: Waiter<R> = {
-        isAnswer,
-        echo: this.options.echo === false ? undefined : new RequestEcho(request),
+        ...ask,
+        echo: this.options.echo === false ? undefined : new RequestEcho(ask.request),
         sawOtherFrame: false,
         finish: (outcome) => {
           if (this.waiter !== waiter) return;
@@ -275,7 +302,7 @@ export class LockBus<R> {
         this.options.replyTimeoutMs,
       );
       this.waiter = waiter;
-      transport.write(request).catch(() => waiter.finish({ kind: 'lost', written: true }));
+      transport.write(ask.request).catch(() => waiter.finish({ kind: 'lost', written: true }));
     });
   }
 

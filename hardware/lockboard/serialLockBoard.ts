@@ -34,6 +34,11 @@ export const serialLockBoardOptionsSchema = z.object({
   echo: z.boolean().optional(),
   /** Quiet time after an unanswered attempt, for late replies to go by; default replyTimeoutMs. */
   lateReplyGuardMs: z.number().int().min(0).optional(),
+  /**
+   * How long the reply to an unanswered request is still expected: a frame that could be it is
+   * not taken as an unlock's acknowledgement (0 = off).
+   */
+  lateReplyHorizonMs: z.number().int().min(0).default(1_000),
   /** Longest wait for flushing stale input before the port is taken for dead. */
   flushTimeoutMs: positiveMs.default(100),
   reopenBackoff: z
@@ -81,6 +86,7 @@ export class SerialLockBoard implements LockBoard {
         retries: config.retries,
         echo: config.echo,
         lateReplyGuardMs: config.lateReplyGuardMs ?? config.replyTimeoutMs,
+        lateReplyHorizonMs: config.lateReplyHorizonMs,
         flushTimeoutMs: config.flushTimeoutMs,
         reopenBackoff: config.reopenBackoff,
         openTransport: options.openTransport ?? openSerialTransport,
@@ -121,7 +127,7 @@ export class SerialLockBoard implements LockBoard {
     const result = await this.bus.exchange(
       this.protocol.encodeUnlock(board, lock),
       (reply) => verdict(reply) !== undefined,
-      { retries: 0 },
+      { retries: 0, ownAnswerOnly: true },
     );
     if (!result.ok) return result;
     return verdict(result.value) === 'jammed'

@@ -182,9 +182,17 @@ describe('a late Kerong query reply', () => {
     expect(wire.written).toEqual(['02 00 30 03 35', '02 00 31 03 36']);
   });
 
-  it('would acknowledge it with the guard off (why the guard exists)', async () => {
+  it('with the guard off, still does not take it: the query is owed its answer', async () => {
     const wire = lateBoard();
     const board = await drive(wire, { ...kerong, retries: 0, lateReplyGuardMs: 0 });
+    expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'timeout' });
+    expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: false, error: 'bad_reply' });
+  });
+
+  it('would acknowledge it with the guard and the owed answers both off (why they exist)', async () => {
+    const wire = lateBoard();
+    const off = { retries: 0, lateReplyGuardMs: 0, lateReplyHorizonMs: 0 };
+    const board = await drive(wire, { ...kerong, ...off });
     expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'timeout' });
     expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: true, value: undefined });
   });
@@ -211,6 +219,40 @@ describe('a late Kerong query reply', () => {
     const result = await board.queryBoard(0);
     expect(result.ok && result.value.locks.every((l) => l.locked)).toBe(true);
     expect(wire.written).toEqual(['02 00 30 03 35', '02 00 30 03 35']);
+  });
+
+  it('does not acknowledge lock 1 with a query reply later than the guard covers', async () => {
+    const wire = new ScriptedWire();
+    wire.answer = (request) => {
+      // 250 ms late: after the 60 ms timeout and the 60 ms guard.
+      if (request === '02 00 30 03 35') setTimeout(() => wire.send(lateQueryReply), 250);
+      return [];
+    };
+    const board = await drive(wire, { ...kerong, retries: 0 });
+    expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'timeout' });
+    await sleep(150); // the kiosk does other things; the unlock's window now spans 250 ms
+    expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: false, error: 'bad_reply' });
+  });
+
+  it('once the late reply has come in, acknowledges lock 1 with its own answer', async () => {
+    const wire = lateBoard();
+    const board = await drive(wire, { ...kerong, retries: 0 });
+    expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'timeout' });
+    await sleep(60); // the late reply (at 90 ms) pays off what was owed
+    wire.answer = () => ['02 00 35 FF FF 00 00 03 38'];
+    expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: true, value: undefined });
+  });
+
+  it('after a query reply that never comes, refuses lock 1 acks within the horizon only', async () => {
+    const wire = new ScriptedWire();
+    const board = await drive(wire, { ...kerong, retries: 0, lateReplyHorizonMs: 300 });
+    expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'timeout' });
+    wire.answer = () => ['02 00 35 FF FF 00 00 03 38'];
+    // It may be the query's reply: no usable answer (safe: the kiosk re-reads the board).
+    expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: false, error: 'bad_reply' });
+    expect((await board.queryBoard(0)).ok).toBe(true); // a query asked again is not held up
+    await sleep(300);
+    expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: true, value: undefined });
   });
 
   it('costs no wait when the next command comes after the guard anyway', async () => {
@@ -322,17 +364,19 @@ describe('queries through an echoing adapter', () => {
 describe('the new options in configuration', () => {
   const base = { path: '/dev/locker-bus', protocol: 'lcb24', boards: [1] };
 
-  it('defaults: echo not known, flush timeout 100 ms, guard left to the reply timeout', () => {
+  it('defaults: echo not known, flush timeout 100 ms, guard left to the reply timeout, horizon 1 s', () => {
     const config = serialLockBoardOptionsSchema.parse(base);
     expect(config.echo).toBeUndefined();
     expect(config.flushTimeoutMs).toBe(100);
     expect(config.lateReplyGuardMs).toBeUndefined();
+    expect(config.lateReplyHorizonMs).toBe(1_000);
   });
 
   it.each([
     [{ echo: 'yes' }, 'echo'],
     [{ flushTimeoutMs: 0 }, 'flushTimeoutMs'],
     [{ lateReplyGuardMs: -1 }, 'lateReplyGuardMs'],
+    [{ lateReplyHorizonMs: 1.5 }, 'lateReplyHorizonMs'],
   ])('rejects %j', (bad, field) => {
     const result = serialLockBoardOptionsSchema.safeParse({ ...base, ...bad });
     expect(result.success).toBe(false);
