@@ -41,7 +41,10 @@ afterEach(async () => {
   await k.close();
 });
 
-const expectation = (parcelId: string, code = '123456') => ({
+/** Each parcel its own code: a code already active at the locker is refused (a conflict). */
+const codeOf = (parcelId: string) =>
+  String(100_000 + ([...parcelId].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) % 900_000));
+const expectation = (parcelId: string, code = codeOf(parcelId)) => ({
   parcelId,
   trackingBarcode: `TRK${parcelId}`,
   dimensions: { lengthMm: 300, widthMm: 200, heightMm: 80 },
