@@ -55,6 +55,7 @@ export async function openDevices(
       lockedBitValue: serial.lockedBitValue,
       pollIntervalMs: serial.pollIntervalMs,
       ...(serial.baudRate ? { baudRate: serial.baudRate } : {}),
+      ...(serial.echo !== undefined ? { echo: serial.echo } : {}),
     });
   }
   if (!(await driver.start()))

@@ -34,6 +34,8 @@ const serialSchema = z.discriminatedUnion('kind', [
     baudRate: z.number().int().positive().optional(),
     lockedBitValue: z.union([z.literal(0), z.literal(1)]).default(1),
     pollIntervalMs: z.number().int().min(50).max(10_000).default(250),
+    /** The RS-485 adapter echoes what the kiosk sends (true), or surely not (false); omit if unknown. */
+    echo: z.boolean().optional(),
   }),
 ]);
 

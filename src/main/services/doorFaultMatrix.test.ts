@@ -234,8 +234,10 @@ function record(s: Stand, row: Omit<Row, 'holds'>): void {
   expect(broken, row.fault).toEqual([]);
 }
 
-/** A deposit of p1 whose door will be known open; returns its compartment. */
-async function depositStarted(s: Stand): Promise<{ id: string; result: unknown }> {
+/** The courier scans announced parcel p1; returns the answer and the compartment it names. */
+async function depositStarted(
+  s: Stand,
+): Promise<{ id: string; result: Awaited<ReturnType<KioskCore['deposits']['start']>> }> {
   s.announce('p1', '123456');
   const result = await s.core.deposits.start(courier, 'TRKp1');
   const id = result.ok
