@@ -32,7 +32,7 @@ export interface LockBusOptions<R> {
   lateReplyGuardMs: number;
   /**
    * How long an unanswered attempt's reply is still expected: a frame that could be it is not
-   * taken as the answer of a different, `ownAnswerOnly` request. 0 turns this off.
+   * taken as the answer of a later exchange (an unlock, or a later query). 0 turns this off.
    */
   lateReplyHorizonMs: number;
   /** How long flushing stale input may take before the port is taken for dead. */
@@ -44,22 +44,21 @@ export interface LockBusOptions<R> {
 export interface ExchangeOptions {
   /** Overrides the bus's `retries` for this call (an unlock is never repeated: 0). */
   retries?: number;
-  /**
-   * The answer is a fact (an unlock acknowledgement): a frame that may be the late answer to
-   * another request still owed is not taken. A reading (a query) may take it: it is a reading.
-   */
-  ownAnswerOnly?: boolean;
 }
 
 type Outcome<R> =
   | { kind: 'reply'; reply: R }
-  | { kind: 'no_reply'; heard: boolean }
+  /** `paidUntil`: a frame heard meanwhile paid an earlier debt lapsing then (OwedAnswers). */
+  | { kind: 'no_reply'; heard: boolean; paidUntil: number | undefined }
   | { kind: 'lost'; written: boolean };
 
 interface Waiter<R> {
   request: Uint8Array;
   isAnswer: (reply: R) => boolean;
-  ownAnswerOnly: boolean;
+  /** Which exchange (one request and its retries) this attempt belongs to. */
+  exchange: number;
+  /** A frame heard in this attempt paid an earlier debt lapsing then (see OwedAnswers). */
+  paidUntil?: number;
   /** Undefined when the adapter is known not to echo. */
   echo: RequestEcho | undefined;
   finish: (outcome: Outcome<R>) => void;
@@ -76,6 +75,8 @@ export class LockBus<R> {
   private reopenTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private waiter: Waiter<R> | undefined;
+  /** Exchanges started so far: each request with its retries is one. */
+  private exchanges = 0;
   /** When the last attempt ended without its answer (performance.now()), until the next write. */
   private unansweredAt: number | undefined;
   private guard: { timer: NodeJS.Timeout; end: () => void } | undefined;
@@ -184,9 +185,11 @@ export class LockBus<R> {
       // Undefined when nobody asked (a stale or unsolicited frame) or the answer already came.
       const current = this.waiter === waiter ? waiter : undefined;
       if (current?.echo?.isEcho(raw)) continue; // never the answer by itself
-      const mayPayOwed = current === undefined || current.ownAnswerOnly;
-      if (mayPayOwed && this.owed.settle(frame, current?.request, performance.now())) {
-        if (current !== undefined) current.sawOtherFrame = true; // maybe an earlier request's
+      const paidUntil = this.owed.settle(frame, current?.exchange, performance.now());
+      if (paidUntil !== undefined) {
+        if (current === undefined) continue;
+        current.sawOtherFrame = true; // maybe an earlier request's, maybe its own
+        current.paidUntil = Math.min(current.paidUntil ?? Infinity, paidUntil);
       } else if (current?.isAnswer(frame)) {
         current.finish({ kind: 'reply', reply: frame });
       } else if (current !== undefined) {
@@ -203,8 +206,9 @@ export class LockBus<R> {
     let failure: BusFailure = 'timeout';
     let written = false;
     const retries = options.retries ?? this.options.retries;
+    const exchange = ++this.exchanges;
     for (let attempt = 0; attempt <= retries; attempt += 1) {
-      const outcome = await this.attempt(request, isAnswer, options.ownAnswerOnly === true);
+      const outcome = await this.attempt(request, isAnswer, exchange);
       if (outcome.kind === 'reply') return { ok: true, value: outcome.reply };
       if (outcome.kind === 'lost') {
         written ||= outcome.written;
@@ -219,17 +223,18 @@ export class LockBus<R> {
   private async attempt(
     request: Uint8Array,
     isAnswer: (reply: R) => boolean,
-    ownAnswerOnly: boolean,
+    exchange: number,
   ): Promise<Outcome<R>> {
     await this.quietAfterUnanswered();
     const transport = this.transport;
     if (this.state !== 'up' || transport === undefined) return { kind: 'lost', written: false };
     if (!(await this.flush(transport))) return { kind: 'lost', written: false };
-    const outcome = await this.listen(transport, { request, isAnswer, ownAnswerOnly });
+    const outcome = await this.listen(transport, { request, isAnswer, exchange });
     if (outcome.kind !== 'reply') {
       // Written and not answered: an answer may still be on its way.
       this.unansweredAt = performance.now();
-      this.owed.add(request, isAnswer, this.unansweredAt);
+      const inherited = outcome.kind === 'no_reply' ? outcome.paidUntil : undefined;
+      this.owed.add(exchange, isAnswer, this.unansweredAt, inherited);
     }
     return outcome;
   }
@@ -282,7 +287,7 @@ export class LockBus<R> {
 
   private listen(
     transport: BusTransport,
-    ask: Pick<Waiter<R>, 'request' | 'isAnswer' | 'ownAnswerOnly'>,
+    ask: Pick<Waiter<R>, 'request' | 'isAnswer' | 'exchange'>,
   ): Promise<Outcome<R>> {
     const before = this.lineErrors;
     return new Promise((resolve) => {
@@ -298,7 +303,12 @@ export class LockBus<R> {
         },
       };
       const timer = setTimeout(
-        () => waiter.finish({ kind: 'no_reply', heard: this.heardSince(before, waiter) }),
+        () =>
+          waiter.finish({
+            kind: 'no_reply',
+            heard: this.heardSince(before, waiter),
+            paidUntil: waiter.paidUntil,
+          }),
         this.options.replyTimeoutMs,
       );
       this.waiter = waiter;

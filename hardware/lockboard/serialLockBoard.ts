@@ -127,7 +127,7 @@ export class SerialLockBoard implements LockBoard {
     const result = await this.bus.exchange(
       this.protocol.encodeUnlock(board, lock),
       (reply) => verdict(reply) !== undefined,
-      { retries: 0, ownAnswerOnly: true },
+      { retries: 0 },
     );
     if (!result.ok) return result;
     return verdict(result.value) === 'jammed'

@@ -250,15 +250,47 @@ describe('a late Kerong query reply', () => {
     wire.answer = () => ['02 00 35 FF FF 00 00 03 38'];
     // It may be the query's reply: no usable answer (safe: the kiosk re-reads the board).
     expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: false, error: 'bad_reply' });
-    expect((await board.queryBoard(0)).ok).toBe(true); // a query asked again is not held up
+    // Nor is the next query's frame trusted: it may be the unlock's own late answer. Within
+    // the first debt's horizon the board stays unreadable, not longer.
+    expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'bad_reply' });
     await sleep(300);
+    expect((await board.queryBoard(0)).ok).toBe(true);
     expect(await board.unlock({ board: 0, lock: 1 })).toEqual({ ok: true, value: undefined });
+  });
+
+  it("does not take a late reply to an earlier query as a later query's reading (it may predate a pulse)", async () => {
+    const wire = new ScriptedWire();
+    const shut = '02 00 35 FF FF 00 00 03 38';
+    let queries = 0;
+    wire.answer = () => {
+      queries += 1;
+      // The first query's answer (every door shut) comes 160 ms late, past the guard, while the
+      // second query waits; the second's own answer (lock 1 open) comes 40 ms after it.
+      if (queries === 1) setTimeout(() => wire.send(shut), 160);
+      else setTimeout(() => wire.send(lateQueryReply), 40);
+      return [];
+    };
+    const board = await drive(wire, { ...kerong, retries: 0 });
+    expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'timeout' });
+    await sleep(90);
+    const second = await board.queryBoard(0);
+    expect(second.ok && second.value.locks[0]).toEqual({
+      lock: 1,
+      locked: false,
+      itemPresent: false,
+    });
   });
 
   it('costs no wait when the next command comes after the guard anyway', async () => {
     const wire = lateBoard();
     wire.answer = () => [];
-    const board = await drive(wire, { ...kerong, retries: 0, lateReplyGuardMs: 200 });
+    // The guard alone (no owed answers), so the next reply is trusted once it comes.
+    const board = await drive(wire, {
+      ...kerong,
+      retries: 0,
+      lateReplyGuardMs: 200,
+      lateReplyHorizonMs: 0,
+    });
     expect(await board.queryBoard(0)).toEqual({ ok: false, error: 'timeout' });
     await sleep(220);
     wire.answer = () => ['02 00 35 FE FF 00 00 03 37'];
@@ -305,10 +337,20 @@ describe('LCB24 unlock answers, with and without an echoing adapter (board 1 loc
   it('takes an echo after line noise for the echo, and the repeat after it for a jam', async () => {
     const wire = new ScriptedWire();
     wire.answer = () => [`00 ${request}`];
-    const board = await drive(wire, lcb24);
+    // Two unlocks on their own: no answer owed from the first to the second here.
+    const board = await drive(wire, { ...lcb24, lateReplyHorizonMs: 0 });
     expect(await board.unlock({ board: 1, lock: 1 })).toEqual({ ok: false, error: 'bad_reply' });
     wire.answer = () => [`00 ${request}`, engaged];
     expect(await board.unlock({ board: 1, lock: 1 })).toEqual({ ok: false, error: 'jammed' });
+  });
+
+  it('does not take a late answer to the first pulse for the second (same lock, within the horizon)', async () => {
+    const wire = new ScriptedWire();
+    wire.answer = () => []; // the first pulse's answer is late…
+    const board = await drive(wire, { ...lcb24, echo: false, lateReplyGuardMs: 0 });
+    expect(await board.unlock({ board: 1, lock: 1 })).toEqual({ ok: false, error: 'timeout' });
+    wire.answer = () => [engaged]; // …and arrives while the second pulse waits
+    expect(await board.unlock({ board: 1, lock: 1 })).toEqual({ ok: false, error: 'bad_reply' });
   });
 
   it('does not take an answer for another lock', async () => {
@@ -330,7 +372,7 @@ describe('LCB24 unlock answers, with and without an echoing adapter (board 1 loc
   it('with echo: true, takes a lone identical frame for the echo: the board said nothing', async () => {
     const wire = new ScriptedWire();
     wire.answer = () => [request];
-    const board = await drive(wire, { ...lcb24, echo: true });
+    const board = await drive(wire, { ...lcb24, echo: true, lateReplyHorizonMs: 0 });
     expect(await board.unlock({ board: 1, lock: 1 })).toEqual({ ok: false, error: 'timeout' });
     wire.answer = () => [request, engaged];
     expect(await board.unlock({ board: 1, lock: 1 })).toEqual({ ok: false, error: 'jammed' });

@@ -32,6 +32,15 @@ describe('LockBusSimulator faults, request by request', () => {
     expect(exchanges.map((e) => e.answer)).toEqual(['muted', 'muted']);
   });
 
+  it('loseNextAnswer: only the next request of that kind goes unanswered, acted on all the same', () => {
+    make('kerong-cu16', [0]).loseNextAnswer('unlock');
+    expect(sim.hear({ kind: 'query', board: 0 })).toBeDefined();
+    expect(sim.hear({ kind: 'unlock', board: 0, lock: 5 })).toBeUndefined();
+    expect(sim.hear({ kind: 'unlock', board: 0, lock: 5 })).toBeDefined();
+    expect(sim.pulses(0, 5)).toBe(2);
+    expect(exchanges.map((e) => e.answer)).toEqual(['replied', 'muted', 'replied']);
+  });
+
   it('late: the real answer, due lateReplyMs after the request', () => {
     make('lcb24', [1]).setFault(1, 'late', true);
     const reply = sim.hear({ kind: 'unlock', board: 1, lock: 1 });

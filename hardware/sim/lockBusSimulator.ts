@@ -110,6 +110,13 @@ export class LockBusSimulator {
     }
   }
 
+  /** The answer to the next request of this kind is lost (the board acts on it all the same). */
+  loseNextAnswer(kind: BoardRequest['kind']): void {
+    this.answerToLose = kind;
+  }
+
+  private answerToLose: BoardRequest['kind'] | undefined;
+
   /** The board acts on one request; returns what it sends back and when, or undefined for nothing. */
   hear(request: BoardRequest): SimReply | undefined {
     const board = this.boardsByAddress.get(request.board);
@@ -118,6 +125,10 @@ export class LockBusSimulator {
     if (board.faults.silent) return this.report(request, 'silent', undefined);
     const bytes = this.act(request, board);
     if (board.faults.mute) return this.report(request, 'muted', undefined);
+    if (this.answerToLose === request.kind) {
+      this.answerToLose = undefined;
+      return this.report(request, 'muted', undefined);
+    }
     if (board.faults.garbled) {
       return this.report(request, 'garbled', { bytes: garble(bytes), delayMs: this.delay(board) });
     }

@@ -11,12 +11,7 @@ import { err, ok, type Result } from '../../shared/result';
 import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
-import {
-  getDoorOperation,
-  listDoorOperations,
-  setDoorEnding,
-  type DoorOperation,
-} from '../store/doorOperations';
+import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
 import { allocationCandidates, reserveCompartment } from './reservation';
 import {
   findParcelByBarcode,
@@ -88,22 +83,10 @@ export class Deposits {
     return this.ctx.queue.run(async () => {
       const op = this.ownDeposit(actor, operationId);
       if (!op) return err({ reason: 'no_such_deposit' });
-      const compartmentId = op.compartmentId;
-      switch (op.phase) {
-        case 'unknown':
-          return err({ reason: 'door_unknown', compartmentId });
-        case 'recorded':
-        case 'pulsed':
-          return err({ reason: 'door_not_open', compartmentId });
-        case 'opened':
-          setDoorEnding(this.ctx.db, op.id, 'doesnt_fit');
-          return err({ reason: 'close_door_first', compartmentId });
-        case 'awaiting_confirmation':
-          break;
-      }
-      const compartment = getCompartment(this.ctx.db, compartmentId)!;
+      const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
       const parcel = getParcel(this.ctx.db, op.parcelId!)!;
-      this.doors.confirmEmpty(op);
+      const said = this.doors.doesntFit(op);
+      if (!said.ok) return said;
       // Re-read: releasing the reservation cancels an unannounced parcel, so it needs a new record.
       const next = await this.reserveAndUnlock(
         actor,

@@ -95,9 +95,15 @@ class Stand {
       log: pino({ level: 'silent' }),
       cloudPublicKey: cloudKeys.publicKey,
     });
+    // As the composition root does: time-driven work (jam checks, backstops) keeps running.
+    const core = this.core;
+    this.ticker = setInterval(() => void core.tick(), 100);
   }
 
+  private ticker: NodeJS.Timeout | undefined;
+
   async stopKiosk(): Promise<void> {
+    clearInterval(this.ticker);
     await this.core.close();
     await this.board.close();
     this.db.close();
@@ -227,6 +233,8 @@ function table(rows: Row[]): string {
   return [line(HEADINGS), rule, ...rows.map(line)].join('\n');
 }
 
+const staffer = { role: 'staff' as const, subject: 's' };
+
 /** Records a row after checking what every row must hold. */
 function record(s: Stand, row: Omit<Row, 'holds'>): void {
   const broken = s.judge();
@@ -249,27 +257,34 @@ async function depositStarted(
 }
 
 describe('the door fault matrix (real serial driver over a pty)', () => {
-  it('one answer lost while the latch fires: the door is read open, the deposit goes on', async () => {
-    stand = await Stand.start('kerong-cu16');
-    const s = stand;
-    // Only the unlock's answer is lost: the board hears again right after it.
-    s.bus.sim.onExchange((e) => {
-      if (e.request.kind === 'unlock' && e.answer === 'muted') s.bus.sim.setFault(0, 'mute', false);
+  // On a Kerong board lock 1's acknowledgement and a query's reply are the same bytes: the
+  // first reading after a lost lock-1 answer may be that answer arriving late (the board before
+  // the pulse). The driver lets it pay that debt and reads again (a retry of the same query).
+  for (const [compartment, lock] of [
+    ['B1', 5],
+    ['A1', 1],
+  ] as const) {
+    it(`one answer lost while the latch fires (lock ${lock}): the door is read open, the deposit goes on`, async () => {
+      stand = await Stand.start('kerong-cu16');
+      const s = stand;
+      for (const c of ['A1', 'A2', 'B1'].filter((c) => c !== compartment))
+        s.core.staff.setOutOfService(staffer, c, 'kept out for the row');
+      s.bus.sim.loseNextAnswer('unlock');
+      const before = s.pulses();
+      const { id, result } = await depositStarted(s);
+      expect(id).toBe(compartment);
+      expect(result).toMatchObject({ ok: true });
+      await s.putInAndClose(id);
+      await until(() => s.parcel('p1')?.state === 'deposited', 'the deposit');
+      record(s, {
+        fault: `unlock answer lost (lock ${lock})`,
+        journey: 'deposit',
+        outcome: `read open → deposited in ${id}`,
+        pulsed: s.pulsedSince(before),
+      });
+      expect(s.pulsedSince(before)).toBe(`${id}×1`);
     });
-    s.bus.sim.setFault(0, 'mute', true);
-    const before = s.pulses();
-    const { id, result } = await depositStarted(s);
-    expect(result).toMatchObject({ ok: true });
-    await s.putInAndClose(id);
-    await until(() => s.parcel('p1')?.state === 'deposited', 'the deposit');
-    record(s, {
-      fault: 'unlock answer lost',
-      journey: 'deposit',
-      outcome: `deposited in ${id}`,
-      pulsed: s.pulsedSince(before),
-    });
-    expect(s.pulsedSince(before)).toBe(`${id}×1`);
-  });
+  }
 
   for (const fault of ['mute', 'garbled'] as const) {
     it(`a board whose answers are ${fault === 'mute' ? 'all lost' : fault}: unknown, inspection, settled when it answers again`, async () => {
@@ -497,8 +512,7 @@ describe('the door fault matrix (real serial driver over a pty)', () => {
   it('a jammed latch: "door didn\'t open" is believed on a shut door, one other door opens', async () => {
     stand = await Stand.start('kerong-cu16');
     const s = stand;
-    for (const id of ['A2', 'B1'])
-      s.core.staff.setOutOfService({ role: 'staff', subject: 's' }, id, 'test');
+    for (const id of ['A2', 'B1']) s.core.staff.setOutOfService(staffer, id, 'test');
     s.bus.sim.setFault(0, 'jam', true);
     s.announce('p1', '123456');
     const before = s.pulses();
@@ -540,8 +554,7 @@ describe('the door fault matrix (real serial driver over a pty)', () => {
     stand = await Stand.start('lcb24');
     const s = stand;
     s.bus.sim.echo = true;
-    for (const id of ['A2', 'B1'])
-      s.core.staff.setOutOfService({ role: 'staff', subject: 's' }, id, 'test');
+    for (const id of ['A2', 'B1']) s.core.staff.setOutOfService(staffer, id, 'test');
     s.bus.sim.onExchange((e) => {
       // Only A1's latch is jammed: the fault is cleared once the board has refused it.
       if (e.request.kind === 'unlock' && e.request.lock === 1) s.bus.sim.setFault(0, 'jam', false);

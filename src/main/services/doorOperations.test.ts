@@ -19,6 +19,7 @@ import {
   eventTypes,
   lockOf,
   smallLockerConfig,
+  startDeposit,
   startFixture,
   testCourier as courier,
   type Fixture,
@@ -134,15 +135,14 @@ describe('bus recovery does not abandon live operations', () => {
   it('keeps a deposit whose door stands open through a bus drop and return', async () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(f, 'p1');
     await f.core.settled();
     f.board.failure = 'disconnected';
     await f.core.settled();
     f.board.failure = null;
     await f.core.settled();
     expect(listDoorOperations(f.db)).toEqual([expect.objectContaining({ phase: 'opened' })]);
-    f.board.closeDoor(lockOf(f, started.value.compartmentId));
+    f.board.closeDoor(lockOf(f, started.compartmentId));
     await f.core.settled();
     expect(getParcel(f.db, 'p1')?.state).toBe('deposited');
   });
@@ -180,13 +180,12 @@ describe('deferred means revisited; time never releases what is unknown', () => 
   it('sends a door left open past the backstop to inspection, never to a silent release', async () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(f, 'p1');
     await f.core.settled();
     f.clock.advance(f.config.policy.doors.openBackstopSec * 1000);
     await f.core.tick();
     expect(listDoorOperations(f.db)).toEqual([]);
-    expect(getCompartment(f.db, started.value.compartmentId)).toMatchObject({
+    expect(getCompartment(f.db, started.compartmentId)).toMatchObject({
       state: 'out_of_service',
       outOfServiceReason: 'inspection: door left open',
     });
@@ -199,13 +198,12 @@ describe('deferred means revisited; time never releases what is unknown', () => 
     const file = `/tmp/deferred-${process.pid}-${Date.now()}.db`;
     const first = await startFixture({ file, infrared: true });
     announce(first, 'p1', '123456');
-    const started = await first.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(first, 'p1');
     await first.core.close();
     first.db.close();
     // While the kiosk is down the courier puts the parcel in and shuts the door; the board is
     // silent when the kiosk starts and wakes later.
-    const lock = lockOf(first, started.value.compartmentId);
+    const lock = lockOf(first, started.compartmentId);
     first.board.setItem(lock, true);
     first.board.closeDoor(lock);
     first.board.failure = 'timeout';
@@ -216,7 +214,7 @@ describe('deferred means revisited; time never releases what is unknown', () => 
     again.board.failure = null;
     await again.core.settled();
     expect(getParcel(again.db, 'p1')?.state).toBe('deposited');
-    expect(getCompartment(again.db, started.value.compartmentId)?.state).toBe('occupied');
+    expect(getCompartment(again.db, started.compartmentId)?.state).toBe('occupied');
   });
 });
 
@@ -224,16 +222,15 @@ describe('a door seen open is a fact', () => {
   it('refuses "door didn\'t open" once the door was seen open, and opens nothing else', async () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(f, 'p1');
     await f.core.settled();
     const before = f.board.unlocked.length;
-    expect(await f.core.deposits.doorDidNotOpen(courier, started.value.operationId)).toEqual({
+    expect(await f.core.deposits.doorDidNotOpen(courier, started.operationId)).toEqual({
       ok: false,
-      error: { reason: 'door_was_open', compartmentId: started.value.compartmentId },
+      error: { reason: 'door_was_open', compartmentId: started.compartmentId },
     });
     expect(f.board.unlocked.length).toBe(before);
-    expect(getCompartment(f.db, started.value.compartmentId)?.state).toBe('reserved');
+    expect(getCompartment(f.db, started.compartmentId)?.state).toBe('reserved');
   });
 
   it('believes a door read open when the courier says it did not open', async () => {
@@ -242,10 +239,9 @@ describe('a door seen open is a fact', () => {
     const [a1] = f.config.compartments;
     for (const id of ['A2', 'B1']) f.core.staff.setOutOfService(staff, id, 'kept out for the test');
     f.board.jam(a1!);
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(f, 'p1');
     f.board.forceOpen(a1!); // it did open after all, between two polls
-    const said = await f.core.deposits.doorDidNotOpen(courier, started.value.operationId);
+    const said = await f.core.deposits.doorDidNotOpen(courier, started.operationId);
     expect(said).toEqual({ ok: false, error: { reason: 'door_was_open', compartmentId: 'A1' } });
     expect(doorsPulsed(f.board).size).toBe(1);
   });
@@ -255,28 +251,26 @@ describe('a door seen open is a fact', () => {
     announce(f, 'p1', '123456');
     announce(f, 'p2', '654321');
     // p1: the courier tries, it does not fit, takes it out and closes the door: released.
-    const one = await f.core.deposits.start(courier, 'TRKp1');
-    if (!one.ok) throw new Error('no start');
+    const one = await startDeposit(f, 'p1');
     await f.core.settled();
-    const id1 = one.value.compartmentId;
-    expect((await f.core.deposits.doesntFit(courier, one.value.operationId)).ok).toBe(false);
+    const id1 = one.compartmentId;
+    expect((await f.core.deposits.doesntFit(courier, one.operationId)).ok).toBe(false);
     expect(getCompartment(f.db, id1)?.state).toBe('reserved');
     f.board.closeDoor(lockOf(f, id1));
     await f.core.settled();
-    const next = await f.core.deposits.doesntFit(courier, one.value.operationId);
+    const next = await f.core.deposits.doesntFit(courier, one.operationId);
     expect(next.ok && next.value.size).toBe('M');
     expect(getCompartment(f.db, id1)?.state).toBe('available');
     // p2: "doesn't fit", but the courier leaves it in and shuts the door: IR says it is inside.
-    const two = await f.core.deposits.start(courier, 'TRKp2');
-    if (!two.ok) throw new Error('no start');
+    const two = await startDeposit(f, 'p2');
     await f.core.settled();
-    await f.core.deposits.doesntFit(courier, two.value.operationId);
-    f.board.setItem(lockOf(f, two.value.compartmentId), true);
-    f.board.closeDoor(lockOf(f, two.value.compartmentId));
+    await f.core.deposits.doesntFit(courier, two.operationId);
+    f.board.setItem(lockOf(f, two.compartmentId), true);
+    f.board.closeDoor(lockOf(f, two.compartmentId));
     await f.core.settled();
     expect(getParcel(f.db, 'p2')).toMatchObject({
       state: 'deposited',
-      compartmentId: two.value.compartmentId,
+      compartmentId: two.compartmentId,
     });
   });
 
@@ -341,22 +335,21 @@ describe('IR is believed', () => {
   it('does not free a compartment at scan-out while IR still senses the item, only once it closes empty', async () => {
     const f = await startFixture({ infrared: true });
     announce(f, 'p1', '123456');
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
-    const lock = lockOf(f, started.value.compartmentId);
+    const started = await startDeposit(f, 'p1');
+    const lock = lockOf(f, started.compartmentId);
     f.board.setItem(lock, true);
     f.board.closeDoor(lock);
     await f.core.settled();
     f.clock.advance(4 * 86_400_000);
     await f.core.tick();
-    expect((await f.core.collection.open(courier, started.value.compartmentId)).ok).toBe(true);
+    expect((await f.core.collection.open(courier, started.compartmentId)).ok).toBe(true);
     await f.core.settled();
     expect(f.core.collection.scanOut(courier, 'TRKp1').ok).toBe(true);
-    expect(getCompartment(f.db, started.value.compartmentId)?.state).toBe('out_of_service');
+    expect(getCompartment(f.db, started.compartmentId)?.state).toBe('out_of_service');
     f.board.setItem(lock, false);
     f.board.closeDoor(lock);
     await f.core.settled();
-    expect(getCompartment(f.db, started.value.compartmentId)?.state).toBe('available');
+    expect(getCompartment(f.db, started.compartmentId)?.state).toBe('available');
   });
 });
 
@@ -466,12 +459,11 @@ describe('separate facts, separate events', () => {
   it('reports pulse, opening and closing with the operation id, and an unexpected opening apart', async () => {
     const f = await startFixture({ clock: new FakeClock() });
     announce(f, 'p1', '123456');
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
-    const id = started.value.compartmentId;
+    const started = await startDeposit(f, 'p1');
+    const id = started.compartmentId;
     f.board.closeDoor(lockOf(f, id));
     await f.core.settled();
-    const opId = started.value.operationId;
+    const opId = started.operationId;
     for (const type of ['lock.pulsed', 'door.opened', 'door.closed'])
       expect(payloads(f, type), type).toEqual([
         expect.objectContaining({ compartmentId: id, operation: 'deposit', operationId: opId }),

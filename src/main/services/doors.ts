@@ -32,6 +32,7 @@ import {
   insertDoorOperation,
   listDoorOperations,
   markDoorOpened,
+  setDoorEnding,
   setDoorPhase,
   setInspecting,
   type DoorOperation,
@@ -39,7 +40,7 @@ import {
 } from '../store/doorOperations';
 import { parcelInCompartment } from '../store/parcels';
 import { returnInCompartment } from '../store/returns';
-import type { DoorUncertain } from '../../shared/outcomes';
+import type { DoorContradiction, DoorUncertain } from '../../shared/outcomes';
 import { err, ok, type Result } from '../../shared/result';
 import type { LockerContext } from './context';
 
@@ -52,6 +53,10 @@ export interface DoorOperationHandler {
   /** The operation ends without its effect; undo what `begin` reserved. */
   abandoned(op: DoorOperation, reason: AbandonReason): void;
 }
+
+export type DoesntFitRefusal =
+  | Extract<DoorUncertain, { reason: 'door_unknown' }>
+  | Exclude<DoorContradiction, { reason: 'door_was_open' }>;
 
 /** What became of an unlock, as the person at the locker must be told. */
 export type UnlockOutcome =
@@ -360,19 +365,26 @@ export class Doors {
   }
 
   /**
-   * "Doesn't fit" on a closed door: the person confirms it is empty (IR, where present, has
-   * already said so, or an item inside would have committed it). Ends the operation.
+   * "Doesn't fit" said for `op`. Refused while the door's state contradicts it (never seen open,
+   * or unknown); while the door stands open it is remembered and the door must be closed first
+   * (then IR decides, or the operation awaits confirmation). Said again on the closed door, it
+   * confirms the compartment is empty: the operation ends, and the caller opens a larger one.
    */
-  confirmEmpty(op: DoorOperation): void {
-    this.abandon(op, 'doesnt_fit');
-  }
-
-  /** "The item is inside after all" on a closed "doesn't fit" door: record the effect. */
-  confirmInside(op: DoorOperation): void {
-    this.ctx.db.transaction(() => {
-      const current = getDoorOperation(this.ctx.db, op.id);
-      if (current) this.complete(current, true);
-    })();
+  doesntFit(op: DoorOperation): Result<void, DoesntFitRefusal> {
+    const { compartmentId } = op;
+    switch (op.phase) {
+      case 'unknown':
+        return err({ reason: 'door_unknown', compartmentId });
+      case 'recorded':
+      case 'pulsed':
+        return err({ reason: 'door_not_open', compartmentId });
+      case 'opened':
+        setDoorEnding(this.ctx.db, op.id, 'doesnt_fit');
+        return err({ reason: 'close_door_first', compartmentId });
+      case 'awaiting_confirmation':
+        this.abandon(op, 'doesnt_fit');
+        return ok(undefined);
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import {
   digestOf,
   eventTypes,
   lockOf,
+  startDeposit,
   startFixture,
   testCourier as courier,
 } from './testSupport/kioskFixture';
@@ -48,33 +49,31 @@ describe('courier deposit', () => {
   it('moves to a larger size when the parcel does not fit, once the first door is shut and empty', async () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
-    const first = await f.core.deposits.start(courier, 'TRKp1');
-    if (!first.ok) throw new Error('no start');
+    const first = await startDeposit(f, 'p1');
     await f.core.settled();
-    const opId = first.value.operationId;
+    const opId = first.operationId;
     expect(await f.core.deposits.doesntFit(courier, opId)).toEqual({
       ok: false,
-      error: { reason: 'close_door_first', compartmentId: first.value.compartmentId },
+      error: { reason: 'close_door_first', compartmentId: first.compartmentId },
     });
-    f.board.closeDoor(lockOf(f, first.value.compartmentId));
+    f.board.closeDoor(lockOf(f, first.compartmentId));
     await f.core.settled();
     // Without IR the courier's second press says the compartment is empty.
     expect(getParcel(f.db, 'p1')?.state).toBe('expected');
     const next = await f.core.deposits.doesntFit(courier, opId);
     expect(next.ok && next.value.size).toBe('M');
-    expect(getCompartment(f.db, first.value.compartmentId)?.state).toBe('available');
+    expect(getCompartment(f.db, first.compartmentId)?.state).toBe('available');
   });
 
   it('takes a door that does not open out of service and opens another', async () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
     for (const c of f.config.compartments) f.board.jam({ board: c.board, lock: c.lock });
-    const first = await f.core.deposits.start(courier, 'TRKp1');
-    if (!first.ok) throw new Error('no start');
-    const next = await f.core.deposits.doorDidNotOpen(courier, first.value.operationId);
+    const first = await startDeposit(f, 'p1');
+    const next = await f.core.deposits.doorDidNotOpen(courier, first.operationId);
     expect(next.ok).toBe(true);
-    expect(next.ok && next.value.compartmentId).not.toBe(first.value.compartmentId);
-    expect(getCompartment(f.db, first.value.compartmentId)?.state).toBe('out_of_service');
+    expect(next.ok && next.value.compartmentId).not.toBe(first.compartmentId);
+    expect(getCompartment(f.db, first.compartmentId)?.state).toBe('out_of_service');
     expect(eventTypes(f)).toContain('door.jammed');
   });
 
@@ -82,12 +81,11 @@ describe('courier deposit', () => {
     const f = await startFixture();
     announce(f, 'p1', '123456');
     for (const c of f.config.compartments) f.board.jam({ board: c.board, lock: c.lock });
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(f, 'p1');
     f.clock.advance(f.config.policy.doors.openDetectSec * 1000);
     await f.core.tick();
     expect(f.core.compartments().filter((c) => c.state === 'reserved')).toEqual([]);
-    expect(getCompartment(f.db, started.value.compartmentId)?.state).toBe('out_of_service');
+    expect(getCompartment(f.db, started.compartmentId)?.state).toBe('out_of_service');
     expect(getParcel(f.db, 'p1')?.state).toBe('expected');
     expect(eventTypes(f)).toEqual(expect.arrayContaining(['lock.pulsed', 'door.jammed']));
   });
@@ -131,12 +129,11 @@ describe('courier deposit', () => {
   it('with infrared, a door closed on an empty compartment is no deposit', async () => {
     const f = await startFixture({ infrared: true });
     announce(f, 'p1', '123456');
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
-    f.board.closeDoor(lockOf(f, started.value.compartmentId));
+    const started = await startDeposit(f, 'p1');
+    f.board.closeDoor(lockOf(f, started.compartmentId));
     await f.core.settled();
     expect(getParcel(f.db, 'p1')?.state).toBe('expected');
-    expect(getCompartment(f.db, started.value.compartmentId)?.state).toBe('available');
+    expect(getCompartment(f.db, started.compartmentId)?.state).toBe('available');
   });
 });
 
@@ -228,9 +225,8 @@ describe('customer pickup', () => {
   it('with infrared, a parcel left inside is not picked up', async () => {
     const f = await startFixture({ infrared: true });
     announce(f, 'p1', '123456');
-    const started = await f.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
-    const lock = lockOf(f, started.value.compartmentId);
+    const started = await startDeposit(f, 'p1');
+    const lock = lockOf(f, started.compartmentId);
     f.board.setItem(lock, true);
     f.board.closeDoor(lock);
     await f.core.settled();
@@ -409,9 +405,8 @@ describe('start-up reconciliation', () => {
     const file = tempDb();
     const first = await startFixture({ file, infrared: true });
     announce(first, 'p1', '123456');
-    const started = await first.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
-    const id = started.value.compartmentId;
+    const started = await startDeposit(first, 'p1');
+    const id = started.compartmentId;
     first.board.setItem(lockOf(first, id), true);
     first.board.closeDoor(lockOf(first, id));
     await first.core.settled();
@@ -430,14 +425,13 @@ describe('start-up reconciliation', () => {
     const file = tempDb();
     const first = await startFixture({ file });
     announce(first, 'p1', '123456');
-    const started = await first.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(first, 'p1');
     await first.core.settled();
     await first.core.close();
     first.db.close();
     const again = await startFixture({ file, board: first.board, clock: first.clock });
-    expect(getCompartment(again.db, started.value.compartmentId)?.state).toBe('reserved');
-    again.board.closeDoor(lockOf(again, started.value.compartmentId));
+    expect(getCompartment(again.db, started.compartmentId)?.state).toBe('reserved');
+    again.board.closeDoor(lockOf(again, started.compartmentId));
     await again.core.settled();
     expect(getParcel(again.db, 'p1')?.state).toBe('deposited');
   });
@@ -471,12 +465,11 @@ describe('start-up reconciliation', () => {
     // The kiosk never hears the door open (here: it stays shut) and then dies. Without IR
     // nobody can tell from the board whether a parcel went in.
     for (const c of first.config.compartments) first.board.jam({ board: c.board, lock: c.lock });
-    const started = await first.core.deposits.start(courier, 'TRKp1');
-    if (!started.ok) throw new Error('no start');
+    const started = await startDeposit(first, 'p1');
     await first.core.close();
     first.db.close();
     const again = await startFixture({ file, board: first.board, clock: first.clock });
-    expect(getCompartment(again.db, started.value.compartmentId)).toMatchObject({
+    expect(getCompartment(again.db, started.compartmentId)).toMatchObject({
       state: 'out_of_service',
     });
     expect(getParcel(again.db, 'p1')?.state).toBe('expected');

@@ -9,12 +9,7 @@ import { err, ok, type Result } from '../../shared/result';
 import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { commitInto, compartmentTransition, returnTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
-import {
-  getDoorOperation,
-  listDoorOperations,
-  setDoorEnding,
-  type DoorOperation,
-} from '../store/doorOperations';
+import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
 import { allocationCandidates, reserveCompartment } from './reservation';
 import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
 import type { Codes } from './codes';
@@ -63,25 +58,13 @@ export class Returns {
       const op = getDoorOperation(this.ctx.db, operationId);
       if (!op || op.kind !== 'return_deposit' || op.returnId !== returnId)
         return err({ reason: 'no_such_return_deposit' });
-      const compartmentId = op.compartmentId;
-      switch (op.phase) {
-        case 'unknown':
-          return err({ reason: 'door_unknown', compartmentId });
-        case 'recorded':
-        case 'pulsed':
-          return err({ reason: 'door_not_open', compartmentId });
-        case 'opened':
-          setDoorEnding(this.ctx.db, op.id, 'doesnt_fit');
-          return err({ reason: 'close_door_first', compartmentId });
-        case 'awaiting_confirmation':
-          break;
-      }
-      const size = getCompartment(this.ctx.db, compartmentId)!.size;
-      this.doors.confirmEmpty(op);
+      const size = getCompartment(this.ctx.db, op.compartmentId)!.size;
+      const said = this.doors.doesntFit(op);
+      if (!said.ok) return said;
       const next = await this.reserveAndUnlock(
         getReturn(this.ctx.db, returnId)!,
         { largerThan: size },
-        new Set([compartmentId]),
+        new Set([op.compartmentId]),
       );
       return orNoLargerCompartment(next);
     });

@@ -12,6 +12,7 @@ import { KioskCore } from '../kioskCore';
 import type { Actor } from '../context';
 import type { LockAddress } from '../../core/lockBoard';
 import { listEvents } from '../../store/events';
+import type { DepositStarted } from '../../../shared/outcomes';
 
 export const CODE_KEY = Buffer.alloc(32, 7);
 export const digestOf = (code: string) => createHmac('sha256', CODE_KEY).update(code).digest('hex');
@@ -146,11 +147,17 @@ export function announce(
   if (!r.ok) throw new Error(JSON.stringify(r.error));
 }
 
-/** A courier deposits announced parcel `id` and closes the door; returns its compartment. */
-export async function deposit(f: Fixture, id: string): Promise<string> {
+/** A courier scans announced parcel `id` and its door is pulsed; throws if it is not. */
+export async function startDeposit(f: Fixture, id: string): Promise<DepositStarted> {
   const started = await f.core.deposits.start(testCourier, `TRK${id}`);
   if (!started.ok) throw new Error(JSON.stringify(started.error));
-  f.board.closeDoor(lockOf(f, started.value.compartmentId));
+  return started.value;
+}
+
+/** A courier deposits announced parcel `id` and closes the door; returns its compartment. */
+export async function deposit(f: Fixture, id: string): Promise<string> {
+  const { compartmentId } = await startDeposit(f, id);
+  f.board.closeDoor(lockOf(f, compartmentId));
   await f.core.settled();
-  return started.value.compartmentId;
+  return compartmentId;
 }
