@@ -1,16 +1,16 @@
 /**
- * Writes docs/openapi.json from the shared REST schemas (plus cloud-mock's LOCAL_API):
+ * Writes docs/openapi.json from the shared REST schemas:
  * `npx tsx cloud-mock/writeOpenApi.ts` (openapi.test.ts fails while the file is stale).
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cloudOpenApi } from './rest/openapi';
+import { buildOpenApi } from '../src/shared/rest/openapi';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 export const REGENERATE = 'npx tsx cloud-mock/writeOpenApi.ts';
 
 export function openApiText(): string {
-  return JSON.stringify(cloudOpenApi(), null, 2) + '\n';
+  return JSON.stringify(buildOpenApi(), null, 2) + '\n';
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { LockerSummary } from '../../src/shared/rest/schemas';
-import type { Alert } from '../rest/schemas';
+import type { Alert } from '../../src/shared/rest/schemas';
 import { ALERT_LABELS, DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,5 +1,5 @@
 /** The dashboard's stylesheet and script, served as static text (no build step, no framework). */
-import type { AlertKind } from '../rest/schemas';
+import type { AlertKind } from '../../src/shared/rest/schemas';
 
 /** How each alert kind reads on the dashboard (the page and its script share these words). */
 export const ALERT_LABELS: Record<AlertKind, string> = {

@@ -1,13 +1,13 @@
 /**
  * The REST API over fastify: each endpoint of the shared table gets its params, query and body
  * parsed with the table's zod schemas (field-level 400s), and a service's refusal becomes its
- * status with `{ error, message }`. The endpoints cloud-mock declares itself (LOCAL_API, until
- * they move to src/shared) are served the same way. Also serves /openapi.json and the dashboard.
+ * status with `{ error, message }`. Also serves /openapi.json and the dashboard.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Result } from '../../src/shared/result';
 import { API, type Endpoint } from '../../src/shared/rest/api';
+import { buildOpenApi } from '../../src/shared/rest/openapi';
 import { enrollLocker, lockerDetail, provisionLocker, searchLockers } from '../services/lockers';
 import { acknowledge, lockerAlerts } from '../services/alerts';
 import { lockerAudit, reconcile } from '../services/audit';
@@ -18,8 +18,6 @@ import type { Allocations } from '../services/allocations';
 import type { Commands } from '../services/commands';
 import type { CloudContext } from '../services/context';
 import type { Refusal } from '../services/refusal';
-import { LOCAL_API } from '../rest/api';
-import { cloudOpenApi } from '../rest/openapi';
 import { listAlerts } from '../store/alerts';
 import { listNotifications } from '../store/notifications';
 import { registerDashboard } from './dashboard';
@@ -133,12 +131,12 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   route(API.listNotifications, 200, ({ query }) =>
     value({ notifications: listNotifications(ctx.db, query) }),
   );
-  route(LOCAL_API.listAlerts, 200, ({ params, query }) => lockerAlerts(ctx, params.id, query));
-  route(LOCAL_API.acknowledgeAlert, 200, ({ params, body }) =>
+  route(API.listAlerts, 200, ({ params, query }) => lockerAlerts(ctx, params.id, query));
+  route(API.acknowledgeAlert, 200, ({ params, body }) =>
     acknowledge(ctx, params.id, params.alertId, body.by),
   );
 
-  app.get('/openapi.json', async () => cloudOpenApi());
+  app.get('/openapi.json', async () => buildOpenApi());
   registerDashboard(app, {
     ...(deps.simulatorUrl ? { simulatorUrl: deps.simulatorUrl } : {}),
     lockers: () => searchLockers(ctx, { limit: 100 }),

@@ -116,6 +116,29 @@ const cases: Record<EndpointName, Case[]> = {
       paths: ['body.reason'],
     },
   ],
+  listAlerts: [
+    {
+      name: 'unknown state, limit 0',
+      method: 'GET',
+      url: '/api/v1/lockers/L-1/alerts?state=closed&limit=0',
+      paths: ['query.state', 'query.limit'],
+    },
+    {
+      name: 'limit not a whole number, an unknown filter',
+      method: 'GET',
+      url: '/api/v1/lockers/L-1/alerts?limit=2.5&kind=jammed',
+      paths: ['query.limit', 'query'],
+    },
+  ],
+  acknowledgeAlert: [
+    {
+      name: 'alert id not a number, by with a space',
+      method: 'POST',
+      url: '/api/v1/lockers/L-1/alerts/first/acknowledge',
+      body: { by: 'a b' },
+      paths: ['params.alertId', 'body.by'],
+    },
+  ],
   createAllocation: [
     {
       name: 'negative weight, zero dimension, no contact',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedEvent } from '../../src/shared/events';
-import type { Alert, AlertsResponse } from '../rest/schemas';
+import type { Alert, AlertsResponse } from '../../src/shared/rest/schemas';
 import { DeviceChain, DeviceLink } from '../testSupport/device';
 import { provisionAndEnroll, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
 

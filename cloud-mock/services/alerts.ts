@@ -8,7 +8,7 @@ import type { SignedEvent } from '../../src/shared/events';
 import type { EventType } from '../../src/shared/eventTypes';
 import type { StateSnapshot } from '../../src/shared/protocol/messages';
 import { ok, type Result } from '../../src/shared/result';
-import type { Alert, AlertKind, AlertsQuery, AlertsResponse } from '../rest/schemas';
+import type { Alert, AlertKind, AlertsQuery, AlertsResponse } from '../../src/shared/rest/schemas';
 import {
   acknowledgeAlert,
   clearAlerts,

@@ -1,5 +1,5 @@
 /** Queries on the alerts table: raised by door and item events, cleared by later ones. */
-import type { Alert, AlertKind } from '../rest/schemas';
+import type { Alert, AlertKind } from '../../src/shared/rest/schemas';
 import type { Db } from './database';
 
 export interface NewAlert {

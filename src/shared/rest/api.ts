@@ -95,6 +95,34 @@ export const API = {
       ...notFound,
     },
   },
+  listAlerts: {
+    method: 'GET',
+    path: '/api/v1/lockers/:id/alerts',
+    tag: 'lockers',
+    summary:
+      'Operator alerts of one locker (jams, unexpected openings, unknown outcomes, ' +
+      'inspections, foreign items), newest first',
+    params: s.LockerIdParamsSchema,
+    query: s.AlertsQuerySchema,
+    responses: {
+      200: { description: 'Alerts', schema: s.AlertsResponseSchema },
+      404: err('No such locker'),
+    },
+  },
+  acknowledgeAlert: {
+    method: 'POST',
+    path: '/api/v1/lockers/:id/alerts/:alertId/acknowledge',
+    tag: 'lockers',
+    summary:
+      'Acknowledge an alert (someone is on it); it stays open until the locker clears it. ' +
+      'A second acknowledgement keeps the first',
+    params: s.AlertParamsSchema,
+    body: s.AcknowledgeAlertRequestSchema,
+    responses: {
+      200: { description: 'Acknowledged', schema: s.AlertSchema },
+      404: err('No such locker or alert'),
+    },
+  },
   createAllocation: {
     method: 'POST',
     path: '/api/v1/allocations',

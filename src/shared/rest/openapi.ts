@@ -81,8 +81,8 @@ export function buildOpenApi(): Record<string, unknown> {
       version: '1.0.0',
       description:
         'REST API of the development cloud: provisioning and enrolment, locker search, ' +
-        'allocations, returns, remote open, badges, the notification inbox, audit and ' +
-        'reconciliation. Generated from src/shared/rest; do not edit by hand.',
+        'allocations, returns, remote open, badges, the notification inbox, audit, ' +
+        'reconciliation and operator alerts. Generated from src/shared/rest; do not edit by hand.',
     },
     paths,
   };
