@@ -45,6 +45,33 @@ test('a customer picks up a parcel with the keypad', async ({ page, locker }) =>
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
 });
 
+test('a board that stops answering: the door is not confirmed, nothing else opens, the code still works', async ({
+  page,
+  locker,
+}) => {
+  const { code, door } = await deposited(locker, 'c9');
+  const board = locker.kiosk.core.compartments().find((c) => c.id === door)!.board;
+  await locker.fault(board, 'silent', true);
+  await locker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await typeCode(page, code);
+  await page.getByRole('button', { name: 'Open the door' }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'The locker could not confirm that the door opened.',
+  );
+  await locker.shot(page, 'pickup-door-unknown');
+  const compartment = () => locker.kiosk.core.compartments().find((c) => c.id === door)!;
+  expect(compartment().state).toBe('out_of_service');
+  // The board answers again: its IR still sees the parcel, so nothing was taken; the
+  // compartment comes back and the same code opens it.
+  await locker.fault(board, 'silent', false);
+  await expect.poll(() => compartment().state).toBe('occupied');
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await typeCode(page, code);
+  await page.getByRole('button', { name: 'Open the door' }).click();
+  await expect(page.getByTestId('door-title')).toHaveText(`Door ${door} is open`);
+});
+
 test('a customer picks up a parcel by scanning the QR code from the home screen', async ({
   page,
   locker,

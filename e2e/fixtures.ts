@@ -41,7 +41,11 @@ export interface Locker {
   closeDoor(compartmentId: string, itemInside: boolean): Promise<void>;
   waitForDoor(compartmentId: string, open: boolean): Promise<void>;
   scan(text: string): Promise<void>;
-  fault(board: number, fault: 'jam' | 'silent' | 'garbled', on: boolean): Promise<void>;
+  fault(
+    board: number,
+    fault: 'jam' | 'silent' | 'garbled' | 'mute' | 'late',
+    on: boolean,
+  ): Promise<void>;
   /** Moves the kiosk's clock on and runs its time-driven work. */
   advance(ms: number): Promise<void>;
   open(page: Page): Promise<void>;

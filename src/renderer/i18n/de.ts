@@ -114,6 +114,8 @@ export const de: Translation = {
       'Fach {{id}} ging nicht auf und ist jetzt außer Betrieb. Scannen Sie das Paket noch einmal.',
     inspection:
       'Ob das Paket in Fach {{id}} liegt, ist unbekannt; das Personal prüft es. Haben Sie es noch, scannen Sie es noch einmal.',
+    closeFirst: 'Nehmen Sie das Paket aus Fach {{id}} und schließen Sie es',
+    emptyAndClosed: 'Fach {{id}} ist leer und zu: größeres öffnen',
   },
   size: { S: 'Klein', M: 'Mittel', L: 'Groß', XL: 'Sehr groß' },
   badge: {

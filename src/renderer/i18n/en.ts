@@ -110,6 +110,8 @@ export const en = {
     jammed: 'Door {{id}} did not open and is out of service now. Scan the parcel again.',
     inspection:
       'Whether the parcel went into door {{id}} is unknown; staff will check it. Scan the parcel again if you still have it.',
+    closeFirst: 'Take the parcel out of door {{id}} and close it',
+    emptyAndClosed: 'Door {{id}} is empty and closed: open a larger one',
   },
   size: { S: 'Small', M: 'Medium', L: 'Large', XL: 'Extra large' },
   badge: {

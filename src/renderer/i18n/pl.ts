@@ -115,6 +115,8 @@ export const pl: Translation = {
     jammed: 'Skrytka {{id}} się nie otworzyła i jest wyłączona z użytku. Zeskanuj paczkę ponownie.',
     inspection:
       'Nie wiadomo, czy paczka trafiła do skrytki {{id}}; obsługa to sprawdzi. Jeśli nadal ją masz, zeskanuj ją ponownie.',
+    closeFirst: 'Wyjmij paczkę ze skrytki {{id}} i zamknij ją',
+    emptyAndClosed: 'Skrytka {{id}} jest pusta i zamknięta: otwórz większą',
   },
   size: { S: 'Mała', M: 'Średnia', L: 'Duża', XL: 'Bardzo duża' },
   badge: {

@@ -86,18 +86,23 @@ describe('the courier screen', () => {
     expect(screen.getByRole('img', { name: 'Locker front, door A2 highlighted' })).toBeTruthy();
   });
 
-  it('"doesn\'t fit" while the door stands open keeps the door and says to close it first', async () => {
-    await depositInA1({
-      'deposit:doesntFit': () => ({
-        ok: false,
-        error: { reason: 'close_door_first', compartmentId: 'A1' },
-      }),
+  it('"doesn\'t fit" while the door stands open: empty and close it first, then a larger one', async () => {
+    let call = 0;
+    const { calls } = await depositInA1({
+      'deposit:doesntFit': () =>
+        ++call === 1
+          ? { ok: false, error: { reason: 'close_door_first', compartmentId: 'A1' } }
+          : started('B2', 2),
     });
     fireEvent.click(screen.getByRole('button', { name: "Doesn't fit" }));
-    expect((await screen.findByRole('alert')).textContent).toBe(
-      'Take the parcel out of door A1 and close it, then press "Doesn\'t fit" again.',
+    await waitFor(() => expect(line()).toBe('Take the parcel out of door A1 and close it'));
+    expect(screen.queryByRole('button', { name: "Door didn't open" })).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Door A1 is empty and closed: open a larger one' }),
     );
-    expect(line()).toBe('Put the parcel in door A1 and close it');
+    expect(await screen.findByText('Opening door B2 for TRK1…')).toBeTruthy();
+    expect(calls.filter((c) => c.channel === 'deposit:doesntFit')).toHaveLength(2);
     expect(screen.getByRole('button', { name: "Doesn't fit" })).toBeTruthy();
   });
 

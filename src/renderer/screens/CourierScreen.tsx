@@ -14,6 +14,7 @@ import type { ActiveDeposit } from '../store/screens';
 function depositLine(deposit: ActiveDeposit, t: TFunction): string {
   const p = { id: deposit.compartmentId, barcode: deposit.barcode };
   if (deposit.phase === 'opening') return t('courier.opening', p);
+  if (deposit.phase === 'open' && deposit.closingFirst) return t('courier.closeFirst', p);
   if (deposit.phase === 'open') return t('courier.doorOpen', p);
   if (deposit.phase === 'closed') return t('courier.deposited', p);
   if (deposit.reason === 'door_failed') return t('courier.jammed', p);
@@ -81,7 +82,15 @@ export function CourierScreen() {
                   {depositLine(deposit, t)}
                 </p>
               )}
-              {doorInUse && (
+              {doorInUse && deposit.closingFirst && (
+                // Pressed once the door is shut: the courier's word that it is empty.
+                <div className="row">
+                  <Button onClick={() => void actions.depositDoesntFit()} disabled={screen.busy}>
+                    {t('courier.emptyAndClosed', { id: deposit.compartmentId })}
+                  </Button>
+                </div>
+              )}
+              {doorInUse && !deposit.closingFirst && (
                 <div className="row">
                   <Button onClick={() => void actions.depositDoesntFit()} disabled={screen.busy}>
                     {t('courier.doesntFit')}

@@ -86,18 +86,23 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
   const depositRefused = (
     deposit: ActiveDeposit,
     error: { reason: string; compartmentId?: string | null },
-  ) => ({
-    busy: false,
-    deposit: DOOR_STAYS.has(error.reason) ? deposit : null,
-    notice: {
-      tone: 'error' as const,
-      key: `deposit.error.${error.reason}`,
-      params: {
-        barcode: deposit.barcode,
-        compartment: error.compartmentId ?? deposit.compartmentId,
+  ) => {
+    // The line on screen says what to do now: no separate notice.
+    if (error.reason === 'close_door_first')
+      return { busy: false, deposit: { ...deposit, closingFirst: true }, notice: null };
+    return {
+      busy: false,
+      deposit: DOOR_STAYS.has(error.reason) ? deposit : null,
+      notice: {
+        tone: 'error' as const,
+        key: `deposit.error.${error.reason}`,
+        params: {
+          barcode: deposit.barcode,
+          compartment: error.compartmentId ?? deposit.compartmentId,
+        },
       },
-    },
-  });
+    };
+  };
 
   const refreshDeposits = async () => {
     const r = await api().invoke('deposit:list', {});
@@ -355,7 +360,13 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
           ? {
               busy: false,
               notice: null,
-              deposit: { ...deposit, ...r.value, phase: 'opening', reason: null },
+              deposit: {
+                ...deposit,
+                ...r.value,
+                phase: 'opening',
+                reason: null,
+                closingFirst: false,
+              },
             }
           : depositRefused(deposit, r.error),
       );
@@ -372,7 +383,13 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
         r.ok
           ? {
               busy: false,
-              deposit: { ...deposit, ...r.value, phase: 'opening', reason: null },
+              deposit: {
+                ...deposit,
+                ...r.value,
+                phase: 'opening',
+                reason: null,
+                closingFirst: false,
+              },
               notice: {
                 tone: 'ok',
                 key: 'deposit.anotherDoor',

@@ -28,6 +28,8 @@ export interface ActiveDeposit {
   size: Size;
   phase: DoorPhase;
   reason: string | null;
+  /** "Doesn't fit" was said while the door stood open: it must be emptied and closed first. */
+  closingFirst?: boolean;
 }
 
 /** A message by i18n key, with its values. */
