@@ -64,6 +64,10 @@ describe('dashboard', () => {
       lock: 1,
     });
     expect(refused.status).toBe(400);
+    // A latch that gives way: the door opens with no unlock, as the kiosk must notice.
+    const forced = await cloud.request('POST', '/dev/simulator/doors/open', { board: 0, lock: 2 });
+    expect(forced.status).toBe(200);
+    expect(sim.boards()[0]!.locks[1]!.doorOpen).toBe(true);
   });
 
   it('has no simulator controls without a simulator URL', async () => {

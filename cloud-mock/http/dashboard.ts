@@ -12,8 +12,15 @@ import { ALERT_LABELS, DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+const lockAddress = z.strictObject({
+  board: z.number().int().min(0),
+  lock: z.number().int().min(1),
+});
+
 const SIM_ROUTES = {
-  'doors/close': z.strictObject({ board: z.number().int().min(0), lock: z.number().int().min(1) }),
+  'doors/close': lockAddress,
+  /** A door that opens with no unlock: a latch that gave way, a forced door. */
+  'doors/open': lockAddress,
   items: z.strictObject({
     board: z.number().int().min(0),
     lock: z.number().int().min(1),

@@ -210,6 +210,7 @@ async function refreshSimulator() {
         return el('div', { class: 'sim-lock' },
           el('span', { class: 'label' }, 'Lock ' + n + ' · ' + (open ? 'open' : 'closed') + (item === null ? '' : item ? ' · item inside' : ' · empty')),
           el('button', { type: 'button', onclick: () => simulator('doors/close', { board: b.board, lock: n }) }, 'Close door'),
+          el('button', { type: 'button', class: 'secondary', onclick: () => simulator('doors/open', { board: b.board, lock: n }) }, 'Force open'),
           el('button', { type: 'button', class: 'secondary', onclick: () => simulator('items', { board: b.board, lock: n, present: true }) }, 'Place item'),
           el('button', { type: 'button', class: 'secondary', onclick: () => simulator('items', { board: b.board, lock: n, present: false }) }, 'Remove item'));
       })))));
