@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedEvent } from '../../src/shared/events';
 import type { Alert, AlertsResponse } from '../../src/shared/rest/schemas';
-import { DeviceChain, DeviceLink } from '../testSupport/device';
-import { provisionAndEnroll, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
+import type { DeviceLink } from '../testSupport/device';
+import { enrolledUnit, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
 
 let cloud: TestCloud;
 let seed = 70;
@@ -13,9 +13,7 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 async function unit(id: string) {
-  const locker = await provisionAndEnroll(cloud, id, {}, seed++);
-  const chain = new DeviceChain(id, locker.key, cloud.clock);
-  const link = await DeviceLink.connect(cloud.mqttUrl, id);
+  const { chain, link } = await enrolledUnit(cloud, id, seed++);
   /** Publishes events and waits until the cloud has stored them. */
   const send = async (...events: SignedEvent[]) => {
     await link.publishEvents(events);

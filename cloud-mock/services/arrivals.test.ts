@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeDigest } from '../../src/shared/node/codeDigest';
-import type { AllocationResponse, LockerDetail, Notification } from '../../src/shared/rest/schemas';
-import { DeviceChain, DeviceLink } from '../testSupport/device';
+import type { AllocationResponse, LockerDetail } from '../../src/shared/rest/schemas';
+import type { DeviceChain } from '../testSupport/device';
 import {
   allocationRequest,
-  provisionAndEnroll,
+  enrolledUnit,
+  inbox,
   startTestCloud,
   type TestCloud,
 } from '../testSupport/cloudFixture';
@@ -18,18 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-async function unit(id: string) {
-  const locker = await provisionAndEnroll(cloud, id, {}, seed++);
-  return {
-    locker,
-    chain: new DeviceChain(id, locker.key, cloud.clock),
-    link: await DeviceLink.connect(cloud.mqttUrl, id),
-  };
-}
+const unit = (id: string) => enrolledUnit(cloud, id, seed++);
 
-const inbox = async (query: string) =>
-  (await cloud.request<{ notifications: Notification[] }>('GET', `/api/v1/notifications?${query}`))
-    .body.notifications;
+const notices = (query: string) => inbox(cloud, query);
 const parcels = async (id: string) =>
   (await cloud.request<LockerDetail>('GET', `/api/v1/lockers/${id}`)).body.parcels;
 
@@ -57,7 +49,7 @@ describe('parcel.merged: an offline deposit and its late announcement become one
     await link.publishEvents([offlineDeposit(chain, 'local-1', 'TRK-M1', 'B1')]);
     expect(await link.acks.next()).toBe(1);
     expect((await link.commands.next()).type).toBe('parcel.code');
-    const [carrier] = await inbox('parcelId=local-1');
+    const [carrier] = await notices('parcelId=local-1');
     expect(carrier!.to).toEqual(['carrier:TRK-M1']);
 
     // The sender's announcement comes after the cloud heard of the deposit.
@@ -93,13 +85,13 @@ describe('parcel.merged: an offline deposit and its late announcement become one
       expiresAt: new Date(depositedAt + 5 * DAY).toISOString(),
     });
     // The customer gets the allocation's code, the one the unit took with the announcement.
-    const customer = await inbox('to=ada@example.org');
+    const customer = await notices('to=ada@example.org');
     expect(customer.map((n) => n.kind)).toEqual(['pickup_code']);
     expect(codeDigest(locker.codeDigestKey, customer[0]!.code!)).toBe(
       expectCommand.payload['codeDigest'],
     );
     // Found by either id; the sender's id cannot be allocated twice.
-    expect((await inbox('parcelId=CL-1')).map((n) => n.to[0])).toEqual([
+    expect((await notices('parcelId=CL-1')).map((n) => n.to[0])).toEqual([
       '+49 30 1234567',
       'carrier:TRK-M1',
     ]);
@@ -126,7 +118,7 @@ describe('parcel.merged: an offline deposit and its late announcement become one
     ]);
     expect(await link.acks.next()).toBe(3);
     expect((await parcels('MERGE-1'))[0]).toMatchObject({ state: 'picked_up' });
-    expect((await inbox('to=ada@example.org')).map((n) => n.kind)).toEqual([
+    expect((await notices('to=ada@example.org')).map((n) => n.kind)).toEqual([
       'picked_up',
       'pickup_code',
     ]);
@@ -158,7 +150,7 @@ describe('parcel.merged: an offline deposit and its late announcement become one
     expect(await parcels('MERGE-2')).toMatchObject([
       { allocationId: allocated.body.allocationId, parcelId: 'local-2', state: 'deposited' },
     ]);
-    expect((await inbox('parcelId=CL-2')).map((n) => n.kind)).toEqual(['pickup_code']);
+    expect((await notices('parcelId=CL-2')).map((n) => n.kind)).toEqual(['pickup_code']);
     const again = await cloud.request(
       'POST',
       '/api/v1/allocations',
@@ -173,7 +165,7 @@ describe('parcel.merged: an offline deposit and its late announcement become one
     await link.publishEvents([offlineDeposit(chain, 'local-3', 'TRK-M3', 'C1')]);
     expect(await link.acks.next()).toBe(1);
     await link.commands.next(); // parcel.code for the carrier's code
-    const [carrier] = await inbox('parcelId=local-3');
+    const [carrier] = await notices('parcelId=local-3');
     const allocated = await cloud.request<AllocationResponse>(
       'POST',
       '/api/v1/allocations',

@@ -4,12 +4,13 @@ import { codeDigest } from '../../src/shared/node/codeDigest';
 import type {
   AllocationResponse,
   LockerDetail,
-  Notification,
   ReconciliationResponse,
 } from '../../src/shared/rest/schemas';
-import { DeviceChain, DeviceLink } from '../testSupport/device';
+import { DeviceChain } from '../testSupport/device';
 import {
   allocationRequest,
+  enrolledUnit,
+  inbox,
   provisionAndEnroll,
   startTestCloud,
   type TestCloud,
@@ -24,18 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-async function unit(id: string) {
-  const locker = await provisionAndEnroll(cloud, id, {}, seed++);
-  return {
-    locker,
-    chain: new DeviceChain(id, locker.key, cloud.clock),
-    link: await DeviceLink.connect(cloud.mqttUrl, id),
-  };
-}
+const unit = (id: string) => enrolledUnit(cloud, id, seed++);
 
-const inbox = async (query: string) =>
-  (await cloud.request<{ notifications: Notification[] }>('GET', `/api/v1/notifications?${query}`))
-    .body.notifications;
+const notices = (query: string) => inbox(cloud, query);
 const detail = async (id: string) =>
   (await cloud.request<LockerDetail>('GET', `/api/v1/lockers/${id}`)).body;
 
@@ -67,11 +59,11 @@ describe('parcel lifecycle through events', () => {
       allocationRequest('FLOW-1', 'P-1'),
     );
     const expect_ = await link.commands.next();
-    expect(await inbox('parcelId=P-1')).toEqual([]);
+    expect(await notices('parcelId=P-1')).toEqual([]);
 
     await link.publishEvents([deposit(chain, 'P-1', 'A1')]);
     expect(await link.acks.next()).toBe(1);
-    const [sent] = await inbox('parcelId=P-1');
+    const [sent] = await notices('parcelId=P-1');
     expect(sent).toMatchObject({
       kind: 'pickup_code',
       lockerId: 'FLOW-1',
@@ -97,14 +89,17 @@ describe('parcel lifecycle through events', () => {
       chain.next('parcel.picked_up', { parcelId: 'P-1', compartmentId: 'A1' }),
     ]);
     expect(await link.acks.next()).toBe(2);
-    expect((await inbox('parcelId=P-1')).map((n) => n.kind)).toEqual(['picked_up', 'pickup_code']);
+    expect((await notices('parcelId=P-1')).map((n) => n.kind)).toEqual([
+      'picked_up',
+      'pickup_code',
+    ]);
     expect((await detail('FLOW-1')).compartments.find((c) => c.id === 'A1')!.state).toBe(
       'available',
     );
     // The same events again change nothing: no second notification.
     await link.publishEvents([deposit(new DeviceChain('FLOW-1', locker.key), 'P-1', 'A1')]);
     expect(await link.acks.next()).toBe(2);
-    expect(await inbox('parcelId=P-1')).toHaveLength(2);
+    expect(await notices('parcelId=P-1')).toHaveLength(2);
     await link.close();
   });
 
@@ -114,7 +109,7 @@ describe('parcel lifecycle through events', () => {
     expect(await link.acks.next()).toBe(1);
     const command = await link.commands.next();
     expect(command.type).toBe('parcel.code');
-    const [sent] = await inbox('parcelId=dev-uuid-1');
+    const [sent] = await notices('parcelId=dev-uuid-1');
     expect(sent).toMatchObject({ kind: 'pickup_code', to: ['carrier:TRKdev-uuid-1'] });
     expect(command.payload).toEqual({
       parcelId: 'dev-uuid-1',
@@ -190,7 +185,7 @@ describe('parcel lifecycle through events', () => {
         codeDigest: codeDigest(locker.codeDigestKey, r.body.returnCode),
       },
     });
-    const [sent] = await inbox('to=grace@example.org');
+    const [sent] = await notices('to=grace@example.org');
     expect(sent).toMatchObject({
       kind: 'return_code',
       code: r.body.returnCode,
@@ -231,7 +226,7 @@ describe('scheduler on a fake clock', () => {
       }),
     ]);
     expect(await link.acks.next()).toBe(1);
-    const kinds = async () => (await inbox('parcelId=S-1')).map((n) => n.kind).reverse();
+    const kinds = async () => (await notices('parcelId=S-1')).map((n) => n.kind).reverse();
     await cloud.tick();
     expect(await kinds()).toEqual(['pickup_code']);
     cloud.clock.ms = depositedAt + 2 * DAY;

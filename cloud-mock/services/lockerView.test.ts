@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType } from '../../src/shared/eventTypes';
 import type { LockerDetail } from '../../src/shared/rest/schemas';
-import { DeviceChain, DeviceLink } from '../testSupport/device';
-import { provisionAndEnroll, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
+import { enrolledUnit, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
 
 let cloud: TestCloud;
 let seed = 60;
@@ -12,13 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-async function unit(id: string) {
-  const locker = await provisionAndEnroll(cloud, id, {}, seed++);
-  return {
-    chain: new DeviceChain(id, locker.key, cloud.clock),
-    link: await DeviceLink.connect(cloud.mqttUrl, id),
-  };
-}
+const unit = (id: string) => enrolledUnit(cloud, id, seed++);
 
 const door = async (lockerId: string, compartmentId: string) =>
   (await cloud.request<LockerDetail>('GET', `/api/v1/lockers/${lockerId}`)).body.compartments.find(

@@ -9,10 +9,11 @@ import { codeDigest } from '../../src/shared/node/codeDigest';
 import type {
   CompartmentSpec,
   EnrollResponse,
+  Notification,
   ProvisionLockerResponse,
 } from '../../src/shared/rest/schemas';
 import { startCloud, type CloudOptions, type RunningCloud } from '../cloud';
-import { deviceIdentity, type DeviceIdentity } from './device';
+import { DeviceChain, DeviceLink, deviceIdentity, type DeviceIdentity } from './device';
 import { LogCapture } from './logCapture';
 
 export const T0 = Date.UTC(2025, 5, 2, 8, 0, 0);
@@ -174,4 +175,23 @@ export function allocationRequest(
     accessible: false,
     ...extra,
   };
+}
+
+/** A provisioned, enrolled locker that speaks MQTT as a unit would: its chain and its link. */
+export async function enrolledUnit(cloud: TestCloud, id: string, seed: number) {
+  const locker = await provisionAndEnroll(cloud, id, {}, seed);
+  return {
+    locker,
+    chain: new DeviceChain(id, locker.key, cloud.clock),
+    link: await DeviceLink.connect(cloud.mqttUrl, id),
+  };
+}
+
+/** The notification inbox (`query`: a query string such as `parcelId=…`). */
+export async function inbox(cloud: TestCloud, query: string): Promise<Notification[]> {
+  const r = await cloud.request<{ notifications: Notification[] }>(
+    'GET',
+    `/api/v1/notifications?${query}`,
+  );
+  return r.body.notifications;
 }
