@@ -2,8 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { issueBadgeToken } from '../../shared/node/badgeToken';
 import { MAX_MESSAGE_BYTES } from '../../shared/protocol/topics';
-import { digestOf } from '../services/testSupport/kioskFixture';
+import { startKioskIpc } from '../ipc/kioskIpc';
+import { cloudKeys, digestOf } from '../services/testSupport/kioskFixture';
 import { getCompartment } from '../store/compartments';
 import { listEvents } from '../store/events';
 import { getParcel } from '../store/parcels';
@@ -230,5 +232,39 @@ describe('cloud commands', () => {
       skewMs: 3_600_000,
       commandId: ahead.id,
     });
+  });
+
+  it('credentials.revoke logs out the staff member whose badge it names, at once', async () => {
+    const devices = { board: k.board, scanner: null, simulation: null, close: async () => {} };
+    const ipc = startKioskIpc(
+      { core: k.core, db: k.db, devices },
+      { lockerId: k.config.lockerId, log: pino({ level: 'silent' }) },
+    );
+    const pushed: string[] = [];
+    ipc.push.subscribe((event) => pushed.push(event));
+    const token = issueBadgeToken(
+      {
+        id: 'staff-badge-9',
+        role: 'staff',
+        sub: 'staff-nine',
+        iat: new Date(k.clock.now()).toISOString(),
+        exp: new Date(k.clock.now() + 86_400_000).toISOString(),
+      },
+      cloudKeys.privateKey,
+    );
+    try {
+      expect(await ipc.handlers['session:badge']({ token })).toMatchObject({ ok: true });
+      expect(await ipc.handlers['staff:compartments']({})).toMatchObject({ ok: true });
+      expect(
+        await run(k.peer.command('credentials.revoke', { badgeIds: ['staff-badge-9'] })),
+      ).toMatchObject({ ok: true });
+      expect(pushed).toContain('session:expired');
+      expect(await ipc.handlers['staff:compartments']({})).toEqual({
+        ok: false,
+        error: { reason: 'not_logged_in' },
+      });
+    } finally {
+      ipc.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { issueBadgeToken } from '../../shared/node/badgeToken';
 import { cloudKeys, startFixture } from '../services/testSupport/kioskFixture';
 import { createHandlerTable } from './handlers';
 import { HardwareMonitor } from './hardwareMonitor';
+import { startKioskIpc } from './kioskIpc';
 import { notConnected } from './linkStatus';
 import { Session } from './session';
 
@@ -112,6 +113,66 @@ describe('the IPC handler table', () => {
   });
 });
 
+describe('badge revocation', () => {
+  it('ends the session of a revoked badge at once and tells the screens; other badges go on', async () => {
+    const f = await startFixture();
+    const devices = { board: f.board, scanner: null, simulation: null, close: async () => {} };
+    const ipc = startKioskIpc(
+      { core: f.core, db: f.db, devices },
+      { lockerId: f.config.lockerId, log: pino({ level: 'silent' }) },
+    );
+    const pushed: unknown[] = [];
+    ipc.push.subscribe((event, payload) => pushed.push({ event, payload }));
+    const badge = (id: string) =>
+      issueBadgeToken(
+        {
+          id,
+          role: 'courier',
+          sub: 'courier-one',
+          iat: new Date(f.clock.now()).toISOString(),
+          exp: new Date(f.clock.now() + 86_400_000).toISOString(),
+        },
+        cloudKeys.privateKey,
+      );
+    try {
+      expect(await ipc.handlers['session:badge']({ token: badge('badge-a') })).toMatchObject({
+        ok: true,
+      });
+      f.core.credentials.revoke('badge-b');
+      expect(await ipc.handlers['collection:list']({})).toMatchObject({ ok: true });
+
+      f.core.credentials.revoke('badge-a');
+      expect(pushed).toContainEqual({ event: 'session:expired', payload: { role: 'courier' } });
+      expect(ipc.session.info()).toBeNull();
+      expect(await ipc.handlers['collection:list']({})).toEqual({
+        ok: false,
+        error: { reason: 'not_logged_in' },
+      });
+      expect(await ipc.handlers['session:badge']({ token: badge('badge-a') })).toEqual({
+        ok: false,
+        error: { reason: 'revoked' },
+      });
+    } finally {
+      ipc.close();
+    }
+  });
+
+  it('stops listening for revocations once the IPC side is closed', async () => {
+    const f = await startFixture();
+    const devices = { board: f.board, scanner: null, simulation: null, close: async () => {} };
+    const ipc = startKioskIpc(
+      { core: f.core, db: f.db, devices },
+      { lockerId: f.config.lockerId, log: pino({ level: 'silent' }) },
+    );
+    ipc.session.begin('staff', 'staff-one', 'badge-s');
+    ipc.close();
+    ipc.session.begin('staff', 'staff-one', 'badge-s');
+    f.core.credentials.revoke('badge-s');
+    // A closed IPC side no longer owns the session: the kiosk's listener list does not grow.
+    expect(ipc.session.info()).not.toBeNull();
+  });
+});
+
 describe('the session', () => {
   it('ends after the idle time and says so', async () => {
     const { vi } = await import('vitest');
@@ -119,7 +180,7 @@ describe('the session', () => {
     try {
       const expired: string[] = [];
       const s = new Session({ idleMs: 1000, onExpired: (r) => expired.push(r) });
-      s.begin('staff', 'x');
+      s.begin('staff', 'x', 'badge-x');
       vi.advanceTimersByTime(900);
       expect(s.touch()).not.toBeNull();
       vi.advanceTimersByTime(900);

@@ -73,9 +73,9 @@ function implementations(deps: HandlerDeps): Impl {
     'session:badge': ({ token }) => {
       const login = core.credentials.login(token);
       if (!login.ok) return err({ reason: login.error });
-      const { role, subject } = login.value;
+      const { role, subject, badgeId } = login.value;
       if (role !== 'courier' && role !== 'staff') return err({ reason: 'not_a_badge' });
-      return ok(session.begin(role, subject));
+      return ok(session.begin(role, subject, badgeId));
     },
     'session:get': () => ok(session.info()),
     'session:touch': () => ok(session.touch()),

@@ -1,6 +1,7 @@
 /**
- * Builds the IPC side of a running kiosk once: the session, the handler table and the push
- * events. Both shells (Electron, web shell) take what this returns and serve it their way.
+ * Builds the IPC side of a running kiosk once: the session (ended by its badge's revocation),
+ * the handler table and the push events. Both shells (Electron, web shell) take what this
+ * returns and serve it their way.
  */
 import type { Logger } from 'pino';
 import type { Kiosk } from '../kiosk';
@@ -38,6 +39,10 @@ export function startKioskIpc(
     ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
     onExpired: (role) => push.emit('session:expired', { role }),
   });
+  // A badge the cloud revokes is logged out now, not when its session idles out.
+  const stopRevocations = kiosk.core.credentials.onRevoked((badgeId) =>
+    session.endForBadge(badgeId),
+  );
   const hardware = new HardwareMonitor(kiosk.devices.board, kiosk.devices.scanner);
   const base = { db: kiosk.db, lockerId: options.lockerId, link };
   const handlers = createHandlerTable({
@@ -62,6 +67,7 @@ export function startKioskIpc(
     push,
     session,
     close() {
+      stopRevocations();
       stopFeed();
       hardware.close();
       session.end();

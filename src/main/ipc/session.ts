@@ -1,6 +1,7 @@
 /**
  * The courier or staff member logged in at the screen: one at a time, started by a badge scan,
- * ended by logout or after a quiet spell. Every authenticated call keeps it alive.
+ * ended by logout, after a quiet spell, or at once when its badge is revoked. Every
+ * authenticated call keeps it alive.
  */
 import type { BadgeRole } from '../../shared/domain';
 import type { SessionInfo } from '../../shared/ipc/types';
@@ -10,11 +11,14 @@ export interface SessionOptions {
   /** A session with no activity for this long ends (default 3 minutes). */
   idleMs?: number;
   now?: () => number;
+  /** The session ended without a logout: it idled out or its badge was revoked. */
   onExpired?: (role: BadgeRole) => void;
 }
 
 interface Active {
   actor: Actor & { role: BadgeRole };
+  /** The badge that began it: what a revocation names. */
+  badgeId: string;
   startedAt: number;
   expiresAt: number;
 }
@@ -30,9 +34,14 @@ export class Session {
     this.now = options.now ?? Date.now;
   }
 
-  begin(role: BadgeRole, subject: string): SessionInfo {
+  begin(role: BadgeRole, subject: string, badgeId: string): SessionInfo {
     const now = this.now();
-    this.active = { actor: { role, subject }, startedAt: now, expiresAt: now + this.idleMs };
+    this.active = {
+      actor: { role, subject },
+      badgeId,
+      startedAt: now,
+      expiresAt: now + this.idleMs,
+    };
     this.arm();
     return this.info()!;
   }
@@ -63,13 +72,22 @@ export class Session {
     this.active = null;
   }
 
+  /** Ends the session if `badgeId` began it (the badge was revoked); says whether it did. */
+  endForBadge(badgeId: string): boolean {
+    if (this.active?.badgeId !== badgeId) return false;
+    this.expire();
+    return true;
+  }
+
+  private expire(): void {
+    const role = this.active?.actor.role;
+    this.end();
+    if (role) this.options.onExpired?.(role);
+  }
+
   private arm(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      const role = this.active?.actor.role;
-      this.end();
-      if (role) this.options.onExpired?.(role);
-    }, this.idleMs);
+    this.timer = setTimeout(() => this.expire(), this.idleMs);
     this.timer.unref?.();
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Verifies courier and staff badges offline (DESIGN §3): the cloud's signature, expiry, the
- * locker list and the revocation list the cloud pushed. A refused badge is audited.
+ * locker list and the revocation list the cloud pushed. A refused badge is audited, and whoever
+ * holds a session subscribes to revocations so a revoked badge is logged out at once.
  */
 import type { BadgeRejection } from '../../shared/outcomes';
 import type { KeyObject } from 'node:crypto';
@@ -10,7 +11,11 @@ import { err, ok, type Result } from '../../shared/result';
 import { isBadgeRevoked, revokeBadge } from '../store/revokedBadges';
 import type { Actor, LockerContext } from './context';
 
+export type RevocationListener = (badgeId: string) => void;
+
 export class Credentials {
+  private readonly revocationListeners = new Set<RevocationListener>();
+
   constructor(
     private readonly ctx: LockerContext,
     private readonly cloudKey: () => KeyObject | null,
@@ -30,8 +35,26 @@ export class Credentials {
     return ok({ role: checked.value.role, subject: checked.value.sub, badgeId: checked.value.id });
   }
 
+  /**
+   * Records the revocation and tells the listeners at once, even inside the caller's transaction:
+   * ending a session early is safe if that transaction were rolled back.
+   */
   revoke(badgeId: string): void {
     revokeBadge(this.ctx.db, badgeId, this.ctx.clock.now());
+    for (const listener of this.revocationListeners) {
+      try {
+        listener(badgeId);
+      } catch (e) {
+        // A listener's bug must not undo the revocation itself.
+        this.ctx.log.error({ err: e, badgeId }, 'revocation listener failed');
+      }
+    }
+  }
+
+  /** Calls `listener` with each badge id revoked from now on; returns the unsubscribe. */
+  onRevoked(listener: RevocationListener): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
   }
 
   private check(token: string): Result<BadgeClaims, BadgeRejection> {
