@@ -126,7 +126,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   route(API.cancelAllocation, 200, ({ params }) => allocations.cancel(params.id));
   route(API.extendAllocation, 200, ({ params, body }) => allocations.extend(params.id, body.days));
   route(API.createReturn, 201, ({ body }) => createReturn(ctx, commands, body));
-  route(API.issueBadge, 201, ({ body }) => ({ status: 201, body: issueBadge(ctx, body) }));
+  route(API.issueBadge, 201, ({ body }) => issueBadge(ctx, body));
   route(API.revokeBadge, 200, ({ params }) => revokeBadgeEverywhere(ctx, commands, params.id));
   route(API.listNotifications, 200, ({ query }) =>
     value({ notifications: listNotifications(ctx.db, query) }),

@@ -1,17 +1,16 @@
 /** Courier and staff badges signed with the cloud key, and their revocation on every locker. */
+import { BADGE_TOKEN_MAX_LENGTH } from '../../src/shared/badge';
 import { issueBadgeToken } from '../../src/shared/node/badgeToken';
 import { ok, type Result } from '../../src/shared/result';
-import type { BadgeRequest } from '../../src/shared/rest/schemas';
+import type { BadgeRequest, BadgeResponse } from '../../src/shared/rest/schemas';
 import { getBadge, insertBadge, revokeBadge } from '../store/badges';
 import { listLockers } from '../store/lockers';
 import type { Commands } from './commands';
 import { DAY_MS, iso, type CloudContext } from './context';
-import { notFound, type Refusal } from './refusal';
+import { notFound, refuse, type Refusal } from './refusal';
 
-export function issueBadge(
-  ctx: CloudContext,
-  req: BadgeRequest,
-): { badgeId: string; token: string; expiresAt: string } {
+/** Signs a badge and records it; refuses (422) one too long for the kiosk's scanner path. */
+export function issueBadge(ctx: CloudContext, req: BadgeRequest): Result<BadgeResponse, Refusal> {
   const now = ctx.clock.now();
   const badgeId = `${req.role}-${ctx.newId()}`;
   const expiresAt = now + req.validDays * DAY_MS;
@@ -26,6 +25,12 @@ export function issueBadge(
     },
     ctx.signingKey,
   );
+  if (token.length > BADGE_TOKEN_MAX_LENGTH)
+    return refuse(
+      422,
+      'badge_too_long',
+      `the badge token would be ${token.length} characters; a kiosk reads at most ${BADGE_TOKEN_MAX_LENGTH}: list fewer lockers (or none, for every locker) or shorten their ids`,
+    );
   insertBadge(ctx.db, {
     id: badgeId,
     role: req.role,
@@ -35,7 +40,7 @@ export function issueBadge(
     expiresAt,
     revokedAt: null,
   });
-  return { badgeId, token, expiresAt: iso(expiresAt) };
+  return ok({ badgeId, token, expiresAt: iso(expiresAt) });
 }
 
 /** Sends credentials.revoke to every enrolled locker (again on each call: it is idempotent). */

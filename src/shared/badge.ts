@@ -8,6 +8,19 @@ import { BADGE_ROLES } from './domain';
 
 export const BADGE_PREFIX = 'LKB1';
 
+/** Longest claims segment the kiosk reads: 1500 bytes of canonical JSON as base64url. */
+const CLAIMS_MAX_CHARS = 2000;
+const SIGNATURE_CHARS = 86;
+
+/**
+ * The longest badge token the kiosk reads end to end (2092 characters): the token grammar below
+ * is the tightest limit on the scanner path (HID-POS and boot-keyboard input take 16 KiB; a
+ * keyboard wedge, any length typed within 5 s), the `session:badge` input is held to it, and the
+ * cloud refuses to mint a longer badge. Fits a QR code at error correction M (2331 bytes).
+ */
+export const BADGE_TOKEN_MAX_LENGTH =
+  BADGE_PREFIX.length + 1 + CLAIMS_MAX_CHARS + 1 + SIGNATURE_CHARS;
+
 export const badgeClaimsSchema = z.strictObject({
   /** Unique badge id; what a revocation names. */
   id: z.string().min(1).max(64),
@@ -22,7 +35,9 @@ export const badgeClaimsSchema = z.strictObject({
 
 export type BadgeClaims = z.infer<typeof badgeClaimsSchema>;
 
-const TOKEN = /^LKB1\.([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{86})$/;
+const TOKEN = new RegExp(
+  `^${BADGE_PREFIX}\\.([A-Za-z0-9_-]{1,${CLAIMS_MAX_CHARS}})\\.([A-Za-z0-9_-]{${SIGNATURE_CHARS}})$`,
+);
 
 /** Splits a scanned token into its claims segment and signature; null when it is not one. */
 export function splitBadgeToken(token: string): { claims: string; sig: string } | null {

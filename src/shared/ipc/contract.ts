@@ -15,6 +15,7 @@ import {
   type PushEventName,
 } from './names';
 import { z } from 'zod';
+import { BADGE_TOKEN_MAX_LENGTH } from '../badge';
 import { SIZES } from '../domain';
 import type { Result } from '../result';
 import type {
@@ -62,7 +63,7 @@ const staffReason = z.string().min(1).max(200);
 export const kioskContract = {
   'session:badge': channel<SessionInfo, { reason: BadgeRejection }>()(
     'public',
-    z.strictObject({ token: z.string().min(1).max(4096) }),
+    z.strictObject({ token: z.string().min(1).max(BADGE_TOKEN_MAX_LENGTH) }),
   ),
   'session:get': channel<SessionInfo | null>()('public', none),
   'session:touch': channel<SessionInfo | null>()('public', none),

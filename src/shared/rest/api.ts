@@ -178,7 +178,10 @@ export const API = {
     tag: 'badges',
     summary: 'Issue a courier or staff badge signed with the cloud key',
     body: s.BadgeRequestSchema,
-    responses: { 201: { description: 'Issued', schema: s.BadgeResponseSchema } },
+    responses: {
+      201: { description: 'Issued', schema: s.BadgeResponseSchema },
+      422: err('The token would be longer than a kiosk reads (badge_too_long)'),
+    },
   },
   revokeBadge: {
     method: 'POST',

@@ -4,6 +4,7 @@
  * document is generated from them.
  */
 import { z } from 'zod';
+import { BADGE_TOKEN_MAX_LENGTH } from '../badge';
 import { BADGE_ROLES, COMPARTMENT_STATES, PARCEL_STATES, RETURN_STATES, SIZES } from '../domain';
 import { LockerIdSchema } from '../events';
 import { DimensionsSchema, TrackingBarcodeSchema } from '../protocol/commands';
@@ -347,9 +348,11 @@ export type BadgeRequest = z.infer<typeof BadgeRequestSchema>;
 
 export const BadgeResponseSchema = z.object({
   badgeId: z.string(),
-  token: z.string(),
+  /** `LKB1.…`, at most BADGE_TOKEN_MAX_LENGTH characters (src/shared/badge.ts). */
+  token: z.string().max(BADGE_TOKEN_MAX_LENGTH),
   expiresAt: isoTime,
 });
+export type BadgeResponse = z.infer<typeof BadgeResponseSchema>;
 
 export const RevokeResponseSchema = z.object({
   badgeId: z.string(),
