@@ -1,8 +1,10 @@
 /**
  * Keypad brute force for 24 h of simulated time against 100 deposited parcels, through the real
- * code check and throttle (see src/main/services/testSupport/bruteForce.ts). Prints each strategy, then as
- * its LAST line one JSON object:
- *   { attemptsPer24h, bestStrategy, probability: { "6", "8", "10" }, parcels: 100 }
+ * code check and throttle (see src/main/services/testSupport/bruteForce.ts), and the lock-out one
+ * person can impose on customers meanwhile. Prints each strategy, then as its LAST line one
+ * JSON object:
+ *   { attemptsPer24h, bestStrategy, probability: { "6", "8", "10" }, keypadLongestWaitSec,
+ *     parcels: 100 }
  *
  *   npx tsx bench/bruteForce.ts
  */
@@ -11,6 +13,7 @@ import {
   attack,
   attemptBound,
   compareStrategies,
+  lockOut,
   lockerWithParcels,
   randomGuesses,
   strategyName,
@@ -24,14 +27,22 @@ for (const s of report.byStrategy) console.log(`${String(s.attempts).padStart(5)
 
 // Sanity run: the best strategy with random guesses against the real codes.
 const locker = await lockerWithParcels(PARCELS, 6, 7);
-const check = await attack(locker, report.best, DAY_MS, randomGuesses(2026, 6, locker.codes));
+const check = await attack(locker, report.best, DAY_MS, randomGuesses(2026, 6, locker.allCodes()));
 const bound = attemptBound(locker.config.policy.codeThrottle, DAY_MS);
 await locker.close();
 if (check.attempts !== report.attemptsPer24h || check.opened !== 0) {
   throw new Error(`sanity run disagrees: ${JSON.stringify(check)} vs ${report.attemptsPer24h}`);
 }
 console.log(
-  `bound for any strategy: ${bound.total} (${bound.free} free + ${bound.delayed} delayed)`,
+  `bound for any strategy: ${bound.total} (${bound.paid} paid off by time + a debt of ${bound.debt})`,
+);
+
+// Lock-out: one person hammers the keypad all day; customers with valid codes keep arriving.
+const crowd = await lockerWithParcels(PARCELS, 6, 11);
+const blocked = await lockOut(crowd);
+await crowd.close();
+console.log(
+  `lock-out: ${blocked.served} customers served, longest wait ${blocked.longestWaitMs / 1000} s`,
 );
 
 const probability = Object.fromEntries(
@@ -45,6 +56,7 @@ console.log(
     attemptsPer24h: report.attemptsPer24h,
     bestStrategy: strategyName(report.best),
     probability,
+    keypadLongestWaitSec: blocked.longestWaitMs / 1000,
     parcels: PARCELS,
   }),
 );

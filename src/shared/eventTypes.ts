@@ -98,8 +98,9 @@ export interface EventPayloads {
   'staff.door_opened': { compartmentId: string; actor: string; reason: string };
   'staff.login': { actor: string; role: string };
   'badge.rejected': { reason: string };
-  'security.code_rejected': { failuresInWindow: number };
-  'security.throttled': { failures: number; delaySec: number; until: string };
+  /** A wrong code; `debt`: failures time has not yet paid off (core/codeThrottle.ts). */
+  'security.code_rejected': { debt: number };
+  'security.throttled': { debt: number; delaySec: number; until: string };
   'hardware.fault': { reason: string };
   'hardware.recovered': Record<string, never>;
   'reconcile.resolved': {

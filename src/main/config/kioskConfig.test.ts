@@ -23,7 +23,7 @@ describe('kiosk configuration', () => {
     expect(r.value.policy).toMatchObject({
       holdDays: 3,
       codeLength: 6,
-      codeThrottle: { freeAttempts: 5, firstDelaySec: 30 },
+      codeThrottle: { freeAttempts: 5, firstDelaySec: 15, maxDelaySec: 120 },
     });
   });
 

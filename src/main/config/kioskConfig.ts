@@ -72,13 +72,13 @@ const policySchema = z.object({
   holdDays: z.number().int().min(1).max(30).default(3),
   reservationTimeoutSec: z.number().int().min(10).max(3600).default(120),
   codeLength: z.number().int().min(6).max(10).default(6),
+  /** The keypad throttle (core/codeThrottle.ts). The cap is a customer's longest wait. */
   codeThrottle: z
     .object({
-      freeAttempts: z.number().int().min(1).max(50).default(5),
-      windowSec: z.number().int().min(60).default(600),
-      firstDelaySec: z.number().int().min(1).default(30),
-      maxDelaySec: z.number().int().min(1).default(1800),
-      quietResetSec: z.number().int().min(60).default(3600),
+      freeAttempts: z.number().int().min(1).max(20).default(5),
+      forgiveEverySec: z.number().int().min(10).max(3600).default(120),
+      firstDelaySec: z.number().int().min(1).max(120).default(15),
+      maxDelaySec: z.number().int().min(1).max(120).default(120),
     })
     .prefault({}),
   eventRetentionDays: z.number().int().min(1).max(3650).default(30),

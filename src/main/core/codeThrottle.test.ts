@@ -1,59 +1,79 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkThrottle,
+  debtAt,
   initialThrottle,
   recordFailure,
-  recordSuccess,
   type ThrottlePolicy,
 } from './codeThrottle';
 
 const policy: ThrottlePolicy = {
   freeAttempts: 5,
-  windowSec: 600,
-  firstDelaySec: 30,
-  maxDelaySec: 1800,
-  quietResetSec: 3600,
+  forgiveEverySec: 120,
+  firstDelaySec: 15,
+  maxDelaySec: 120,
 };
 const fail = (times: number[], state = initialThrottle) =>
   times.reduce((s, t) => recordFailure(s, policy, t).state, state);
 
 describe('code throttle', () => {
-  it('lets four failures pass and locks for 30 s on the fifth within ten minutes', () => {
-    const four = fail([0, 1000, 2000, 3000]);
-    expect(checkThrottle(four, 3001)).toEqual({ allowed: true });
-    const fifth = recordFailure(four, policy, 4000);
-    expect(fifth.delayMs).toBe(30_000);
-    expect(checkThrottle(fifth.state, 4000 + 29_999)).toEqual({ allowed: false, retryAfterMs: 1 });
-    expect(checkThrottle(fifth.state, 4000 + 30_000)).toEqual({ allowed: true });
+  it('lets five failures pass and makes the keypad wait 15 s on the sixth in a row', () => {
+    const five = fail([0, 1000, 2000, 3000, 4000]);
+    expect(checkThrottle(five, policy, 4001)).toEqual({ allowed: true });
+    const sixth = recordFailure(five, policy, 5000);
+    expect(sixth.delayMs).toBe(15_000);
+    expect(checkThrottle(sixth.state, policy, 5000 + 14_999)).toEqual({
+      allowed: false,
+      retryAfterMs: 1,
+    });
+    expect(checkThrottle(sixth.state, policy, 5000 + 15_000)).toEqual({ allowed: true });
   });
 
-  it('doubles the delay with each further failure up to 30 minutes', () => {
-    let state = fail([0, 1, 2, 3]);
-    let t = 4;
+  it('doubles the delay with each further failure, capped at two minutes', () => {
+    let state = fail([0, 1, 2, 3, 4]);
+    let t = 5;
     const delays: number[] = [];
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 8; i++) {
       const out = recordFailure(state, policy, t);
       delays.push(out.delayMs! / 1000);
       state = out.state;
       t = state.lockedUntil;
     }
-    expect(delays).toEqual([30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
+    expect(delays).toEqual([15, 30, 60, 120, 120, 120, 120, 120]);
   });
 
-  it('stays engaged after the first delay even when older failures leave the window', () => {
-    const engaged = fail([0, 1, 2, 3, 4]);
-    expect(recordFailure(engaged, policy, 3_000_000).delayMs).toBe(60_000);
+  it('lets time pay the debt off, one failure every two minutes, and nothing else', () => {
+    const five = fail([0, 0, 0, 0, 0]);
+    expect(debtAt(five, policy, 0)).toBe(5);
+    expect(debtAt(five, policy, 120_000)).toBe(4);
+    expect(debtAt(five, policy, 600_000)).toBe(0);
+    // One failure paid off: the next wrong code passes without a wait.
+    expect(recordFailure(five, policy, 120_000).delayMs).toBeNull();
   });
 
-  it('does not count failures older than the window', () => {
-    const spread = fail([0, 200_000, 400_000, 600_001]);
-    expect(recordFailure(spread, policy, 700_000).delayMs).toBeNull();
+  it('at the cap, an attacker gets one guess per two minutes, however long they keep at it', () => {
+    let state = initialThrottle;
+    let t = 0;
+    let guesses = 0;
+    while (t < 86_400_000) {
+      const check = checkThrottle(state, policy, t);
+      if (!check.allowed) {
+        t += check.retryAfterMs;
+        continue;
+      }
+      state = recordFailure(state, policy, t).state;
+      guesses++;
+    }
+    expect(guesses).toBeLessThanOrEqual(86_400 / 120 + policy.freeAttempts + 4);
   });
 
-  it('resets after an hour without failures, and after a success', () => {
-    const locked = fail([0, 1, 2, 3, 4, 30_005]);
-    expect(locked.level).toBe(2);
-    expect(recordFailure(locked, policy, 30_005 + 3_600_000).state.level).toBe(0);
-    expect(recordSuccess()).toEqual(initialThrottle);
+  it('a clock stepped back cannot pin the keypad: the next failure re-bases the delay', () => {
+    const locked = fail(Array.from({ length: 9 }, () => 1_000_000));
+    expect(checkThrottle(locked, policy, 1_000_000 + 1000)).toMatchObject({ allowed: false });
+    const dayEarlier = 1_000_000 - 86_400_000;
+    expect(checkThrottle(locked, policy, dayEarlier)).toEqual({ allowed: true });
+    const next = recordFailure(locked, policy, dayEarlier);
+    expect(next.delayMs).toBe(120_000); // the debt was kept
+    expect(checkThrottle(next.state, policy, dayEarlier + 120_000)).toEqual({ allowed: true });
   });
 });

@@ -1,41 +1,55 @@
 /**
- * Escalating delay on code entry for the whole unit (DESIGN §8): after `freeAttempts` failures
- * within `windowSec`, that failure and each one after it locks entry for a delay that starts at
- * `firstDelaySec` and doubles up to `maxDelaySec`. A success, or `quietResetSec` without failures, resets it.
- * Pure state in, state out; the service persists the state so a power cycle does not reset it.
+ * The keypad's delay for the whole unit (DESIGN §8), fed only by failures. Each wrong code adds
+ * one to a debt that time pays off (one every `forgiveEverySec`); while the debt is above
+ * `freeAttempts`, each wrong code makes the keypad wait, 15 s doubling up to `maxDelaySec`. The
+ * cap is what a customer with a valid code may have to wait while someone else hammers the
+ * keypad, so it stays short (≤ 2 min); at the cap an attacker gets one guess per cap, and the
+ * code length is chosen to make that rate harmless (docs/security.md).
+ *
+ * Nothing resets it: a code that matches (a customer's success, an attacker's own expired
+ * parcel, their own door held open) neither feeds nor clears it. Pure state in, state out; the
+ * service persists it so a power cycle does not hand out fresh tries.
  */
 
 export interface ThrottlePolicy {
+  /** Failures the debt may hold before a wrong code makes the keypad wait. */
   freeAttempts: number;
-  windowSec: number;
+  /** Time pays off one failure every this many seconds. */
+  forgiveEverySec: number;
   firstDelaySec: number;
   maxDelaySec: number;
-  quietResetSec: number;
 }
 
 export interface ThrottleState {
-  /** Epoch ms of recent failures, oldest first, within the window. */
-  failures: number[];
-  /** How many delays have been imposed since the last reset. */
-  level: number;
+  /** Failures not yet paid off by time, as of `at` (fractional: time pays continuously). */
+  debt: number;
+  /** Epoch ms of the last failure. */
+  at: number;
   /** Entry refused before this epoch ms. */
   lockedUntil: number;
 }
 
-export const initialThrottle: ThrottleState = { failures: [], level: 0, lockedUntil: 0 };
+export const initialThrottle: ThrottleState = { debt: 0, at: 0, lockedUntil: 0 };
 
 export type ThrottleCheck = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 /** May a code be tried at `now`? */
-export function checkThrottle(state: ThrottleState, now: number): ThrottleCheck {
-  return now < state.lockedUntil
-    ? { allowed: false, retryAfterMs: state.lockedUntil - now }
-    : { allowed: true };
+export function checkThrottle(
+  state: ThrottleState,
+  policy: ThrottlePolicy,
+  now: number,
+): ThrottleCheck {
+  const remaining = state.lockedUntil - now;
+  // Longer than any delay: the clock was stepped back. The next failure re-bases the delay on
+  // the clock as it is now (the debt is kept), so a backward jump cannot pin the keypad.
+  if (remaining <= 0 || remaining > policy.maxDelaySec * 1000) return { allowed: true };
+  return { allowed: false, retryAfterMs: remaining };
 }
 
-function afterQuiet(state: ThrottleState, policy: ThrottlePolicy, now: number): ThrottleState {
-  const last = state.failures.at(-1);
-  return last !== undefined && now - last >= policy.quietResetSec * 1000 ? initialThrottle : state;
+/** The debt at `now`: what time has not paid off yet (a clock stepped back pays nothing). */
+export function debtAt(state: ThrottleState, policy: ThrottlePolicy, now: number): number {
+  const elapsed = Math.max(0, now - state.at);
+  return Math.max(0, state.debt - elapsed / (policy.forgiveEverySec * 1000));
 }
 
 export interface FailureOutcome {
@@ -49,16 +63,10 @@ export function recordFailure(
   policy: ThrottlePolicy,
   now: number,
 ): FailureOutcome {
-  const base = afterQuiet(state, policy, now);
-  const windowStart = now - policy.windowSec * 1000;
-  const failures = [...base.failures.filter((t) => t > windowStart), now];
-  // Once engaged, the throttle stays engaged until reset: every further failure waits longer.
-  if (base.level === 0 && failures.length < policy.freeAttempts)
-    return { state: { ...base, failures }, delayMs: null };
-  const delayMs = Math.min(policy.firstDelaySec * 2 ** base.level, policy.maxDelaySec) * 1000;
-  return { state: { failures, level: base.level + 1, lockedUntil: now + delayMs }, delayMs };
-}
-
-export function recordSuccess(): ThrottleState {
-  return initialThrottle;
+  const debt = debtAt(state, policy, now) + 1;
+  const over = debt - policy.freeAttempts;
+  if (over <= 0) return { state: { debt, at: now, lockedUntil: 0 }, delayMs: null };
+  const delayMs =
+    Math.min(policy.firstDelaySec * 2 ** (Math.ceil(over) - 1), policy.maxDelaySec) * 1000;
+  return { state: { debt, at: now, lockedUntil: now + delayMs }, delayMs };
 }

@@ -6,7 +6,7 @@
 import type { CodeRejection } from '../../shared/outcomes';
 import { codeDigest, codeDigestsEqual } from '../../shared/node/codeDigest';
 import { err, ok, type Result } from '../../shared/result';
-import { checkThrottle, recordFailure, recordSuccess } from '../core/codeThrottle';
+import { checkThrottle, recordFailure } from '../core/codeThrottle';
 import { loadThrottle, saveThrottle } from '../store/codeThrottle';
 import type { LockerContext } from './context';
 
@@ -24,14 +24,16 @@ export class Codes {
   }
 
   retryAfterMs(): number {
-    const check = checkThrottle(loadThrottle(this.ctx.db), this.ctx.clock.now());
+    const { db, clock, policy } = this.ctx;
+    const check = checkThrottle(loadThrottle(db), policy.codeThrottle, clock.now());
     return check.allowed ? 0 : check.retryAfterMs;
   }
 
   /**
    * Finds the candidate whose digest matches `code`. Every candidate is compared, so the time
-   * taken does not tell how close a guess was. Call inside a transaction; the throttle state
-   * it updates commits with the caller's outcome.
+   * taken does not tell how close a guess was. Only a failure touches the throttle: a match
+   * (whatever it then opens or not) neither feeds nor clears it. Call inside a transaction;
+   * the throttle state it updates commits with the caller's outcome.
    */
   match<T extends { codeDigest: string | null }>(
     code: string,
@@ -40,7 +42,7 @@ export class Codes {
     const { db, clock } = this.ctx;
     const now = clock.now();
     const state = loadThrottle(db);
-    const check = checkThrottle(state, now);
+    const check = checkThrottle(state, this.ctx.policy.codeThrottle, now);
     if (!check.allowed) return err({ reason: 'throttled', retryAfterMs: check.retryAfterMs });
 
     const digest = codeDigest(this.ctx.codeDigestKey, code);
@@ -49,20 +51,16 @@ export class Codes {
       const same = candidate.codeDigest !== null && codeDigestsEqual(candidate.codeDigest, digest);
       if (same && found === undefined) found = candidate;
     }
-    if (found) {
-      if (state.failures.length > 0 || state.level > 0) saveThrottle(db, recordSuccess());
-      return ok(found);
-    }
+    if (found) return ok(found);
     const failure = recordFailure(state, this.ctx.policy.codeThrottle, now);
     saveThrottle(db, failure.state);
     // Every wrong code is audited, not only the ones that trip the throttle: an attacker pacing
     // guesses under the throttle shows up in the cloud as a steady rate of these.
-    this.ctx.audit.append('security.code_rejected', {
-      failuresInWindow: failure.state.failures.length,
-    });
+    const debt = Math.round(failure.state.debt * 100) / 100;
+    this.ctx.audit.append('security.code_rejected', { debt });
     if (failure.delayMs !== null) {
       this.ctx.audit.append('security.throttled', {
-        failures: failure.state.failures.length,
+        debt,
         delaySec: failure.delayMs / 1000,
         until: new Date(failure.state.lockedUntil).toISOString(),
       });

@@ -3,21 +3,15 @@ import { initialThrottle, type ThrottleState } from '../core/codeThrottle';
 import type { Db } from './database';
 
 export function loadThrottle(db: Db): ThrottleState {
-  const row = db
-    .prepare('SELECT failures, level, locked_until FROM code_throttle WHERE id = 1')
-    .get() as { failures: string; level: number; locked_until: number } | undefined;
-  if (!row) return initialThrottle;
-  return {
-    failures: JSON.parse(row.failures) as number[],
-    level: row.level,
-    lockedUntil: row.locked_until,
-  };
+  const row = db.prepare('SELECT debt, at, locked_until FROM code_throttle WHERE id = 1').get() as
+    { debt: number; at: number; locked_until: number } | undefined;
+  return row ? { debt: row.debt, at: row.at, lockedUntil: row.locked_until } : initialThrottle;
 }
 
 export function saveThrottle(db: Db, state: ThrottleState): void {
   db.prepare(
-    `INSERT INTO code_throttle (id, failures, level, locked_until) VALUES (1, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET failures = excluded.failures, level = excluded.level,
+    `INSERT INTO code_throttle (id, debt, at, locked_until) VALUES (1, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET debt = excluded.debt, at = excluded.at,
        locked_until = excluded.locked_until`,
-  ).run(JSON.stringify(state.failures), state.level, state.lockedUntil);
+  ).run(state.debt, state.at, state.lockedUntil);
 }

@@ -1,15 +1,17 @@
 /**
- * Keypad brute force against the real code check (Pickups.withCode → Codes → the persisted
- * throttle of core/codeThrottle.ts), on a locker holding many deposited parcels, with a fake
- * clock. Shared by bruteForce.test.ts and bench/bruteForce.ts.
+ * Keypad brute force against the real code check (Pickups/Returns.withCode → Codes → the
+ * persisted throttle of core/codeThrottle.ts), on a locker holding many deposited parcels, with
+ * a fake clock. Shared by bruteForce.test.ts and bench/bruteForce.ts.
  *
  * The attacker knows the policy (the source is public) and what the screen tells them (wrong
  * code, or "try again in N s"). Strategies:
  *   - greedy: try whenever the keypad accepts a code;
- *   - paced(m): never let the window hold more than m of their failures (m = freeAttempts − 1
- *     stays below the throttle entirely);
- *   - either one, plus quiet(k): after the k-th imposed delay, wait out the quiet reset.
+ *   - paced(d): keep the throttle's debt at most d, so the keypad never makes them wait;
+ *   - holder(h, n): after every n wrong codes, type a code of their own that matches but opens
+ *     nothing new (h: their own expired parcel, their own door held open, a return code while
+ *     no compartment is free), as once reset the throttle.
  */
+import { debtAt, initialThrottle, recordFailure } from '../../core/codeThrottle';
 import type { MemoryLockBoard } from '../../core/memoryLockBoard';
 import type { KioskCore } from '../kioskCore';
 import { digestOf, smallLockerConfig, startFixture, type FakeClock } from './kioskFixture';
@@ -17,15 +19,19 @@ import type { KioskConfig } from '../../config/kioskConfig';
 
 export const DAY_MS = 86_400_000;
 
-export interface Strategy {
-  /** Most failures the attacker lets the throttle window hold (null: no pacing). */
-  pace: number | null;
-  /** After this many imposed delays, wait for the quiet reset (null: never). */
-  quietAfter: number | null;
-}
+export type Holder = 'expired_parcel' | 'open_door' | 'return_no_space';
+
+export type Strategy =
+  | { kind: 'greedy' }
+  | { kind: 'paced'; debt: number }
+  | { kind: 'holder'; holder: Holder; every: number };
 
 export const strategyName = (s: Strategy): string =>
-  `${s.pace === null ? 'greedy' : `paced(${s.pace} per window)`}${s.quietAfter === null ? '' : `, quiet reset after ${s.quietAfter} delays`}`;
+  s.kind === 'greedy'
+    ? 'greedy'
+    : s.kind === 'paced'
+      ? `paced (debt kept at most ${s.debt})`
+      : `${s.every} wrong, then their own ${s.holder.replaceAll('_', ' ')} code`;
 
 /** Deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -46,15 +52,23 @@ export interface Locker {
   config: KioskConfig;
   /** The real pickup codes of the parcels inside. */
   codes: Set<string>;
+  /** Codes of the attacker's own that match but open nothing new, by kind. */
+  own: Record<Holder, string>;
+  /** Every code in play (the parcels' and the attacker's): dry-run guesses avoid them all. */
+  allCodes(): Set<string>;
   /** Unlocks done while filling the locker (the attack must add none). */
   unlocksBefore: number;
   close(): Promise<void>;
 }
 
-/** A locker with `parcels` single-size compartments, each holding a deposited parcel. */
+/**
+ * A locker with `parcels` single-size compartments, each holding a deposited parcel (held 30
+ * days), and what an attacker may own there: an expired parcel, a parcel whose door they hold
+ * open, and a return code while no compartment is free.
+ */
 export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1): Promise<Locker> {
   const base = smallLockerConfig();
-  const compartments = Array.from({ length: parcels }, (_, i) => ({
+  const compartments = Array.from({ length: parcels + 2 }, (_, i) => ({
     id: `${String.fromCharCode(65 + Math.floor(i / 20))}${(i % 20) + 1}`,
     board: Math.floor(i / 20),
     lock: (i % 20) + 1,
@@ -66,19 +80,23 @@ export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1)
   const config: KioskConfig = { ...base, compartments, policy: { ...base.policy, codeLength } };
   const { core, board, clock, db } = await startFixture({ config });
   const random = prng(seed);
-  const codes = new Set<string>();
+  const used = new Set<string>();
+  const freshCode = () => {
+    let code: string;
+    do code = String(Math.floor(random() * 10 ** codeLength)).padStart(codeLength, '0');
+    while (used.has(code));
+    used.add(code);
+    return code;
+  };
   const courier = { role: 'courier' as const, subject: 'bf-courier' };
-  while (codes.size < parcels) {
-    const code = String(Math.floor(random() * 10 ** codeLength)).padStart(codeLength, '0');
-    if (codes.has(code)) continue;
-    codes.add(code);
-    const id = `bf-${codes.size}`;
+  const depositParcel = async (id: string, code: string, holdDays: number) => {
     core.announcements.expectParcel({
       parcelId: id,
       trackingBarcode: `TRK-${id}`,
       dimensions: { lengthMm: 300, widthMm: 200, heightMm: 100 },
       weightG: 500,
       codeDigest: digestOf(code),
+      holdDays,
     });
     const started = await core.deposits.start(courier, `TRK-${id}`);
     if (!started.ok) throw new Error(`deposit ${id}: ${JSON.stringify(started.error)}`);
@@ -86,17 +104,43 @@ export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1)
     await core.settled();
     board.closeDoor(c);
     await core.settled();
+    return c;
+  };
+  const codes = new Set<string>();
+  while (codes.size < parcels) {
+    const code = freshCode();
+    codes.add(code);
+    await depositParcel(`bf-${codes.size}`, code, 30);
   }
+  const own: Record<Holder, string> = {
+    expired_parcel: freshCode(),
+    open_door: freshCode(),
+    return_no_space: freshCode(),
+  };
+  await depositParcel('own-expired', own.expired_parcel, 1);
+  await depositParcel('own-open', own.open_door, 30);
+  core.announcements.expectReturn({
+    returnId: 'own-return',
+    size: 'M',
+    codeDigest: digestOf(own.return_no_space),
+  });
+  clock.advance(DAY_MS + 60_000);
+  await core.tick();
+  const opened = await core.pickups.withCode(own.open_door, 'code'); // and never closed
+  if (!opened.ok) throw new Error(`own door: ${JSON.stringify(opened.error)}`);
+  await core.settled();
   const deposited = db
     .prepare(`SELECT count(*) AS n FROM parcels WHERE state = 'deposited'`)
     .get() as { n: number };
-  if (deposited.n !== parcels) throw new Error(`only ${deposited.n} parcels deposited`);
+  if (deposited.n !== parcels + 1) throw new Error(`only ${deposited.n} parcels deposited`);
   return {
     core,
     board,
     clock,
     config,
     codes,
+    own,
+    allCodes: () => new Set([...codes, ...Object.values(own)]),
     unlocksBefore: board.unlocked.length,
     close: async () => {
       await core.close();
@@ -106,19 +150,29 @@ export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1)
 }
 
 export interface AttackResult {
-  /** Codes the kiosk actually checked (answered "wrong code" or opened). */
+  /** Codes the kiosk actually checked and found wrong, or that opened a door. */
   attempts: number;
   /** Answers "try again later". */
   throttled: number;
   /** Doors opened by a guess. */
   opened: number;
-  /** Guesses answered with anything but "wrong code" or "throttled" (never expected). */
+  /** Codes of their own typed to hold the throttle off. */
+  held: number;
+  /** Answers that were none of the above (never expected). */
   other: string[];
 }
 
+/** What the attacker's own matching code answers (it opens nothing new, whatever it says). */
+const HELD_ANSWERS: Record<Holder, string> = {
+  expired_parcel: 'parcel_expired',
+  open_door: 'ok',
+  return_no_space: 'no_free_compartment',
+};
+
 /**
  * Runs the attacker for `durationMs` of simulated time. `guess` yields the next code to type;
- * the attacker never repeats one.
+ * the attacker never repeats one. They keep their own model of the throttle's debt (they know
+ * the policy) to pace themselves.
  */
 export async function attack(
   locker: Locker,
@@ -128,22 +182,32 @@ export async function attack(
 ): Promise<AttackResult> {
   const { core, clock, config } = locker;
   const policy = config.policy.codeThrottle;
-  const windowMs = policy.windowSec * 1000;
   const end = clock.now() + durationMs;
-  const result: AttackResult = { attempts: 0, throttled: 0, opened: 0, other: [] };
-  const failures: number[] = [];
-  let delays = 0;
+  const result: AttackResult = { attempts: 0, throttled: 0, opened: 0, held: 0, other: [] };
+  let model = initialThrottle;
+  let sinceHeld = 0;
   // A broken throttle would let a fake-clock attacker type forever in the same millisecond.
-  const maxAttempts = 10_000;
+  const maxAttempts = 20_000;
   while (clock.now() < end && result.attempts < maxAttempts) {
     const now = clock.now();
-    // Pacing: wait until the window holds fewer than `pace` of our failures.
-    if (strategy.pace !== null) {
-      const recent = failures.filter((t) => t > now - windowMs);
-      if (recent.length >= strategy.pace) {
-        clock.advance(recent[recent.length - strategy.pace]! + windowMs - now + 1);
+    if (strategy.kind === 'paced') {
+      const over = debtAt(model, policy, now) + 1 - strategy.debt;
+      if (over > 0) {
+        clock.advance(Math.ceil(over * policy.forgiveEverySec * 1000) + 1);
         continue;
       }
+    }
+    if (strategy.kind === 'holder' && sinceHeld >= strategy.every) {
+      const answer = await typeOwn(locker, strategy.holder);
+      if (answer === 'throttled') {
+        result.throttled++;
+        clock.advance(core.codes.retryAfterMs());
+        continue;
+      }
+      if (answer !== HELD_ANSWERS[strategy.holder]) result.other.push(answer);
+      result.held++;
+      sinceHeld = 0;
+      continue;
     }
     const r = await core.pickups.withCode(guess(), 'code');
     if (r.ok) {
@@ -161,17 +225,19 @@ export async function attack(
       continue;
     }
     result.attempts++;
-    failures.push(now);
-    // The screen shows the countdown at once when this failure imposed a delay.
-    if (core.codes.retryAfterMs() > 0) {
-      delays++;
-      if (strategy.quietAfter !== null && delays >= strategy.quietAfter) {
-        clock.advance(policy.quietResetSec * 1000);
-        delays = 0;
-      }
-    }
+    sinceHeld++;
+    model = recordFailure(model, policy, now).state;
   }
   return result;
+}
+
+async function typeOwn(locker: Locker, holder: Holder): Promise<string> {
+  const code = locker.own[holder];
+  const r =
+    holder === 'return_no_space'
+      ? await locker.core.returns.withCode(code, 'code')
+      : await locker.core.pickups.withCode(code, 'code');
+  return r.ok ? 'ok' : r.error.reason;
 }
 
 /** Guesses in counting order, skipping the real codes: the dry runs never open a door. */
@@ -210,13 +276,15 @@ export function successProbability(attempts: number, parcels: number, length: nu
   return -Math.expm1(logMiss);
 }
 
-/** Greedy and paced(5), each with every quiet-reset point; paced(4) never meets a delay. */
+/** Every strategy the bench knows: greedy, paced at each debt, and each reset-holder. */
 export const STRATEGIES: Strategy[] = [
-  ...[null, 5].flatMap((pace) =>
-    [null, 1, 2, 3, 4, 5, 6, 7, 8].map((quietAfter) => ({ pace, quietAfter })),
-  ),
-  { pace: 4, quietAfter: null },
-  { pace: 3, quietAfter: null },
+  { kind: 'greedy' },
+  ...[1, 2, 3, 4, 5].map((debt) => ({ kind: 'paced' as const, debt })),
+  ...(['expired_parcel', 'open_door', 'return_no_space'] as const).map((holder) => ({
+    kind: 'holder' as const,
+    holder,
+    every: 4,
+  })),
 ];
 
 export interface BruteForceReport {
@@ -235,7 +303,7 @@ export async function compareStrategies(
   for (const s of strategies) {
     const locker = await lockerWithParcels(parcels);
     try {
-      const r = await attack(locker, s, DAY_MS, countingGuesses(locker.codes, 6));
+      const r = await attack(locker, s, DAY_MS, countingGuesses(locker.allCodes(), 6));
       if (r.opened > 0 || r.other.length > 0)
         throw new Error(`dry run opened a door or failed: ${JSON.stringify(r)}`);
       byStrategy.push({ strategy: strategyName(s), attempts: r.attempts, s });
@@ -253,36 +321,67 @@ export async function compareStrategies(
 }
 
 /**
- * A sound upper bound on the codes the default policy lets anyone check in `durationMs`,
- * whatever the strategy:
- *   - a failure imposes no delay only at level 0 with fewer than `freeAttempts` failures in the
- *     window, so a fixed slot of `windowSec` holds at most `freeAttempts − 1` of them;
- *   - every other failure imposes a delay, 30 s doubling to 30 min within an episode, and the
- *     level resets only after `quietResetSec` without failures; the most delayed failures fit
- *     into the duration when episodes of j delays (taking the first j − 1 delays' time) are
- *     separated by quiet periods — maximised over j by a small knapsack.
- * The two counts are added, as if free and delayed attempts never shared time: loose but safe.
+ * A sound upper bound on the wrong codes the policy lets anyone have checked in `durationMs`,
+ * whatever the strategy. Failures F = D + P: the debt left at the end D plus what time paid
+ * off P ≤ duration / forgiveEvery. While the debt is more than `steps` over the free attempts
+ * (steps: doublings from the first delay to the cap), every failure waits the cap, which is no
+ * shorter than the time that pays one failure off (checked here), so the debt can never climb
+ * more than one above that: D ≤ freeAttempts + steps + 1. Nothing resets the debt.
  */
 export function attemptBound(
   policy: KioskConfig['policy']['codeThrottle'],
   durationMs: number,
-): { free: number; delayed: number; total: number } {
-  const seconds = Math.ceil(durationMs / 1000);
-  const free = (policy.freeAttempts - 1) * (Math.ceil(seconds / policy.windowSec) + 1);
-  const delay = (i: number) => Math.min(policy.firstDelaySec * 2 ** i, policy.maxDelaySec);
-  // best[t] = most delayed failures that fit in t seconds (episodes + quiet gaps).
-  const maxEpisode = 200;
-  const episodeCost = [0, 0]; // episodeCost[j]: seconds the first j − 1 delays take
-  for (let j = 2; j <= maxEpisode; j++) episodeCost.push(episodeCost[j - 1]! + delay(j - 2));
-  const step = 30; // seconds; costs are rounded down, which only raises the bound
-  const slots = Math.ceil(seconds / step);
-  const best = new Array<number>(slots + 1).fill(0);
-  for (let t = 0; t <= slots; t++) {
-    for (let j = 1; j <= maxEpisode && episodeCost[j]! <= t * step; j++) {
-      const withGap = t - Math.floor((episodeCost[j]! + policy.quietResetSec) / step);
-      best[t] = Math.max(best[t]!, j, withGap >= 0 ? j + best[withGap]! : 0);
+): { paid: number; debt: number; total: number } {
+  const steps = Math.ceil(Math.log2(policy.maxDelaySec / policy.firstDelaySec)) + 1;
+  if (policy.maxDelaySec < policy.forgiveEverySec)
+    throw new Error('this bound needs the cap to be at least the time that pays one failure off');
+  const paid = Math.ceil(durationMs / (policy.forgiveEverySec * 1000));
+  const debt = policy.freeAttempts + steps + 1;
+  return { paid, debt, total: paid + debt };
+}
+
+/**
+ * The lock-out figure: while one person keeps the keypad as locked as they can (greedy, for a
+ * day), a customer with a valid code arrives every `everyMs` and types it; how long does each
+ * wait before the code is even checked? Returns the longest wait and how many were served.
+ */
+export async function lockOut(
+  locker: Locker,
+  everyMs = 7 * 60_000 + 13_000,
+): Promise<{ longestWaitMs: number; served: number; refusedValid: number }> {
+  const { core, clock } = locker;
+  const guess = countingGuesses(locker.allCodes(), 6);
+  const valid = [...locker.codes];
+  const end = clock.now() + DAY_MS;
+  let nextCustomer = clock.now() + everyMs;
+  let longestWaitMs = 0;
+  let served = 0;
+  let refusedValid = 0;
+  while (clock.now() < end && valid.length > 0) {
+    if (clock.now() >= nextCustomer) {
+      const arrived = clock.now();
+      const code = valid.shift()!;
+      let r = await core.pickups.withCode(code, 'code');
+      while (!r.ok && r.error.reason === 'throttled') {
+        clock.advance(r.error.retryAfterMs);
+        r = await core.pickups.withCode(code, 'code');
+      }
+      if (!r.ok) refusedValid++;
+      else {
+        served++;
+        longestWaitMs = Math.max(longestWaitMs, clock.now() - arrived);
+        // The customer takes the parcel and shuts the door.
+        locker.board.closeDoor(
+          locker.config.compartments.find((c) => c.id === r.value.compartmentId)!,
+        );
+        await core.settled();
+      }
+      nextCustomer += everyMs;
+      continue;
     }
+    const r = await core.pickups.withCode(guess(), 'code');
+    if (!r.ok && r.error.reason === 'throttled')
+      clock.advance(Math.min(r.error.retryAfterMs, Math.max(1, nextCustomer - clock.now())));
   }
-  const delayed = best[slots]!;
-  return { free, delayed, total: free + delayed };
+  return { longestWaitMs, served, refusedValid };
 }

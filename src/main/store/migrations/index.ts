@@ -4,6 +4,7 @@ import { up as cloudCommands } from './002_cloud_commands';
 import { up as doorOperationIds } from './003_door_operation_ids';
 import { up as doorPhases } from './004_door_phases';
 import { up as parcelAliases } from './005_parcel_aliases';
+import { up as throttleDebt } from './006_throttle_debt';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'door_operation_ids', up: doorOperationIds },
   { version: 4, name: 'door_phases', up: doorPhases },
   { version: 5, name: 'parcel_aliases', up: parcelAliases },
+  { version: 6, name: 'throttle_debt', up: throttleDebt },
 ];

@@ -1,0 +1,81 @@
+/**
+ * The code throttle as an attacker meets it through the real pickup and return paths: only
+ * failures feed it, and nothing a person can make match (their own expired parcel, a return
+ * with no free compartment, their own door held open, a customer's success) gives fresh tries.
+ */
+import { describe, expect, it } from 'vitest';
+import { getCompartment } from '../store/compartments';
+import {
+  announce,
+  deposit,
+  digestOf,
+  startFixture,
+  type Fixture,
+} from './testSupport/kioskFixture';
+
+const wrong = (f: Fixture, n: number) => f.core.pickups.withCode(String(900_000 + n), 'code');
+
+/** Five wrong codes (the debt the default policy lets pass): one more and the keypad waits. */
+async function fiveWrong(f: Fixture): Promise<void> {
+  for (let i = 0; i < 5; i++)
+    expect(await wrong(f, i)).toMatchObject({ ok: false, error: { reason: 'code_invalid' } });
+}
+
+/** The next wrong code after a match: the match gave no fresh tries, so the keypad waits. */
+async function expectStillEngaged(f: Fixture): Promise<void> {
+  expect(await wrong(f, 99)).toMatchObject({ ok: false, error: { reason: 'code_invalid' } });
+  expect(f.core.codes.retryAfterMs()).toBeGreaterThan(0);
+}
+
+describe('matches that open nothing new never give fresh tries', () => {
+  it("the attacker's own expired parcel", async () => {
+    const f = await startFixture();
+    announce(f, 'own', '111111');
+    await deposit(f, 'own');
+    f.clock.advance(4 * 86_400_000);
+    await f.core.tick();
+    await fiveWrong(f);
+    expect(await f.core.pickups.withCode('111111', 'code')).toMatchObject({
+      error: { reason: 'parcel_expired' },
+    });
+    await expectStillEngaged(f);
+  });
+
+  it('a return code while no compartment of its size is free', async () => {
+    const f = await startFixture();
+    for (const c of f.core.compartments())
+      f.core.staff.setOutOfService({ role: 'staff', subject: 's' }, c.id, 'full for the test');
+    f.core.announcements.expectReturn({
+      returnId: 'r1',
+      size: 'S',
+      codeDigest: digestOf('222222'),
+    });
+    await fiveWrong(f);
+    const noSpace = await f.core.returns.withCode('222222', 'code');
+    expect(noSpace.ok).toBe(false);
+    if (!noSpace.ok)
+      expect(noSpace.error.reason).toMatch(/^no_(free_compartment|compartment_fits)$/);
+    await expectStillEngaged(f);
+  });
+
+  it("the attacker's own door held open, the code typed again and again", async () => {
+    const f = await startFixture();
+    announce(f, 'own', '333333');
+    const id = await deposit(f, 'own');
+    expect((await f.core.pickups.withCode('333333', 'code')).ok).toBe(true);
+    await f.core.settled();
+    expect(getCompartment(f.db, id)?.doorOpen).toBe(true);
+    await fiveWrong(f);
+    expect((await f.core.pickups.withCode('333333', 'code')).ok).toBe(true); // same door
+    await expectStillEngaged(f);
+  });
+
+  it("a customer's success does not erase other people's failures", async () => {
+    const f = await startFixture();
+    announce(f, 'theirs', '444444');
+    await deposit(f, 'theirs');
+    await fiveWrong(f);
+    expect((await f.core.pickups.withCode('444444', 'code')).ok).toBe(true);
+    await expectStillEngaged(f);
+  });
+});
