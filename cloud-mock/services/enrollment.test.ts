@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedCloudKey } from '../../src/shared/enrollmentToken';
 import { publicKeyFromRaw, publicKeyToRaw } from '../../src/shared/node/ed25519';
+import { cloudKeyFingerprint } from '../../src/shared/node/enrollmentToken';
 import type { EnrollResponse, ProvisionLockerResponse } from '../../src/shared/rest/schemas';
 import { deviceIdentity } from '../testSupport/device';
 import { lockerRequest, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
@@ -32,7 +34,7 @@ describe('provisioning and enrolment', () => {
     const a = await provision('ENR-1');
     const b = await provision('ENR-2');
     expect(a).not.toBe(b);
-    expect(a.length).toBeGreaterThanOrEqual(32);
+    expect(a).toMatch(/^LKE1\.[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/);
     const again = await cloud.request('POST', '/api/v1/lockers', lockerRequest('ENR-1'));
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ error: 'locker_exists' });
@@ -50,6 +52,8 @@ describe('provisioning and enrolment', () => {
     expect(r.body.cloudPublicKey).toBe(publicKeyToRaw(cloud.cloudPublicKey));
     expect(() => publicKeyFromRaw(r.body.cloudPublicKey)).not.toThrow();
     expect(r.body.mqtt).toEqual({ url: cloud.mqttUrl, topicPrefix: 'locker/v1' });
+    // The token pins the key the answer carries, so the unit can tell it from an impostor's.
+    expect(pinnedCloudKey(token)).toBe(cloudKeyFingerprint(r.body.cloudPublicKey));
     const detail = await cloud.request<{ enrolled: boolean }>('GET', '/api/v1/lockers/ENR-3');
     expect(detail.body.enrolled).toBe(true);
   });
@@ -80,12 +84,23 @@ describe('provisioning and enrolment', () => {
 
   it('refuses a wrong token without enrolling, and 404s an unknown locker', async () => {
     const token = await provision('ENR-5');
-    const wrong = await cloud.request(
+    // The right shape, one character of the secret changed; or the pin changed.
+    const secretChanged = token.slice(0, 5) + (token[5] === 'A' ? 'B' : 'A') + token.slice(6);
+    const pinChanged = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    for (const other of [secretChanged, pinChanged]) {
+      const wrong = await cloud.request(
+        'POST',
+        '/api/v1/lockers/ENR-5/enroll',
+        enrollBody(other, 6),
+      );
+      expect(wrong.status).toBe(403);
+    }
+    const unpinned = await cloud.request(
       'POST',
       '/api/v1/lockers/ENR-5/enroll',
-      enrollBody(token + 'x', 6),
+      enrollBody(token.split('.')[1]!, 6),
     );
-    expect(wrong.status).toBe(403);
+    expect(unpinned.status).toBe(400);
     const detail = await cloud.request<{ enrolled: boolean }>('GET', '/api/v1/lockers/ENR-5');
     expect(detail.body.enrolled).toBe(false);
     // The right token still works afterwards: a wrong guess does not burn it.

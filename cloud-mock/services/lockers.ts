@@ -2,10 +2,11 @@
  * Provisioning and enrolment of lockers, and the read side: search by distance with
  * availability, one locker's detail.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Size } from '../../src/shared/domain';
 import { GENESIS_HASH } from '../../src/shared/events';
 import { publicKeyToRaw } from '../../src/shared/node/ed25519';
+import { issueEnrollmentToken } from '../../src/shared/node/enrollmentToken';
 import { ok, type Result } from '../../src/shared/result';
 import type {
   EnrollRequest,
@@ -29,7 +30,8 @@ export function provisionLocker(
   ctx: CloudContext,
   req: ProvisionLockerRequest,
 ): Result<ProvisionLockerResponse, Refusal> {
-  const token = randomBytes(24).toString('base64url');
+  // The token pins the cloud key, so the unit can refuse an impostor answering its enrolment.
+  const token = issueEnrollmentToken(ctx.publicKey);
   return ctx.db
     .transaction((): Result<ProvisionLockerResponse, Refusal> => {
       if (getLocker(ctx.db, req.id)) return refuse(409, 'locker_exists', `locker ${req.id} exists`);

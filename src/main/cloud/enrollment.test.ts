@@ -1,11 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyToRaw } from '../../shared/node/ed25519';
+import { cloudKeyFingerprint, issueEnrollmentToken } from '../../shared/node/enrollmentToken';
 import {
   cloudKeys,
   deviceKeys,
@@ -15,7 +16,13 @@ import {
 } from '../services/testSupport/kioskFixture';
 import { ackedSeq, chainHead } from '../store/events';
 import { startCloudConnection } from './cloudConnection';
-import { EnrollmentRequestSchema, readEnrollment, requestEnrollment } from './enrollment';
+import {
+  EnrollmentRequestSchema,
+  enrollWithRetry,
+  readEnrollment,
+  requestEnrollment,
+  type EnrollmentError,
+} from './enrollment';
 import { CloudPeer, until } from './testSupport/cloudPeer';
 import { Mosquitto } from './testSupport/mosquitto';
 
@@ -25,6 +32,9 @@ let apiUrl: string;
 const requests: { url: string; body: unknown }[] = [];
 /** What the fake enrolment endpoint answers next (status, body); then 200 with a valid answer. */
 const script: [number, unknown][] = [];
+/** One-time tokens pinning the genuine cloud key (the one the fake endpoint answers with). */
+const token = () => issueEnrollmentToken(cloudKeys.publicKey);
+const impostor = generateKeyPairSync('ed25519');
 
 beforeAll(async () => {
   broker = await Mosquitto.start();
@@ -55,11 +65,12 @@ afterAll(async () => {
 describe('enrolment', () => {
   it('sends the token, the device public key and the code-digest key, and validates the answer', async () => {
     requests.length = 0;
+    const tok1 = token();
     script.push([200, { cloudPublicKey: 'short', mqtt: { url: 'http://x', topicPrefix: '' } }]);
     const bad = await requestEnrollment({
       apiUrl,
       lockerId: 'enrol-a',
-      token: 'tok-1',
+      token: tok1,
       identity: fixedIdentity,
     });
     expect(bad).toMatchObject({ ok: false, error: { reason: 'invalid_response' } });
@@ -67,21 +78,21 @@ describe('enrolment', () => {
     const refused = await requestEnrollment({
       apiUrl,
       lockerId: 'enrol-a',
-      token: 'tok-1',
+      token: tok1,
       identity: fixedIdentity,
     });
     expect(refused).toMatchObject({ ok: false, error: { reason: 'http', status: 403 } });
     const unreachable = await requestEnrollment({
       apiUrl: 'http://127.0.0.1:1',
       lockerId: 'enrol-a',
-      token: 'tok-1',
+      token: tok1,
       identity: fixedIdentity,
     });
     expect(unreachable).toMatchObject({ ok: false, error: { reason: 'network' } });
 
     expect(requests[0]!.url).toBe('/api/v1/lockers/enrol-a/enroll');
     expect(EnrollmentRequestSchema.parse(requests[0]!.body)).toEqual({
-      token: 'tok-1',
+      token: tok1,
       devicePublicKey: publicKeyToRaw(deviceKeys.publicKey),
       codeDigestKey: fixedIdentity.codeDigestKey().toString('base64url'),
     });
@@ -95,7 +106,7 @@ describe('enrolment', () => {
       cloud: {
         brokerUrl: 'embedded',
         topicPrefix: 'locker/v1',
-        enrollmentToken: 'tok-2',
+        enrollmentToken: token(),
         apiUrl,
         publishesPerSecond: 100,
       },
@@ -156,6 +167,134 @@ describe('enrolment', () => {
       await again.close();
       f.db.close();
     }
+  });
+
+  it('refuses an answer carrying another cloud key than the token pins, and stores nothing', async () => {
+    requests.length = 0;
+    const dataDir = mkdtempSync(join(tmpdir(), 'enrol-'));
+    const pinned = token();
+    script.push([
+      200,
+      {
+        cloudPublicKey: publicKeyToRaw(impostor.publicKey),
+        mqtt: { url: broker.url, topicPrefix: 'locker/v1' },
+      },
+    ]);
+    const errors: EnrollmentError[] = [];
+    const abort = new AbortController();
+    await expect(
+      enrollWithRetry({
+        apiUrl,
+        lockerId: 'enrol-mitm',
+        token: pinned,
+        identity: fixedIdentity,
+        dataDir,
+        log: pino({ level: 'silent' }),
+        now: Date.now,
+        backoff: { initialMs: 10, maxMs: 10, factor: 1 },
+        signal: abort.signal,
+        onError: (e) => {
+          errors.push(e);
+          abort.abort(new Error('stop after the first answer'));
+        },
+      }),
+    ).rejects.toThrow('stop after the first answer');
+    expect(requests).toHaveLength(1);
+    expect(errors).toEqual([
+      {
+        reason: 'cloud_key_mismatch',
+        message: expect.stringContaining(
+          cloudKeyFingerprint(publicKeyToRaw(impostor.publicKey)),
+        ) as string,
+      },
+    ]);
+    expect(errors[0]!.message).toContain(cloudKeyFingerprint(publicKeyToRaw(cloudKeys.publicKey)));
+    expect(readdirSync(dataDir)).toEqual([]);
+
+    // The genuine cloud's answer to the same token is taken.
+    const genuine = await requestEnrollment({
+      apiUrl,
+      lockerId: 'enrol-mitm',
+      token: pinned,
+      identity: fixedIdentity,
+    });
+    expect(genuine).toMatchObject({
+      ok: true,
+      value: { cloudPublicKey: publicKeyToRaw(cloudKeys.publicKey) },
+    });
+  });
+
+  it('refuses a token that pins no key, before asking the cloud', async () => {
+    requests.length = 0;
+    for (const old of ['Zx8m3kQ2vB7nR4tY1uI9oP0aS5dF6gH7', `${token()}x`, token().toLowerCase()]) {
+      expect(
+        await requestEnrollment({
+          apiUrl,
+          lockerId: 'enrol-old',
+          token: old,
+          identity: fixedIdentity,
+        }),
+      ).toMatchObject({ ok: false, error: { reason: 'bad_token' } });
+    }
+    expect(requests).toHaveLength(0);
+  });
+
+  it('requires https for the API and mqtts / wss for the broker, except on loopback', async () => {
+    requests.length = 0;
+    for (const insecure of [
+      'http://cloud.example.org',
+      'http://127.0.0.1.evil.example',
+      'http://localhost.evil.example',
+      'http://127.0.0.1@evil.example',
+    ]) {
+      const r = await requestEnrollment({
+        apiUrl: insecure,
+        lockerId: 'enrol-url',
+        token: token(),
+        identity: fixedIdentity,
+      });
+      expect(r).toMatchObject({ ok: false, error: { reason: 'insecure_url' } });
+      expect(r.ok || r.error.message).toContain(insecure);
+    }
+    expect(requests).toHaveLength(0);
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'enrol-'));
+    for (const brokerUrl of [
+      'mqtt://broker.example.org:1883',
+      'ws://127.0.0.1.evil.example/mqtt',
+    ]) {
+      script.push([
+        200,
+        {
+          cloudPublicKey: publicKeyToRaw(cloudKeys.publicKey),
+          mqtt: { url: brokerUrl, topicPrefix: 'locker/v1' },
+        },
+      ]);
+      const r = await requestEnrollment({
+        apiUrl,
+        lockerId: 'enrol-url',
+        token: token(),
+        identity: fixedIdentity,
+      });
+      expect(r).toMatchObject({ ok: false, error: { reason: 'insecure_url' } });
+      expect(r.ok || r.error.message).toContain(brokerUrl);
+    }
+    expect(readdirSync(dataDir)).toEqual([]);
+    script.push([
+      200,
+      {
+        cloudPublicKey: publicKeyToRaw(cloudKeys.publicKey),
+        mqtt: { url: 'mqtts://broker.example.org:8883', topicPrefix: 'locker/v1' },
+      },
+    ]);
+    expect(
+      await requestEnrollment({
+        apiUrl,
+        lockerId: 'enrol-url',
+        token: token(),
+        identity: fixedIdentity,
+      }),
+    ).toMatchObject({ ok: true, value: { mqtt: { url: 'mqtts://broker.example.org:8883' } } });
   });
 
   it('reports a kiosk with neither a cloud key nor an enrolment token as not enrolled', async () => {

@@ -1,8 +1,9 @@
 /**
  * First-start enrolment: the kiosk presents its one-time token, its device public key and its
  * code-digest key to the cloud's REST API, and gets the cloud's public key and where to
- * connect. The answer is kept in a 0600 file in the data dir (written atomically) and used on
- * every start after that.
+ * connect. Only over https (plain http to loopback only); the answer is taken only if its cloud
+ * key is the one the token pins and its broker URL is mqtts/wss (or plain to loopback). It is
+ * kept in a 0600 file in the data dir (written atomically) and used on every start after that.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -18,8 +19,15 @@ import {
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import {
+  ENROLLMENT_TOKEN_FORM,
+  ENROLLMENT_TOKEN_PATTERN,
+  pinnedCloudKey,
+} from '../../shared/enrollmentToken';
 import { publicKeyToRaw } from '../../shared/node/ed25519';
+import { cloudKeyFingerprint } from '../../shared/node/enrollmentToken';
 import { err, ok, type Result } from '../../shared/result';
+import { checkTransportUrl } from '../../shared/transportUrl';
 import type { IdentityStore } from '../identity/identityStore';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 
@@ -29,7 +37,8 @@ const Raw32Schema = z
 
 /** The body the kiosk POSTs to {apiUrl}/api/v1/lockers/{lockerId}/enroll. */
 export const EnrollmentRequestSchema = z.strictObject({
-  token: z.string().min(1),
+  /** The one-time token; it pins the cloud key's SHA-256 (src/shared/enrollmentToken.ts). */
+  token: z.string().regex(ENROLLMENT_TOKEN_PATTERN, `expected ${ENROLLMENT_TOKEN_FORM}`),
   /** The device's Ed25519 public key (raw 32 bytes, base64url): verifies its events. */
   devicePublicKey: Raw32Schema,
   /** The HMAC-SHA256 key for pickup-code digests (32 bytes, base64url). */
@@ -61,12 +70,21 @@ export type Enrollment = z.infer<typeof EnrollmentFileSchema>;
 export const ENROLLMENT_FILE = 'cloud-enrollment.json';
 
 export type EnrollmentError =
+  | { reason: 'bad_token'; message: string }
+  | { reason: 'insecure_url'; message: string }
   | { reason: 'network'; message: string }
   | { reason: 'http'; status: number; message: string }
-  | { reason: 'invalid_response'; message: string };
+  | { reason: 'invalid_response'; message: string }
+  | { reason: 'cloud_key_mismatch'; message: string };
 
 export function describeEnrollmentError(e: EnrollmentError): string {
   switch (e.reason) {
+    case 'bad_token':
+      return `enrolment: the enrolment token is not usable (${e.message})`;
+    case 'insecure_url':
+      return `enrolment: refused an unencrypted URL (${e.message})`;
+    case 'cloud_key_mismatch':
+      return `enrolment: refused the answer, its cloud key is not the one the token pins (${e.message})`;
     case 'network':
       return `enrolment: cannot reach the cloud API (${e.message})`;
     case 'http':
@@ -136,6 +154,14 @@ export interface EnrollOptions {
 export async function requestEnrollment(
   o: EnrollOptions,
 ): Promise<Result<EnrollmentResponse, EnrollmentError>> {
+  const pin = pinnedCloudKey(o.token);
+  if (!pin)
+    return err({
+      reason: 'bad_token',
+      message: `expected ${ENROLLMENT_TOKEN_FORM}; a token without the cloud key's pin cannot be checked, ask the cloud for a new one`,
+    });
+  const api = checkTransportUrl(o.apiUrl, 'api');
+  if (!api.ok) return err({ reason: 'insecure_url', message: api.error });
   const url = `${o.apiUrl.replace(/\/+$/, '')}/api/v1/lockers/${encodeURIComponent(o.lockerId)}/enroll`;
   const body: EnrollmentRequest = {
     token: o.token,
@@ -171,7 +197,23 @@ export async function requestEnrollment(
       message: `${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`,
     });
   }
-  return ok(parsed.data);
+  return checkAnswer(parsed.data, pin);
+}
+
+/** The answer only if its key is the pinned one and its broker URL is encrypted (or loopback). */
+function checkAnswer(
+  answer: EnrollmentResponse,
+  pin: string,
+): Result<EnrollmentResponse, EnrollmentError> {
+  const got = cloudKeyFingerprint(answer.cloudPublicKey);
+  if (got !== pin)
+    return err({
+      reason: 'cloud_key_mismatch',
+      message: `the answer's cloud key has SHA-256 ${got}, the token pins ${pin}`,
+    });
+  const broker = checkTransportUrl(answer.mqtt.url, 'broker');
+  if (!broker.ok) return err({ reason: 'insecure_url', message: broker.error });
+  return ok(answer);
 }
 
 export interface EnrollWithRetryOptions extends EnrollOptions {

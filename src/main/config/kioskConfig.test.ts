@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatConfigError, loadKioskConfig } from './kioskConfig';
+import { formatConfigError, loadKioskConfig, parseKioskConfig } from './kioskConfig';
 
 const demo = join(import.meta.dirname, 'demo-kiosk.json');
 const write = (content: string) => {
@@ -88,5 +88,37 @@ describe('kiosk configuration', () => {
       ok: false,
       error: { problems: [expect.stringContaining('not valid JSON')] },
     });
+  });
+
+  it('refuses a plain http:// API or mqtt:// / ws:// broker except on loopback, naming the URL', () => {
+    const raw = JSON.parse(readFileSync(demo, 'utf8')) as Record<string, unknown>;
+    const withCloud = (cloud: Record<string, unknown>) =>
+      parseKioskConfig({ ...raw, cloud: { brokerUrl: 'embedded', ...cloud } }, 'kiosk.json');
+    expect(
+      withCloud({ apiUrl: 'https://cloud.example.org', brokerUrl: 'mqtts://mq.example.org:8883' })
+        .ok,
+    ).toBe(true);
+    expect(
+      withCloud({ apiUrl: 'http://127.0.0.1:8080', brokerUrl: 'mqtt://localhost:1883' }).ok,
+    ).toBe(true);
+    expect(withCloud({ brokerUrl: 'wss://mq.example.org/mqtt' }).ok).toBe(true);
+
+    const r = withCloud({
+      apiUrl: 'http://127.0.0.1.evil.example',
+      brokerUrl: 'mqtt://mq.example.org:1883',
+      enrollmentToken: 'x',
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^cloud\.apiUrl: http:\/\/127\.0\.0\.1\.evil\.example is not encrypted/,
+        ),
+        expect.stringMatching(/^cloud\.brokerUrl: mqtt:\/\/mq\.example\.org:1883 is not encrypted/),
+      ]),
+    );
+    expect(withCloud({ brokerUrl: 'ws://mq.example.org/mqtt' }).ok).toBe(false);
+    expect(withCloud({ apiUrl: 'http://127.0.0.1@evil.example' }).ok).toBe(false);
   });
 });

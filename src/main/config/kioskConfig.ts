@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { SIZES } from '../../shared/domain';
 import { err, ok, type Result } from '../../shared/result';
+import { checkTransportUrl, type TransportKind } from '../../shared/transportUrl';
 
 const positiveMm = z.number().int().positive().max(5000);
 const hexId = z
@@ -50,9 +51,16 @@ const scannerSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
 ]);
 
+/** A URL the kiosk may use for `kind`: encrypted, or plain only on loopback (transportUrl.ts). */
+const transportUrl = (kind: TransportKind) =>
+  z.string().superRefine((url, ctx) => {
+    const checked = checkTransportUrl(url, kind);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.error });
+  });
+
 const cloudSchema = z.object({
   /** Where the cloud link connects; "embedded" means cloud-mock in this process tree. */
-  brokerUrl: z.string().url().or(z.literal('embedded')),
+  brokerUrl: z.literal('embedded').or(transportUrl('broker')),
   topicPrefix: z.string().min(1).default('locker/v1'),
   /** The cloud's Ed25519 public key (raw 32 bytes, base64url) for commands and badges. */
   publicKey: z
@@ -61,7 +69,7 @@ const cloudSchema = z.object({
     .optional(),
   enrollmentToken: z.string().min(1).optional(),
   /** The cloud's REST API base URL, for enrolment (POST {apiUrl}/api/v1/lockers/{id}/enroll). */
-  apiUrl: z.string().url().optional(),
+  apiUrl: transportUrl('api').optional(),
   tls: z
     .object({ caFile: z.string(), certFile: z.string().optional(), keyFile: z.string().optional() })
     .optional(),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { BADGE_TOKEN_MAX_LENGTH } from '../badge';
+import { ENROLLMENT_TOKEN_FORM, ENROLLMENT_TOKEN_PATTERN } from '../enrollmentToken';
 import { BADGE_ROLES, COMPARTMENT_STATES, PARCEL_STATES, RETURN_STATES, SIZES } from '../domain';
 import { LockerIdSchema } from '../events';
 import { DimensionsSchema, TrackingBarcodeSchema } from '../protocol/commands';
@@ -76,13 +77,16 @@ export type ProvisionLockerRequest = z.infer<typeof ProvisionLockerRequestSchema
 
 export const ProvisionLockerResponseSchema = z.object({
   lockerId: LockerIdSchema,
-  /** One-time secret the installer types into the unit; only its hash is kept. */
-  enrollmentToken: z.string(),
+  /**
+   * One-time token the installer puts into the unit's config; only its hash is kept. It pins
+   * the cloud key's SHA-256 (src/shared/enrollmentToken.ts).
+   */
+  enrollmentToken: z.string().regex(ENROLLMENT_TOKEN_PATTERN),
 });
 export type ProvisionLockerResponse = z.infer<typeof ProvisionLockerResponseSchema>;
 
 export const EnrollRequestSchema = z.strictObject({
-  token: z.string().min(1).max(200),
+  token: z.string().regex(ENROLLMENT_TOKEN_PATTERN, `expected ${ENROLLMENT_TOKEN_FORM}`),
   /** The device's Ed25519 public key, raw 32 bytes as base64url. */
   devicePublicKey: b64url32,
   /** The 32-byte HMAC key pickup-code digests are computed with. */
