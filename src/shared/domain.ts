@@ -28,6 +28,12 @@ export type ParcelState = (typeof PARCEL_STATES)[number];
 export const RETURN_STATES = ['expected', 'deposited', 'collected'] as const;
 export type ReturnState = (typeof RETURN_STATES)[number];
 
+/**
+ * Digits in a pickup or return code: each locker's length (cloud policy) lies in this range,
+ * and a unit takes a code of any length in it, so a change of length strands no issued code.
+ */
+export const CODE_LENGTH = { min: 6, max: 10 } as const;
+
 export const BADGE_ROLES = ['courier', 'staff'] as const;
 export type BadgeRole = (typeof BADGE_ROLES)[number];
 

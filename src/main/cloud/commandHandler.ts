@@ -19,7 +19,12 @@ import type { KioskCore } from '../services/kioskCore';
 import type { Db } from '../store/database';
 import { markCommandProcessed, pruneProcessedCommands } from '../store/processedCommands';
 import { checkCommand, type AcceptedCommand, type RefusedCommand } from './commandCheck';
-import { applyStoredPolicy, savePolicyOverrides, type PolicyChanges } from './policyOverrides';
+import {
+  applyStoredPolicy,
+  CLOUD_POLICY_KEYS,
+  savePolicyOverrides,
+  type PolicyChanges,
+} from './policyOverrides';
 import { TokenBucket } from './tokenBucket';
 
 export interface CommandHandlerDeps {
@@ -212,9 +217,7 @@ export class CommandHandler {
 
   private updatePolicy(p: Payload<'config.update'>): Outcome {
     const changes: PolicyChanges = {};
-    if (p.holdDays !== undefined) changes.holdDays = p.holdDays;
-    if (p.reservationTimeoutSec !== undefined)
-      changes.reservationTimeoutSec = p.reservationTimeoutSec;
+    for (const key of CLOUD_POLICY_KEYS) if (p[key] !== undefined) changes[key] = p[key];
     if (Object.keys(changes).length === 0) return { ok: true, detail: 'nothing to change' };
     savePolicyOverrides(this.d.db, changes);
     this.d.core.audit.append('config.updated', { changes: { ...changes }, actor: 'cloud:cloud' });

@@ -7,7 +7,7 @@ import type { PolicyConfig } from '../config/kioskConfig';
 import type { Db } from '../store/database';
 
 /** The policy fields the cloud may change (the keys of the config.update payload). */
-export const CLOUD_POLICY_KEYS = ['holdDays', 'reservationTimeoutSec'] as const;
+export const CLOUD_POLICY_KEYS = ['holdDays', 'reservationTimeoutSec', 'codeLength'] as const;
 export type CloudPolicyKey = (typeof CLOUD_POLICY_KEYS)[number];
 export type PolicyChanges = Partial<Record<CloudPolicyKey, number>>;
 

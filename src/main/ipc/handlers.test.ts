@@ -90,6 +90,13 @@ describe('the IPC handler table', () => {
     expect(events).toBeGreaterThan(0);
   });
 
+  it("tells the screens the locker's code length as the cloud last set it", async () => {
+    const { handlers, f } = await table();
+    expect(await handlers['status:get']({})).toMatchObject({ ok: true, value: { codeLength: 6 } });
+    f.config.policy.codeLength = 8; // as config.update does, in place
+    expect(await handlers['status:get']({})).toMatchObject({ ok: true, value: { codeLength: 8 } });
+  });
+
   it('draws the locker by column letter and row number', async () => {
     const { handlers } = await table();
     const r = await handlers['locker:layout']({});

@@ -53,13 +53,16 @@ type Impl = {
   ) => Promise<ResultOf<C>> | ResultOf<C>;
 };
 
-export function kioskStatus(deps: Pick<HandlerDeps, 'db' | 'lockerId' | 'link'>): KioskStatus {
+export function kioskStatus(
+  deps: Pick<HandlerDeps, 'core' | 'db' | 'lockerId' | 'link'>,
+): KioskStatus {
   const backlog = outboxBacklog(deps.db);
   return {
     lockerId: deps.lockerId,
     cloud: deps.link.current(),
     eventsWaiting: backlog.waiting,
     oldestWaitingAt: backlog.oldestAt,
+    codeLength: deps.core.codeLength(),
   };
 }
 

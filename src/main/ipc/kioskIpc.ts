@@ -59,7 +59,7 @@ export function startKioskIpc(
     board: kiosk.devices.board,
     scanner: kiosk.devices.scanner,
     push,
-    status: () => kioskStatus(base),
+    status: () => kioskStatus({ ...base, core: kiosk.core }),
     onLinkChange: (l) => link.onChange(l),
   });
   return {

@@ -3,6 +3,7 @@
  * digests: constant-time comparison over every candidate, behind the persisted unit-wide
  * throttle. A failed attempt never touches the real code.
  */
+import { CODE_LENGTH } from '../../shared/domain';
 import type { CodeRejection } from '../../shared/outcomes';
 import { codeDigest, codeDigestsEqual } from '../../shared/node/codeDigest';
 import { err, ok, type Result } from '../../shared/result';
@@ -16,11 +17,15 @@ const QR = /^(?:LKP1:)?([0-9]+)$/;
 export class Codes {
   constructor(private readonly ctx: LockerContext) {}
 
-  /** Digits only, of the configured length; anything else never reaches the digest compare. */
+  /**
+   * Digits only, 6–10 of them; anything else never reaches the digest compare. Any length in
+   * the range, not only the policy's: codes issued before the cloud changed it must still work.
+   */
   normalise(input: string, fromQr: boolean): string | null {
     const trimmed = input.trim();
     const digits = fromQr ? QR.exec(trimmed)?.[1] : /^[0-9]+$/.test(trimmed) ? trimmed : undefined;
-    return digits !== undefined && digits.length === this.ctx.policy.codeLength ? digits : null;
+    if (digits === undefined) return null;
+    return digits.length >= CODE_LENGTH.min && digits.length <= CODE_LENGTH.max ? digits : null;
   }
 
   retryAfterMs(): number {

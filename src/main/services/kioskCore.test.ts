@@ -16,6 +16,7 @@ import {
   digestOf,
   eventTypes,
   lockOf,
+  smallLockerConfig,
   startDeposit,
   startFixture,
   testCourier as courier,
@@ -162,9 +163,24 @@ describe('customer pickup', () => {
     expect((await f.core.pickups.withCode('LKP1:654321', 'qr')).ok).toBe(true);
   });
 
-  it('rejects malformed input before any lookup', async () => {
+  it('takes a typed or scanned code of every length the cloud may issue (6–10), whatever the policy length', async () => {
+    // The cloud may change a locker's length while codes of the old length are out there.
+    const config = smallLockerConfig();
+    config.policy.codeLength = 8;
+    const f = await startFixture({ config });
+    const codes = ['123456', '2345678', '34567890', '456789012', '5678901234'];
+    codes.forEach((code, i) => announce(f, `p${i}`, code));
+    for (const [i, code] of codes.entries()) {
+      await deposit(f, `p${i}`);
+      const input = i % 2 === 0 ? code : `LKP1:${code}`;
+      const opened = await f.core.pickups.withCode(input, i % 2 === 0 ? 'code' : 'qr');
+      expect(opened, code).toMatchObject({ ok: true, value: { parcelId: `p${i}` } });
+    }
+  });
+
+  it('rejects malformed input before any lookup: not digits, or fewer than 6 or more than 10', async () => {
     const f = await startFixture();
-    for (const bad of ['', '12345', '1234567', 'abcdef', '12 3456']) {
+    for (const bad of ['', '12345', '12345678901', 'abcdef', '12 3456', '１２３４５６']) {
       expect(await f.core.pickups.withCode(bad, 'code')).toEqual({
         ok: false,
         error: { reason: 'bad_format' },

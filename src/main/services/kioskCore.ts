@@ -160,6 +160,14 @@ export class KioskCore {
     return listCompartments(this.ctx.db);
   }
 
+  /**
+   * Digits the cloud gives this locker's new codes (config file, then config.update): what
+   * the keypad expects. Codes of any length 6–10 are still taken.
+   */
+  codeLength(): number {
+    return this.ctx.policy.codeLength;
+  }
+
   /** Waits for board events and requests already received to be handled (tests, shutdown). */
   async settled(): Promise<void> {
     await this.ctx.queue.idle();

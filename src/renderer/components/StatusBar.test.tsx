@@ -16,6 +16,7 @@ const status = (more: Partial<KioskStatus> = {}): KioskStatus => ({
   cloud: { online: true, since: T0 },
   eventsWaiting: 0,
   oldestWaitingAt: null,
+  codeLength: 6,
   ...more,
 });
 const link = () => screen.getByTestId('link-status');

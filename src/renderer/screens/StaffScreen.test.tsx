@@ -223,6 +223,7 @@ describe('the staff screen', () => {
         cloud: { online: false, since: T0 - 1 },
         eventsWaiting: 4,
         oldestWaitingAt: T0 - 3_600_000,
+        codeLength: 6,
       },
     );
     fireEvent.click(screen.getByRole('tab', { name: 'System' }));
@@ -262,6 +263,7 @@ describe('the staff screen', () => {
         cloud: { online: true, since: T0 },
         eventsWaiting: 0,
         oldestWaitingAt: null,
+        codeLength: 6,
       },
     );
     fireEvent.click(screen.getByRole('tab', { name: 'System' }));

@@ -234,6 +234,7 @@ describe('screens', () => {
         cloud: { online: false, since: null },
         eventsWaiting: 3,
         oldestWaitingAt: T0,
+        codeLength: 6,
       },
     });
     expect(screen.getByTestId('link-status').textContent).toBe('Offline');

@@ -88,6 +88,8 @@ export interface KioskStatus {
   eventsWaiting: number;
   /** Epoch ms of the oldest event waiting; null when none. */
   oldestWaitingAt: number | null;
+  /** Digits of the codes the cloud now issues here; the keypad takes any code of 6–10. */
+  codeLength: number;
 }
 
 export interface Diagnostics {

@@ -5,7 +5,7 @@
  * a `command.result` event.
  */
 import { z } from 'zod';
-import { SIZES } from '../domain';
+import { CODE_LENGTH, SIZES } from '../domain';
 import { LockerIdSchema, SignatureSchema } from '../events';
 
 const digest = z
@@ -53,6 +53,8 @@ export const CommandPayloadSchemas = {
   'config.update': z.strictObject({
     holdDays: z.number().int().min(1).max(30).optional(),
     reservationTimeoutSec: z.number().int().min(10).max(3600).optional(),
+    /** Digits the cloud issues this locker's new codes with; issued codes keep working. */
+    codeLength: z.number().int().min(CODE_LENGTH.min).max(CODE_LENGTH.max).optional(),
   }),
   'state.request': z.strictObject({}),
 } as const;
