@@ -1,9 +1,10 @@
 /** The large on-screen keypad for pickup and return codes, with the code shown above it. */
 import { useTranslation } from 'react-i18next';
 
-export function CodeDisplay({ code }: { code: string }) {
+/** `length`: the boxes shown empty, the locker's current code length; a longer code adds more. */
+export function CodeDisplay({ code, length }: { code: string; length: number }) {
   const { t } = useTranslation();
-  const cells = Math.max(6, code.length);
+  const cells = Math.max(length, code.length);
   return (
     <div
       className="code-display"

@@ -70,7 +70,7 @@ describe('return code entry', () => {
 
   it('a code in a bad format gets the same neutral sentence and an empty field', async () => {
     returnScreen(() => ({ ok: false, error: { reason: 'bad_format' } }));
-    type('12');
+    type('123456');
     fireEvent.click(openButton());
     expect((await screen.findByRole('alert')).textContent).toBe(
       'This code cannot be used. Please check it and try again.',
@@ -94,5 +94,52 @@ describe('return code entry', () => {
     type('123456789012');
     expect(screen.getByTestId('code-display').textContent).toContain('1 2 3 4 5 6 7 8 9 0');
     expect(screen.getByTestId('code-display').textContent).not.toContain('0 1');
+  });
+});
+
+describe('codes of every length the cloud issues (6–10)', () => {
+  const pickedUp: ResultOf<'pickup:code'> = {
+    ok: true,
+    value: { operationId: 4, parcelId: 'P-8', compartmentId: 'A2' },
+  };
+  const cells = () => screen.getByTestId('code-display').querySelectorAll('.code-cell');
+  const pickupOpen = () => screen.getByRole('button', { name: 'Open the door' });
+
+  it('an 8-digit code: eight boxes where the locker issues 8 digits, Open from the sixth, all eight sent', async () => {
+    const { calls } = renderKiosk({}, { 'pickup:code': () => pickedUp });
+    push('status:changed', {
+      lockerId: 'L-1',
+      cloud: { online: true, since: T0 },
+      eventsWaiting: 0,
+      oldestWaitingAt: null,
+      codeLength: 8,
+    });
+    fireEvent.click(screen.getByRole('button', { name: /Pick up a parcel/ }));
+    expect(cells()).toHaveLength(8);
+    type('12345');
+    expect(pickupOpen()).toHaveProperty('disabled', true);
+    type('6');
+    // A code issued at six digits before the locker moved to eight still goes through.
+    expect(pickupOpen()).toHaveProperty('disabled', false);
+    type('78');
+    expect(cells()).toHaveLength(8);
+    fireEvent.click(pickupOpen());
+    expect((await screen.findByTestId('door-title')).textContent).toBe('Opening door A2…');
+    expect(calls).toContainEqual({
+      channel: 'pickup:code',
+      input: { code: '12345678', method: 'code' },
+    });
+  });
+
+  it('without word from the kiosk six boxes, growing with the code up to ten', () => {
+    renderKiosk({}, { 'pickup:code': () => pickedUp });
+    fireEvent.click(screen.getByRole('button', { name: /Pick up a parcel/ }));
+    expect(cells()).toHaveLength(6);
+    expect(pickupOpen()).toHaveProperty('disabled', true);
+    type('123456789');
+    expect(cells()).toHaveLength(9);
+    type('01');
+    expect(cells()).toHaveLength(10);
+    expect(screen.getByTestId('code-display').textContent).toContain('1 2 3 4 5 6 7 8 9 0');
   });
 });

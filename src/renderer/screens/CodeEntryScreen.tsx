@@ -1,5 +1,6 @@
 /** Pickup or return code entry: keypad or QR scan, one neutral message, a throttle countdown. */
 import { useTranslation } from 'react-i18next';
+import { CODE_LENGTH } from '../../shared/domain';
 import { Button } from '../components/Button';
 import { CodeDisplay, Keypad } from '../components/Keypad';
 import { Notice } from '../components/Notice';
@@ -10,6 +11,7 @@ export function CodeEntryScreen({ purpose }: { purpose: 'pickup' | 'return' }) {
   const screen = useKiosk((s) => s.screen);
   const now = useKiosk((s) => s.now);
   const throttleUntil = useKiosk((s) => s.throttleUntil);
+  const codeLength = useKiosk((s) => s.status?.codeLength ?? CODE_LENGTH.min);
   const { typeDigit, backspace, clearCode, submitCode, goHome } = useKiosk.getState();
   if (screen.name !== 'pickup' && screen.name !== 'return') return null;
   const throttled = throttleUntil !== null && now < throttleUntil;
@@ -25,7 +27,7 @@ export function CodeEntryScreen({ purpose }: { purpose: 'pickup' | 'return' }) {
       <div className="code-layout">
         <section className="code-side">
           <p className="lead">{t(`${purpose}.instructions`)}</p>
-          <CodeDisplay code={screen.code} />
+          <CodeDisplay code={screen.code} length={codeLength} />
           {throttled ? (
             <Notice tone="warning" title={t('throttle.title')}>
               <span data-testid="throttle-countdown">{t('throttle.wait', { seconds })}</span>
@@ -36,7 +38,8 @@ export function CodeEntryScreen({ purpose }: { purpose: 'pickup' | 'return' }) {
           <Button
             variant="primary"
             wide
-            disabled={throttled || screen.busy || screen.code.length === 0}
+            // Any length 6–10 goes: a code issued before the locker's length changed still works.
+            disabled={throttled || screen.busy || screen.code.length < CODE_LENGTH.min}
             onClick={() => void submitCode('code')}
           >
             {t(`${purpose}.open`)}

@@ -2,7 +2,7 @@
  * The screens' actions: what each button and each scan does, and how push events from main
  * move the screen on. Every call goes through the shell's KioskApi and comes back as a result.
  */
-import type { Size } from '../../shared/domain';
+import { CODE_LENGTH, type Size } from '../../shared/domain';
 import type { KioskEvents } from '../../shared/ipc/types';
 import type { Slice } from './kioskStore';
 import {
@@ -42,7 +42,6 @@ export interface FlowSlice {
 }
 
 const BADGE = /^LKB1\./;
-const MAX_CODE = 10;
 // A door that fails is not always the screen's own doing (a jam found by the detection window).
 const SELF_ENDED = new Set(['doesnt_fit', 'cancelled']);
 /** Refusals that leave the deposit's door in play: the screen keeps it. */
@@ -204,7 +203,7 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
       const s = get().screen;
       if (
         (s.name === 'pickup' || s.name === 'return') &&
-        s.code.length < MAX_CODE &&
+        s.code.length < CODE_LENGTH.max &&
         /^\d$/.test(digit)
       )
         set({ screen: { ...s, code: s.code + digit, notice: null } });
@@ -226,7 +225,7 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
       const { throttleUntil, now } = get();
       if (throttleUntil !== null && now < throttleUntil) return;
       const code = scanned ?? s.code;
-      if (code.length === 0) return;
+      if (scanned === undefined ? code.length < CODE_LENGTH.min : code.length === 0) return;
       set({ screen: { ...s, busy: true, notice: null } });
       const channel = s.name === 'pickup' ? 'pickup:code' : 'return:code';
       const r = await api().invoke(channel, { code, method });
