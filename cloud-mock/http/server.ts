@@ -14,6 +14,7 @@ import { lockerAudit, reconcile } from '../services/audit';
 import { issueBadge, revokeBadgeEverywhere } from '../services/badges';
 import { createReturn } from '../services/returns';
 import { openRemote } from '../services/remoteOpen';
+import { setLockerPolicy } from '../services/lockerPolicy';
 import type { Allocations } from '../services/allocations';
 import type { Commands } from '../services/commands';
 import type { CloudContext } from '../services/context';
@@ -115,13 +116,16 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   const value = (body: unknown) => ({ status: 200, body });
 
-  route(API.provisionLocker, 201, ({ body }) => provisionLocker(ctx, body));
+  route(API.provisionLocker, 201, ({ body }) => provisionLocker(ctx, commands, body));
   route(API.enrollLocker, 200, ({ params, body }) => enrollLocker(ctx, params.id, body));
   route(API.searchLockers, 200, ({ query }) => value({ lockers: searchLockers(ctx, query) }));
   route(API.getLocker, 200, ({ params }) => lockerDetail(ctx, params.id));
   route(API.getAudit, 200, ({ params }) => lockerAudit(ctx, params.id));
   route(API.getReconciliation, 200, ({ params }) => reconcile(ctx, params.id));
   route(API.openRemote, 202, ({ params, body }) => openRemote(ctx, commands, params.id, body));
+  route(API.setLockerPolicy, 200, ({ params, body }) =>
+    setLockerPolicy(ctx, commands, params.id, body),
+  );
   route(API.createAllocation, 201, ({ body }) => allocations.allocate(body));
   route(API.cancelAllocation, 200, ({ params }) => allocations.cancel(params.id));
   route(API.extendAllocation, 200, ({ params, body }) => allocations.extend(params.id, body.days));

@@ -12,7 +12,7 @@ type Problem = { path: string; message: string };
 
 interface Case {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   body?: unknown;
   /** Paths that must be reported. */
@@ -114,6 +114,22 @@ const cases: Record<EndpointName, Case[]> = {
       url: '/api/v1/lockers/L-1/open',
       body: { compartmentId: 'A1', reason: ' ' },
       paths: ['body.reason'],
+    },
+  ],
+  setLockerPolicy: [
+    {
+      name: 'a code length of 5, a bad locker id',
+      method: 'PUT',
+      url: '/api/v1/lockers/a%20b/policy',
+      body: { codeLength: 5 },
+      paths: ['body.codeLength', 'params.id'],
+    },
+    {
+      name: 'a code length of 11, an unknown field',
+      method: 'PUT',
+      url: '/api/v1/lockers/L-1/policy',
+      body: { codeLength: 11, pin: '1234' },
+      paths: ['body.codeLength', 'body'],
     },
   ],
   listAlerts: [

@@ -69,13 +69,13 @@ export interface CloudStand {
   readonly dataDir: string;
   readonly running: RunningCloud;
   rest<T = unknown>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
   /** Like `rest`, and throws unless the status is the expected one. */
   call<T = unknown>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
     status?: number,
@@ -112,7 +112,7 @@ export async function startStand(kind: BrokerKind): Promise<CloudStand> {
   const mqttUrl = cloud.mqttUrl;
   const ports = { http: Number(new URL(httpUrl).port), mqtt: Number(new URL(mqttUrl).port) };
 
-  const rest = async <T>(method: 'GET' | 'POST', path: string, body?: unknown) => {
+  const rest = async <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) => {
     const response = await fetch(`${httpUrl}${path}`, {
       method,
       ...(body === undefined
@@ -121,7 +121,12 @@ export async function startStand(kind: BrokerKind): Promise<CloudStand> {
     });
     return { status: response.status, body: (await response.json()) as T };
   };
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown, status = 200) => {
+  const call = async <T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+    status = 200,
+  ) => {
     const r = await rest<T>(method, path, body);
     if (r.status !== status)
       throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -206,8 +211,15 @@ export function demoLayout(): CompartmentSpec[] {
   }));
 }
 
-/** POST /api/v1/lockers with the demo layout; the one-time enrolment token. */
-export async function provisionLocker(stand: CloudStand, lockerId: string): Promise<string> {
+/**
+ * POST /api/v1/lockers with the demo layout (and a code length, when given); the one-time
+ * enrolment token.
+ */
+export async function provisionLocker(
+  stand: CloudStand,
+  lockerId: string,
+  codeLength?: number,
+): Promise<string> {
   const r = await stand.call<ProvisionLockerResponse>(
     'POST',
     '/api/v1/lockers',
@@ -218,6 +230,7 @@ export async function provisionLocker(stand: CloudStand, lockerId: string): Prom
       lat: 52.52,
       lng: 13.405,
       compartments: demoLayout(),
+      ...(codeLength === undefined ? {} : { codeLength }),
     },
     201,
   );
@@ -363,11 +376,12 @@ export async function startStandKiosk(
 export async function enrolledKiosk(
   stand: CloudStand,
   lockerId: string,
-  o: { publishesPerSecond?: number } = {},
+  o: { publishesPerSecond?: number; codeLength?: number } = {},
 ): Promise<StandKiosk> {
-  const token = await provisionLocker(stand, lockerId);
+  const { codeLength, ...tuning } = o;
+  const token = await provisionLocker(stand, lockerId, codeLength);
   const dataDir = mkdtempSync(join(tmpdir(), `kiosk-${lockerId}-`));
-  const config = standConfig(stand, { lockerId, dataDir, token, ...o });
+  const config = standConfig(stand, { lockerId, dataDir, token, ...tuning });
   return startStandKiosk(stand, config, { removeDataDir: true });
 }
 

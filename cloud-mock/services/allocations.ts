@@ -62,7 +62,7 @@ export class Allocations {
 
     const now = clock.now();
     const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
-    const { code, digest } = newLockerCode(this.ctx, locker.id, codeKey);
+    const { code, digest } = newLockerCode(this.ctx, locker, codeKey);
     const allocationId = this.ctx.newId();
     const lapsesAt = now + this.ctx.policy.allocationDays * DAY_MS;
     insertParcel(db, {

@@ -58,7 +58,7 @@ export function recordDeposit(
   if (codeKey === null) return;
 
   if (parcel === null) {
-    const { code, digest } = newLockerCode(ctx, l.id, codeKey);
+    const { code, digest } = newLockerCode(ctx, l, codeKey);
     const size = getCompartment(db, l.id, p.compartmentId)?.size ?? null;
     parcel = {
       allocationId: ctx.newId(),
@@ -99,7 +99,7 @@ export function recordDeposit(
     };
     const newCode = parcel.pickupCode === null;
     if (newCode) {
-      const fresh = newLockerCode(ctx, l.id, codeKey);
+      const fresh = newLockerCode(ctx, l, codeKey);
       parcel = { ...parcel, pickupCode: fresh.code, codeDigest: fresh.digest };
     }
     saveParcel(db, parcel);

@@ -27,6 +27,7 @@ export interface CloudContext {
 }
 
 export interface CloudPolicy {
+  /** Code length of a locker provisioned without one; each locker keeps its own after. */
   codeLength: number;
   /** Days an allocation waits for its deposit before it lapses. */
   allocationDays: number;

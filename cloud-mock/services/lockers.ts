@@ -21,18 +21,20 @@ import { getLocker, insertLocker, listLockers, setEnrollment, type Locker } from
 import { listParcels } from '../store/parcels';
 import { listReturns } from '../store/returns';
 import { availability, effectiveCompartments, readSnapshot } from './capacity';
+import type { Commands } from './commands';
 import { iso, type CloudContext } from './context';
 import { notFound, refuse, type Refusal } from './refusal';
 
 const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export function provisionLocker(
+export async function provisionLocker(
   ctx: CloudContext,
+  commands: Commands,
   req: ProvisionLockerRequest,
-): Result<ProvisionLockerResponse, Refusal> {
+): Promise<Result<ProvisionLockerResponse, Refusal>> {
   // The token pins the cloud key, so the unit can refuse an impostor answering its enrolment.
   const token = issueEnrollmentToken(ctx.publicKey);
-  return ctx.db
+  const result = ctx.db
     .transaction((): Result<ProvisionLockerResponse, Refusal> => {
       if (getLocker(ctx.db, req.id)) return refuse(409, 'locker_exists', `locker ${req.id} exists`);
       insertLocker(ctx.db, {
@@ -44,11 +46,18 @@ export function provisionLocker(
         tokenHash: tokenHash(token),
         provisionedAt: ctx.clock.now(),
         chainHash: GENESIS_HASH,
+        codeLength: req.codeLength ?? ctx.policy.codeLength,
       });
       for (const c of req.compartments) insertCompartment(ctx.db, { lockerId: req.id, ...c });
+      // A length chosen for this locker reaches the unit when it first comes online (resent
+      // then), so its keypad expects it; without one the unit's config file says.
+      if (req.codeLength !== undefined)
+        commands.issue(req.id, 'config.update', { codeLength: req.codeLength });
       return ok({ lockerId: req.id, enrollmentToken: token });
     })
     .immediate();
+  if (result.ok) await commands.flush();
+  return result;
 }
 
 /**
@@ -134,6 +143,7 @@ export function lockerDetail(ctx: CloudContext, lockerId: string): Result<Locker
   const snapshot = readSnapshot(locker);
   return ok({
     ...rest,
+    codeLength: locker.codeLength,
     compartments: effectiveCompartments(ctx.db, locker),
     parcels: listParcels(ctx.db, lockerId).map((p) => ({
       allocationId: p.allocationId,

@@ -24,7 +24,7 @@ export async function createReturn(
       if (availability(ctx.db, locker)[req.size] <= 0)
         return refuse(409, 'no_capacity', `no ${req.size} compartment is free for a return`);
       const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
-      const { code, digest } = newLockerCode(ctx, locker.id, codeKey);
+      const { code, digest } = newLockerCode(ctx, locker, codeKey);
       const ret = {
         returnId: ctx.newId(),
         lockerId: locker.id,

@@ -70,7 +70,7 @@ describe('cloud store migrations', () => {
        VALUES (?, 'L', ?, 'TRK', 'expected', 0, 3, 1, 1, 1)`,
     );
     parcel.run('a1', 'P-1');
-    migrate(db, migrations);
+    migrate(db, migrations.slice(0, 3));
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(db.prepare("SELECT cloud_parcel_id FROM parcels WHERE parcel_id = 'P-1'").get()).toEqual(
       { cloud_parcel_id: null },
@@ -80,8 +80,31 @@ describe('cloud store migrations', () => {
     const alias = db.prepare('UPDATE parcels SET cloud_parcel_id = ? WHERE allocation_id = ?');
     alias.run('C-1', 'a2');
     expect(() => alias.run('C-1', 'a3')).toThrow(/UNIQUE/);
-    migrate(db, migrations); // a second run is a no-op
+    migrate(db, migrations.slice(0, 3)); // a second run is a no-op
     expect(db.pragma('user_version', { simple: true })).toBe(3);
+  });
+
+  it('migration 4 gives every locker a code length: 6 for those before it (what they were issued), 6–10 only', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 3));
+    const locker = db.prepare(
+      "INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash) VALUES (?,'n','a',1,1,'t',1,'h')",
+    );
+    locker.run('OLD');
+    migrate(db, migrations.slice(0, 4));
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    const lengthOf = (id: string) =>
+      db.prepare('SELECT code_length FROM lockers WHERE id = ?').get(id);
+    expect(lengthOf('OLD')).toEqual({ code_length: 6 });
+    locker.run('NEW');
+    expect(lengthOf('NEW')).toEqual({ code_length: 6 });
+    const set = db.prepare('UPDATE lockers SET code_length = ? WHERE id = ?');
+    set.run(10, 'NEW');
+    expect(lengthOf('NEW')).toEqual({ code_length: 10 });
+    for (const bad of [5, 11]) expect(() => set.run(bad, 'NEW')).toThrow(/CHECK/);
+    expect(() => set.run('eight', 'NEW')).toThrow(/cannot store TEXT value in INTEGER column/);
+    migrate(db, migrations.slice(0, 4)); // a second run is a no-op
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
   });
 
   it('refuses a database newer than the code', () => {

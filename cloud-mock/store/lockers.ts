@@ -1,4 +1,7 @@
-/** Queries on the lockers table: provisioning, enrolment, presence, chain head, snapshot. */
+/**
+ * Queries on the lockers table: provisioning, enrolment, policy (code length), presence, chain
+ * head, snapshot.
+ */
 import type { Db } from './database';
 
 export interface Locker {
@@ -20,6 +23,8 @@ export interface Locker {
   snapshot: string | null;
   snapshotSeq: number | null;
   snapshotAt: number | null;
+  /** Digits of the codes the cloud issues this locker (6–10). */
+  codeLength: number;
 }
 
 interface Row {
@@ -41,6 +46,7 @@ interface Row {
   snapshot: string | null;
   snapshot_seq: number | null;
   snapshot_at: number | null;
+  code_length: number;
 }
 
 const fromRow = (r: Row): Locker => ({
@@ -62,19 +68,39 @@ const fromRow = (r: Row): Locker => ({
   snapshot: r.snapshot,
   snapshotSeq: r.snapshot_seq,
   snapshotAt: r.snapshot_at,
+  codeLength: r.code_length,
 });
 
 export function insertLocker(
   db: Db,
   l: Pick<
     Locker,
-    'id' | 'name' | 'address' | 'lat' | 'lng' | 'tokenHash' | 'provisionedAt' | 'chainHash'
+    | 'id'
+    | 'name'
+    | 'address'
+    | 'lat'
+    | 'lng'
+    | 'tokenHash'
+    | 'provisionedAt'
+    | 'chainHash'
+    | 'codeLength'
   >,
 ): void {
   db.prepare(
-    `INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(l.id, l.name, l.address, l.lat, l.lng, l.tokenHash, l.provisionedAt, l.chainHash);
+    `INSERT INTO lockers
+       (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash, code_length)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    l.id,
+    l.name,
+    l.address,
+    l.lat,
+    l.lng,
+    l.tokenHash,
+    l.provisionedAt,
+    l.chainHash,
+    l.codeLength,
+  );
 }
 
 export function getLocker(db: Db, id: string): Locker | null {
@@ -95,6 +121,10 @@ export function setEnrollment(
   db.prepare(
     'UPDATE lockers SET enrolled_at = ?, device_public_key = ?, code_digest_key = ? WHERE id = ?',
   ).run(at, keys.devicePublicKey, keys.codeDigestKey, id);
+}
+
+export function setCodeLength(db: Db, id: string, codeLength: number): void {
+  db.prepare('UPDATE lockers SET code_length = ? WHERE id = ?').run(codeLength, id);
 }
 
 export function setPresence(db: Db, id: string, presence: 'online' | 'offline', at: number): void {

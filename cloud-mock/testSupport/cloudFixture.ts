@@ -33,7 +33,7 @@ export interface TestCloud extends RunningCloud {
   logs: LogCapture;
   dataDir: string;
   request<T = unknown>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     url: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
@@ -55,7 +55,7 @@ export async function startTestCloud(options: Partial<CloudOptions> = {}): Promi
     clock,
     logs,
     dataDir,
-    request: async <T>(method: 'GET' | 'POST', url: string, body?: unknown) => {
+    request: async <T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => {
       const response = await cloud.http.inject({
         method,
         url,
@@ -111,7 +111,12 @@ export const LAYOUT: CompartmentSpec[] = [
 
 export function lockerRequest(
   id: string,
-  extra: Partial<{ lat: number; lng: number; compartments: CompartmentSpec[] }> = {},
+  extra: Partial<{
+    lat: number;
+    lng: number;
+    compartments: CompartmentSpec[];
+    codeLength: number;
+  }> = {},
 ) {
   return {
     id,
@@ -120,6 +125,7 @@ export function lockerRequest(
     lat: extra.lat ?? 52.52,
     lng: extra.lng ?? 13.405,
     compartments: extra.compartments ?? LAYOUT,
+    ...(extra.codeLength === undefined ? {} : { codeLength: extra.codeLength }),
   };
 }
 

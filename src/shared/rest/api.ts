@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import * as s from './schemas';
 
 export interface Endpoint {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** fastify-style path, `:id` for a parameter. */
   path: string;
   summary: string;
@@ -92,6 +92,20 @@ export const API = {
     responses: {
       202: { description: 'Command sent', schema: s.CommandAcceptedSchema },
       409: err('Locker not enrolled (not_enrolled)'),
+      ...notFound,
+    },
+  },
+  setLockerPolicy: {
+    method: 'PUT',
+    path: '/api/v1/lockers/:id/policy',
+    tag: 'lockers',
+    summary:
+      "Set a locker's code length (6–10): new pickup and return codes get it, codes issued " +
+      'before keep working; sends config.update',
+    params: s.LockerIdParamsSchema,
+    body: s.LockerPolicyRequestSchema,
+    responses: {
+      200: { description: 'Set; command sent', schema: s.LockerPolicyResponseSchema },
       ...notFound,
     },
   },

@@ -6,7 +6,14 @@
 import { z } from 'zod';
 import { BADGE_TOKEN_MAX_LENGTH } from '../badge';
 import { ENROLLMENT_TOKEN_FORM, ENROLLMENT_TOKEN_PATTERN } from '../enrollmentToken';
-import { BADGE_ROLES, COMPARTMENT_STATES, PARCEL_STATES, RETURN_STATES, SIZES } from '../domain';
+import {
+  BADGE_ROLES,
+  CODE_LENGTH,
+  COMPARTMENT_STATES,
+  PARCEL_STATES,
+  RETURN_STATES,
+  SIZES,
+} from '../domain';
 import { LockerIdSchema } from '../events';
 import { DimensionsSchema, TrackingBarcodeSchema } from '../protocol/commands';
 
@@ -52,6 +59,9 @@ export const CompartmentSpecSchema = z.strictObject({
 });
 export type CompartmentSpec = z.infer<typeof CompartmentSpecSchema>;
 
+/** Digits of the pickup and return codes the cloud issues a locker. */
+const codeLength = z.number().int().min(CODE_LENGTH.min).max(CODE_LENGTH.max);
+
 export const ProvisionLockerRequestSchema = z
   .strictObject({
     id: LockerIdSchema,
@@ -60,6 +70,8 @@ export const ProvisionLockerRequestSchema = z
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
     compartments: z.array(CompartmentSpecSchema).min(1).max(200),
+    /** Without it, the cloud's default; given, it also goes to the unit as config.update. */
+    codeLength: codeLength.optional(),
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
@@ -206,12 +218,26 @@ export const ReturnViewSchema = z.object({
 });
 
 export const LockerDetailSchema = LockerSummarySchema.omit({ distanceM: true }).extend({
+  /** Digits of the codes the cloud issues this locker now; codes issued before keep theirs. */
+  codeLength: z.number(),
   compartments: z.array(CompartmentViewSchema),
   parcels: z.array(ParcelViewSchema),
   returns: z.array(ReturnViewSchema),
   snapshot: z.object({ seq: z.number(), at: isoTime }).nullable(),
 });
 export type LockerDetail = z.infer<typeof LockerDetailSchema>;
+
+/** A locker's policy, held by the cloud: what PUT …/policy sets. */
+export const LockerPolicyRequestSchema = z.strictObject({ codeLength });
+export type LockerPolicyRequest = z.infer<typeof LockerPolicyRequestSchema>;
+
+export const LockerPolicyResponseSchema = z.object({
+  lockerId: LockerIdSchema,
+  codeLength: z.number(),
+  /** The config.update that carries it to the unit (re-sent until the unit answers). */
+  commandId: uuid,
+});
+export type LockerPolicyResponse = z.infer<typeof LockerPolicyResponseSchema>;
 
 // ── operator alerts ──────────────────────────────────────────────────────────────────────
 
