@@ -1,5 +1,7 @@
 /** Customer journeys: pickup by code and by QR, wrong codes and throttling, expiry, returns. */
 import type { Page } from '@playwright/test';
+import type { LockerPolicyResponse } from '../src/shared/rest/schemas';
+import { allocation, pickupCode } from '../cloud-mock/integration/stand';
 import { expect, test, type Locker } from './fixtures';
 
 /** The cloud announces a parcel and a courier deposits it (the courier screens are tested apart). */
@@ -43,6 +45,41 @@ test('a customer picks up a parcel with the keypad', async ({ page, locker }) =>
   await locker.shot(page, 'pickup-done');
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+});
+
+test('a customer picks up with an 8-digit code the cloud issued, typed on the keypad', async ({
+  page,
+  cloudLocker,
+}) => {
+  test.setTimeout(120_000);
+  const { stand, unit } = cloudLocker;
+  const policy = await stand.call<LockerPolicyResponse>(
+    'PUT',
+    `/api/v1/lockers/${unit.lockerId}/policy`,
+    { codeLength: 8 },
+  );
+  await expect.poll(() => stand.commandStatus(policy.commandId)?.status).toBe('done');
+  await stand.call('POST', '/api/v1/allocations', allocation(unit.lockerId, 'p-eight'), 201);
+  await expect.poll(() => unit.parcel('p-eight')?.state).toBe('expected');
+  const courier = unit.login((await stand.badge('courier', 'courier-eight')).token);
+  const { compartmentId: door } = await unit.deposit(courier, 'TRKP-EIGHT');
+  const code = await pickupCode(stand, 'p-eight');
+  expect(code).toMatch(/^[0-9]{8}$/);
+
+  await cloudLocker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  // The kiosk tells the screen the locker's length: eight boxes.
+  await expect(page.getByTestId('code-display').locator('.code-cell')).toHaveCount(8);
+  const open = page.getByRole('button', { name: 'Open the door' });
+  await typeCode(page, code.slice(0, 5));
+  await expect(open).toBeDisabled();
+  await typeCode(page, code.slice(5));
+  await expect(page.getByTestId('code-display')).toContainText(code.split('').join(' '));
+  await open.click();
+  await expect(page.getByTestId('door-title')).toHaveText(`Door ${door} is open`);
+  await unit.shut(door, false);
+  await expect(page.getByTestId('door-title')).toHaveText('Thank you!');
+  await expect.poll(() => unit.parcel('p-eight')?.state).toBe('picked_up');
 });
 
 test('a board that stops answering: the door is not confirmed, nothing else opens, the code still works', async ({
