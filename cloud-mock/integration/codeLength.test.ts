@@ -67,7 +67,7 @@ describe.each(['aedes', 'mosquitto'] as const)('code length on %s', (kind) => {
     async () => {
       const k = await kiosk('lengths');
       for (const length of [6, 7, 8, 9, 10]) {
-        if (length !== 6) await setLength(k, length);
+        await setLength(k, length);
         const parcelId = `p-len-${length}`;
         const code = await deposited(k, parcelId);
         expect(code).toMatch(new RegExp(`^[0-9]{${length}}$`));

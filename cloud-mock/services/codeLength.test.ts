@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeDigest } from '../../src/shared/node/codeDigest';
 import type { LockerDetail, LockerPolicyResponse } from '../../src/shared/rest/schemas';
 import { DeviceChain, DeviceLink } from '../testSupport/device';
+import { DEFAULT_POLICY } from './context';
 import {
   allocationRequest,
   inbox,
@@ -73,7 +74,8 @@ const digestOf = (locker: EnrolledLocker, code: string) => codeDigest(locker.cod
 describe('a code length per locker', () => {
   it("provisions at the cloud's default, or at a length of 6–10 given, and refuses others", async () => {
     await unit('LEN-DEFAULT');
-    expect((await detail('LEN-DEFAULT')).codeLength).toBe(6);
+    expect((await detail('LEN-DEFAULT')).codeLength).toBe(DEFAULT_POLICY.codeLength);
+    expect(DEFAULT_POLICY.codeLength).toBe(8); // the length that meets the brute-force goal
     await unit('LEN-TEN', 10);
     expect((await detail('LEN-TEN')).codeLength).toBe(10);
     for (const codeLength of [5, 11, 8.5, '8']) {
@@ -124,7 +126,7 @@ describe('a code length per locker', () => {
   });
 
   it('PUT …/policy sends config.update; new codes get the new length, a code issued before keeps its digest', async () => {
-    const { locker, chain } = await unit('LEN-CHANGE');
+    const { locker, chain } = await unit('LEN-CHANGE', 6);
     const link = await DeviceLink.connect(cloud.mqttUrl, 'LEN-CHANGE');
     try {
       const before = await allocate(link, 'LEN-CHANGE', 'P-OLD');
@@ -132,13 +134,13 @@ describe('a code length per locker', () => {
       const r = await setLength('LEN-CHANGE', { codeLength: 8 });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ lockerId: 'LEN-CHANGE', codeLength: 8 });
-      const update = await link.commands.until((c) => c.type === 'config.update');
+      const update = await link.commands.until((c) => c.id === r.body.commandId);
       expect(update).toMatchObject({ id: r.body.commandId, payload: { codeLength: 8 } });
       expect((await detail('LEN-CHANGE')).codeLength).toBe(8);
       // The same length again is sent again: a PUT also repairs a unit that disagrees.
       const again = await setLength('LEN-CHANGE', { codeLength: 8 });
       expect(again.body.commandId).not.toBe(r.body.commandId);
-      const resent = await link.commands.until((c) => c.type === 'config.update');
+      const resent = await link.commands.until((c) => c.id === again.body.commandId);
       expect(resent).toMatchObject({ id: again.body.commandId, payload: { codeLength: 8 } });
 
       const after = await allocate(link, 'LEN-CHANGE', 'P-NEW');
@@ -179,7 +181,7 @@ describe('a code length per locker', () => {
       const r = await setLength('LEN-REFUSE', body);
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
-    expect((await detail('LEN-REFUSE')).codeLength).toBe(6);
+    expect((await detail('LEN-REFUSE')).codeLength).toBe(DEFAULT_POLICY.codeLength);
     const missing = await setLength('NOPE', { codeLength: 8 });
     expect(missing).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });

@@ -7,6 +7,7 @@ import type {
   ReconciliationResponse,
 } from '../../src/shared/rest/schemas';
 import { DeviceChain } from '../testSupport/device';
+import { DEFAULT_POLICY } from './context';
 import {
   allocationRequest,
   enrolledUnit,
@@ -69,7 +70,7 @@ describe('parcel lifecycle through events', () => {
       lockerId: 'FLOW-1',
       to: ['+49 30 1234567', 'ada@example.org'],
     });
-    expect(sent!.code).toMatch(/^[0-9]{6}$/);
+    expect(sent!.code).toMatch(new RegExp(`^[0-9]{${DEFAULT_POLICY.codeLength}}$`));
     expect(sent!.qrPayload).toBe(`LKP1:${sent!.code}`);
     expect(sent!.text).toContain(sent!.code);
     expect(codeDigest(locker.codeDigestKey, sent!.code!)).toBe(expect_.payload['codeDigest']);

@@ -55,7 +55,7 @@ describe('config.update codeLength', () => {
     });
 
     // What a restart reads back over the config file's value.
-    const fresh = kioskConfigSchema.parse({ ...k.config, policy: {} }).policy;
+    const fresh = kioskConfigSchema.parse({ ...k.config, policy: { codeLength: 6 } }).policy;
     expect(fresh.codeLength).toBe(6);
     applyStoredPolicy(k.db, fresh);
     expect(fresh.codeLength).toBe(8);

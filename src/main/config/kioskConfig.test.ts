@@ -22,7 +22,7 @@ describe('kiosk configuration', () => {
     );
     expect(r.value.policy).toMatchObject({
       holdDays: 3,
-      codeLength: 6,
+      codeLength: 8,
       codeThrottle: { freeAttempts: 5, firstDelaySec: 15, maxDelaySec: 120 },
     });
   });

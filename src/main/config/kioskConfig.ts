@@ -79,7 +79,7 @@ const cloudSchema = z.object({
 const policySchema = z.object({
   holdDays: z.number().int().min(1).max(30).default(3),
   reservationTimeoutSec: z.number().int().min(10).max(3600).default(120),
-  codeLength: z.number().int().min(6).max(10).default(6),
+  codeLength: z.number().int().min(6).max(10).default(8),
   /** The keypad throttle (core/codeThrottle.ts). The cap is a customer's longest wait. */
   codeThrottle: z
     .object({
