@@ -29,6 +29,8 @@ export const ParcelExpectationSchema = z.strictObject({
   weightG: z.number().int().min(0).max(100_000),
   accessible: z.boolean().default(false),
   codeDigest: digest,
+  /** HMAC of the pickup QR payload (src/shared/qrToken.ts); absent: no QR token was issued. */
+  qrDigest: digest.optional(),
   holdDays: z.number().int().min(1).max(30).optional(),
 });
 export type ParcelExpectation = z.input<typeof ParcelExpectationSchema>;
@@ -38,13 +40,15 @@ export const ReturnExpectationSchema = z.strictObject({
   returnId: id,
   size: z.enum(SIZES),
   codeDigest: digest,
+  /** HMAC of the return QR payload (src/shared/qrToken.ts). */
+  qrDigest: digest.optional(),
 });
 export type ReturnExpectation = z.input<typeof ReturnExpectationSchema>;
 
 export const CommandPayloadSchemas = {
   'parcel.expect': ParcelExpectationSchema,
   'parcel.cancel': z.strictObject({ parcelId: id }),
-  'parcel.code': z.strictObject({ parcelId: id, codeDigest: digest }),
+  'parcel.code': z.strictObject({ parcelId: id, codeDigest: digest, qrDigest: digest.optional() }),
   'parcel.extend': z.strictObject({ parcelId: id, holdDays: z.number().int().min(1).max(30) }),
   'return.expect': ReturnExpectationSchema,
   'compartment.set_service': z.strictObject({ compartmentId: id, inService: z.boolean(), reason }),
