@@ -223,6 +223,7 @@ export class LockerView {
     'badge.rejected': null,
     'security.code_rejected': null,
     'security.throttled': null,
+    'security.qr_rejected': null,
     'hardware.fault': null,
     'hardware.recovered': null,
     'reconcile.resolved': (l, e) => {

@@ -101,6 +101,8 @@ export interface EventPayloads {
   /** A wrong code; `debt`: failures time has not yet paid off (core/codeThrottle.ts). */
   'security.code_rejected': { debt: number };
   'security.throttled': { debt: number; delaySec: number; until: string };
+  /** A scanned QR token that opens nothing (outside the keypad throttle; flood-limited). */
+  'security.qr_rejected': { failuresInMinute: number };
   'hardware.fault': { reason: string };
   'hardware.recovered': Record<string, never>;
   'reconcile.resolved': {

@@ -182,7 +182,7 @@ export class CommandHandler {
       }
       case 'parcel.code': {
         const p = payload as Payload<'parcel.code'>;
-        return fromService(core.announcements.setParcelCode(p.parcelId, p.codeDigest));
+        return fromService(core.announcements.setParcelCode(p.parcelId, p.codeDigest, p.qrDigest));
       }
       case 'parcel.extend': {
         const p = payload as Payload<'parcel.extend'>;

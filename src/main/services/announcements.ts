@@ -61,6 +61,7 @@ export class Announcements {
         weightG: p.weightG,
         accessible: p.accessible,
         codeDigest: p.codeDigest,
+        qrDigest: p.qrDigest ?? null,
         holdDays,
         compartmentId: null,
         announced: true,
@@ -95,6 +96,7 @@ export class Announcements {
       ...local,
       announced: true,
       codeDigest: p.codeDigest ?? local.codeDigest,
+      qrDigest: p.qrDigest ?? local.qrDigest ?? null,
       dimensions: p.dimensions,
       weightG: p.weightG,
       accessible: p.accessible,
@@ -144,8 +146,12 @@ export class Announcements {
     })();
   }
 
-  /** The code for a parcel deposited before the cloud knew of it (or a re-issued one). */
-  setParcelCode(parcelId: string, codeDigest: string): Result<'set', AnnouncementError> {
+  /** The code (and QR) for a parcel deposited before the cloud knew of it, or re-issued. */
+  setParcelCode(
+    parcelId: string,
+    codeDigest: string,
+    qrDigest?: string,
+  ): Result<'set', AnnouncementError> {
     if (!/^[0-9a-f]{64}$/.test(codeDigest))
       return err({ reason: 'invalid', problems: ['codeDigest: 64 hex digits'] });
     const { db } = this.ctx;
@@ -156,7 +162,7 @@ export class Announcements {
         return err({ reason: 'conflict', detail: `parcel is ${parcel.state}` });
       const codeClash = this.codeInUse(codeDigest, parcel.id);
       if (codeClash) return codeClash;
-      saveParcel(db, { ...parcel, codeDigest });
+      saveParcel(db, { ...parcel, codeDigest, qrDigest: qrDigest ?? parcel.qrDigest ?? null });
       this.ctx.audit.append('parcel.code_set', { parcelId: parcel.id });
       return ok('set');
     })();
@@ -196,6 +202,7 @@ export class Announcements {
       insertReturn(db, {
         id: r.returnId,
         codeDigest: r.codeDigest,
+        qrDigest: r.qrDigest ?? null,
         state: 'expected',
         size: r.size,
         compartmentId: null,

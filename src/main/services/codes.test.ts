@@ -4,6 +4,7 @@
  * with no free compartment, their own door held open, a customer's success) gives fresh tries.
  */
 import { describe, expect, it } from 'vitest';
+import { qrPayload } from '../../shared/qrToken';
 import { getCompartment } from '../store/compartments';
 import {
   announce,
@@ -77,5 +78,75 @@ describe('matches that open nothing new never give fresh tries', () => {
     await fiveWrong(f);
     expect((await f.core.pickups.withCode('444444', 'code')).ok).toBe(true);
     await expectStillEngaged(f);
+  });
+});
+
+describe('QR tokens: outside the keypad throttle, each kind where it belongs', () => {
+  const token = (n: number) => `${'A'.repeat(20)}${String(n).padStart(2, '0')}`;
+  const pickupQr = qrPayload('pickup', token(1));
+  const returnQr = qrPayload('return', token(2));
+
+  it('a pickup QR opens its door while the keypad makes typists wait', async () => {
+    const f = await startFixture();
+    f.core.announcements.expectParcel({
+      parcelId: 'pq',
+      trackingBarcode: 'TRKpq',
+      dimensions: { lengthMm: 300, widthMm: 200, heightMm: 80 },
+      weightG: 500,
+      codeDigest: digestOf('555555'),
+      qrDigest: digestOf(pickupQr),
+    });
+    const id = await deposit(f, 'pq');
+    for (let i = 0; i < 8; i++) await wrong(f, i);
+    expect(f.core.codes.retryAfterMs()).toBeGreaterThan(0);
+    expect(await f.core.pickups.withCode('555555', 'code')).toMatchObject({
+      error: { reason: 'throttled' },
+    });
+    expect(await f.core.pickups.withCode(pickupQr, 'qr')).toMatchObject({
+      ok: true,
+      value: { compartmentId: id },
+    });
+  });
+
+  it('a return QR is no pickup, and a pickup QR no return: each opens only its own kind', async () => {
+    const f = await startFixture();
+    f.core.announcements.expectReturn({
+      returnId: 'rq',
+      size: 'S',
+      codeDigest: digestOf('666666'),
+      qrDigest: digestOf(returnQr),
+    });
+    expect(await f.core.pickups.withCode(returnQr, 'qr')).toMatchObject({
+      error: { reason: 'bad_format' },
+    });
+    // The same token under the pickup prefix is another payload, so another digest.
+    const swapped = qrPayload('pickup', token(2));
+    expect(await f.core.returns.withCode(swapped, 'qr')).toMatchObject({
+      error: { reason: 'bad_format' },
+    });
+    expect((await f.core.returns.withCode(returnQr, 'qr')).ok).toBe(true);
+  });
+
+  it('wrong QR tokens never feed the keypad throttle; a flood of them pauses scanning only', async () => {
+    const f = await startFixture();
+    for (let i = 0; i < 10; i++)
+      expect(await f.core.pickups.withCode(qrPayload('pickup', token(50 + i)), 'qr')).toMatchObject(
+        { error: { reason: 'code_invalid' } },
+      );
+    expect(f.core.codes.retryAfterMs()).toBe(0);
+    expect(await f.core.pickups.withCode(qrPayload('pickup', token(99)), 'qr')).toMatchObject({
+      error: { reason: 'throttled' },
+    });
+    f.clock.advance(60_000);
+    expect(await f.core.pickups.withCode(qrPayload('pickup', token(98)), 'qr')).toMatchObject({
+      error: { reason: 'code_invalid' },
+    });
+  });
+
+  it('an older QR carrying the keypad code still works, under keypad rules', async () => {
+    const f = await startFixture();
+    announce(f, 'old', '777777');
+    await deposit(f, 'old');
+    expect((await f.core.pickups.withCode('LKP1:777777', 'qr')).ok).toBe(true);
   });
 });

@@ -1,31 +1,58 @@
 /**
- * Checks codes typed or scanned by customers (pickup and return codes) against their stored
- * digests: constant-time comparison over every candidate, behind the persisted unit-wide
- * throttle. A failed attempt never touches the real code.
+ * Checks codes typed by customers (pickup and return codes) and the tokens their QR codes
+ * carry against stored digests: constant-time comparison over every candidate. Typed codes go
+ * behind the persisted unit-wide throttle; QR tokens (128 bits) only behind a flood limit, so
+ * the keypad's delay never holds up someone who scans. A failed attempt never touches the real
+ * code.
  */
 import { CODE_LENGTH } from '../../shared/domain';
 import type { CodeRejection } from '../../shared/outcomes';
 import { codeDigest, codeDigestsEqual } from '../../shared/node/codeDigest';
+import { readQr, type QrKind } from '../../shared/qrToken';
 import { err, ok, type Result } from '../../shared/result';
 import { checkThrottle, recordFailure } from '../core/codeThrottle';
+import { checkScan, initialScanLimit, recordScanFailure } from '../core/scanLimit';
 import { loadThrottle, saveThrottle } from '../store/codeThrottle';
 import type { LockerContext } from './context';
 
-/** A pickup QR carries the code alone, or prefixed `LKP1:`. */
-const QR = /^(?:LKP1:)?([0-9]+)$/;
+/** What a customer handed the kiosk: a typed code, or a QR token's whole payload. */
+export type CustomerKey = { by: 'code'; code: string } | { by: 'qr'; payload: string };
+
+/** Failed QR scans a minute before scanning pauses (a flood, not a guess: see scanLimit.ts). */
+const QR_FAILURES_PER_MINUTE = 10;
 
 export class Codes {
+  private scans = initialScanLimit;
+
   constructor(private readonly ctx: LockerContext) {}
 
   /**
-   * Digits only, 6–10 of them; anything else never reaches the digest compare. Any length in
-   * the range, not only the policy's: codes issued before the cloud changed it must still work.
+   * What `input` is, for a pickup or a return (`kind`), or null. Typed: digits only, 6–10 of
+   * them (any length in the range, not only the policy's: codes issued before the cloud changed
+   * it must still work). Scanned: a token QR of this kind, or an older QR carrying the keypad
+   * code (`LKP1:…`), which keypad rules then apply to. Nothing else reaches a digest compare.
    */
-  normalise(input: string, fromQr: boolean): string | null {
-    const trimmed = input.trim();
-    const digits = fromQr ? QR.exec(trimmed)?.[1] : /^[0-9]+$/.test(trimmed) ? trimmed : undefined;
-    if (digits === undefined) return null;
-    return digits.length >= CODE_LENGTH.min && digits.length <= CODE_LENGTH.max ? digits : null;
+  read(input: string, method: 'code' | 'qr', kind: QrKind): CustomerKey | null {
+    if (method === 'qr') {
+      const scanned = readQr(input);
+      if (scanned === null) return null;
+      if (scanned.kind === 'keypad_code') return { by: 'code', code: scanned.code };
+      return scanned.kind === kind ? { by: 'qr', payload: scanned.payload } : null;
+    }
+    const digits = input.trim();
+    if (!/^[0-9]+$/.test(digits)) return null;
+    const fits = digits.length >= CODE_LENGTH.min && digits.length <= CODE_LENGTH.max;
+    return fits ? { by: 'code', code: digits } : null;
+  }
+
+  /** The candidate `key` opens (see matchCode and matchQr). Call inside a transaction. */
+  match<T extends { codeDigest: string | null; qrDigest?: string | null }>(
+    key: CustomerKey,
+    candidates: readonly T[],
+  ): Result<T, CodeRejection> {
+    return key.by === 'code'
+      ? this.matchCode(key.code, candidates)
+      : this.matchQr(key.payload, candidates);
   }
 
   retryAfterMs(): number {
@@ -40,7 +67,7 @@ export class Codes {
    * (whatever it then opens or not) neither feeds nor clears it. Call inside a transaction;
    * the throttle state it updates commits with the caller's outcome.
    */
-  match<T extends { codeDigest: string | null }>(
+  private matchCode<T extends { codeDigest: string | null }>(
     code: string,
     candidates: readonly T[],
   ): Result<T, CodeRejection> {
@@ -57,6 +84,36 @@ export class Codes {
       if (same && found === undefined) found = candidate;
     }
     if (found) return ok(found);
+    return this.failed(now);
+  }
+
+  /**
+   * Finds the candidate whose QR digest matches the scanned `payload` (a whole `LKP2:`/`LKR2:`
+   * payload, src/shared/qrToken.ts), outside the keypad throttle. Call inside a transaction.
+   */
+  private matchQr<T extends { qrDigest?: string | null }>(
+    payload: string,
+    candidates: readonly T[],
+  ): Result<T, CodeRejection> {
+    const now = this.ctx.clock.now();
+    const check = checkScan(this.scans, QR_FAILURES_PER_MINUTE, now);
+    if (!check.allowed) return err({ reason: 'throttled', retryAfterMs: check.retryAfterMs });
+    const digest = codeDigest(this.ctx.codeDigestKey, payload);
+    let found: T | undefined;
+    for (const candidate of candidates) {
+      const same = !!candidate.qrDigest && codeDigestsEqual(candidate.qrDigest, digest);
+      if (same && found === undefined) found = candidate;
+    }
+    if (found) return ok(found);
+    this.scans = recordScanFailure(this.scans, now);
+    this.ctx.audit.append('security.qr_rejected', { failuresInMinute: this.scans.failures.length });
+    return err({ reason: 'code_invalid' });
+  }
+
+  /** A wrong typed code: the throttle's debt grows, and the cloud hears of it. */
+  private failed(now: number): Result<never, CodeRejection> {
+    const { db } = this.ctx;
+    const state = loadThrottle(db);
     const failure = recordFailure(state, this.ctx.policy.codeThrottle, now);
     saveThrottle(db, failure.state);
     // Every wrong code is audited, not only the ones that trip the throttle: an attacker pacing

@@ -10,7 +10,7 @@ import { compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import { doorOperationFor, type DoorOperation } from '../store/doorOperations';
 import { getParcel, listParcelsInState, saveParcel } from '../store/parcels';
-import type { Codes } from './codes';
+import type { Codes, CustomerKey } from './codes';
 import { customer, actorName, type LockerContext } from './context';
 import { doorUncertainty, type Doors } from './doors';
 
@@ -39,9 +39,9 @@ export class Pickups {
     input: string,
     method: 'code' | 'qr',
   ): Promise<Result<PickupOpened, PickupError>> {
-    const code = this.codes.normalise(input, method === 'qr');
-    if (code === null) return err({ reason: 'bad_format' });
-    const authorized = this.authorize(code, method);
+    const key = this.codes.read(input, method, 'pickup');
+    if (key === null) return err({ reason: 'bad_format' });
+    const authorized = this.authorize(key, method);
     if (!authorized.ok) return authorized;
     const op = authorized.value;
     // The same code again: the same door, pulsed once only.
@@ -58,11 +58,11 @@ export class Pickups {
   }
 
   /** One transaction: the code check, the throttle update and the durable authorization. */
-  private authorize(code: string, method: 'code' | 'qr'): Result<DoorOperation, PickupError> {
+  private authorize(key: CustomerKey, method: 'code' | 'qr'): Result<DoorOperation, PickupError> {
     const { db } = this.ctx;
     return db.transaction((): Result<DoorOperation, PickupError> => {
       const candidates = listParcelsInState(db, 'deposited', 'expired');
-      const match = this.codes.match(code, candidates);
+      const match = this.codes.match(key, candidates);
       if (!match.ok) return match;
       const parcel = match.value;
       if (parcel.state === 'expired') return err({ reason: 'parcel_expired' });

@@ -32,10 +32,10 @@ export class Returns {
 
   withCode(input: string, method: 'code' | 'qr'): Promise<Result<ReturnOpened, ReturnError>> {
     return this.ctx.queue.run(async () => {
-      const code = this.codes.normalise(input, method === 'qr');
-      if (code === null) return err({ reason: 'bad_format' });
+      const key = this.codes.read(input, method, 'return');
+      if (key === null) return err({ reason: 'bad_format' });
       const matched = this.ctx.db.transaction(() =>
-        this.codes.match(code, listReturnsInState(this.ctx.db, 'expected')),
+        this.codes.match(key, listReturnsInState(this.ctx.db, 'expected')),
       )();
       if (!matched.ok) return matched;
       const pending = listDoorOperations(this.ctx.db).find(

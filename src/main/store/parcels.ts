@@ -11,6 +11,8 @@ export interface Parcel {
   accessible: boolean;
   /** HMAC-SHA256 of the pickup code; null until the cloud has issued one. */
   codeDigest: string | null;
+  /** HMAC-SHA256 of the pickup QR payload (src/shared/qrToken.ts); null: no QR token. */
+  qrDigest?: string | null;
   holdDays: number;
   compartmentId: string | null;
   /** False when a courier deposited it before the cloud's announcement reached the unit. */
@@ -32,6 +34,7 @@ interface Row {
   weight_g: number;
   accessible: number;
   code_digest: string | null;
+  qr_digest: string | null;
   hold_days: number;
   compartment_id: string | null;
   announced: number;
@@ -50,6 +53,7 @@ const fromRow = (r: Row): Parcel => ({
   weightG: r.weight_g,
   accessible: r.accessible === 1,
   codeDigest: r.code_digest,
+  qrDigest: r.qr_digest,
   holdDays: r.hold_days,
   compartmentId: r.compartment_id,
   announced: r.announced === 1,
@@ -70,6 +74,7 @@ const toParams = (p: Parcel) => ({
   weight_g: p.weightG,
   accessible: p.accessible ? 1 : 0,
   code_digest: p.codeDigest,
+  qr_digest: p.qrDigest ?? null,
   hold_days: p.holdDays,
   compartment_id: p.compartmentId,
   announced: p.announced ? 1 : 0,
@@ -90,6 +95,7 @@ const columns = [
   'weight_g',
   'accessible',
   'code_digest',
+  'qr_digest',
   'hold_days',
   'compartment_id',
   'announced',

@@ -5,6 +5,8 @@ import type { Db } from './database';
 export interface ReturnParcel {
   id: string;
   codeDigest: string;
+  /** HMAC-SHA256 of the return QR payload (src/shared/qrToken.ts); null: no QR token. */
+  qrDigest?: string | null;
   state: ReturnState;
   /** The size the cloud expects the return to need; "doesn't fit" moves up from here. */
   size: Size;
@@ -17,6 +19,7 @@ export interface ReturnParcel {
 interface Row {
   id: string;
   code_digest: string;
+  qr_digest: string | null;
   state: ReturnState;
   size: Size;
   compartment_id: string | null;
@@ -28,6 +31,7 @@ interface Row {
 const fromRow = (r: Row): ReturnParcel => ({
   id: r.id,
   codeDigest: r.code_digest,
+  qrDigest: r.qr_digest,
   state: r.state,
   size: r.size,
   compartmentId: r.compartment_id,
@@ -38,11 +42,12 @@ const fromRow = (r: Row): ReturnParcel => ({
 
 export function insertReturn(db: Db, r: ReturnParcel): void {
   db.prepare(
-    `INSERT INTO returns (id, code_digest, state, size, compartment_id, expected_at, deposited_at, collected_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO returns (id, code_digest, qr_digest, state, size, compartment_id, expected_at, deposited_at, collected_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     r.id,
     r.codeDigest,
+    r.qrDigest ?? null,
     r.state,
     r.size,
     r.compartmentId,
@@ -54,9 +59,18 @@ export function insertReturn(db: Db, r: ReturnParcel): void {
 
 export function saveReturn(db: Db, r: ReturnParcel): void {
   db.prepare(
-    `UPDATE returns SET code_digest = ?, state = ?, size = ?, compartment_id = ?, deposited_at = ?, collected_at = ?
-     WHERE id = ?`,
-  ).run(r.codeDigest, r.state, r.size, r.compartmentId, r.depositedAt, r.collectedAt, r.id);
+    `UPDATE returns SET code_digest = ?, qr_digest = ?, state = ?, size = ?, compartment_id = ?, deposited_at = ?,
+       collected_at = ? WHERE id = ?`,
+  ).run(
+    r.codeDigest,
+    r.qrDigest ?? null,
+    r.state,
+    r.size,
+    r.compartmentId,
+    r.depositedAt,
+    r.collectedAt,
+    r.id,
+  );
 }
 
 export function getReturn(db: Db, id: string): ReturnParcel | undefined {

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { qrPayload } from '../../shared/qrToken';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResultOf } from '../../shared/ipc/contract';
@@ -60,11 +61,12 @@ describe('return code entry', () => {
 
   it('a return QR code is sent as a scan', async () => {
     const { calls } = returnScreen(() => opened);
-    scan('RQR-1');
+    const returnQr = qrPayload('return', 'R'.repeat(22));
+    scan(returnQr);
     await screen.findByTestId('door-title');
     expect(calls).toContainEqual({
       channel: 'return:code',
-      input: { code: 'RQR-1', method: 'qr' },
+      input: { code: returnQr, method: 'qr' },
     });
   });
 

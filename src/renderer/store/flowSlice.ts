@@ -4,6 +4,7 @@
  */
 import { CODE_LENGTH, type Size } from '../../shared/domain';
 import type { KioskEvents } from '../../shared/ipc/types';
+import { readQr } from '../../shared/qrToken';
 import type { Slice } from './kioskStore';
 import {
   home,
@@ -179,11 +180,17 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
       }
       switch (screen.name) {
         case 'home':
-          set({ screen: { name: 'pickup', code: '', notice: null, busy: false } });
-          return get().submitCode('qr', text);
         case 'pickup':
-        case 'return':
+        case 'return': {
+          // A return QR goes to the return flow and a pickup QR to pickup, wherever scanned;
+          // anything else is tried where it was scanned (pickup, from home).
+          const kind = readQr(text)?.kind;
+          const here = screen.name === 'home' ? 'pickup' : screen.name;
+          const target = kind === 'return' || kind === 'pickup' ? kind : here;
+          if (screen.name !== target || screen.busy)
+            set({ screen: { name: target, code: '', notice: null, busy: false } });
           return get().submitCode('qr', text);
+        }
         case 'courier':
           if (
             !screen.busy &&
@@ -223,7 +230,10 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
       const s = get().screen;
       if ((s.name !== 'pickup' && s.name !== 'return') || s.busy) return;
       const { throttleUntil, now } = get();
-      if (throttleUntil !== null && now < throttleUntil) return;
+      // The keypad's delay is for typed codes; a QR token is checked apart (and a flood of
+      // them is answered "throttled" by the kiosk itself).
+      const token = scanned !== undefined && readQr(scanned)?.kind !== 'keypad_code';
+      if (!token && throttleUntil !== null && now < throttleUntil) return;
       const code = scanned ?? s.code;
       if (scanned === undefined ? code.length < CODE_LENGTH.min : code.length === 0) return;
       set({ screen: { ...s, busy: true, notice: null } });

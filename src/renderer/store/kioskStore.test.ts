@@ -1,3 +1,4 @@
+import { qrPayload } from '../../shared/qrToken';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeApi } from '../testing/fakeApi';
 import { IDLE_MS, IDLE_WARNING_MS, idlePhase, resetKioskStore, useKiosk } from './kioskStore';
@@ -94,6 +95,37 @@ describe('the kiosk store', () => {
       channel: 'pickup:code',
       input: { code: 'LKP1:123456', method: 'qr' },
     });
+  });
+
+  it('routes a return QR to the return flow, from home or from the pickup screen', async () => {
+    const returnQr = qrPayload('return', 'R'.repeat(22));
+    for (const start of ['home', 'pickup'] as const) {
+      const { api, calls } = fakeApi({
+        'return:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
+        'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+      });
+      s().setApi(api);
+      if (start === 'pickup') await s().handleScan(qrPayload('pickup', 'P'.repeat(22)));
+      calls.length = 0;
+      await s().handleScan(returnQr);
+      expect(calls[0]).toEqual({ channel: 'return:code', input: { code: returnQr, method: 'qr' } });
+      expect(s().screen.name).toBe('return');
+      s().goHome();
+    }
+  });
+
+  it('sends a pickup QR while the keypad waits out its delay; typed codes wait', async () => {
+    const pickupQr = qrPayload('pickup', 'P'.repeat(22));
+    const { api, calls } = fakeApi({
+      'pickup:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
+      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 60_000 } }),
+    });
+    s().setApi(api);
+    useKiosk.setState({ throttleUntil: s().now + 60_000 });
+    await s().handleScan(pickupQr);
+    expect(calls.filter((c) => c.channel === 'pickup:code')).toEqual([
+      { channel: 'pickup:code', input: { code: pickupQr, method: 'qr' } },
+    ]);
   });
 
   it('warns before going home when idle, then logs out', async () => {

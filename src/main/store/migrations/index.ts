@@ -5,6 +5,7 @@ import { up as doorOperationIds } from './003_door_operation_ids';
 import { up as doorPhases } from './004_door_phases';
 import { up as parcelAliases } from './005_parcel_aliases';
 import { up as throttleDebt } from './006_throttle_debt';
+import { up as qrDigests } from './007_qr_digests';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'door_phases', up: doorPhases },
   { version: 5, name: 'parcel_aliases', up: parcelAliases },
   { version: 6, name: 'throttle_debt', up: throttleDebt },
+  { version: 7, name: 'qr_digests', up: qrDigests },
 ];
