@@ -187,6 +187,35 @@ test('a customer drops a return and gets a receipt', async ({ page, locker }) =>
   await locker.shot(page, 'return-receipt', true);
 });
 
+test('a return QR scanned on the home screen opens the return flow', async ({ page, locker }) => {
+  locker.expectReturn('RET-QR', 'S');
+  await locker.open(page);
+  await locker.scan(locker.qr('RET-QR'));
+  await expect(page.getByTestId('door-title')).toHaveText(/(Opening door|Door) [A-C]\d/);
+  const door = (await page.getByTestId('door-title').textContent())!.match(/([A-C]\d)/)![1]!;
+  await locker.closeDoor(door, true);
+  await expect(page.getByTestId('door-title')).toHaveText('Return received');
+});
+
+test('a pickup QR opens the door while the keypad waits out its delay', async ({
+  page,
+  locker,
+}) => {
+  const { door } = await deposited(locker, 'c7');
+  await locker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  for (let i = 0; i < 6; i++) {
+    await typeCode(page, '00000000');
+    await page.getByRole('button', { name: 'Open the door' }).click();
+    await expect(page.getByTestId('code-display')).toContainText('No digits entered yet');
+  }
+  await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
+  await locker.scan(locker.qr('c7'));
+  await expect(page.getByTestId('door-title')).toHaveText(
+    new RegExp(`Door ${door} is open|Opening door ${door}`),
+  );
+});
+
 test('the renderer has no Node access', async ({ page, locker }) => {
   await locker.open(page);
   const globals = await page.evaluate(() => {

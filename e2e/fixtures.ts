@@ -8,13 +8,14 @@
  * by itself and the status bar follows its real cloud link.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { generateKeyPairSync, randomInt } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { BadgeRole, Size } from '../src/shared/domain';
 import { codeDigest } from '../src/shared/node/codeDigest';
+import { QR_TOKEN_BYTES, qrPayload } from '../src/shared/qrToken';
 import { issueBadgeToken } from '../src/shared/node/badgeToken';
 import { parseKioskConfig } from '../src/main/config/kioskConfig';
 import { startKiosk, type Kiosk } from '../src/main/kiosk';
@@ -37,6 +38,8 @@ export interface Locker {
   /** The cloud announces a parcel; returns the code it "sent the customer". */
   announce(parcel: { id: string; heightMm?: number; holdDays?: number }): string;
   expectReturn(id: string, size: Size): string;
+  /** The QR payload the cloud "sent the customer" for parcel or return `id` (a token QR). */
+  qr(id: string): string;
   /** The person shuts an open door, leaving an item inside or not (the IR sensor sees it). */
   closeDoor(compartmentId: string, itemInside: boolean): Promise<void>;
   waitForDoor(compartmentId: string, open: boolean): Promise<void>;
@@ -141,6 +144,13 @@ export const test = base.extend<{ locker: Locker; cloudLocker: CloudLocker }>({
       await expect.poll(() => compartment(id).doorOpen, { timeout: 10_000 }).toBe(open);
       await kiosk.core.settled();
     };
+    // What the cloud would print in the customer's QR code, per parcel or return.
+    const qrs = new Map<string, string>();
+    const newQr = (id: string, kind: 'pickup' | 'return'): string => {
+      const payload = qrPayload(kind, randomBytes(QR_TOKEN_BYTES).toString('base64url'));
+      qrs.set(id, payload);
+      return codeDigest(kiosk.identity.codeDigestKey(), payload);
+    };
     const locker: Locker = {
       kiosk,
       served,
@@ -165,6 +175,7 @@ export const test = base.extend<{ locker: Locker; cloudLocker: CloudLocker }>({
           dimensions: { lengthMm: 350, widthMm: 250, heightMm },
           weightG: 1500,
           codeDigest: codeDigest(kiosk.identity.codeDigestKey(), code),
+          qrDigest: newQr(id, 'pickup'),
           ...(holdDays ? { holdDays } : {}),
         });
         if (!r.ok) throw new Error(JSON.stringify(r.error));
@@ -176,9 +187,15 @@ export const test = base.extend<{ locker: Locker; cloudLocker: CloudLocker }>({
           returnId: id,
           size,
           codeDigest: codeDigest(kiosk.identity.codeDigestKey(), code),
+          qrDigest: newQr(id, 'return'),
         });
         if (!r.ok) throw new Error(JSON.stringify(r.error));
         return code;
+      },
+      qr: (id) => {
+        const payload = qrs.get(id);
+        if (!payload) throw new Error(`no QR for ${id}`);
+        return payload;
       },
       closeDoor: async (id, itemInside) => {
         const c = compartment(id);
