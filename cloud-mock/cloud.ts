@@ -3,7 +3,7 @@
  * key in the data dir, starts the embedded broker (or uses an external one), connects the
  * cloud's MQTT link, builds the services and the REST API, and runs the scheduler.
  */
-import { randomUUID, type KeyObject, createPublicKey } from 'node:crypto';
+import { randomBytes, randomUUID, type KeyObject, createPublicKey } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -53,6 +53,8 @@ export interface CloudOptions {
   policy?: Partial<CloudPolicy>;
   /** Digits source for codes; CSPRNG unless a test injects one. */
   randomDigits?: (length: number) => string;
+  /** Bytes source for QR tokens; crypto.randomBytes unless a test injects one. */
+  randomBytes?: (size: number) => Buffer;
 }
 
 export interface RunningCloud {
@@ -113,6 +115,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       },
       newId: randomUUID,
       randomDigits: options.randomDigits ?? cryptoDigits,
+      randomBytes: options.randomBytes ?? ((size) => randomBytes(size)),
       policy: { ...DEFAULT_POLICY, ...options.policy },
     };
     const commands = new Commands(ctx);

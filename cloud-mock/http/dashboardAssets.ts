@@ -185,7 +185,7 @@ function renderInbox(list) {
     el('div', { class: 'subject' }, n.subject),
     el('div', { class: 'muted' }, n.kind.replaceAll('_', ' ') + ' · to ' + n.to.join(', ') + ' · ' + when(n.createdAt)),
     el('p', {}, n.text),
-    n.code ? el('p', {}, 'Code ', el('span', { class: 'code' }, n.code), '  QR: ' + n.qrPayload) : '')) :
+    n.code ? el('p', {}, 'Code ', el('span', { class: 'code' }, n.code), n.qrPayload ? '  QR: ' + n.qrPayload : '') : '')) :
     [el('li', { class: 'muted' }, 'No notifications yet.')]));
 }
 

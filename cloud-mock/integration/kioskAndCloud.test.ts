@@ -81,7 +81,7 @@ describe.each(['aedes', 'mosquitto'] as const)('kiosk and cloud-mock on %s', (ki
         (n) => n.kind === 'pickup_code',
       );
       expect(sent!.to).toEqual(expect.arrayContaining(['+49 30 1234567', 'ada@example.org']));
-      expect(sent!.qrPayload).toBe(`LKP1:${code}`);
+      expect(sent!.qrPayload).toMatch(/^LKP2:[A-Za-z0-9_-]{22}$/);
       expect(await cloudParcel(k, 'p-flow-1')).toMatchObject({ state: 'deposited', compartmentId });
 
       await k.pickUp(code);

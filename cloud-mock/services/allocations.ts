@@ -1,7 +1,7 @@
 /**
  * Allocations (DESIGN §6): reserve a size's capacity for a parcel in one SQLite transaction,
- * so no compartment is promised twice, generate its pickup code, and announce it to the unit
- * with only the code's digest. Cancel and extend follow the parcel's state.
+ * so no compartment is promised twice, generate its pickup code and QR, and announce it to the
+ * unit with only their digests. Cancel and extend follow the parcel's state.
  */
 import { sizeRank, SIZES, type Size } from '../../src/shared/domain';
 import { ok, type Result } from '../../src/shared/result';
@@ -62,7 +62,7 @@ export class Allocations {
 
     const now = clock.now();
     const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
-    const { code, digest } = newLockerCode(this.ctx, locker, codeKey);
+    const issued = newLockerCode(this.ctx, locker, codeKey, 'pickup');
     const allocationId = this.ctx.newId();
     const lapsesAt = now + this.ctx.policy.allocationDays * DAY_MS;
     insertParcel(db, {
@@ -78,8 +78,9 @@ export class Allocations {
       accessible: req.accessible,
       customer: JSON.stringify(req.customer),
       holdDays: req.holdDays,
-      pickupCode: code,
-      codeDigest: digest,
+      pickupCode: issued.code,
+      codeDigest: issued.digest,
+      qrPayload: issued.qrPayload,
       compartmentId: null,
       announced: true,
       createdAt: now,
@@ -94,7 +95,8 @@ export class Allocations {
       dimensions: req.dimensions,
       weightG: req.weightG,
       accessible: req.accessible,
-      codeDigest: digest,
+      codeDigest: issued.digest,
+      qrDigest: issued.qrDigest,
       holdDays: req.holdDays,
     });
     return ok({ allocationId, size, expiresAt: iso(lapsesAt) });
@@ -110,7 +112,13 @@ export class Allocations {
         if (!parcel) return notFound('allocation');
         if (parcel.state !== 'expected')
           return refuse(409, 'not_cancellable', `the parcel is ${parcel.state}`);
-        saveParcel(db, { ...parcel, state: 'cancelled', pickupCode: null, closedAt: clock.now() });
+        saveParcel(db, {
+          ...parcel,
+          state: 'cancelled',
+          pickupCode: null,
+          qrPayload: null,
+          closedAt: clock.now(),
+        });
         const commandId = this.commands.issue(parcel.lockerId, 'parcel.cancel', {
           parcelId: parcel.parcelId,
         });

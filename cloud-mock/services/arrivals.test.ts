@@ -90,6 +90,11 @@ describe('parcel.merged: an offline deposit and its late announcement become one
     expect(codeDigest(locker.codeDigestKey, customer[0]!.code!)).toBe(
       expectCommand.payload['codeDigest'],
     );
+    // …and the QR that came with it: the carrier's QR is as dead as the carrier's code.
+    expect(codeDigest(locker.codeDigestKey, customer[0]!.qrPayload!)).toBe(
+      expectCommand.payload['qrDigest'],
+    );
+    expect(customer[0]!.qrPayload).not.toBe(carrier!.qrPayload);
     // Found by either id; the sender's id cannot be allocated twice.
     expect((await notices('parcelId=CL-1')).map((n) => n.to[0])).toEqual([
       '+49 30 1234567',
@@ -126,19 +131,27 @@ describe('parcel.merged: an offline deposit and its late announcement become one
   });
 
   it('keeps the one record it matched by barcode at the deposit, remembering the sender id', async () => {
-    const { chain, link } = await unit('MERGE-2');
+    const { locker, chain, link } = await unit('MERGE-2');
     const allocated = await cloud.request<AllocationResponse>(
       'POST',
       '/api/v1/allocations',
       allocationRequest('MERGE-2', 'CL-2', { trackingBarcode: 'TRK-M2' }),
     );
-    await link.commands.next(); // parcel.expect, which the offline unit did not get in time
+    // parcel.expect, which the offline unit did not get in time
+    const announced = await link.commands.next();
     await link.publishEvents([offlineDeposit(chain, 'local-2', 'TRK-M2', 'A1')]);
     expect(await link.acks.next()).toBe(1);
+    // The allocation's code and QR, the ones its customer is sent, now under the unit's id.
+    const [sent] = await notices('parcelId=CL-2');
     expect(await link.commands.next()).toMatchObject({
       type: 'parcel.code',
-      payload: { parcelId: 'local-2' },
+      payload: {
+        parcelId: 'local-2',
+        codeDigest: announced.payload['codeDigest'],
+        qrDigest: announced.payload['qrDigest'],
+      },
     });
+    expect(codeDigest(locker.codeDigestKey, sent!.qrPayload!)).toBe(announced.payload['qrDigest']);
     await link.publishEvents([
       chain.next('parcel.merged', {
         parcelId: 'local-2',
@@ -186,6 +199,7 @@ describe('parcel.merged: an offline deposit and its late announcement become one
       payload: {
         parcelId: 'local-3',
         codeDigest: codeDigest(locker.codeDigestKey, carrier!.code!),
+        qrDigest: codeDigest(locker.codeDigestKey, carrier!.qrPayload!),
       },
     });
     const states = (await parcels('MERGE-3')).map((p) => `${p.parcelId}:${p.state}`).sort();

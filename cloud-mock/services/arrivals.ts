@@ -2,7 +2,7 @@
  * How a parcel the unit reports meets the cloud's allocations: an announced deposit, one the
  * cloud was not told of (matched by barcode, or given a code here), and the unit's later merge
  * of the two (parcel.merged). The unit's id stays the parcel's id; the sender's id is kept as
- * its alias, so there is one parcel, one code and one customer notification.
+ * its alias, so there is one parcel, one code (with its QR) and one customer notification.
  */
 import { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
@@ -16,7 +16,7 @@ import {
   saveParcel,
   type CloudParcel,
 } from '../store/parcels';
-import { newLockerCode } from './codes';
+import { newLockerCode, qrDigestField } from './codes';
 import type { Commands } from './commands';
 import { DAY_MS, type CloudContext } from './context';
 import { notifyParcel } from './notifications';
@@ -34,7 +34,7 @@ const Merged = z.object({ parcelId: id, cloudParcelId: id, trackingBarcode: z.st
 /**
  * A deposit: the announced parcel's customer gets the code now. A parcel the cloud was not
  * told of (the unit was offline) is matched to an expected allocation by its barcode, or gets
- * a code generated here; either way its digest is sent as parcel.code.
+ * a code and QR generated here; either way their digests are sent as parcel.code.
  */
 export function recordDeposit(
   ctx: CloudContext,
@@ -58,7 +58,7 @@ export function recordDeposit(
   if (codeKey === null) return;
 
   if (parcel === null) {
-    const { code, digest } = newLockerCode(ctx, l, codeKey);
+    const issued = newLockerCode(ctx, l, codeKey, 'pickup');
     const size = getCompartment(db, l.id, p.compartmentId)?.size ?? null;
     parcel = {
       allocationId: ctx.newId(),
@@ -73,8 +73,9 @@ export function recordDeposit(
       accessible: false,
       customer: null,
       holdDays: Math.max(1, Math.round((expiresAt - at) / DAY_MS)),
-      pickupCode: code,
-      codeDigest: digest,
+      pickupCode: issued.code,
+      codeDigest: issued.digest,
+      qrPayload: issued.qrPayload,
       compartmentId: p.compartmentId,
       announced: false,
       createdAt: ctx.clock.now(),
@@ -84,7 +85,11 @@ export function recordDeposit(
       closedAt: null,
     };
     insertParcel(db, parcel);
-    commands.issue(l.id, 'parcel.code', { parcelId: p.parcelId, codeDigest: digest });
+    commands.issue(l.id, 'parcel.code', {
+      parcelId: p.parcelId,
+      codeDigest: issued.digest,
+      qrDigest: issued.qrDigest,
+    });
   } else {
     const renamed = parcel.parcelId !== p.parcelId;
     parcel = {
@@ -99,15 +104,21 @@ export function recordDeposit(
     };
     const newCode = parcel.pickupCode === null;
     if (newCode) {
-      const fresh = newLockerCode(ctx, l, codeKey);
-      parcel = { ...parcel, pickupCode: fresh.code, codeDigest: fresh.digest };
+      const fresh = newLockerCode(ctx, l, codeKey, 'pickup');
+      parcel = {
+        ...parcel,
+        pickupCode: fresh.code,
+        codeDigest: fresh.digest,
+        qrPayload: fresh.qrPayload,
+      };
     }
     saveParcel(db, parcel);
-    // The unit did not get our announcement (or knows it by another id): send the digest.
+    // The unit did not get our announcement (or knows it by another id): send the digests.
     if (!p.announced || renamed || newCode)
       commands.issue(l.id, 'parcel.code', {
         parcelId: p.parcelId,
         codeDigest: parcel.codeDigest!,
+        ...qrDigestField(codeKey, parcel.qrPayload),
       });
   }
   notifyParcel(ctx, 'pickup_code', parcel, l.name);
@@ -117,8 +128,8 @@ export function recordDeposit(
  * The unit merged the sender's announcement (`cloudParcelId`) into the parcel it took in
  * offline (`parcelId`). The allocation takes over the deposit (compartment, deposit time, the
  * unit's state) under the unit's id; the record the cloud made for the unannounced deposit is
- * folded into it and deleted. The unit now holds the allocation's code, so that code goes to
- * the customer; the carrier's earlier code is dead.
+ * folded into it and deleted. The unit now holds the allocation's code and QR, so those go to
+ * the customer; the carrier's earlier code and QR are dead.
  */
 export function recordMerge(ctx: CloudContext, commands: Commands, l: Locker, e: SignedEvent) {
   const p = Merged.parse(e.payload);
@@ -133,10 +144,11 @@ export function recordMerge(ctx: CloudContext, commands: Commands, l: Locker, e:
   if (allocation.state !== 'expected') {
     // Cancelled or lapsed meanwhile: nobody holds its code, so the unit gets the local one back.
     log.warn({ ...where, state: allocation.state }, 'merge into a closed allocation undone');
-    if (local.codeDigest !== null && local.closedAt === null)
+    if (local.codeDigest !== null && local.closedAt === null && l.codeDigestKey !== null)
       commands.issue(l.id, 'parcel.code', {
         parcelId: local.parcelId,
         codeDigest: local.codeDigest,
+        ...qrDigestField(Buffer.from(l.codeDigestKey, 'base64url'), local.qrPayload),
       });
     return;
   }
@@ -155,6 +167,7 @@ export function recordMerge(ctx: CloudContext, commands: Commands, l: Locker, e:
         : local.depositedAt + allocation.holdDays * DAY_MS,
     closedAt: local.closedAt,
     pickupCode: local.closedAt === null ? allocation.pickupCode : null,
+    qrPayload: local.closedAt === null ? allocation.qrPayload : null,
   };
   saveParcel(db, merged);
   log.info({ ...where, allocationId: merged.allocationId }, 'parcel merged into its allocation');

@@ -1,9 +1,11 @@
 /**
  * Pickup and return codes (DESIGN §5): CSPRNG digits, unique among the locker's active codes,
- * sent to the unit only as HMAC-SHA256(codeKey, code).
+ * each issued with a QR token (src/shared/qrToken.ts); the unit gets only HMAC-SHA256(codeKey,
+ * …) of either.
  */
 import { randomInt } from 'node:crypto';
 import { codeDigest } from '../../src/shared/node/codeDigest';
+import { QR_TOKEN_BYTES, qrPayload, type QrKind } from '../../src/shared/qrToken';
 import type { Locker } from '../store/lockers';
 import { activeParcelDigests } from '../store/parcels';
 import { activeReturnDigests } from '../store/returns';
@@ -17,18 +19,25 @@ export function cryptoDigits(length: number): string {
   return out;
 }
 
-/** QR payload of a pickup or return code, as the unit's scanner path reads it. */
-export const qrPayload = (code: string): string => `LKP1:${code}`;
+/** A code for the keypad and the QR that comes with it, each with the digest the unit gets. */
+export interface IssuedCode {
+  code: string;
+  digest: string;
+  qrPayload: string;
+  qrDigest: string;
+}
 
 /**
- * A code of the locker's length that no active parcel or return of it has; call inside the
- * transaction. Codes issued at an earlier length stay active as they are.
+ * A code of the locker's length that no active parcel or return of it has, and a fresh QR
+ * token of `kind`; call inside the transaction. Codes issued at an earlier length stay active
+ * as they are.
  */
 export function newLockerCode(
   ctx: CloudContext,
   locker: Pick<Locker, 'id' | 'codeLength'>,
   codeDigestKey: Buffer,
-): { code: string; digest: string } {
+  kind: QrKind,
+): IssuedCode {
   const taken = new Set([
     ...activeParcelDigests(ctx.db, locker.id),
     ...activeReturnDigests(ctx.db, locker.id),
@@ -36,7 +45,20 @@ export function newLockerCode(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const code = ctx.randomDigits(locker.codeLength);
     const digest = codeDigest(codeDigestKey, code);
-    if (!taken.has(digest)) return { code, digest };
+    if (taken.has(digest)) continue;
+    // 128 random bits: no need to check it against the others.
+    const payload = qrPayload(kind, ctx.randomBytes(QR_TOKEN_BYTES).toString('base64url'));
+    return { code, digest, qrPayload: payload, qrDigest: codeDigest(codeDigestKey, payload) };
   }
   throw new Error(`no free ${locker.codeLength}-digit code for locker ${locker.id}`);
 }
+
+/**
+ * The `qrDigest` field of parcel.code for a parcel's stored QR; none for a parcel issued its
+ * code before QR tokens, so the unit keeps taking its code alone.
+ */
+export const qrDigestField = (
+  codeDigestKey: Buffer,
+  payload: string | null,
+): { qrDigest?: string } =>
+  payload === null ? {} : { qrDigest: codeDigest(codeDigestKey, payload) };

@@ -23,6 +23,8 @@ export interface CloudContext {
   newId: () => string;
   /** A uniformly random string of `length` decimal digits (CSPRNG unless a test injects one). */
   randomDigits: (length: number) => string;
+  /** `size` random bytes for QR tokens (crypto.randomBytes unless a test injects a source). */
+  randomBytes: (size: number) => Buffer;
   policy: CloudPolicy;
 }
 

@@ -71,9 +71,10 @@ describe('parcel lifecycle through events', () => {
       to: ['+49 30 1234567', 'ada@example.org'],
     });
     expect(sent!.code).toMatch(new RegExp(`^[0-9]{${DEFAULT_POLICY.codeLength}}$`));
-    expect(sent!.qrPayload).toBe(`LKP1:${sent!.code}`);
+    expect(sent!.qrPayload).toMatch(/^LKP2:[A-Za-z0-9_-]{22}$/);
     expect(sent!.text).toContain(sent!.code);
     expect(codeDigest(locker.codeDigestKey, sent!.code!)).toBe(expect_.payload['codeDigest']);
+    expect(codeDigest(locker.codeDigestKey, sent!.qrPayload!)).toBe(expect_.payload['qrDigest']);
 
     const d = await detail('FLOW-1');
     expect(d.compartments.find((c) => c.id === 'A1')).toMatchObject({
@@ -115,6 +116,7 @@ describe('parcel lifecycle through events', () => {
     expect(command.payload).toEqual({
       parcelId: 'dev-uuid-1',
       codeDigest: codeDigest(locker.codeDigestKey, sent!.code!),
+      qrDigest: codeDigest(locker.codeDigestKey, sent!.qrPayload!),
     });
     const p = (await detail('FLOW-2')).parcels[0]!;
     expect(p).toMatchObject({
@@ -187,11 +189,9 @@ describe('parcel lifecycle through events', () => {
       },
     });
     const [sent] = await notices('to=grace@example.org');
-    expect(sent).toMatchObject({
-      kind: 'return_code',
-      code: r.body.returnCode,
-      qrPayload: `LKP1:${r.body.returnCode}`,
-    });
+    expect(sent).toMatchObject({ kind: 'return_code', code: r.body.returnCode });
+    expect(sent!.qrPayload).toMatch(/^LKR2:[A-Za-z0-9_-]{22}$/);
+    expect(command.payload['qrDigest']).toBe(codeDigest(locker.codeDigestKey, sent!.qrPayload!));
     expect((await detail('FLOW-4')).availability.L).toBe(before - 1);
     const full = await cloud.request('POST', '/api/v1/returns', {
       lockerId: 'FLOW-4',

@@ -127,7 +127,9 @@ export class LockerView {
     'parcel.expected': null,
     'parcel.cancelled': (l, e) => {
       this.parcelState(l, e, (x) =>
-        x.state === 'expected' ? { ...x, state: 'cancelled', pickupCode: null } : x,
+        x.state === 'expected'
+          ? { ...x, state: 'cancelled', pickupCode: null, qrPayload: null }
+          : x,
       );
     },
     'parcel.merged': (l, e) => recordMerge(this.ctx, this.commands, l, e),
@@ -163,6 +165,7 @@ export class LockerView {
         ...x,
         state: 'picked_up',
         pickupCode: null,
+        qrPayload: null,
         closedAt: Date.parse(e.at),
       }));
       if (parcel) notifyParcel(this.ctx, 'picked_up', parcel, l.name);
@@ -178,6 +181,7 @@ export class LockerView {
         ...x,
         state: 'collected',
         pickupCode: null,
+        qrPayload: null,
         closedAt: Date.parse(e.at),
       }));
     },
@@ -271,6 +275,7 @@ export class LockerView {
       state,
       compartmentId: p.compartmentId,
       returnCode: null,
+      qrPayload: null,
       closedAt: state === 'collected' ? Date.parse(e.at) : ret.closedAt,
     });
   }

@@ -6,7 +6,6 @@ import type { Customer, NotificationKind } from '../../src/shared/rest/schemas';
 import { insertNotification } from '../store/notifications';
 import type { CloudParcel } from '../store/parcels';
 import type { CloudReturn } from '../store/returns';
-import { qrPayload } from './codes';
 import { iso, type CloudContext } from './context';
 
 function recipients(customer: string | null, trackingBarcode: string | null): string[] {
@@ -27,10 +26,11 @@ export function notifyParcel(
   const hi = greeting(parcel.customer);
   const until = parcel.expiresAt === null ? '' : ` until ${iso(parcel.expiresAt)}`;
   const what = `parcel ${parcel.trackingBarcode}`;
+  const orScan = parcel.qrPayload === null ? '' : ' (or scan the QR code)';
   const messages: Record<typeof kind, { subject: string; text: string }> = {
     pickup_code: {
       subject: `Your ${what} is ready at ${lockerName}`,
-      text: `${hi}, your ${what} is waiting at ${lockerName}${until}. Pickup code: ${parcel.pickupCode ?? '—'} (or scan the QR code).`,
+      text: `${hi}, your ${what} is waiting at ${lockerName}${until}. Pickup code: ${parcel.pickupCode ?? '—'}${orScan}.`,
     },
     reminder: {
       subject: `Reminder: your ${what} is waiting`,
@@ -58,7 +58,7 @@ export function notifyParcel(
     to: recipients(parcel.customer, parcel.trackingBarcode),
     ...messages[kind],
     code: withCode ? parcel.pickupCode : null,
-    qrPayload: withCode && parcel.pickupCode ? qrPayload(parcel.pickupCode) : null,
+    qrPayload: withCode ? parcel.qrPayload : null,
     createdAt: ctx.clock.now(),
     // A warning or expiry belongs to one deadline: an extension earns a new one.
     dedupeKey:
@@ -77,9 +77,9 @@ export function notifyReturnCode(ctx: CloudContext, ret: CloudReturn, lockerName
     returnId: ret.returnId,
     to: recipients(ret.customer, null),
     subject: `Your return code for ${lockerName}`,
-    text: `${greeting(ret.customer)}, drop your return (size ${ret.size}) at ${lockerName} with code ${code} (or scan the QR code).`,
+    text: `${greeting(ret.customer)}, drop your return (size ${ret.size}) at ${lockerName} with code ${code}${ret.qrPayload === null ? '' : ' (or scan the QR code)'}.`,
     code,
-    qrPayload: qrPayload(code),
+    qrPayload: ret.qrPayload,
     createdAt: ctx.clock.now(),
     dedupeKey: `${ret.returnId}:return_code`,
   });

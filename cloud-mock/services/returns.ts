@@ -1,4 +1,4 @@
-/** Customer returns: capacity of the size, a return code to the customer, return.expect to the unit. */
+/** Customer returns: capacity of the size, a return code and QR to the customer, return.expect to the unit. */
 import { ok, type Result } from '../../src/shared/result';
 import type { ReturnRequest } from '../../src/shared/rest/schemas';
 import { getLocker } from '../store/lockers';
@@ -24,15 +24,16 @@ export async function createReturn(
       if (availability(ctx.db, locker)[req.size] <= 0)
         return refuse(409, 'no_capacity', `no ${req.size} compartment is free for a return`);
       const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
-      const { code, digest } = newLockerCode(ctx, locker, codeKey);
+      const issued = newLockerCode(ctx, locker, codeKey, 'return');
       const ret = {
         returnId: ctx.newId(),
         lockerId: locker.id,
         size: req.size,
         state: 'expected' as const,
         customer: JSON.stringify(req.customer),
-        returnCode: code,
-        codeDigest: digest,
+        returnCode: issued.code,
+        codeDigest: issued.digest,
+        qrPayload: issued.qrPayload,
         compartmentId: null,
         createdAt: ctx.clock.now(),
         closedAt: null,
@@ -41,10 +42,11 @@ export async function createReturn(
       const commandId = commands.issue(locker.id, 'return.expect', {
         returnId: ret.returnId,
         size: req.size,
-        codeDigest: digest,
+        codeDigest: issued.digest,
+        qrDigest: issued.qrDigest,
       });
       notifyReturnCode(ctx, ret, locker.name);
-      return ok({ returnId: ret.returnId, returnCode: code, commandId });
+      return ok({ returnId: ret.returnId, returnCode: issued.code, commandId });
     })
     .immediate();
   if (result.ok) await commands.flush();

@@ -40,7 +40,13 @@ export class Scheduler {
     for (const p of listParcelsInState(db, ['deposited', 'expected'])) {
       if (p.state === 'expected') {
         if (now < p.lapsesAt) continue;
-        saveParcel(db, { ...p, state: 'cancelled', pickupCode: null, closedAt: now });
+        saveParcel(db, {
+          ...p,
+          state: 'cancelled',
+          pickupCode: null,
+          qrPayload: null,
+          closedAt: now,
+        });
         this.commands.issue(p.lockerId, 'parcel.cancel', { parcelId: p.parcelId });
         report.lapsed += 1;
         continue;

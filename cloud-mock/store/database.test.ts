@@ -107,6 +107,44 @@ describe('cloud store migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(4);
   });
 
+  it('migration 5 keeps a QR payload beside each code: none for rows before it, each table its own prefix', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 4));
+    db.prepare(
+      "INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash) VALUES ('L','n','a',1,1,'t',1,'h')",
+    ).run();
+    const parcel = db.prepare(
+      `INSERT INTO parcels (allocation_id, locker_id, parcel_id, tracking_barcode, state,
+         accessible, hold_days, announced, created_at, lapses_at)
+       VALUES (?, 'L', ?, 'TRK', 'expected', 0, 3, 1, 1, 1)`,
+    );
+    const ret = db.prepare(
+      `INSERT INTO returns (return_id, locker_id, size, state, customer, code_digest, created_at)
+       VALUES (?, 'L', 'S', 'expected', '{}', 'd', 1)`,
+    );
+    parcel.run('a1', 'P-1');
+    ret.run('R-1');
+    migrate(db, migrations.slice(0, 5));
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.prepare("SELECT qr_payload FROM parcels WHERE parcel_id = 'P-1'").get()).toEqual({
+      qr_payload: null,
+    });
+    expect(db.prepare("SELECT qr_payload FROM returns WHERE return_id = 'R-1'").get()).toEqual({
+      qr_payload: null,
+    });
+    const token = 'A'.repeat(22);
+    const setParcel = db.prepare("UPDATE parcels SET qr_payload = ? WHERE allocation_id = 'a1'");
+    const setReturn = db.prepare("UPDATE returns SET qr_payload = ? WHERE return_id = 'R-1'");
+    setParcel.run(`LKP2:${token}`);
+    setReturn.run(`LKR2:${token}`);
+    for (const bad of [`LKR2:${token}`, `lkp2:${token}`, `LKP2:${token}A`, '12345678'])
+      expect(() => setParcel.run(bad), bad).toThrow(/CHECK/);
+    for (const bad of [`LKP2:${token}`, `LKR2:${token.slice(1)}`])
+      expect(() => setReturn.run(bad), bad).toThrow(/CHECK/);
+    migrate(db, migrations.slice(0, 5)); // a second run is a no-op
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+  });
+
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 99');

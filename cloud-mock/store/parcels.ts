@@ -22,6 +22,8 @@ export interface CloudParcel {
   /** Kept to notify the customer at deposit; cleared once the parcel is closed. */
   pickupCode: string | null;
   codeDigest: string | null;
+  /** The QR issued with the code (`LKP2:…`), kept and cleared like it; null before QRs. */
+  qrPayload: string | null;
   compartmentId: string | null;
   announced: boolean;
   createdAt: number;
@@ -49,6 +51,7 @@ interface Row {
   hold_days: number;
   pickup_code: string | null;
   code_digest: string | null;
+  qr_payload: string | null;
   compartment_id: string | null;
   announced: number;
   created_at: number;
@@ -76,6 +79,7 @@ const fromRow = (r: Row): CloudParcel => ({
   holdDays: r.hold_days,
   pickupCode: r.pickup_code,
   codeDigest: r.code_digest,
+  qrPayload: r.qr_payload,
   compartmentId: r.compartment_id,
   announced: r.announced === 1,
   createdAt: r.created_at,
@@ -102,6 +106,7 @@ const toParams = (p: CloudParcel) => ({
   hold_days: p.holdDays,
   pickup_code: p.pickupCode,
   code_digest: p.codeDigest,
+  qr_payload: p.qrPayload,
   compartment_id: p.compartmentId,
   announced: p.announced ? 1 : 0,
   created_at: p.createdAt,

@@ -10,6 +10,8 @@ export interface CloudReturn {
   customer: string;
   returnCode: string | null;
   codeDigest: string;
+  /** The QR issued with the code (`LKR2:…`), kept and cleared like it; null before QRs. */
+  qrPayload: string | null;
   compartmentId: string | null;
   createdAt: number;
   closedAt: number | null;
@@ -23,6 +25,7 @@ interface Row {
   customer: string;
   return_code: string | null;
   code_digest: string;
+  qr_payload: string | null;
   compartment_id: string | null;
   created_at: number;
   closed_at: number | null;
@@ -36,6 +39,7 @@ const fromRow = (r: Row): CloudReturn => ({
   customer: r.customer,
   returnCode: r.return_code,
   codeDigest: r.code_digest,
+  qrPayload: r.qr_payload,
   compartmentId: r.compartment_id,
   createdAt: r.created_at,
   closedAt: r.closed_at,
@@ -44,7 +48,7 @@ const fromRow = (r: Row): CloudReturn => ({
 export function insertReturn(db: Db, r: CloudReturn): void {
   db.prepare(
     `INSERT INTO returns (return_id, locker_id, size, state, customer, return_code, code_digest,
-       compartment_id, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       qr_payload, compartment_id, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     r.returnId,
     r.lockerId,
@@ -53,6 +57,7 @@ export function insertReturn(db: Db, r: CloudReturn): void {
     r.customer,
     r.returnCode,
     r.codeDigest,
+    r.qrPayload,
     r.compartmentId,
     r.createdAt,
     r.closedAt,
@@ -67,9 +72,9 @@ export function getReturn(db: Db, returnId: string): CloudReturn | null {
 
 export function saveReturn(db: Db, r: CloudReturn): void {
   db.prepare(
-    `UPDATE returns SET state = ?, return_code = ?, compartment_id = ?, closed_at = ?
-     WHERE return_id = ?`,
-  ).run(r.state, r.returnCode, r.compartmentId, r.closedAt, r.returnId);
+    `UPDATE returns SET state = ?, return_code = ?, qr_payload = ?, compartment_id = ?,
+       closed_at = ? WHERE return_id = ?`,
+  ).run(r.state, r.returnCode, r.qrPayload, r.compartmentId, r.closedAt, r.returnId);
 }
 
 export function listReturns(db: Db, lockerId: string): CloudReturn[] {

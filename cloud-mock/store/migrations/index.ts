@@ -3,6 +3,7 @@ import { up as initial } from './001_initial';
 import { up as alerts } from './002_alerts';
 import { up as parcelAliases } from './003_parcel_aliases';
 import { up as lockerCodeLength } from './004_locker_code_length';
+import { up as qrPayloads } from './005_qr_payloads';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'alerts', up: alerts },
   { version: 3, name: 'parcel aliases', up: parcelAliases },
   { version: 4, name: 'locker code length', up: lockerCodeLength },
+  { version: 5, name: 'qr payloads', up: qrPayloads },
 ];
