@@ -4,7 +4,7 @@
  * person can impose on customers meanwhile. Prints each strategy, then as its LAST line one
  * JSON object:
  *   { attemptsPer24h, bestStrategy, probability: { "6", "8", "10" }, keypadLongestWaitSec,
- *     parcels: 100 }
+ *     qrLongestWaitSec, qrGuessesPer24h, qrProbability, parcels: 100 }
  *
  *   npx tsx bench/bruteForce.ts
  */
@@ -15,6 +15,7 @@ import {
   compareStrategies,
   lockOut,
   lockerWithParcels,
+  scanAttack,
   randomGuesses,
   strategyName,
   successProbability,
@@ -37,12 +38,20 @@ console.log(
   `bound for any strategy: ${bound.total} (${bound.paid} paid off by time + a debt of ${bound.debt})`,
 );
 
+// QR guessing: 128-bit tokens behind a flood limit of their own.
+const scanned = await lockerWithParcels(PARCELS, 6, 13);
+const qr = await scanAttack(scanned, DAY_MS);
+await scanned.close();
+if (qr.opened !== 0) throw new Error('a guessed QR token opened a door');
+const qrProbability = -Math.expm1(qr.scans * Math.log1p(-PARCELS / 2 ** 128));
+console.log(`QR guessing: ${qr.scans} tokens scanned in 24 h, P(any door) = ${qrProbability}`);
+
 // Lock-out: one person hammers the keypad all day; customers with valid codes keep arriving.
 const crowd = await lockerWithParcels(PARCELS, 6, 11);
 const blocked = await lockOut(crowd);
 await crowd.close();
 console.log(
-  `lock-out: ${blocked.served} customers served, longest wait ${blocked.longestWaitMs / 1000} s`,
+  `lock-out: ${blocked.served} customers served, longest wait ${blocked.longestWaitMs / 1000} s typing a code, ${blocked.longestQrWaitMs / 1000} s scanning a QR`,
 );
 
 const probability = Object.fromEntries(
@@ -57,6 +66,9 @@ console.log(
     bestStrategy: strategyName(report.best),
     probability,
     keypadLongestWaitSec: blocked.longestWaitMs / 1000,
+    qrLongestWaitSec: blocked.longestQrWaitMs / 1000,
+    qrGuessesPer24h: qr.scans,
+    qrProbability,
     parcels: PARCELS,
   }),
 );

@@ -11,6 +11,7 @@
  *     nothing new (h: their own expired parcel, their own door held open, a return code while
  *     no compartment is free), as once reset the throttle.
  */
+import { qrPayload } from '../../../shared/qrToken';
 import { debtAt, initialThrottle, recordFailure } from '../../core/codeThrottle';
 import type { MemoryLockBoard } from '../../core/memoryLockBoard';
 import type { KioskCore } from '../kioskCore';
@@ -23,15 +24,19 @@ export type Holder = 'expired_parcel' | 'open_door' | 'return_no_space';
 
 export type Strategy =
   | { kind: 'greedy' }
+  /** Greedy, typing guesses as return codes (the same keypad, the same throttle). */
+  | { kind: 'return_codes' }
   | { kind: 'paced'; debt: number }
   | { kind: 'holder'; holder: Holder; every: number };
 
 export const strategyName = (s: Strategy): string =>
   s.kind === 'greedy'
     ? 'greedy'
-    : s.kind === 'paced'
-      ? `paced (debt kept at most ${s.debt})`
-      : `${s.every} wrong, then their own ${s.holder.replaceAll('_', ' ')} code`;
+    : s.kind === 'return_codes'
+      ? 'greedy, as return codes'
+      : s.kind === 'paced'
+        ? `paced (debt kept at most ${s.debt})`
+        : `${s.every} wrong, then their own ${s.holder.replaceAll('_', ' ')} code`;
 
 /** Deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -96,6 +101,7 @@ export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1)
       dimensions: { lengthMm: 300, widthMm: 200, heightMm: 100 },
       weightG: 500,
       codeDigest: digestOf(code),
+      qrDigest: digestOf(qrOf(code)),
       holdDays,
     });
     const started = await core.deposits.start(courier, `TRK-${id}`);
@@ -148,6 +154,10 @@ export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1)
     },
   };
 }
+
+/** The pickup QR the cloud would have issued with `code` (a token derived from it, for tests). */
+export const qrOf = (code: string): string =>
+  qrPayload('pickup', Buffer.from(code.padStart(16, '0')).toString('base64url'));
 
 export interface AttackResult {
   /** Codes the kiosk actually checked and found wrong, or that opened a door. */
@@ -209,7 +219,10 @@ export async function attack(
       sinceHeld = 0;
       continue;
     }
-    const r = await core.pickups.withCode(guess(), 'code');
+    const r =
+      strategy.kind === 'return_codes'
+        ? await core.returns.withCode(guess(), 'code')
+        : await core.pickups.withCode(guess(), 'code');
     if (r.ok) {
       result.attempts++;
       result.opened++;
@@ -276,9 +289,10 @@ export function successProbability(attempts: number, parcels: number, length: nu
   return -Math.expm1(logMiss);
 }
 
-/** Every strategy the bench knows: greedy, paced at each debt, and each reset-holder. */
+/** Every strategy the bench knows: greedy (as pickup or return codes), paced, each reset-holder. */
 export const STRATEGIES: Strategy[] = [
   { kind: 'greedy' },
+  { kind: 'return_codes' },
   ...[1, 2, 3, 4, 5].map((debt) => ({ kind: 'paced' as const, debt })),
   ...(['expired_parcel', 'open_door', 'return_no_space'] as const).map((holder) => ({
     kind: 'holder' as const,
@@ -342,38 +356,45 @@ export function attemptBound(
 
 /**
  * The lock-out figure: while one person keeps the keypad as locked as they can (greedy, for a
- * day), a customer with a valid code arrives every `everyMs` and types it; how long does each
- * wait before the code is even checked? Returns the longest wait and how many were served.
+ * day), a customer arrives every `everyMs`, alternately typing a valid code and scanning a
+ * valid QR; how long does each wait before the code is even checked? Returns the longest wait
+ * of each kind and how many were served.
  */
 export async function lockOut(
   locker: Locker,
   everyMs = 7 * 60_000 + 13_000,
-): Promise<{ longestWaitMs: number; served: number; refusedValid: number }> {
+): Promise<{
+  longestWaitMs: number;
+  longestQrWaitMs: number;
+  served: number;
+  refusedValid: number;
+}> {
   const { core, clock } = locker;
   const guess = countingGuesses(locker.allCodes(), 6);
   const valid = [...locker.codes];
   const end = clock.now() + DAY_MS;
   let nextCustomer = clock.now() + everyMs;
-  let longestWaitMs = 0;
+  const longest = { code: 0, qr: 0 };
   let served = 0;
   let refusedValid = 0;
   while (clock.now() < end && valid.length > 0) {
     if (clock.now() >= nextCustomer) {
       const arrived = clock.now();
       const code = valid.shift()!;
-      let r = await core.pickups.withCode(code, 'code');
+      const by = served % 2 === 0 ? 'code' : 'qr';
+      const input = by === 'qr' ? qrOf(code) : code;
+      let r = await core.pickups.withCode(input, by);
       while (!r.ok && r.error.reason === 'throttled') {
         clock.advance(r.error.retryAfterMs);
-        r = await core.pickups.withCode(code, 'code');
+        r = await core.pickups.withCode(input, by);
       }
       if (!r.ok) refusedValid++;
       else {
         served++;
-        longestWaitMs = Math.max(longestWaitMs, clock.now() - arrived);
+        longest[by] = Math.max(longest[by], clock.now() - arrived);
         // The customer takes the parcel and shuts the door.
-        locker.board.closeDoor(
-          locker.config.compartments.find((c) => c.id === r.value.compartmentId)!,
-        );
+        const id = r.value.compartmentId;
+        locker.board.closeDoor(locker.config.compartments.find((c) => c.id === id)!);
         await core.settled();
       }
       nextCustomer += everyMs;
@@ -383,5 +404,32 @@ export async function lockOut(
     if (!r.ok && r.error.reason === 'throttled')
       clock.advance(Math.min(r.error.retryAfterMs, Math.max(1, nextCustomer - clock.now())));
   }
-  return { longestWaitMs, served, refusedValid };
+  return { longestWaitMs: longest.code, longestQrWaitMs: longest.qr, served, refusedValid };
+}
+
+/**
+ * QR guessing: random token QRs scanned as fast as the kiosk answers, for `durationMs`. Returns
+ * how many it checked (the flood limit, not the keypad throttle, bounds them) and doors opened.
+ */
+export async function scanAttack(
+  locker: Locker,
+  durationMs: number,
+  seed = 5,
+): Promise<{ scans: number; opened: number }> {
+  const { core, clock } = locker;
+  const random = prng(seed);
+  const end = clock.now() + durationMs;
+  let scans = 0;
+  let opened = 0;
+  while (clock.now() < end) {
+    const bytes = Buffer.from(Array.from({ length: 16 }, () => Math.floor(random() * 256)));
+    const r = await core.pickups.withCode(qrPayload('pickup', bytes.toString('base64url')), 'qr');
+    if (!r.ok && r.error.reason === 'throttled') {
+      clock.advance(r.error.retryAfterMs);
+      continue;
+    }
+    scans++;
+    if (r.ok) opened++;
+  }
+  return { scans, opened };
 }
