@@ -423,7 +423,7 @@ export const NotificationSchema = z.object({
   text: z.string(),
   /** The plain pickup or return code, only on pickup_code and return_code. */
   code: z.string().nullable(),
-  /** What the QR in the message encodes: `LKP1:<code>`. */
+  /** What the QR in the message encodes: a token payload, `LKP2:…` or `LKR2:…` (src/shared/qrToken.ts). */
   qrPayload: z.string().nullable(),
   createdAt: isoTime,
 });
