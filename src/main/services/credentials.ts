@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { BadgeClaims } from '../../shared/badge';
 import { readBadgeToken } from '../../shared/node/badgeToken';
 import { err, ok, type Result } from '../../shared/result';
+import { latestEventTime } from '../store/events';
 import { isBadgeRevoked, revokeBadge } from '../store/revokedBadges';
 import type { Actor, LockerContext } from './context';
 
@@ -63,7 +64,10 @@ export class Credentials {
     const read = readBadgeToken(token, key);
     if (!read.ok) return read;
     const claims = read.value;
-    if (Date.parse(claims.exp) <= this.ctx.clock.now()) return err('expired');
+    // Expiry against the latest time this locker has recorded, not only its clock: a clock
+    // stepped back (by NTP or by someone) must not revive a badge that has expired here.
+    const now = Math.max(this.ctx.clock.now(), latestEventTime(this.ctx.db));
+    if (Date.parse(claims.exp) <= now) return err('expired');
     if (claims.lockers && !claims.lockers.includes(this.ctx.lockerId))
       return err('not_for_this_locker');
     if (isBadgeRevoked(this.ctx.db, claims.id)) return err('revoked');

@@ -355,6 +355,16 @@ describe('badges', () => {
     f.core.credentials.revoke('b1');
     expect(f.core.credentials.login(token())).toEqual({ ok: false, error: 'revoked' });
   });
+
+  it('a clock stepped back does not revive a badge that has expired at this locker', async () => {
+    const f = await startFixture();
+    const shortLived = token({ id: 'b2', exp: '2026-11-22T11:00:00.000Z' });
+    expect(f.core.credentials.login(shortLived).ok).toBe(true);
+    f.clock.advance(2 * 3_600_000); // 12:00: expired, and the locker has recorded that hour
+    expect(f.core.credentials.login(shortLived)).toEqual({ ok: false, error: 'expired' });
+    f.clock.advance(-3 * 3_600_000); // NTP (or someone) steps the clock back to 09:00
+    expect(f.core.credentials.login(shortLived)).toEqual({ ok: false, error: 'expired' });
+  });
 });
 
 describe('audit log', () => {

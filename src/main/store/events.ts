@@ -27,6 +27,18 @@ export function chainHead(db: Db): { seq: number; hash: string } | undefined {
   return row ?? checkpoint(db);
 }
 
+/**
+ * The time of the newest event in the log (epoch ms; 0 when there is none): a time the locker
+ * has already lived through, whatever its clock says now.
+ */
+export function latestEventTime(db: Db): number {
+  const row = db
+    .prepare(`SELECT json_extract(body, '$.at') AS at FROM events ORDER BY seq DESC LIMIT 1`)
+    .get() as { at: string | null } | undefined;
+  const at = row?.at ? Date.parse(row.at) : NaN;
+  return Number.isFinite(at) ? at : 0;
+}
+
 export function checkpoint(db: Db): { seq: number; hash: string } | undefined {
   const seq = getMeta(db, 'checkpoint_seq');
   const hash = getMeta(db, 'checkpoint_hash');
