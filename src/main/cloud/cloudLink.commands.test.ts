@@ -268,3 +268,26 @@ describe('cloud commands', () => {
     }
   });
 });
+
+describe('the cloud’s signed time after the clock jumps', () => {
+  it('holds expiry at what signed commands say, and lets it go once they agree with the clock', async () => {
+    k.config.policy.maxClockStepSec = 3600;
+    await deposit(k, 'jump-1', '246802');
+    await k.core.tick();
+    k.clock.advance(4 * 86_400_000); // the clock leaps four days between two ticks
+    await k.core.tick();
+    expect(getParcel(k.db, 'jump-1')?.state).toBe('deposited');
+    // A command the cloud signed a day after the deposit: too old to apply, but signed time.
+    const dayAfter = new Date(k.clock.now() - 3 * 86_400_000).toISOString();
+    expect(await run(k.peer.command('state.request', {}, { issuedAt: dayAfter }))).toMatchObject({
+      ok: false,
+      error: 'expired',
+    });
+    await k.core.tick();
+    expect(getParcel(k.db, 'jump-1')?.state).toBe('deposited');
+    // A fresh one agrees with the clock: the four days were real.
+    expect(await run(k.peer.command('state.request', {}))).toMatchObject({ ok: true });
+    await k.core.tick();
+    expect(getParcel(k.db, 'jump-1')?.state).toBe('expired');
+  });
+});

@@ -98,8 +98,11 @@ export class CommandHandler {
       windowMs: this.windowMs,
     });
     const skewOf = checked.ok ? checked.command.id : checked.id;
-    if (checked.skewMs !== undefined && skewOf !== undefined)
+    if (checked.skewMs !== undefined && skewOf !== undefined) {
       this.recordSkew(checked.skewMs, skewOf);
+      // Signed by the cloud for this locker (skewMs is measured only then): trusted time.
+      this.d.core.confirmTime(now - checked.skewMs);
+    }
     if (!checked.ok) return this.refuse(checked);
     const { command } = checked;
     this.d.log.info({ commandId: command.id, type: command.type }, 'cloud command accepted');

@@ -90,6 +90,13 @@ const policySchema = z.object({
     })
     .prefault({}),
   eventRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** A forward clock jump beyond this holds parcel expiry until the cloud's time confirms it. */
+  maxClockStepSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(366 * 86_400)
+    .default(3600),
   /** Door operations (DESIGN §3): how long to wait for facts before concluding. */
   doors: z
     .object({

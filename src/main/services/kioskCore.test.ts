@@ -501,3 +501,25 @@ describe('start-up reconciliation', () => {
     expect(getParcel(again.db, 'p1')?.state).toBe('expected');
   });
 });
+
+describe('time parcels expire by', () => {
+  it('a forward jump of the clock does not expire parcels until the cloud confirms the time', async () => {
+    const config = smallLockerConfig({
+      policy: { ...smallLockerConfig().policy, maxClockStepSec: 3600 },
+    });
+    const f = await startFixture({ config });
+    announce(f, 'p1', '123456');
+    await deposit(f, 'p1');
+    f.clock.advance(4 * 86_400_000); // one tick to the next: four days (a bad RTC, spoofed NTP)
+    await f.core.tick();
+    expect(getParcel(f.db, 'p1')?.state).toBe('deposited');
+    // The cloud's signed time says one day has passed: nothing is due yet.
+    f.core.confirmTime(f.clock.now() - 3 * 86_400_000);
+    await f.core.tick();
+    expect(getParcel(f.db, 'p1')?.state).toBe('deposited');
+    // It agrees with the clock: the days were real, and the parcel expires.
+    f.core.confirmTime(f.clock.now());
+    await f.core.tick();
+    expect(getParcel(f.db, 'p1')?.state).toBe('expired');
+  });
+});

@@ -9,6 +9,14 @@ import type { Logger } from 'pino';
 import type { KioskConfig } from '../config/kioskConfig';
 import type { LockBoard } from '../core/lockBoard';
 import { parcelTransition } from '../core/stateMachines';
+import {
+  confirmClock,
+  expiryTime,
+  initialTrustedTime,
+  observeClock,
+  type TrustedTimeState,
+} from '../core/trustedTime';
+import { getMeta, setMeta } from '../store/meta';
 import type { IdentityStore } from '../identity/identityStore';
 import { listCompartments, type Compartment } from '../store/compartments';
 import type { Db } from '../store/database';
@@ -48,6 +56,8 @@ export interface KioskCoreDeps {
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** The cloud's signed time within this of the clock confirms the clock. */
+const CLOCK_TOLERANCE_MS = 300_000;
 
 export class KioskCore {
   readonly audit: AuditLog;
@@ -63,6 +73,8 @@ export class KioskCore {
   private readonly ctx: LockerContext;
   private unsubscribeBoard: () => void = () => {};
   private lastPruneAt = 0;
+  private trustedTime: TrustedTimeState = initialTrustedTime;
+  private savedTrustedTime: TrustedTimeState = initialTrustedTime;
 
   private constructor(deps: KioskCoreDeps) {
     const { config, db, clock, log } = deps;
@@ -90,6 +102,8 @@ export class KioskCore {
     this.collection = new Collection(this.ctx, this.doors);
     this.staff = new Staff(this.ctx, this.doors, this.collection);
     this.announcements = new Announcements(this.ctx);
+    const stored = getMeta(db, 'trusted_time');
+    if (stored) this.trustedTime = this.savedTrustedTime = JSON.parse(stored) as TrustedTimeState;
     const cloudKey = deps.cloudPublicKey;
     this.credentials = new Credentials(
       this.ctx,
@@ -131,7 +145,8 @@ export class KioskCore {
   private async timeWork(): Promise<void> {
     await this.doors.onTime();
     const now = this.ctx.clock.now();
-    this.expireDue(now);
+    this.observeClock(now);
+    this.expireDue(expiryTime(this.trustedTime, now));
     if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
       this.lastPruneAt = now;
       const before = new Date(now - this.ctx.policy.eventRetentionDays * 86_400_000).toISOString();
@@ -154,6 +169,34 @@ export class KioskCore {
         });
       }
     })();
+  }
+
+  /** A jump of the clock beyond the step holds expiry (core/trustedTime.ts). */
+  private observeClock(now: number): void {
+    const next = observeClock(this.trustedTime, now, this.ctx.policy.maxClockStepSec * 1000);
+    if (next === this.trustedTime) return;
+    if (next.held && !this.trustedTime.held)
+      this.ctx.log.warn({ from: this.trustedTime.floor, to: now }, 'clock jumped: expiry held');
+    this.saveTrustedTime(next);
+  }
+
+  /**
+   * The cloud's signed time, from a verified command: it confirms the clock after a jump, or
+   * says how far expiry may go meanwhile.
+   */
+  confirmTime(cloudAt: number): void {
+    const now = this.ctx.clock.now();
+    this.saveTrustedTime(confirmClock(this.trustedTime, cloudAt, now, CLOCK_TOLERANCE_MS));
+  }
+
+  /** Kept in memory; written when it says something new, or once a minute of moving floor. */
+  private saveTrustedTime(state: TrustedTimeState): void {
+    const saved = this.savedTrustedTime;
+    this.trustedTime = state;
+    const news = state.held !== saved.held || state.cloud !== saved.cloud;
+    if (!news && state.floor - saved.floor < 60_000) return;
+    setMeta(this.ctx.db, 'trusted_time', JSON.stringify(state));
+    this.savedTrustedTime = state;
   }
 
   compartments(): Compartment[] {

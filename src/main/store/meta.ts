@@ -1,7 +1,7 @@
 /** A small key/value table for single facts: outbox position, chain checkpoint. */
 import type { Db } from './database';
 
-export type MetaKey = 'acked_seq' | 'checkpoint_seq' | 'checkpoint_hash';
+export type MetaKey = 'acked_seq' | 'checkpoint_seq' | 'checkpoint_hash' | 'trusted_time';
 
 export function getMeta(db: Db, key: MetaKey): string | undefined {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
