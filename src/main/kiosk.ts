@@ -57,7 +57,7 @@ export async function startKiosk(
   const fixedKey = options.cloudPublicKey;
   // Asked at each badge login: a key stored by a first-start enrolment works at once.
   const cloudPublicKey = fixedKey ? () => fixedKey : () => cloudPublicKeyFor(config);
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? { now: () => Date.now(), monotonic: () => performance.now() };
   const core = await KioskCore.start({
     config,
     db,

@@ -58,12 +58,17 @@ export interface FailureOutcome {
   delayMs: number | null;
 }
 
+/**
+ * A wrong code at `now`. `paidUntil` (default `now`): how far time may pay the debt off, when
+ * the caller knows the wall clock was stepped forward since the last failure.
+ */
 export function recordFailure(
   state: ThrottleState,
   policy: ThrottlePolicy,
   now: number,
+  paidUntil = now,
 ): FailureOutcome {
-  const debt = debtAt(state, policy, now) + 1;
+  const debt = debtAt(state, policy, Math.min(now, paidUntil)) + 1;
   const over = debt - policy.freeAttempts;
   if (over <= 0) return { state: { debt, at: now, lockedUntil: 0 }, delayMs: null };
   const delayMs =

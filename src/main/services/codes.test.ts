@@ -150,3 +150,24 @@ describe('QR tokens: outside the keypad throttle, each kind where it belongs', (
     expect((await f.core.pickups.withCode('LKP1:777777', 'qr')).ok).toBe(true);
   });
 });
+
+describe('time, as the throttle counts it', () => {
+  it('a wall clock stepped forward pays no debt off: only time that really passed does', async () => {
+    const f = await startFixture();
+    await fiveWrong(f);
+    await wrong(f, 5); // the keypad now waits 15 s
+    f.clock.t += 86_400_000; // someone sets the clock a day ahead; 15 s really pass
+    f.clock.advance(15_000);
+    await wrong(f, 6);
+    expect(f.core.codes.retryAfterMs()).toBe(30_000); // the debt was still owed
+  });
+
+  it('a day that really passed pays the debt off', async () => {
+    const f = await startFixture();
+    await fiveWrong(f);
+    await wrong(f, 5);
+    f.clock.advance(86_400_000);
+    await wrong(f, 6);
+    expect(f.core.codes.retryAfterMs()).toBe(0);
+  });
+});

@@ -23,6 +23,8 @@ const QR_FAILURES_PER_MINUTE = 10;
 
 export class Codes {
   private scans = initialScanLimit;
+  /** The last wrong code seen by this process, by both clocks. */
+  private lastFailure: { at: number; mono: number } | undefined;
 
   constructor(private readonly ctx: LockerContext) {}
 
@@ -112,9 +114,18 @@ export class Codes {
 
   /** A wrong typed code: the throttle's debt grows, and the cloud hears of it. */
   private failed(now: number): Result<never, CodeRejection> {
-    const { db } = this.ctx;
+    const { db, clock } = this.ctx;
     const state = loadThrottle(db);
-    const failure = recordFailure(state, this.ctx.policy.codeThrottle, now);
+    // Time pays the debt off by the clock no one can step, where the last failure was seen in
+    // this process: a wall clock moved forward gives no fresh tries.
+    const mono = clock.monotonic?.();
+    const last = this.lastFailure;
+    const paidUntil =
+      mono !== undefined && last?.at === state.at
+        ? state.at + Math.min(now - state.at, mono - last.mono)
+        : now;
+    const failure = recordFailure(state, this.ctx.policy.codeThrottle, now, paidUntil);
+    this.lastFailure = mono === undefined ? undefined : { at: now, mono };
     saveThrottle(db, failure.state);
     // Every wrong code is audited, not only the ones that trip the throttle: an attacker pacing
     // guesses under the throttle shows up in the cloud as a steady rate of these.

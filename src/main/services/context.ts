@@ -8,6 +8,11 @@ import type { OperationQueue } from './operationQueue';
 
 export interface Clock {
   now(): number;
+  /**
+   * A clock no one can step (ms, any origin; the process's `performance.now()`), where there is
+   * one: time credited against the keypad throttle is the lesser of the two.
+   */
+  monotonic?(): number;
 }
 
 export interface LockerContext {

@@ -66,8 +66,12 @@ export const fixedIdentity: IdentityStore = {
 export class FakeClock {
   constructor(public t = Date.parse('2026-11-22T10:00:00.000Z')) {}
   now = (): number => this.t;
+  /** Moves with `advance`; a test may step `t` alone to play a clock set by hand or NTP. */
+  mono = 0;
+  monotonic = (): number => this.mono;
   advance(ms: number): void {
     this.t += ms;
+    this.mono += Math.max(0, ms);
   }
 }
 
