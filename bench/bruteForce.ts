@@ -4,7 +4,9 @@
  * person can impose on customers meanwhile. Prints each strategy, then as its LAST line one
  * JSON object:
  *   { attemptsPer24h, bestStrategy, probability: { "6", "8", "10" }, keypadLongestWaitSec,
- *     qrLongestWaitSec, qrGuessesPer24h, qrProbability, parcels: 100 }
+ *     qrLongestWaitSec, qrGuessesPer24h, qrProbability,
+ *     byCodeLength: { "6" | "8" | "10": { probability, guessing, keypadLongestWaitSec,
+ *                                         qrLongestWaitSec, lockOut } }, parcels: 100 }
  *
  *   npx tsx bench/bruteForce.ts
  */
@@ -60,6 +62,20 @@ const probability = Object.fromEntries(
     successProbability(report.attemptsPer24h, PARCELS, length),
   ]),
 );
+// Per code length: the odds the best guessing strategy opens any door in a day, and the
+// longest a customer waits under the lock-out (the throttle does not depend on the length).
+const byCodeLength = Object.fromEntries(
+  [6, 8, 10].map((length) => [
+    String(length),
+    {
+      probability: probability[String(length)],
+      guessing: strategyName(report.best),
+      keypadLongestWaitSec: blocked.longestWaitMs / 1000,
+      qrLongestWaitSec: blocked.longestQrWaitMs / 1000,
+      lockOut: 'greedy wrong codes all day',
+    },
+  ]),
+);
 console.log(
   JSON.stringify({
     attemptsPer24h: report.attemptsPer24h,
@@ -69,6 +85,7 @@ console.log(
     qrLongestWaitSec: blocked.longestQrWaitMs / 1000,
     qrGuessesPer24h: qr.scans,
     qrProbability,
+    byCodeLength,
     parcels: PARCELS,
   }),
 );
