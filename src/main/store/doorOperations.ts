@@ -14,7 +14,10 @@ export interface DoorOperation {
   /** Who asked: a badge subject, or "customer". */
   actor: string;
   startedAt: number;
-  /** After this the operation is given up if its door was read shut and never opened. */
+  /**
+   * The reservation deadline from `policy.reservationTimeoutSec`, kept on record; what ends an
+   * operation now is its phase and the door timings (core/doorOperation.ts decideOnTime).
+   */
   deadlineAt: number;
   doorOpenedAt: number | null;
   phase: DoorPhase;
