@@ -108,10 +108,6 @@ export class Deposits {
       const op = this.ownDeposit(actor, operationId);
       if (!op) return err({ reason: 'no_such_deposit' });
       const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
-      if (op.phase === 'unknown')
-        return err({ reason: 'door_unknown', compartmentId: compartment.id });
-      if (op.phase === 'opened' || op.phase === 'awaiting_confirmation')
-        return err({ reason: 'door_was_open', compartmentId: compartment.id });
       const witnessed = await this.doors.witnessedShut(op, compartment);
       if (!witnessed.ok) return err(witnessed.error);
       const parcel = getParcel(this.ctx.db, op.parcelId!)!;

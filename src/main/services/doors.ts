@@ -115,13 +115,18 @@ export class Doors extends DoorRecord {
   }
 
   /**
-   * A person says the door did not open. Believed only if a fresh reading shows it shut: then
-   * it is a jam and the operation fails; open, it is recorded open; unreadable, unknown.
+   * A person says the door did not open. Refused once it was seen open, and while its outcome
+   * is unknown. Otherwise believed only if a fresh reading shows it shut: then it is a jam and
+   * the operation fails; open, it is recorded open; unreadable, unknown.
    */
   async witnessedShut(
     op: DoorOperation,
     compartment: Compartment,
   ): Promise<Result<void, DoorUncertain | { reason: 'door_was_open'; compartmentId: string }>> {
+    if (op.phase === 'unknown')
+      return err({ reason: 'door_unknown', compartmentId: compartment.id });
+    if (op.phase === 'opened' || op.phase === 'awaiting_confirmation')
+      return err({ reason: 'door_was_open', compartmentId: compartment.id });
     const reading = await this.read(compartment);
     if (reading === null) {
       this.toUnknown(op.id, 'unreadable');
@@ -164,7 +169,7 @@ export class Doors extends DoorRecord {
         return;
       case 'baseline':
         this.unwatchedAt.set(event.state.board, this.ctx.clock.now());
-        this.settleBoard(event.state, 'baseline');
+        this.settleBoard(event.state.board, event.state, 'baseline');
         return;
       case 'item':
         return this.itemSensed(event.board, event.lock, event.present);
@@ -231,11 +236,10 @@ export class Doors extends DoorRecord {
    * board's first good reading after it could not be read. Each compartment in its own
    * transaction: one that fails to settle goes to inspection and blocks nothing else.
    */
-  settleBoard(state: BoardState | null, when: 'start' | 'baseline', board?: number): number {
+  settleBoard(board: number, state: BoardState | null, when: 'start' | 'baseline'): number {
     const { db } = this.ctx;
-    const boardNo = state?.board ?? board;
     let settled = 0;
-    for (const compartment of listCompartments(db).filter((c) => c.board === boardNo)) {
+    for (const compartment of listCompartments(db).filter((c) => c.board === board)) {
       const lock = state?.locks.find((l) => l.lock === compartment.lock);
       const reading: DoorReading | null = lock
         ? { doorOpen: !lock.locked, itemPresent: lock.itemPresent }

@@ -79,7 +79,7 @@ export async function reconcileAtStart(
       unreadable.push(board);
       ctx.log.warn({ board, failure: state.error }, 'board unreadable during reconciliation');
     }
-    settled += doors.settleBoard(state.ok ? state.value : null, 'start', board);
+    settled += doors.settleBoard(board, state.ok ? state.value : null, 'start');
   }
   return { settled, unreadable };
 }
