@@ -12,10 +12,19 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const purpose = process.argv[2] ?? 'test';
 
-// socat: simulated lock board on a pty pair; libusb/libudev: node-hid's runtime libraries.
+// socat: simulated lock board on a pty pair; libusb/libudev: node-hid's runtime libraries;
+// mosquitto-clients and openssl: the attacker's and the CA's tools in the cloud-link tests.
 const debianPackages = {
   start: ['socat', 'libusb-1.0-0', 'libudev1'],
-  test: ['socat', 'libusb-1.0-0', 'libudev1', 'mosquitto', 'chromium'],
+  test: [
+    'socat',
+    'libusb-1.0-0',
+    'libudev1',
+    'mosquitto',
+    'mosquitto-clients',
+    'openssl',
+    'chromium',
+  ],
 };
 
 function run(cmd, args, opts = {}) {
