@@ -41,7 +41,15 @@ const P = {
   }),
   returnInCompartment: z.object({ returnId: id, compartmentId: id }),
   resolved: z.object({ compartmentId: id, doorOpen: z.boolean().nullable() }),
+  unverified: z.object({
+    reason: z.string().max(200),
+    claimedId: z.string().max(200).optional(),
+    claimedType: z.string().max(200).optional(),
+  }),
 };
+
+/** Refusals that say the unit has not applied the command (yet), not what became of it. */
+const UNAPPLIED = new Set(['replayed', 'not_yet_valid']);
 
 export class LockerView {
   constructor(
@@ -237,6 +245,12 @@ export class LockerView {
     },
     'command.result': (l, e) => {
       const r = CommandResultSchema.parse(e.payload);
+      if (!r.ok && UNAPPLIED.has(r.error ?? '')) {
+        // Not an outcome: the unit has not applied it this time. It stays pending and is sent
+        // again, unchanged, while its lifetime lasts.
+        this.ctx.log.info({ lockerId: l.id, ...r }, 'the locker did not apply a command yet');
+        return;
+      }
       const finished = finishCommand(
         this.ctx.db,
         r.commandId,
@@ -246,6 +260,13 @@ export class LockerView {
       );
       if (finished && !r.ok)
         this.ctx.log.warn({ lockerId: l.id, ...r }, 'the locker refused a command');
+    },
+    'command.rejected_unverified': (l, e) => {
+      // Someone else published on this locker's commands topic: never a command's outcome.
+      this.ctx.log.warn(
+        { lockerId: l.id, seq: e.seq, ...P.unverified.parse(e.payload) },
+        'the locker rejected an unverified message on its commands topic',
+      );
     },
     'clock.skew': null,
     'config.updated': null,
