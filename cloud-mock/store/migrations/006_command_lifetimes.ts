@@ -24,4 +24,5 @@ CREATE TABLE revocations_sent (
   command_id TEXT NOT NULL REFERENCES commands(id),
   PRIMARY KEY (locker_id, badge_id, command_id)
 ) STRICT;
+CREATE INDEX badges_revoked ON badges (expires_at) WHERE revoked_at IS NOT NULL;
 `;
