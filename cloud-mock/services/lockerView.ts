@@ -7,7 +7,10 @@
 import { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
 import type { EventType } from '../../src/shared/eventTypes';
-import { CommandResultSchema } from '../../src/shared/protocol/commands';
+import {
+  CommandRejectedUnverifiedSchema,
+  CommandResultSchema,
+} from '../../src/shared/protocol/commands';
 import { finishCommand } from '../store/commands';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import type { Locker } from '../store/lockers';
@@ -41,11 +44,6 @@ const P = {
   }),
   returnInCompartment: z.object({ returnId: id, compartmentId: id }),
   resolved: z.object({ compartmentId: id, doorOpen: z.boolean().nullable() }),
-  unverified: z.object({
-    reason: z.string().max(200),
-    claimedId: z.string().max(200).optional(),
-    claimedType: z.string().max(200).optional(),
-  }),
 };
 
 /** Refusals that say the unit has not applied the command (yet), not what became of it. */
@@ -264,7 +262,7 @@ export class LockerView {
     'command.rejected_unverified': (l, e) => {
       // Someone else published on this locker's commands topic: never a command's outcome.
       this.ctx.log.warn(
-        { lockerId: l.id, seq: e.seq, ...P.unverified.parse(e.payload) },
+        { lockerId: l.id, seq: e.seq, ...CommandRejectedUnverifiedSchema.parse(e.payload) },
         'the locker rejected an unverified message on its commands topic',
       );
     },

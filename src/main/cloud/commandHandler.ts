@@ -12,6 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type {
   CommandPayloadSchemas,
+  CommandRejectedUnverified,
   CommandType,
   SignedCommand,
 } from '../../shared/protocol/commands';
@@ -133,12 +134,7 @@ export class CommandHandler {
   /** Not the cloud's word: what it claims is kept for forensics, never answered as a result. */
   private recordUnverified(r: RefusedCommand): void {
     if (!this.unverifiedRecords.tryTake()) return;
-    const payload: {
-      reason: string;
-      detail: string;
-      claimedId?: string;
-      claimedType?: string;
-    } = { reason: r.reason, detail: r.detail };
+    const payload: CommandRejectedUnverified = { reason: r.reason, detail: r.detail };
     if (r.id !== undefined) payload.claimedId = r.id;
     if (r.type !== undefined) payload.claimedType = r.type;
     this.d.db.transaction(() => this.d.core.audit.append('command.rejected_unverified', payload))();

@@ -104,3 +104,17 @@ export const CommandResultSchema = z.strictObject({
   detail: z.string().max(1000).optional(),
 });
 export type CommandResult = z.infer<typeof CommandResultSchema>;
+
+/**
+ * What the device records, as the payload of a `command.rejected_unverified` event, about a
+ * message on its commands topic that is not a verified command (oversized, malformed_json,
+ * invalid_schema, bad_signature). The id and type it claims are not the cloud's word: kept for
+ * forensics, never an answer to the command with that id.
+ */
+export const CommandRejectedUnverifiedSchema = z.strictObject({
+  reason: z.string().max(200),
+  detail: z.string().max(1000),
+  claimedId: z.uuid().optional(),
+  claimedType: z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]).optional(),
+});
+export type CommandRejectedUnverified = z.infer<typeof CommandRejectedUnverifiedSchema>;
