@@ -8,7 +8,7 @@ import { issueBadgeToken } from '../../src/shared/node/badgeToken';
 import { ok, type Result } from '../../src/shared/result';
 import type { BadgeRequest, BadgeResponse } from '../../src/shared/rest/schemas';
 import { getBadge, insertBadge, revokeBadge } from '../store/badges';
-import { getLocker, listLockers } from '../store/lockers';
+import { getLocker, listLockers, type Locker } from '../store/lockers';
 import {
   countUnsentRevocations,
   listRevokedAt,
@@ -62,19 +62,31 @@ export async function revokeBadgeEverywhere(
     .transaction(() => {
       if (!getBadge(ctx.db, badgeId)) return notFound('badge');
       revokeBadge(ctx.db, badgeId, ctx.clock.now());
-      const commandIds = listLockers(ctx.db)
-        .filter((l) => l.enrolledAt !== null && l.devicePublicKey !== null)
-        .map((l) => {
-          const commandId = commands.issue(l.id, 'credentials.revoke', { badgeIds: [badgeId] });
-          const sent = { lockerId: l.id, deviceKey: l.devicePublicKey!, commandId };
-          recordRevocationsSent(ctx.db, { ...sent, badgeIds: [badgeId] });
-          return commandId;
+      const commandIds: string[] = [];
+      for (const l of listLockers(ctx.db)) {
+        const enrolment = enrolmentOf(l);
+        if (enrolment === null) continue;
+        const commandId = commands.issue(l.id, 'credentials.revoke', { badgeIds: [badgeId] });
+        recordRevocationsSent(ctx.db, {
+          lockerId: l.id,
+          enrolment,
+          commandId,
+          badgeIds: [badgeId],
         });
+        commandIds.push(commandId);
+      }
       return ok({ badgeId, revoked: true as const, commandIds });
     })
     .immediate();
   if (result.ok) await commands.flush();
   return result;
+}
+
+/** Which enrolment of a locker a revocation went to; null before it has enrolled. */
+function enrolmentOf(l: Locker): string | null {
+  return l.enrolledAt === null || l.devicePublicKey === null
+    ? null
+    : `${l.enrolledAt}:${l.devicePublicKey}`;
 }
 
 /** The most badge ids one credentials.revoke carries (its payload schema's limit). */
@@ -94,16 +106,16 @@ export async function sendRevocationList(
   const commandIds = ctx.db
     .transaction((): string[] => {
       const locker = getLocker(ctx.db, lockerId);
-      const deviceKey = locker?.devicePublicKey;
-      if (!deviceKey) return [];
+      const enrolment = locker ? enrolmentOf(locker) : null;
+      if (enrolment === null) return [];
       const now = ctx.clock.now();
-      if (countUnsentRevocations(ctx.db, lockerId, deviceKey, now) === 0) return [];
+      if (countUnsentRevocations(ctx.db, lockerId, enrolment, now) === 0) return [];
       const list = listRevokedAt(ctx.db, lockerId, now);
       const ids: string[] = [];
       for (let i = 0; i < list.length; i += REVOCATIONS_PER_COMMAND) {
         const badgeIds = list.slice(i, i + REVOCATIONS_PER_COMMAND);
         const commandId = commands.issue(lockerId, 'credentials.revoke', { badgeIds });
-        recordRevocationsSent(ctx.db, { lockerId, deviceKey, commandId, badgeIds });
+        recordRevocationsSent(ctx.db, { lockerId, enrolment, commandId, badgeIds });
         ids.push(commandId);
       }
       ctx.log.info({ lockerId, badges: list.length, commands: ids.length }, 'revocation list sent');

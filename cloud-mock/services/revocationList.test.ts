@@ -110,7 +110,7 @@ describe('the revocation list', () => {
     await answer(chain, link, single);
     await online(link, 4);
     expect(commandRows('REVOKE-1')).toHaveLength(4);
-    link.close();
+    await link.close();
   });
 
   it('is sent again in full when a command carrying part of it failed', async () => {
@@ -131,7 +131,31 @@ describe('the revocation list', () => {
     ];
     expect(resent.flatMap(badgeIdsOf)).toEqual(list.flatMap(badgeIdsOf));
     expect(commandRows('REVOKE-2')).toHaveLength(6);
-    link.close();
+    await link.close();
+  });
+
+  it('goes out again in full to a locker enrolled anew', async () => {
+    const { chain, link } = await enrolledUnit(cloud, 'REVOKE-4', 64);
+    await online(link, 1);
+    const list = [
+      await link.commands.next(),
+      await link.commands.next(),
+      await link.commands.next(),
+    ];
+    for (const c of list) await answer(chain, link, c);
+    // What a new enrolment writes: a new enrolment time (and, from a new unit, a new key).
+    const db = new Database(join(cloud.dataDir, 'cloud.sqlite'));
+    db.prepare("UPDATE lockers SET enrolled_at = enrolled_at + 1 WHERE id = 'REVOKE-4'").run();
+    db.close();
+    await online(link, 2);
+    const again = [
+      await link.commands.next(),
+      await link.commands.next(),
+      await link.commands.next(),
+    ];
+    expect(again.flatMap(badgeIdsOf)).toEqual(list.flatMap(badgeIdsOf));
+    expect(commandRows('REVOKE-4')).toHaveLength(6);
+    await link.close();
   });
 
   it('leaves out badges that expired meanwhile, and sends nothing while nothing is missing', async () => {
@@ -140,6 +164,6 @@ describe('the revocation list', () => {
     await online(link, 1);
     await online(link, 2);
     expect(commandRows('REVOKE-3')).toEqual([]);
-    link.close();
+    await link.close();
   });
 });

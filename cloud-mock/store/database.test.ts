@@ -178,7 +178,7 @@ describe('cloud store migrations', () => {
       "INSERT INTO badges (id, role, subject, issued_at, expires_at, revoked_at) VALUES ('b','staff','s',1,2,1)",
     ).run();
     const sent = db.prepare(
-      'INSERT INTO revocations_sent (locker_id, badge_id, device_public_key, command_id) VALUES (?, ?, ?, ?)',
+      'INSERT INTO revocations_sent (locker_id, badge_id, enrolment, command_id) VALUES (?, ?, ?, ?)',
     );
     sent.run('L', 'b', 'key', 'c5');
     expect(() => sent.run('L', 'nope', 'key', 'c5')).toThrow(/FOREIGN KEY/);

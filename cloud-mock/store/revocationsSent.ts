@@ -19,13 +19,13 @@ export function listRevokedAt(db: Db, lockerId: string, now: number): string[] {
 }
 
 /**
- * How many badges on the list this enrolment (its device key) has not been sent by a command
- * that is still pending or was applied.
+ * How many badges on the list this enrolment of the locker has not been sent by a command that
+ * is still pending or was applied.
  */
 export function countUnsentRevocations(
   db: Db,
   lockerId: string,
-  deviceKey: string,
+  enrolment: string,
   now: number,
 ): number {
   const row = db
@@ -34,20 +34,20 @@ export function countUnsentRevocations(
          AND NOT EXISTS (
            SELECT 1 FROM revocations_sent s JOIN commands c ON c.id = s.command_id
            WHERE s.locker_id = @lockerId AND s.badge_id = b.id
-             AND s.device_public_key = @deviceKey AND c.status != 'failed')`,
+             AND s.enrolment = @enrolment AND c.status != 'failed')`,
     )
-    .get({ lockerId, deviceKey, now }) as { n: number };
+    .get({ lockerId, enrolment, now }) as { n: number };
   return row.n;
 }
 
 export function recordRevocationsSent(
   db: Db,
-  sent: { lockerId: string; deviceKey: string; commandId: string; badgeIds: readonly string[] },
+  sent: { lockerId: string; enrolment: string; commandId: string; badgeIds: readonly string[] },
 ): void {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO revocations_sent (locker_id, badge_id, device_public_key, command_id)
+    `INSERT OR IGNORE INTO revocations_sent (locker_id, badge_id, enrolment, command_id)
      VALUES (?, ?, ?, ?)`,
   );
   for (const badgeId of sent.badgeIds)
-    insert.run(sent.lockerId, badgeId, sent.deviceKey, sent.commandId);
+    insert.run(sent.lockerId, badgeId, sent.enrolment, sent.commandId);
 }

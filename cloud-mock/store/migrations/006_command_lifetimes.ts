@@ -19,8 +19,9 @@ CREATE INDEX commands_by_lifetime ON commands (status, not_after);
 CREATE TABLE revocations_sent (
   locker_id TEXT NOT NULL REFERENCES lockers(id),
   badge_id TEXT NOT NULL REFERENCES badges(id),
-  -- The enrolment it was sent to: a locker enrolled again (a new device key) starts empty.
-  device_public_key TEXT NOT NULL,
+  -- The enrolment it was sent to ('{enrolled_at}:{device_public_key}'): a locker enrolled
+  -- again starts with nothing sent.
+  enrolment TEXT NOT NULL,
   command_id TEXT NOT NULL REFERENCES commands(id),
   PRIMARY KEY (locker_id, badge_id, command_id)
 ) STRICT;
