@@ -144,7 +144,7 @@ export class CommandHandler {
     const { command } = c;
     try {
       this.d.db.transaction(() => {
-        if (!this.mark(command.id, command.type, c)) return this.answerReplay(command);
+        if (!this.mark(c)) return this.answerReplay(command);
         this.answer(command.id, command.type, this.apply(command, c.payload));
       })();
       // Only after the commit: a rolled-back update must not change the running policy.
@@ -153,7 +153,7 @@ export class CommandHandler {
       // A bug in a service: the transaction rolled back; record the id so it is not retried.
       this.d.log.error({ err: e, commandId: command.id }, 'cloud command failed');
       this.d.db.transaction(() => {
-        if (!this.mark(command.id, command.type, c)) return;
+        if (!this.mark(c)) return;
         this.answer(command.id, command.type, {
           ok: false,
           error: 'internal_error',
@@ -166,7 +166,7 @@ export class CommandHandler {
   private async openDoor(c: AcceptedCommand, durable: () => void): Promise<void> {
     const { command } = c;
     const fresh = this.d.db.transaction(() => {
-      const marked = this.mark(command.id, command.type, c);
+      const marked = this.mark(c);
       if (!marked) this.answerReplay(command);
       return marked;
     })();
@@ -241,10 +241,11 @@ export class CommandHandler {
     return { ok: true, detail: JSON.stringify(changes) };
   }
 
-  private mark(id: string, type: CommandType, c: AcceptedCommand): boolean {
+  /** Records the id of a command being applied; false: it was applied before (a replay). */
+  private mark(c: AcceptedCommand): boolean {
     return markCommandProcessed(this.d.db, {
-      id,
-      type,
+      id: c.command.id,
+      type: c.command.type,
       issuedAt: Date.parse(c.command.issuedAt),
       notAfter: c.notAfter,
       receivedAt: this.d.clock.now(),
