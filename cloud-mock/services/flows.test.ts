@@ -145,7 +145,7 @@ describe('parcel lifecycle through events', () => {
         requestedBy: 'cloud-operator',
       },
     });
-    // Until the unit answers, a presence "online" re-sends it (same id, fresh signature).
+    // Until the unit answers, a presence "online" re-sends it, exactly as signed.
     await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
     expect((await link.commands.next()).id).toBe(command.id);
     await link.publishEvents([

@@ -40,6 +40,7 @@ import {
   type Locker,
 } from '../store/lockers';
 import { clearClosedDoors } from './alerts';
+import { sendRevocationList } from './badges';
 import type { Commands } from './commands';
 import type { CloudContext } from './context';
 import type { LockerView } from './lockerView';
@@ -261,6 +262,7 @@ export class Ingest {
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
     setPresence(this.ctx.db, lockerId, presence.status, at);
     const resent = presence.status === 'online' ? await this.commands.resendPending(lockerId) : 0;
+    if (presence.status === 'online') await sendRevocationList(this.ctx, this.commands, lockerId);
     this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
   }
 }

@@ -121,6 +121,17 @@ export interface EventPayloads {
     error?: string;
     detail?: string;
   };
+  /**
+   * A message on the commands topic that is not a verified command (unreadable, invalid, or its
+   * signature does not verify): never answered with a command.result, so the id it claims is
+   * kept only for forensics. Throttled, so a flood cannot fill the log.
+   */
+  'command.rejected_unverified': {
+    reason: string;
+    detail: string;
+    claimedId?: string;
+    claimedType?: string;
+  };
   /** Local clock vs the cloud's issue times, reported when the gap exceeds the threshold. */
   'clock.skew': { skewMs: number; thresholdMs: number; commandId: string };
   /** A policy change the cloud applied with config.update. */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   COMMAND_TYPES,
   CommandPayloadSchemas,
+  CommandRejectedUnverifiedSchema,
   CommandResultSchema,
   SignedCommandSchema,
 } from '../../shared/protocol/commands';
@@ -161,7 +162,8 @@ export function asyncApiDocument(): Record<string, unknown> {
       receiveCommands: {
         action: 'receive',
         channel: { $ref: '#/channels/commands' },
-        summary: 'Verify, dedupe by id, apply, and answer with a command.result event.',
+        summary:
+          'Verify, refuse once past notAfter, dedupe by id, apply, and answer with a command.result event (an unverified message: command.rejected_unverified, never a result).',
         messages: messageRefs('commands', commandNames),
         bindings: mqtt(1),
       },
@@ -206,6 +208,11 @@ export function asyncApiDocument(): Record<string, unknown> {
           ...jsonSchema(CommandResultSchema),
           description:
             'Payload of the command.result event the locker sends through the events channel.',
+        },
+        commandRejectedUnverifiedPayload: {
+          ...jsonSchema(CommandRejectedUnverifiedSchema),
+          description:
+            'Payload of the command.rejected_unverified event: a message on the commands channel that did not verify.',
         },
         enrollmentRequest: {
           ...jsonSchema(EnrollmentRequestSchema),

@@ -153,7 +153,7 @@ export class CloudLink {
         this.clockSkewMs = skewMs;
         this.board.changed();
       },
-      windowMs: this.tuning.commandWindowMs,
+      futureSkewMs: this.tuning.commandWindowMs,
       skewThresholdMs: this.tuning.skewThresholdMs,
     });
     this.unsubscribeAudit = o.core.audit.onAppend(() => {

@@ -7,10 +7,8 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { SignedEvent } from '../../../shared/events';
-import { canonicalJson } from '../../../shared/node/canonicalJson';
-import { signDetached } from '../../../shared/node/ed25519';
 import { ChainVerifier, type ChainFailure } from '../../../shared/node/eventChain';
-import { CommandBodySchema, type CommandType } from '../../../shared/protocol/commands';
+import type { CommandType } from '../../../shared/protocol/commands';
 import {
   EventBatchSchema,
   PresenceSchema,
@@ -23,6 +21,7 @@ import {
   MAX_MESSAGE_BYTES,
   type LockerTopics,
 } from '../../../shared/protocol/topics';
+import { signedCommand } from './signedCommand';
 
 export interface ReceivedBatch {
   at: number;
@@ -100,20 +99,17 @@ export class CloudPeer {
   command(
     type: CommandType,
     payload: Record<string, unknown>,
-    overrides: Partial<Record<'id' | 'lockerId' | 'issuedAt', string>> & { key?: KeyObject } = {},
+    overrides: Partial<Record<'id' | 'lockerId' | 'issuedAt', string>> & {
+      notAfter?: string | null;
+      key?: KeyObject;
+    } = {},
   ): Record<string, unknown> {
-    const body = CommandBodySchema.parse({
-      v: 1,
-      id: overrides.id ?? randomUUID(),
-      lockerId: overrides.lockerId ?? this.o.lockerId,
-      issuedAt: overrides.issuedAt ?? new Date((this.o.now ?? Date.now)()).toISOString(),
-      type,
-      payload,
+    const { key, issuedAt, lockerId, ...rest } = overrides;
+    return signedCommand(key ?? this.o.cloudPrivateKey, type, payload, {
+      ...rest,
+      lockerId: lockerId ?? this.o.lockerId,
+      issuedAt: issuedAt !== undefined ? Date.parse(issuedAt) : (this.o.now ?? Date.now)(),
     });
-    return {
-      ...body,
-      sig: signDetached(canonicalJson(body), overrides.key ?? this.o.cloudPrivateKey),
-    };
   }
 
   async sendCommand(command: Record<string, unknown>): Promise<void> {
