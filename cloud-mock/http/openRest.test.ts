@@ -16,8 +16,9 @@ describe('REST without a key (issue 10 reproduction)', () => {
   });
   afterAll(() => cloud.close());
 
+  // Right Host, no key: someone on the network who found the port.
   const anonymous = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    cloud.http.inject({ method, url, ...(payload ? { payload } : {}) });
+    cloud.inject({ method, url, ...(payload ? { payload } : {}) }, 'anonymous');
 
   it('does not read the notification inbox', async () => {
     expect((await anonymous('GET', '/api/v1/notifications')).statusCode).toBe(401);

@@ -4,6 +4,7 @@ import { up as alerts } from './002_alerts';
 import { up as parcelAliases } from './003_parcel_aliases';
 import { up as lockerCodeLength } from './004_locker_code_length';
 import { up as qrPayloads } from './005_qr_payloads';
+import { up as apiKeys } from './008_api_keys';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -14,4 +15,6 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'parcel aliases', up: parcelAliases },
   { version: 4, name: 'locker code length', up: lockerCodeLength },
   { version: 5, name: 'qr payloads', up: qrPayloads },
+  // 6 and 7 are taken by parallel work on issue 10 (broker identity, commands).
+  { version: 8, name: 'api keys', up: apiKeys },
 ];
