@@ -55,7 +55,10 @@ describe('allocations', () => {
       Array.from({ length: 200 }, (_, i) =>
         fetch(`${cloud.httpUrl}/api/v1/allocations`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${cloud.keys.merchant}`,
+          },
           body: JSON.stringify(allocationRequest(l.lockerId, `H${i}`)),
         }).then(async (r) => ({ status: r.status, body: (await r.json()) as { size?: string } })),
       ),

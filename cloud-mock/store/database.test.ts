@@ -187,6 +187,34 @@ describe('cloud store migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(6);
   });
 
+  it('migration 8 keeps API keys as a role, a label and a 64-hex hash only', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.version <= 8),
+    );
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    const { sql } = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'api_keys'")
+      .get() as { sql: string };
+    expect(sql).toMatch(/\)\s*STRICT$/);
+    const insert = db.prepare(
+      'INSERT INTO api_keys (id, role, label, key_hash, created_at) VALUES (?, ?, ?, ?, 1)',
+    );
+    const hash = 'ab'.repeat(32);
+    insert.run('0123456789ab', 'operator', 'ops laptop', hash);
+    expect(() => insert.run('0123456789ab', 'merchant', 'again', hash)).toThrow(/UNIQUE/);
+    expect(() => insert.run('0123456789ac', 'admin', 'x', hash)).toThrow(/CHECK/);
+    expect(() => insert.run('0123456789AC', 'merchant', 'x', hash)).toThrow(/CHECK/);
+    expect(() => insert.run('0123456789ad', 'merchant', '', hash)).toThrow(/CHECK/);
+    // Not the key itself, nor its base64: a hex SHA-256 and nothing else.
+    expect(() => insert.run('0123456789ae', 'merchant', 'x', 'plk_' + 'a'.repeat(60))).toThrow(
+      /CHECK/,
+    );
+    expect(() => insert.run('0123456789af', 'merchant', 'x', 'ab'.repeat(31))).toThrow(/CHECK/);
+    expect(db.prepare('SELECT revoked_at FROM api_keys').get()).toEqual({ revoked_at: null });
+  });
+
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 99');
