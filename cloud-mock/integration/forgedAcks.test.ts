@@ -7,7 +7,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/shared/node/canonicalJson';
 import { signDetached } from '../../src/shared/node/ed25519';
+import { verifyMessage } from '../../src/shared/node/signedMessage';
+import { AckSchema } from '../../src/shared/protocol/messages';
 import { depositAndPickUp } from '../../src/main/cloud/testSupport/kioskActions';
+import { cloudKeys } from '../../src/main/services/testSupport/kioskFixture';
 import { LogCapture } from '../testSupport/logCapture';
 import {
   attackerAccess,
@@ -95,10 +98,20 @@ describe('forged acks from the network', () => {
       // Enrolled at last, the cloud takes the resent events and its real acks move the unit.
       await k.enroll();
       await until(() => k.acked() === k.head(), 'the unit resent everything and the cloud acked');
-      const firstGenuine = unitAcks.messages[0]!;
+      // The first ack the real cloud signed for this unit (the witness saw the forgeries too).
+      const firstGenuine = unitAcks.messages.find((m) => {
+        const ack = AckSchema.safeParse(JSON.parse(m));
+        return (
+          ack.success &&
+          ack.data.lockerId === k.lockerId &&
+          verifyMessage(ack.data, cloudKeys.publicKey)
+        );
+      })!;
       await depositAndPickUp(k, 'p2', '333333');
       await until(() => k.acked() === k.head(), 'later events acked');
       const acked = k.acked();
+      // Were it taken, it would rewind the unit: it is below what is acked now.
+      expect((JSON.parse(firstGenuine) as { upToSeq: number }).upToSeq).toBeLessThan(acked);
 
       // An old genuine ack replayed: older than the newest accepted one, so not a rewind.
       const refusedBefore = refusals().length;

@@ -36,7 +36,7 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
     return {
       locker,
       chain: new DeviceChain(id, locker.key),
-      link: await DeviceLink.connect(cloud.mqttUrl, id),
+      link: await DeviceLink.connect(cloud.mqttUrl, id, { cloudPublicKey: cloud.cloudPublicKey }),
     };
   }
 

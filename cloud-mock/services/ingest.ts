@@ -2,26 +2,24 @@
  * Ingest of what units publish (DESIGN §5): event batches are size-checked, parsed, deduped by
  * (lockerId, seq), verified link by link with a per-locker ChainVerifier against the enrolled
  * device key, stored with their effect on the view in one transaction, and acked
- * cumulatively. Events ahead of a gap wait in pending_events; a broken link is recorded, the
- * locker flagged, and nothing past it is acked. Retained state snapshots and presence are
- * recorded; a snapshot showing a door shut ends its unexpected-opening alert. Bad input is
- * logged with its reason and dropped; it never throws.
+ * cumulatively with a signed ack. Events ahead of a gap wait in pending_events; a broken link
+ * is recorded, the locker flagged, and nothing past it is acked. Retained state snapshots are
+ * recorded when the device key signed them; a snapshot showing a door shut ends its
+ * unexpected-opening alert. A locker coming online is sent a signed ack of the stored head, so
+ * a cloud restored from a backup rewinds it. Bad input is logged with its reason and dropped;
+ * it never throws.
  */
 import type { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
 import { ChainVerifier } from '../../src/shared/node/eventChain';
 import { publicKeyFromRaw } from '../../src/shared/node/ed25519';
+import { verifyMessage } from '../../src/shared/node/signedMessage';
 import {
   EventBatchSchema,
   PresenceSchema,
   StateSnapshotSchema,
-  type Ack,
 } from '../../src/shared/protocol/messages';
-import {
-  lockerTopics,
-  MAX_MESSAGE_BYTES,
-  parseLockerTopic,
-} from '../../src/shared/protocol/topics';
+import { MAX_MESSAGE_BYTES, parseLockerTopic } from '../../src/shared/protocol/topics';
 import { insertChainBreak, listChainBreaks } from '../store/chainBreaks';
 import {
   countPending,
@@ -39,10 +37,12 @@ import {
   setSnapshot,
   type Locker,
 } from '../store/lockers';
+import { Acks } from './acks';
 import { clearClosedDoors } from './alerts';
 import type { Commands } from './commands';
 import type { CloudContext } from './context';
 import type { LockerView } from './lockerView';
+import { unservableRewind } from './rewindAlarm';
 
 /** Events held behind one gap, per locker; beyond that the unit must resend. */
 export const MAX_PENDING_EVENTS = 10_000;
@@ -54,7 +54,8 @@ export type DropReason =
   | 'invalid_schema'
   | 'unknown_locker'
   | 'not_enrolled'
-  | 'wrong_locker';
+  | 'wrong_locker'
+  | 'bad_signature';
 
 interface CachedVerifier {
   deviceKey: string;
@@ -71,12 +72,15 @@ export interface BatchOutcome {
 
 export class Ingest {
   private readonly verifiers = new Map<string, CachedVerifier>();
+  private readonly acks: Acks;
 
   constructor(
     private readonly ctx: CloudContext,
     private readonly view: LockerView,
     private readonly commands: Commands,
-  ) {}
+  ) {
+    this.acks = new Acks(ctx);
+  }
 
   /** Subscriptions the cloud needs, with the prefix's wildcards. */
   subscriptions(): string[] {
@@ -143,14 +147,10 @@ export class Ingest {
       this.verifiers.delete(lockerId); // it may have moved past what was rolled back
       throw e;
     }
+    const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
     await this.commands.flush();
-    const ack: Ack = { v: 1, upToSeq: outcome.ackedSeq };
-    await this.ctx.publish(
-      lockerTopics(this.ctx.topicPrefix, lockerId).acks,
-      JSON.stringify(ack),
-      1,
-    );
+    await this.acks.publish(ack);
   }
 
   private verifierFor(locker: Locker): ChainVerifier {
@@ -206,6 +206,9 @@ export class Ingest {
           holdPendingEvent(db, event, this.ctx.clock.now());
           outcome.held += 1;
         }
+        // A gap the unit says it cannot fill: flag the locker for an operator now.
+        const unservable = unservableRewind(event, publicKeyFromRaw(locker.devicePublicKey!));
+        if (unservable) this.recordBreak(locker.id, event.seq, 'rewind_unservable', unservable);
       } else if (accept(event)) {
         for (let e = takePendingEvent(db, locker.id, verifier.state.nextSeq); e;) {
           if (!accept(e)) break;
@@ -238,6 +241,9 @@ export class Ingest {
       return this.drop(topic, 'wrong_locker', `snapshot of ${snapshot.lockerId}`);
     const locker = this.enrolledLocker(topic, lockerId);
     if (!locker) return;
+    // Only the unit can say what is in it: anyone else's snapshot could block the real ones.
+    if (!verifyMessage(snapshot, publicKeyFromRaw(locker.devicePublicKey!)))
+      return this.drop(topic, 'bad_signature', 'snapshot not signed with the device key');
     if (locker.snapshotSeq !== null && snapshot.seq < locker.snapshotSeq) return;
     this.ctx.db
       .transaction(() => {
@@ -260,6 +266,9 @@ export class Ingest {
     if (!locker) return;
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
     setPresence(this.ctx.db, lockerId, presence.status, at);
+    // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
+    if (presence.status === 'online')
+      await this.acks.publish(this.acks.sign(lockerId, locker.chainSeq));
     const resent = presence.status === 'online' ? await this.commands.resendPending(lockerId) : 0;
     this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
   }

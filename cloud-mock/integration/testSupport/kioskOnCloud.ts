@@ -15,6 +15,7 @@ import {
   CODE_KEY,
   cloudKeys,
   deviceKeys,
+  FakeClock,
   smallLockerConfig,
   startFixture,
   type Fixture,
@@ -65,7 +66,12 @@ export async function kioskOnCloud(
 ): Promise<KioskOnCloud> {
   const dir = mkdtempSync(join(tmpdir(), `kiosk-${lockerId}-`));
   const config = smallLockerConfig({ lockerId });
-  const f = await startFixture({ config, file: join(dir, 'kiosk.db') });
+  // On the cloud's time to begin with, so the unit takes the commands the cloud sends.
+  const f = await startFixture({
+    config,
+    file: join(dir, 'kiosk.db'),
+    clock: new FakeClock(Date.now()),
+  });
   const token = await provision(cloud, f, lockerId);
   const enroll = async () => {
     await cloud.request('POST', `/api/v1/lockers/${lockerId}/enroll`, {

@@ -6,6 +6,7 @@ import { up as doorPhases } from './004_door_phases';
 import { up as parcelAliases } from './005_parcel_aliases';
 import { up as throttleDebt } from './006_throttle_debt';
 import { up as qrDigests } from './007_qr_digests';
+import { up as ackReceipts } from './009_ack_receipts';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -18,4 +19,6 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'parcel_aliases', up: parcelAliases },
   { version: 6, name: 'throttle_debt', up: throttleDebt },
   { version: 7, name: 'qr_digests', up: qrDigests },
+  // 8 is another change's; the runner applies whatever is above user_version, in order.
+  { version: 9, name: 'ack_receipts', up: ackReceipts },
 ];
