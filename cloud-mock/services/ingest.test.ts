@@ -43,6 +43,34 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
   const audit = async (id: string) =>
     (await cloud.request<AuditResponse>('GET', `/api/v1/lockers/${id}/audit`)).body;
 
+  it('signs every ack with the cloud key, for this locker, with a stamp that only moves forward', async () => {
+    const { chain, link } = await unit('ING-SIGNED');
+    const events = chain.filler(4);
+    await link.publishEvents(events.slice(0, 2));
+    expect(await link.acks.next()).toBe(2);
+    await link.publishEvents(events.slice(2));
+    expect(await link.acks.next()).toBe(4);
+    // The fake clock has not moved: the stamps still differ and grow.
+    const [first, second] = link.signedAcks;
+    expect(first).toMatchObject({ v: 1, lockerId: 'ING-SIGNED', upToSeq: 2 });
+    expect(Date.parse(second!.at)).toBeGreaterThan(Date.parse(first!.at));
+    expect(link.refusedAcks).toEqual([]);
+    await link.close();
+  });
+
+  it('acks the stored head when a locker comes online, so a unit ahead of it resends', async () => {
+    const { chain, link } = await unit('ING-ONLINE');
+    await link.publishEvents(chain.filler(3));
+    expect(await link.acks.next()).toBe(3);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
+    expect(await link.acks.next()).toBe(3);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'offline' }), true);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
+    expect(await link.acks.next()).toBe(3); // none for offline, one more for online
+    expect(link.signedAcks).toHaveLength(3);
+    await link.close();
+  });
+
   it('acks cumulatively and dedupes repeated and overlapping batches', async () => {
     const { chain, link } = await unit('ING-DEDUPE');
     const events = chain.filler(6);
