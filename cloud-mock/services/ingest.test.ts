@@ -6,6 +6,7 @@ import { MAX_MESSAGE_BYTES } from '../../src/shared/protocol/topics';
 import type { AuditResponse } from '../../src/shared/rest/schemas';
 import { DeviceChain, DeviceLink } from '../testSupport/device';
 import { startMosquitto, type Mosquitto } from '../testSupport/mosquitto';
+import { attackerAccess, mosquittoPub } from '../testSupport/mosquittoClients';
 import {
   provisionAndEnroll,
   startTestCloud,
@@ -107,6 +108,36 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
       lastSeq: 8,
       ackedSeq: 8,
       gaps: [],
+      flagged: false,
+    });
+    await link.close();
+  });
+
+  it('holds nothing ahead of a gap that the device key did not sign: a forgery published there takes no genuine event’s place', async () => {
+    const { chain, link } = await unit('ING-HELD-FORGERY');
+    const events = chain.filler(3);
+    const forged = signEvent(bodyOf(events[2]!), testKey(99));
+    const ingested = cloud.logs.records.length;
+    const r = await mosquittoPub(
+      attackerAccess(cloud.mqttUrl),
+      link.topics.events,
+      JSON.stringify({ v: 1, events: [forged] }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    await cloud.logs.waitFor(
+      (rec) =>
+        cloud.logs.records.indexOf(rec) >= ingested &&
+        rec.msg === 'event batch ingested' &&
+        rec['lockerId'] === 'ING-HELD-FORGERY',
+    );
+    expect((await audit('ING-HELD-FORGERY')).gaps).toEqual([]);
+    await link.publishEvents(events);
+    // The forged message was answered too (ack 0); the genuine batch is all stored.
+    expect(await link.acks.until((seq) => seq === 3)).toBe(3);
+    expect(await audit('ING-HELD-FORGERY')).toMatchObject({
+      ackedSeq: 3,
+      lastHash: events[2]!.hash,
+      brokenLinks: [],
       flagged: false,
     });
     await link.close();

@@ -42,7 +42,7 @@ import { clearClosedDoors } from './alerts';
 import type { Commands } from './commands';
 import type { CloudContext } from './context';
 import type { LockerView } from './lockerView';
-import { unservableRewind } from './rewindAlarm';
+import { heldEventProblem, unservableRewind } from './heldEvents';
 
 /** Events held behind one gap, per locker; beyond that the unit must resend. */
 export const MAX_PENDING_EVENTS = 10_000;
@@ -173,6 +173,7 @@ export class Ingest {
   private storeBatch(locker: Locker, events: readonly SignedEvent[]): BatchOutcome {
     const { db } = this.ctx;
     const verifier = this.verifierFor(locker);
+    const deviceKey = publicKeyFromRaw(locker.devicePublicKey!);
     const outcome: BatchOutcome = { ackedSeq: 0, stored: 0, duplicates: 0, held: 0, rejected: 0 };
     const reject = (seq: number | null, reason: string, detail: string) => {
       outcome.rejected += 1;
@@ -202,12 +203,22 @@ export class Ingest {
         if (hash !== null && hash !== event.hash)
           reject(event.seq, 'conflicting_duplicate', `stored hash ${hash}, received ${event.hash}`);
       } else if (event.seq > next) {
+        // Only what the unit signed waits: a forgery held first would keep its seq's place.
+        const problem = heldEventProblem(event, deviceKey);
+        if (problem) {
+          outcome.rejected += 1;
+          this.ctx.log.warn(
+            { lockerId: locker.id, seq: event.seq, reason: problem },
+            'event ahead of a gap refused',
+          );
+          continue;
+        }
         if (countPending(db, locker.id) < MAX_PENDING_EVENTS) {
           holdPendingEvent(db, event, this.ctx.clock.now());
           outcome.held += 1;
         }
         // A gap the unit says it cannot fill: flag the locker for an operator now.
-        const unservable = unservableRewind(event, publicKeyFromRaw(locker.devicePublicKey!));
+        const unservable = unservableRewind(event);
         if (unservable) this.recordBreak(locker.id, event.seq, 'rewind_unservable', unservable);
       } else if (accept(event)) {
         for (let e = takePendingEvent(db, locker.id, verifier.state.nextSeq); e;) {
