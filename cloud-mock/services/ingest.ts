@@ -278,8 +278,11 @@ export class Ingest {
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
     setPresence(this.ctx.db, lockerId, presence.status, at);
     // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
-    if (presence.status === 'online')
-      await this.acks.publish(this.acks.sign(lockerId, locker.chainSeq));
+    if (presence.status === 'online') {
+      await this.acks
+        .publish(this.acks.sign(lockerId, locker.chainSeq))
+        .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
+    }
     const resent = presence.status === 'online' ? await this.commands.resendPending(lockerId) : 0;
     this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
   }
