@@ -98,7 +98,9 @@ describe('allocations', () => {
   });
 
   it('sends a signed parcel.expect carrying only the code digest; cancel frees the capacity', async () => {
-    const device = await DeviceLink.connect(cloud.mqttUrl, locker.lockerId);
+    const device = await DeviceLink.connect(cloud.mqttUrl, locker.lockerId, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     try {
       const before = await availability(locker.lockerId);
       const r = await cloud.request<AllocationResponse>(

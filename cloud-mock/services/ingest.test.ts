@@ -6,6 +6,7 @@ import { MAX_MESSAGE_BYTES } from '../../src/shared/protocol/topics';
 import type { AuditResponse } from '../../src/shared/rest/schemas';
 import { DeviceChain, DeviceLink } from '../testSupport/device';
 import { startMosquitto, type Mosquitto } from '../testSupport/mosquitto';
+import { attackerAccess, mosquittoPub } from '../testSupport/mosquittoClients';
 import {
   provisionAndEnroll,
   startTestCloud,
@@ -36,12 +37,40 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
     return {
       locker,
       chain: new DeviceChain(id, locker.key),
-      link: await DeviceLink.connect(cloud.mqttUrl, id),
+      link: await DeviceLink.connect(cloud.mqttUrl, id, { cloudPublicKey: cloud.cloudPublicKey }),
     };
   }
 
   const audit = async (id: string) =>
     (await cloud.request<AuditResponse>('GET', `/api/v1/lockers/${id}/audit`)).body;
+
+  it('signs every ack with the cloud key, for this locker, with a stamp that only moves forward', async () => {
+    const { chain, link } = await unit('ING-SIGNED');
+    const events = chain.filler(4);
+    await link.publishEvents(events.slice(0, 2));
+    expect(await link.acks.next()).toBe(2);
+    await link.publishEvents(events.slice(2));
+    expect(await link.acks.next()).toBe(4);
+    // The fake clock has not moved: the stamps still differ and grow.
+    const [first, second] = link.signedAcks;
+    expect(first).toMatchObject({ v: 1, lockerId: 'ING-SIGNED', upToSeq: 2 });
+    expect(Date.parse(second!.at)).toBeGreaterThan(Date.parse(first!.at));
+    expect(link.refusedAcks).toEqual([]);
+    await link.close();
+  });
+
+  it('acks the stored head when a locker comes online, so a unit ahead of it resends', async () => {
+    const { chain, link } = await unit('ING-ONLINE');
+    await link.publishEvents(chain.filler(3));
+    expect(await link.acks.next()).toBe(3);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
+    expect(await link.acks.next()).toBe(3);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'offline' }), true);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
+    expect(await link.acks.next()).toBe(3); // none for offline, one more for online
+    expect(link.signedAcks).toHaveLength(3);
+    await link.close();
+  });
 
   it('acks cumulatively and dedupes repeated and overlapping batches', async () => {
     const { chain, link } = await unit('ING-DEDUPE');
@@ -79,6 +108,36 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
       lastSeq: 8,
       ackedSeq: 8,
       gaps: [],
+      flagged: false,
+    });
+    await link.close();
+  });
+
+  it('holds nothing ahead of a gap that the device key did not sign: a forgery published there takes no genuine event’s place', async () => {
+    const { chain, link } = await unit('ING-HELD-FORGERY');
+    const events = chain.filler(3);
+    const forged = signEvent(bodyOf(events[2]!), testKey(99));
+    const ingested = cloud.logs.records.length;
+    const r = await mosquittoPub(
+      attackerAccess(cloud.mqttUrl),
+      link.topics.events,
+      JSON.stringify({ v: 1, events: [forged] }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    await cloud.logs.waitFor(
+      (rec) =>
+        cloud.logs.records.indexOf(rec) >= ingested &&
+        rec.msg === 'event batch ingested' &&
+        rec['lockerId'] === 'ING-HELD-FORGERY',
+    );
+    expect((await audit('ING-HELD-FORGERY')).gaps).toEqual([]);
+    await link.publishEvents(events);
+    // The forged message was answered too (ack 0); the genuine batch is all stored.
+    expect(await link.acks.until((seq) => seq === 3)).toBe(3);
+    expect(await audit('ING-HELD-FORGERY')).toMatchObject({
+      ackedSeq: 3,
+      lastHash: events[2]!.hash,
+      brokenLinks: [],
       flagged: false,
     });
     await link.close();

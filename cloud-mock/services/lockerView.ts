@@ -268,6 +268,8 @@ export class LockerView {
     },
     'clock.skew': null,
     'config.updated': null,
+    // Arrives behind a gap, so never applied; ingest flags the locker when it is held.
+    'cloud.rewind_unservable': null,
   };
 
   private alert(l: Locker, e: SignedEvent): void {

@@ -235,7 +235,7 @@ export async function enrolledUnit(cloud: TestCloud, id: string, seed: number) {
   return {
     locker,
     chain: new DeviceChain(id, locker.key, cloud.clock),
-    link: await DeviceLink.connect(cloud.mqttUrl, id),
+    link: await DeviceLink.connect(cloud.mqttUrl, id, { cloudPublicKey: cloud.cloudPublicKey }),
   };
 }
 

@@ -136,6 +136,17 @@ export interface EventPayloads {
   'clock.skew': { skewMs: number; thresholdMs: number; commandId: string };
   /** A policy change the cloud applied with config.update. */
   'config.updated': { changes: Record<string, number>; actor: string };
+  /**
+   * The cloud's signed ack went back below events pruned here (a cloud restored from an older
+   * backup): it lacks seqs from `askedFromSeq` on, but the log here starts at `oldestHeldSeq`,
+   * after the checkpoint. What is held is sent; the rest needs an operator.
+   */
+  'cloud.rewind_unservable': {
+    askedFromSeq: number;
+    oldestHeldSeq: number;
+    checkpointSeq: number;
+    checkpointHash: string;
+  };
 }
 
 export type EventType = keyof EventPayloads;

@@ -126,7 +126,9 @@ export function asyncApiDocument(): Record<string, unknown> {
       ),
       acks: channel(
         'acks',
-        'Cumulative acks: the highest contiguous seq the cloud has durably stored.',
+        'Cumulative acks signed by the cloud (Ed25519 over RFC 8785 canonical JSON of all fields ' +
+          'but sig): the highest contiguous seq the cloud has durably stored, as of `at`. Sent ' +
+          'after every events message and when the locker’s presence turns online.',
         ['ack'],
       ),
       commands: channel(
@@ -134,9 +136,12 @@ export function asyncApiDocument(): Record<string, unknown> {
         'Commands signed by the cloud (Ed25519 over RFC 8785 canonical JSON of all fields but sig).',
         commandNames,
       ),
-      state: channel('state', 'Retained compartment snapshot for reconciliation.', [
-        'stateSnapshot',
-      ]),
+      state: channel(
+        'state',
+        'Retained compartment snapshot for reconciliation, signed with the device key (Ed25519 ' +
+          'over RFC 8785 canonical JSON of all fields but sig); the cloud drops any other.',
+        ['stateSnapshot'],
+      ),
       presence: channel(
         'presence',
         'Retained presence; the offline form is also the connection’s last will.',
@@ -156,6 +161,11 @@ export function asyncApiDocument(): Record<string, unknown> {
       receiveAcks: {
         action: 'receive',
         channel: { $ref: '#/channels/acks' },
+        summary: 'Verify; take only acks for this locker no older than the newest taken.',
+        description:
+          'Higher than the stored ack: delivered (pruned once confirmed for policy.eventRetentionDays). ' +
+          'Lower: an authoritative rewind; resend from there, or raise cloud.rewind_unservable when ' +
+          'those events are pruned. Beyond the last seq sent: ignored.',
         messages: messageRefs('acks', ['ack']),
         bindings: mqtt(1),
       },
