@@ -42,12 +42,14 @@ const stored = (id: string) => {
 async function online(link: DeviceLink): Promise<Record<string, unknown>> {
   const before = cloud.logs.records.length;
   await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
-  return cloud.logs.waitFor(
+  const recorded = await cloud.logs.waitFor(
     (r) =>
       cloud.logs.records.indexOf(r) >= before &&
       r.msg === 'presence recorded' &&
       r['lockerId'] === link.lockerId,
   );
+  await link.acks.next(); // the cloud acks where its stored chain ends on every "online"
+  return recorded;
 }
 
 const openRemote = async (lockerId: string) => {

@@ -278,14 +278,19 @@ export class Ingest {
     if (!locker) return;
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
     setPresence(this.ctx.db, lockerId, presence.status, at);
-    // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
-    if (presence.status === 'online') {
-      await this.acks
-        .publish(this.acks.sign(lockerId, locker.chainSeq))
-        .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
-    }
-    const resent = presence.status === 'online' ? await this.commands.resendPending(lockerId) : 0;
-    if (presence.status === 'online') await sendRevocationList(this.ctx, this.commands, lockerId);
+    const resent = presence.status === 'online' ? await this.cameOnline(locker) : 0;
     this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
+  }
+
+  /** A unit (re)connected: where its stored chain ends, what it has not answered, revocations. */
+  private async cameOnline(locker: Locker): Promise<number> {
+    const lockerId = locker.id;
+    // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
+    await this.acks
+      .publish(this.acks.sign(lockerId, locker.chainSeq))
+      .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
+    const resent = await this.commands.resendPending(lockerId);
+    await sendRevocationList(this.ctx, this.commands, lockerId);
+    return resent;
   }
 }

@@ -46,9 +46,11 @@ const commandRows = (lockerId: string) => {
 async function online(link: DeviceLink, n: number): Promise<Record<string, unknown>> {
   await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
   let seen = 0;
-  return cloud.logs.waitFor(
+  const recorded = await cloud.logs.waitFor(
     (r) => r.msg === 'presence recorded' && r['lockerId'] === link.lockerId && ++seen === n,
   );
+  await link.acks.next(); // the cloud acks where its stored chain ends on every "online"
+  return recorded;
 }
 
 async function answer(chain: DeviceChain, link: DeviceLink, c: SignedCommand, ok = true) {

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { AuditResponse, LockerDetail } from '../../../src/shared/rest/schemas';
 import { cloudKeys } from '../../../src/main/services/testSupport/kioskFixture';
 import { startCloud, type RunningCloud } from '../../cloud';
+import { mintKey } from '../../testSupport/cloudFixture';
 import { LogCapture } from '../../testSupport/logCapture';
 
 /** A cloud-mock that can go down and come back on the same data dir and ports. */
@@ -17,6 +18,8 @@ export class RestartableCloud {
   readonly logs = new LogCapture();
   private running: RunningCloud | null = null;
   private ports = { http: 0, mqtt: 0 };
+  /** An operator key minted in the data dir at first start; a restored file keeps it. */
+  private operatorKey: string | null = null;
 
   private constructor(readonly dataDir: string) {}
 
@@ -54,6 +57,7 @@ export class RestartableCloud {
       http: Number(new URL(this.running.httpUrl).port),
       mqtt: Number(new URL(this.running.mqttUrl).port),
     };
+    this.operatorKey ??= mintKey(this.dataDir, 'operator');
   }
 
   async down(): Promise<void> {
@@ -65,6 +69,10 @@ export class RestartableCloud {
     const r = await this.cloud.http.inject({
       method,
       url,
+      headers: {
+        host: new URL(this.cloud.httpUrl).host,
+        authorization: `Bearer ${this.operatorKey}`,
+      },
       ...(body === undefined ? {} : { payload: body as object }),
     });
     if (r.statusCode >= 300) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`);
