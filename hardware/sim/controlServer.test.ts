@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlServer, ScannerSim } from './controlServer';
 import { startControlServer } from './controlServer';
@@ -326,6 +327,23 @@ describe('control server against DNS rebinding and cross-site pages', () => {
       (await call(server, 'POST', '/items', { board: 0, lock: 7, present: true })).status,
     ).toBe(200);
     expect(itemPresent(7)).toBe(true);
+  });
+
+  it('answers a request-target no URL parser takes with 400 and keeps serving', async () => {
+    // Before, the route lookup threw outside its try: an unhandled rejection ends the process.
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+      socket.on('error', reject);
+    });
+    expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect((await call(server, 'GET', '/state')).status).toBe(200);
   });
 
   it('listens on loopback only: it refuses to bind any other address', async () => {

@@ -212,9 +212,9 @@ async function handle(
   response: ServerResponse,
   routes: Record<string, (body: unknown) => Promise<unknown> | unknown>,
 ): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const route = routes[`${request.method ?? 'GET'} ${path}`];
   try {
+    const path = pathOf(request);
+    const route = routes[`${request.method ?? 'GET'} ${path}`];
     if (route === undefined) {
       const known = Object.keys(routes).some((key) => key.endsWith(` ${path}`));
       throw new BadRequest(
@@ -227,6 +227,15 @@ async function handle(
   } catch (error) {
     if (error instanceof BadRequest) send(response, error.status, { error: error.message });
     else send(response, 500, { error: `simulator error: ${(error as Error).message}` });
+  }
+}
+
+/** The request's path; a target no URL parser takes (never a browser's) is a bad request. */
+function pathOf(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    throw new BadRequest('the request target is not a URL');
   }
 }
 

@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -98,6 +99,17 @@ function upgradeWithHost(s: WebShell, host: string, origin?: string): Promise<nu
   });
 }
 
+/** The status line the shell answers to raw request bytes (what no browser would send). */
+function rawStatusLine(s: WebShell, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(s.port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+  });
+}
+
 describe('the web shell against DNS rebinding', () => {
   it('refuses a rebound Host with 421 on the page and the WebSocket, token or not, and logs why', async () => {
     const { log, records } = recordingLog();
@@ -142,6 +154,34 @@ describe('the web shell against DNS rebinding', () => {
     for (const origin of [`http://localhost:${s.port}`, 'https://attacker.example', 'null'])
       expect(await upgradeWithHost(s, host, origin), origin).toBe(403);
     expect(records.map((r) => r['origin'])).toContain('https://attacker.example');
+  });
+});
+
+describe('the web shell against malformed requests', () => {
+  it('answers a request-target no URL parser takes with 400 and keeps serving', async () => {
+    const { log, records } = recordingLog();
+    const { s } = await shell(log);
+    const host = `Host: 127.0.0.1:${s.port}`;
+    const upgrade = [
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      `Origin: ${s.origin}`,
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    ].join('\r\n');
+    // Before, the upgrade threw out of its event handler: one request ended the kiosk process.
+    expect(await rawStatusLine(s, `GET http://[ HTTP/1.1\r\n${host}\r\n${upgrade}\r\n\r\n`)).toBe(
+      'HTTP/1.1 400 Bad Request',
+    );
+    expect(
+      await rawStatusLine(s, `GET http://[ HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`),
+    ).toBe('HTTP/1.1 400 Bad Request');
+    // A path that is not percent-encoding is the client's mistake, not the shell's.
+    expect((await fetch(`${s.origin}/%zz.js?token=${s.token}`)).status).toBe(400);
+    expect((await fetch(s.pageUrl)).status).toBe(200);
+    expect(await upgradeWithHost(s, `127.0.0.1:${s.port}`, s.origin)).toBe(101);
+    expect(records.filter((r) => String(r['msg']).includes('request target'))).toHaveLength(3);
+    expect(records.filter((r) => r['level'] === 50)).toEqual([]);
   });
 });
 

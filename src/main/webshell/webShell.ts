@@ -93,11 +93,21 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         host: req.headers.host?.slice(0, 200) ?? null,
         origin: req.headers.origin?.slice(0, 200) ?? null,
         method: req.method,
-        path: new URL(req.url ?? '/', 'http://web-shell').pathname.slice(0, 200),
+        // Without the query: the page URL carries the token.
+        path: (req.url ?? '').split('?')[0]!.slice(0, 200),
       },
       `web shell request refused: ${why}`,
     );
   const BAD_HOST = 'its Host is not one this web shell serves (DNS rebinding?)';
+  const BAD_TARGET = 'its request target is not a valid URL';
+  /** The request's URL, or null for a target no URL parser takes (never a browser's). */
+  const urlOf = (req: IncomingMessage): URL | null => {
+    try {
+      return new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
+    } catch {
+      return null;
+    }
+  };
   const cookieToken = (req: IncomingMessage) =>
     (req.headers.cookie ?? '')
       .split(';')
@@ -135,7 +145,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'method not allowed', 'text/plain');
-    const url = new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
+    const url = urlOf(req);
+    if (url === null) {
+      refused(req, BAD_TARGET);
+      return send(res, 400, 'bad request target', 'text/plain');
+    }
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
     const authorised = isPage
       ? sameToken(url.searchParams.get('token'))
@@ -144,7 +158,12 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       refused(req, 'no valid token');
       return send(res, 403, 'a valid token is required', 'text/plain');
     }
-    const relative = normalize(isPage ? 'index.html' : decodeURIComponent(url.pathname.slice(1)));
+    const wanted = isPage ? 'index.html' : decodedPath(url.pathname.slice(1));
+    if (wanted === null) {
+      refused(req, BAD_TARGET);
+      return send(res, 400, 'bad request target', 'text/plain');
+    }
+    const relative = normalize(wanted);
     const file = join(root, relative);
     if (relative.startsWith('..') || !file.startsWith(root + sep))
       return send(res, 404, 'not found', 'text/plain');
@@ -179,7 +198,9 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   };
   server.on('upgrade', (req, socket, head) => {
     if (!hostOk(req)) return refuse(req, socket, '421 Misdirected Request', BAD_HOST);
-    const url = new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
+    // A throw here would leave this event handler and end the process: errors are values.
+    const url = urlOf(req);
+    if (url === null) return refuse(req, socket, '400 Bad Request', BAD_TARGET);
     if (url.pathname !== WS_PATH) return refuse(req, socket, '404 Not Found', 'no such path');
     if (!originOk(req))
       return refuse(req, socket, '403 Forbidden', "its Origin is not this web shell's page");
@@ -236,4 +257,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A percent-encoded path decoded, or null when it is not valid percent-encoding. */
+function decodedPath(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
 }
