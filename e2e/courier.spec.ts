@@ -1,14 +1,15 @@
 /** Courier journeys: badge login, deposits with "doesn't fit", collection with scan-out. */
 import { expect, test } from './fixtures';
+import { checkScreen } from './testSupport/screenCheck';
 
 test('a courier logs in with a badge, deposits two parcels and sees them in the visit list', async ({
   page,
   locker,
-}) => {
+}, testInfo) => {
   locker.announce({ id: 'p1', heightMm: 60 });
   locker.announce({ id: 'p2', heightMm: 150 });
   await locker.open(page);
-  await locker.shot(page, 'home', true);
+  await checkScreen(page, testInfo, 'home', { docs: true });
   await page.getByRole('button', { name: /Courier/ }).click();
   await expect(page.getByRole('heading', { name: 'Courier and staff' })).toBeVisible();
   await locker.scan(locker.badge('courier', 'anna'));
@@ -18,7 +19,7 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   const line = page.getByTestId('deposit-line');
   await expect(line).toContainText(/Put the parcel in door [A-C]\d/);
   const door1 = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
-  await locker.shot(page, 'courier-door-open', true);
+  await checkScreen(page, testInfo, 'courier-door-open', { docs: true });
   await locker.closeDoor(door1, true);
   await expect(line).toContainText(`Parcel TRKP1 is in door ${door1}`);
   await expect(page.getByTestId('visit-list')).toContainText('TRKP1');
@@ -28,10 +29,10 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   const door2 = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
   await locker.closeDoor(door2, true);
   await expect(page.getByTestId('visit-list').getByRole('listitem')).toHaveCount(2);
-  await locker.shot(page, 'courier-visit', true);
+  await checkScreen(page, testInfo, 'courier-visit', { docs: true });
 });
 
-test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }) => {
+test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }, testInfo) => {
   locker.announce({ id: 'p3', heightMm: 60 });
   await locker.open(page);
   await page.getByRole('button', { name: /Courier/ }).click();
@@ -47,7 +48,7 @@ test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }
   // The first door stays the courier's until it is shut again, empty.
   await page.getByRole('button', { name: "Doesn't fit" }).click();
   await expect(line).toHaveText(`Take the parcel out of door ${first} and close it`);
-  await locker.shot(page, 'courier-close-door-first');
+  await checkScreen(page, testInfo, 'courier-close-door-first');
   await locker.closeDoor(first, false);
   await page
     .getByRole('button', { name: `Door ${first} is empty and closed: open a larger one` })
@@ -61,7 +62,10 @@ test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }
   await expect(line).toContainText(`Parcel TRKP3 is in door ${second}`);
 });
 
-test('a jammed door is reported and the courier gets another door', async ({ page, locker }) => {
+test('a jammed door is reported and the courier gets another door', async ({
+  page,
+  locker,
+}, testInfo) => {
   locker.announce({ id: 'p4', heightMm: 150 });
   await locker.fault(0, 'jam', true);
   await locker.open(page);
@@ -83,7 +87,7 @@ test('a jammed door is reported and the courier gets another door', async ({ pag
   }
   expect(reported.length).toBeGreaterThan(0);
   await expect(page.getByRole('status').filter({ hasText: 'out of service now' })).toBeVisible();
-  await locker.shot(page, 'courier-door-did-not-open', true);
+  await checkScreen(page, testInfo, 'courier-door-did-not-open', { docs: true });
   const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
   await locker.closeDoor(door, true);
   await expect(line).toContainText(`Parcel TRKP4 is in door ${door}`);
@@ -94,7 +98,7 @@ test('a jammed door is reported and the courier gets another door', async ({ pag
 test('a courier collects an expired parcel and a return, scanning each out', async ({
   page,
   locker,
-}) => {
+}, testInfo) => {
   const { core } = locker.kiosk;
   locker.announce({ id: 'old', heightMm: 60, holdDays: 1 });
   const courier = { role: 'courier' as const, subject: 'setup' };
@@ -120,7 +124,7 @@ test('a courier collects an expired parcel and a return, scanning each out', asy
     const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
     const barcode = door === started.value.compartmentId ? 'TRKOLD' : 'ret-7';
     await locker.waitForDoor(door, true);
-    if (i === 0) await locker.shot(page, 'collection', true);
+    if (i === 0) await checkScreen(page, testInfo, 'collection', { docs: true });
     await locker.scan(barcode);
     await expect(page.getByText(`${barcode} scanned out of door ${door}.`)).toBeVisible();
     await locker.closeDoor(door, false);

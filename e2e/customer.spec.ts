@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import type { LockerPolicyResponse } from '../src/shared/rest/schemas';
 import { allocation, pickupCode } from '../cloud-mock/integration/stand';
 import { expect, test, type Locker } from './fixtures';
+import { checkScreen } from './testSupport/screenCheck';
 
 /** The cloud announces a parcel and a courier deposits it (the courier screens are tested apart). */
 async function deposited(
@@ -25,26 +26,45 @@ async function typeCode(page: Page, code: string): Promise<void> {
     await page.getByRole('button', { name: `Digit ${digit}`, exact: true }).click();
 }
 
-test('a customer picks up a parcel with the keypad', async ({ page, locker }) => {
+test('a customer picks up a parcel with the keypad', async ({ page, locker }, testInfo) => {
   const { code, door } = await deposited(locker, 'c1');
   await locker.open(page);
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
   await typeCode(page, code.slice(0, 5) + '9');
   await page.getByRole('button', { name: 'Delete last digit' }).click();
   await typeCode(page, code.slice(5));
-  await locker.shot(page, 'pickup-keypad', true);
+  await checkScreen(page, testInfo, 'pickup-keypad', { docs: true });
   await page.getByRole('button', { name: 'Open the door' }).click();
   await expect(page.getByTestId('door-title')).toHaveText(`Door ${door} is open`);
   await expect(
     page.getByRole('img', { name: `Locker front, door ${door} highlighted` }),
   ).toBeVisible();
-  await locker.shot(page, 'pickup-door-open', true);
+  await checkScreen(page, testInfo, 'pickup-door-open', { docs: true });
   await locker.closeDoor(door, false);
   await expect(page.getByTestId('door-title')).toHaveText('Thank you!');
   await expect(page.getByText('Your parcel has been picked up.')).toBeVisible();
-  await locker.shot(page, 'pickup-done');
+  await checkScreen(page, testInfo, 'pickup-done');
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+});
+
+test('the keypad screen fits every code length from 6 to 10 digits', async ({
+  page,
+  locker,
+}, testInfo) => {
+  await locker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await typeCode(page, '1234567890');
+  await expect(page.getByTestId('code-display')).toContainText('1 2 3 4 5 6 7 8 9 0');
+  await checkScreen(page, testInfo, 'pickup-keypad-10-digits');
+  // A longer code than the locker's own length (6 here) adds boxes: none may push the page wider.
+  for (const length of [6, 7, 8, 9]) {
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await typeCode(page, '9876543210'.slice(0, length));
+    await expect(page.getByTestId('code-display').locator('.code-cell.filled')).toHaveCount(length);
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  }
 });
 
 test('a customer picks up with an 8-digit code the cloud issued, typed on the keypad', async ({
@@ -85,7 +105,7 @@ test('a customer picks up with an 8-digit code the cloud issued, typed on the ke
 test('a board that stops answering: the door is not confirmed, nothing else opens, the code still works', async ({
   page,
   locker,
-}) => {
+}, testInfo) => {
   const { code, door } = await deposited(locker, 'c9');
   const board = locker.kiosk.core.compartments().find((c) => c.id === door)!.board;
   await locker.fault(board, 'silent', true);
@@ -96,7 +116,7 @@ test('a board that stops answering: the door is not confirmed, nothing else open
   await expect(page.getByRole('alert')).toContainText(
     'The locker could not confirm that the door opened.',
   );
-  await locker.shot(page, 'pickup-door-unknown');
+  await checkScreen(page, testInfo, 'pickup-door-unknown');
   const compartment = () => locker.kiosk.core.compartments().find((c) => c.id === door)!;
   expect(compartment().state).toBe('out_of_service');
   // The board answers again: its IR still sees the parcel, so nothing was taken; the
@@ -127,7 +147,7 @@ test('a customer picks up a parcel by scanning the QR code from the home screen'
 test('wrong and used codes get one neutral message, then entry is throttled with a countdown', async ({
   page,
   locker,
-}) => {
+}, testInfo) => {
   const { code, door } = await deposited(locker, 'c3');
   await locker.open(page);
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
@@ -145,7 +165,7 @@ test('wrong and used codes get one neutral message, then entry is throttled with
   await typeCode(page, wrong);
   await page.getByRole('button', { name: 'Open the door' }).click();
   await expect(page.getByRole('alert')).toHaveText(neutral);
-  await locker.shot(page, 'pickup-wrong-code', true);
+  await checkScreen(page, testInfo, 'pickup-wrong-code', { docs: true });
   // The sixth failure in a row makes the keypad wait (policy default: a debt of 5 is free).
   for (let i = 0; i < 4; i++) {
     await typeCode(page, wrong);
@@ -154,14 +174,14 @@ test('wrong and used codes get one neutral message, then entry is throttled with
   }
   await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
   await expect(page.getByRole('button', { name: 'Digit 5', exact: true })).toBeDisabled();
-  await locker.shot(page, 'pickup-throttled', true);
+  await checkScreen(page, testInfo, 'pickup-throttled', { docs: true });
   // Leaving and coming back keeps the countdown: it comes from the kiosk, not the screen.
   await page.getByRole('button', { name: 'Back' }).click();
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
   await expect(page.getByTestId('throttle-countdown')).toBeVisible();
 });
 
-test('an expired parcel sends the customer to support', async ({ page, locker }) => {
+test('an expired parcel sends the customer to support', async ({ page, locker }, testInfo) => {
   const { code } = await deposited(locker, 'c4', 1);
   await locker.advance(2 * 86_400_000);
   await locker.open(page);
@@ -169,10 +189,10 @@ test('an expired parcel sends the customer to support', async ({ page, locker })
   await typeCode(page, code);
   await page.getByRole('button', { name: 'Open the door' }).click();
   await expect(page.getByRole('alert')).toContainText('Please contact customer support');
-  await locker.shot(page, 'pickup-expired', true);
+  await checkScreen(page, testInfo, 'pickup-expired', { docs: true });
 });
 
-test('a customer drops a return and gets a receipt', async ({ page, locker }) => {
+test('a customer drops a return and gets a receipt', async ({ page, locker }, testInfo) => {
   const code = locker.expectReturn('RET-42', 'M');
   await locker.open(page);
   await page.getByRole('button', { name: /Return a parcel/ }).click();
@@ -184,7 +204,7 @@ test('a customer drops a return and gets a receipt', async ({ page, locker }) =>
   await expect(page.getByTestId('door-title')).toHaveText('Return received');
   await expect(page.getByTestId('receipt')).toContainText('RET-42');
   await expect(page.getByTestId('receipt')).toContainText(door);
-  await locker.shot(page, 'return-receipt', true);
+  await checkScreen(page, testInfo, 'return-receipt', { docs: true });
 });
 
 test('a return QR scanned on the home screen opens the return flow', async ({ page, locker }) => {

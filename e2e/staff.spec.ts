@@ -1,10 +1,11 @@
 /** Staff journeys: badge typed by a keyboard-wedge scanner, out of service and back, remote open. */
 import { expect, test } from './fixtures';
+import { checkScreen } from './testSupport/screenCheck';
 
 test('staff log in with a wedge scanner, take a compartment out of service and back, and open a door', async ({
   page,
   locker,
-}) => {
+}, testInfo) => {
   await locker.open(page);
   // A keyboard-wedge scanner types the badge as a fast burst ended by Enter.
   await locker.wedgeScan(page, locker.badge('staff', 'sam'));
@@ -18,7 +19,7 @@ test('staff log in with a wedge scanner, take a compartment out of service and b
   await page.getByRole('button', { name: 'Take out of service' }).click();
   await expect(page.getByText('Compartment B2 is out of service.')).toBeVisible();
   await expect(page.getByRole('button', { name: /^B2, S, Out of service/ })).toBeVisible();
-  await locker.shot(page, 'staff-grid', true);
+  await checkScreen(page, testInfo, 'staff-grid', { docs: true });
   expect(locker.kiosk.core.compartments().find((c) => c.id === 'B2')!.state).toBe('out_of_service');
 
   await reason.fill('hinge fixed');
@@ -35,11 +36,11 @@ test('staff log in with a wedge scanner, take a compartment out of service and b
   await page.getByRole('tab', { name: 'Recent events' }).click();
   await expect(page.getByTestId('recent-events')).toContainText('staff.door_opened');
   await expect(page.getByTestId('recent-events')).toContainText('compartment.out_of_service');
-  await locker.shot(page, 'staff-events', true);
+  await checkScreen(page, testInfo, 'staff-events', { docs: true });
   await page.getByRole('tab', { name: 'System' }).click();
   await expect(page.getByTestId('diagnostics')).toContainText('Lock board');
   await expect(page.getByTestId('diagnostics')).toContainText('Offline');
-  await locker.shot(page, 'staff-system', true);
+  await checkScreen(page, testInfo, 'staff-system', { docs: true });
 });
 
 test('a courier badge from a wedge scanner logs the courier in from the home screen', async ({

@@ -205,6 +205,7 @@ export const de: Translation = {
     expired: 'abgelaufen',
     door: 'Tür',
     doorOpen: 'offen',
+    doorIsOpen: 'Tür offen',
     doorClosed: 'zu',
     doorUnknown: 'unbekannt',
     cloud: 'Cloud',

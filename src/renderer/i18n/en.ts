@@ -200,6 +200,7 @@ export const en = {
     expired: 'expired',
     door: 'Door',
     doorOpen: 'open',
+    doorIsOpen: 'Door open',
     doorClosed: 'closed',
     doorUnknown: 'unknown',
     cloud: 'Cloud',

@@ -208,6 +208,7 @@ export const pl: Translation = {
     expired: 'przeterminowana',
     door: 'Drzwiczki',
     doorOpen: 'otwarte',
+    doorIsOpen: 'Drzwi otwarte',
     doorClosed: 'zamknięte',
     doorUnknown: 'nieznane',
     cloud: 'Chmura',

@@ -31,6 +31,7 @@ export function CollectionScreen() {
         </Button>
       </div>
       <div className="work-layout">
+        <LockerDrawing layout={layout} highlight={doorInUse ? current.item.compartmentId : null} />
         <section className="work-main">
           <div className="card">
             <h2 data-testid="collection-count">
@@ -73,11 +74,6 @@ export function CollectionScreen() {
             </ul>
           </section>
         </section>
-        <LockerDrawing
-          layout={layout}
-          highlight={doorInUse ? current.item.compartmentId : null}
-          compact
-        />
       </div>
     </main>
   );

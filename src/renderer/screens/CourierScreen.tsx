@@ -35,14 +35,12 @@ export function CourierScreen() {
       <div className="screen-head">
         <h1>{t('courier.title')}</h1>
         <span className="spacer" />
-        <Button variant="quiet" onClick={() => void actions.openCollection()}>
-          {t('courier.collect')}
-        </Button>
         <Button variant="quiet" onClick={() => void actions.goHome()}>
           {t('common.logout')}
         </Button>
       </div>
       <div className="work-layout">
+        <LockerDrawing layout={layout} highlight={doorInUse ? deposit.compartmentId : null} />
         <section className="work-main">
           {screen.sizeFor ? (
             <div className="card">
@@ -123,12 +121,10 @@ export function CourierScreen() {
               </ul>
             )}
           </section>
+          <Button wide onClick={() => void actions.openCollection()}>
+            {t('courier.collect')}
+          </Button>
         </section>
-        <LockerDrawing
-          layout={layout}
-          highlight={doorInUse ? deposit.compartmentId : null}
-          compact
-        />
       </div>
     </main>
   );

@@ -67,20 +67,20 @@ export function CustomerDoorScreen() {
           </dl>
         )}
         {screen.notice && <Notice tone="error">{t(`notice.${screen.notice}`)}</Notice>}
-        <div className="row">
-          {isReturn && !finished && (
-            <Button onClick={() => void returnDoesntFit()} disabled={screen.busy}>
-              {t('return.doesntFit')}
-            </Button>
-          )}
-          {finished && (
-            <Button variant="primary" onClick={() => void goHome()}>
-              {t('common.done')}
-            </Button>
-          )}
-        </div>
       </section>
       <LockerDrawing layout={layout} highlight={finished ? null : id} />
+      <div className="door-actions">
+        {isReturn && !finished && (
+          <Button onClick={() => void returnDoesntFit()} disabled={screen.busy}>
+            {t('return.doesntFit')}
+          </Button>
+        )}
+        {finished && (
+          <Button variant="primary" wide onClick={() => void goHome()}>
+            {t('common.done')}
+          </Button>
+        )}
+      </div>
     </main>
   );
 }

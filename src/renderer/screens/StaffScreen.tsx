@@ -23,18 +23,28 @@ function Cell({
   const { t } = useTranslation();
   const expired = c.content?.kind === 'parcel' && c.content.expired;
   const state = t(`staff.state.${c.state}`);
+  // The visible words are the button's name (no aria-label that says something else); the
+  // commas, inline and without width, are for screen readers only.
+  const comma = <span className="cell-sep">, </span>;
   return (
     <button
       type="button"
       className={`cell state-${c.state}${expired ? ' expired' : ''}${selected ? ' selected' : ''}`}
       onClick={onSelect}
       aria-pressed={selected}
-      aria-label={`${c.id}, ${c.size}, ${state}${expired ? `, ${t('staff.expired')}` : ''}${c.doorOpen ? `, ${t('staff.door')} ${t('staff.doorOpen')}` : ''}`}
       data-compartment={c.id}
     >
       <span className="cell-id">{c.id}</span>
+      {comma}
+      <span className="cell-size">{c.size}</span>
+      {comma}
       <span className="cell-state">{expired ? t('staff.expired') : state}</span>
-      {c.doorOpen && <span className="cell-door">{t('staff.doorOpen')}</span>}
+      {c.doorOpen && (
+        <>
+          {comma}
+          <span className="cell-door">{t('staff.doorIsOpen')}</span>
+        </>
+      )}
     </button>
   );
 }
@@ -152,10 +162,16 @@ function Grid() {
 
 function Events() {
   const events = useKiosk((s) => (s.screen.name === 'staff' ? s.screen.events : []));
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' });
   return (
-    <ol className="events" data-testid="recent-events">
+    // Focusable, so a keyboard can scroll it (the list is longer than the screen).
+    <ol
+      className="events"
+      data-testid="recent-events"
+      tabIndex={0}
+      aria-label={t('staff.tabs.events')}
+    >
       {events.map((e) => (
         <li key={e.seq}>
           <span className="muted">#{e.seq}</span>
@@ -175,57 +191,60 @@ function System() {
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' });
   const none = t('staff.none');
   return (
-    <dl className="facts system" data-testid="diagnostics">
-      <div>
-        <dt>{t('staff.cloud')}</dt>
-        <dd>{status?.cloud.online ? t('status.online') : t('status.offline')}</dd>
-      </div>
-      <div>
-        <dt>{t('staff.outbox')}</dt>
-        <dd>{status?.eventsWaiting ?? 0}</dd>
-      </div>
-      <div>
-        <dt>{t('staff.oldest')}</dt>
-        <dd>{status?.oldestWaitingAt ? fmt.format(status.oldestWaitingAt) : none}</dd>
-      </div>
-      {d && (
-        <>
-          <div>
-            <dt>{t('staff.lockBoard')}</dt>
-            <dd>
-              {d.lockBoard.state === 'ok' ? t('staff.ok') : t('staff.fault')}
-              {d.lockBoard.lastFault &&
-                ` · ${t('staff.lastFault')}: ${d.lockBoard.lastFault}${d.lockBoard.lastFaultAt ? ` (${fmt.format(d.lockBoard.lastFaultAt)})` : ''}`}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('staff.scanner')}</dt>
-            <dd>{t(`staff.scannerState.${d.scanner}`)}</dd>
-          </div>
-          <div>
-            <dt>{t('staff.simulated')}</dt>
-            <dd>{d.simulated ? '✓' : '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('staff.doorsOpen')}</dt>
-            <dd>{d.doorsOpen.join(', ') || none}</dd>
-          </div>
-          <div>
-            <dt>{t('staff.state.out_of_service')}</dt>
-            <dd>
-              {d.outOfService.map((o) => `${o.compartmentId} (${o.reason ?? ''})`).join(', ') ||
-                none}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('staff.pending')}</dt>
-            <dd>
-              {d.pendingOperations.map((o) => `${o.compartmentId} ${o.kind}`).join(', ') || none}
-            </dd>
-          </div>
-        </>
-      )}
-    </dl>
+    // A region of its own that a keyboard can scroll (taller than the screen in large text).
+    <div className="system-panel" role="region" tabIndex={0} aria-label={t('staff.tabs.system')}>
+      <dl className="facts system" data-testid="diagnostics">
+        <div>
+          <dt>{t('staff.cloud')}</dt>
+          <dd>{status?.cloud.online ? t('status.online') : t('status.offline')}</dd>
+        </div>
+        <div>
+          <dt>{t('staff.outbox')}</dt>
+          <dd>{status?.eventsWaiting ?? 0}</dd>
+        </div>
+        <div>
+          <dt>{t('staff.oldest')}</dt>
+          <dd>{status?.oldestWaitingAt ? fmt.format(status.oldestWaitingAt) : none}</dd>
+        </div>
+        {d && (
+          <>
+            <div>
+              <dt>{t('staff.lockBoard')}</dt>
+              <dd>
+                {d.lockBoard.state === 'ok' ? t('staff.ok') : t('staff.fault')}
+                {d.lockBoard.lastFault &&
+                  ` · ${t('staff.lastFault')}: ${d.lockBoard.lastFault}${d.lockBoard.lastFaultAt ? ` (${fmt.format(d.lockBoard.lastFaultAt)})` : ''}`}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('staff.scanner')}</dt>
+              <dd>{t(`staff.scannerState.${d.scanner}`)}</dd>
+            </div>
+            <div>
+              <dt>{t('staff.simulated')}</dt>
+              <dd>{d.simulated ? '✓' : '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('staff.doorsOpen')}</dt>
+              <dd>{d.doorsOpen.join(', ') || none}</dd>
+            </div>
+            <div>
+              <dt>{t('staff.state.out_of_service')}</dt>
+              <dd>
+                {d.outOfService.map((o) => `${o.compartmentId} (${o.reason ?? ''})`).join(', ') ||
+                  none}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('staff.pending')}</dt>
+              <dd>
+                {d.pendingOperations.map((o) => `${o.compartmentId} ${o.kind}`).join(', ') || none}
+              </dd>
+            </div>
+          </>
+        )}
+      </dl>
+    </div>
   );
 }
 
@@ -238,24 +257,24 @@ export function StaffScreen() {
     <main className="screen staff">
       <div className="screen-head">
         <h1>{t('staff.title')}</h1>
-        <div className="tabs" role="tablist">
-          {TABS.map((tab) => (
-            <button
-              key={tab}
-              type="button"
-              role="tab"
-              className="tab"
-              aria-selected={screen.tab === tab}
-              onClick={() => void actions.staffTab(tab)}
-            >
-              {t(`staff.tabs.${tab}`)}
-            </button>
-          ))}
-        </div>
         <span className="spacer" />
         <Button variant="quiet" onClick={() => void actions.goHome()}>
           {t('common.logout')}
         </Button>
+      </div>
+      <div className="tabs" role="tablist">
+        {TABS.map((tab) => (
+          <button
+            key={tab}
+            type="button"
+            role="tab"
+            className="tab"
+            aria-selected={screen.tab === tab}
+            onClick={() => void actions.staffTab(tab)}
+          >
+            {t(`staff.tabs.${tab}`)}
+          </button>
+        ))}
       </div>
       {screen.notice && (
         <Notice tone={screen.notice.tone}>{t(screen.notice.key, screen.notice.params)}</Notice>
