@@ -155,7 +155,7 @@ const text: Pair[] = [
   {
     where: 'system tab labels',
     fg: ['.facts dt', 'color'],
-    bg: ['.facts.system', 'background'],
+    bg: ['.system-panel', 'background'],
   },
   {
     where: 'recent events summary',
