@@ -28,7 +28,13 @@ export interface PickupOpened {
   compartmentId: string;
 }
 export type PickupError =
-  CodeRejection | { reason: 'parcel_expired' } | { reason: 'door_failed' } | DoorUncertain;
+  | CodeRejection
+  | { reason: 'parcel_expired' }
+  | { reason: 'door_failed' }
+  | DoorUncertain
+  /** "Door didn't open" for a pickup that is not (or no longer) this screen's. */
+  | { reason: 'no_such_pickup' }
+  | Extract<DoorContradiction, { reason: 'door_was_open' }>;
 
 /** Refusals of "doesn't fit" / "door didn't open" that the door's sensed state contradicts. */
 export type DoorContradiction =
@@ -74,7 +80,7 @@ export type ReturnError =
   | { reason: 'no_larger_compartment' }
   | { reason: 'door_failed' }
   | DoorUncertain
-  | Exclude<DoorContradiction, { reason: 'door_was_open' }>;
+  | DoorContradiction;
 
 export interface Collectable {
   compartmentId: string;

@@ -6,6 +6,7 @@ import { up as doorPhases } from './004_door_phases';
 import { up as parcelAliases } from './005_parcel_aliases';
 import { up as throttleDebt } from './006_throttle_debt';
 import { up as qrDigests } from './007_qr_digests';
+import { up as doorReopens } from './008_door_reopens';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'parcel_aliases', up: parcelAliases },
   { version: 6, name: 'throttle_debt', up: throttleDebt },
   { version: 7, name: 'qr_digests', up: qrDigests },
+  { version: 8, name: 'door_reopens', up: doorReopens },
 ];
