@@ -102,11 +102,11 @@ const text: Pair[] = [
     fg: ['.door-badge', 'color'],
     bg: ['.door-badge', 'background'],
   },
-  {
-    where: 'door badge ✓ when done',
-    fg: ['.door-badge.done', 'color'],
-    bg: ['.door-badge.done', 'background'],
-  },
+  ...(['ok', 'warning', 'error'] as const).map((tone) => ({
+    where: `door badge when done (${tone})`,
+    fg: ['.door-badge.done', 'color'] as Ref,
+    bg: [`.door-badge.${tone}`, 'background'] as Ref,
+  })),
   {
     where: 'door ids on the locker drawing',
     fg: ['.locker-door', 'color'],
@@ -122,6 +122,8 @@ const text: Pair[] = [
   { where: 'compartment chips in lists', fg: ['.chip', 'color'], bg: ['.chip', 'background'] },
   { where: '"Collected" tag', fg: ['.tag-ok', 'color'], bg: CARD },
   { where: '"Parcel … is in door …"', fg: ['.big-line.ok', 'color'], bg: CARD },
+  { where: 'deposit line, a warning', fg: ['.big-line.warning', 'color'], bg: CARD },
+  { where: 'deposit line, a fault', fg: ['.big-line.error', 'color'], bg: CARD },
   { where: 'staff tabs', fg: ['.tab', 'color'], bg: ['.tab', 'background'] },
   {
     where: 'staff tab selected',

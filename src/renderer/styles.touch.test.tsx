@@ -8,7 +8,7 @@ import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetKioskStore, type KioskState } from './store/kioskStore';
 import { px, readStyles, StyleSheet } from './testing/css';
-import { renderKiosk, staffCompartment, T0 } from './testing/renderKiosk';
+import { customerDoor, renderKiosk, staffCompartment, T0 } from './testing/renderKiosk';
 
 const TOUCH_PX = 64;
 const sheet = new StyleSheet(readStyles());
@@ -38,16 +38,7 @@ const staff = {
   notice: null,
   busy: false,
 };
-const door = {
-  name: 'customerDoor' as const,
-  purpose: 'return' as const,
-  operationId: 1,
-  compartmentId: 'A1',
-  receipt: null,
-  reason: null,
-  busy: false,
-  notice: null,
-};
+const door = customerDoor({ purpose: 'return', compartmentId: 'A1' });
 
 const scenes: Record<string, Partial<KioskState>> = {
   home: {},
@@ -63,6 +54,7 @@ const scenes: Record<string, Partial<KioskState>> = {
         size: 'S',
         phase: 'open',
         reason: null,
+        since: T0,
       },
     },
   },

@@ -70,8 +70,6 @@ export const de: Translation = {
       'Der Automat konnte nicht bestätigen, dass die Tür aufging. Ist eine Tür offen, nehmen Sie Ihr Paket und schließen Sie sie. Das Personal prüft das Fach; Ihr Code bleibt gültig.',
     doorsUnavailable:
       'Der Automat kann gerade keine Türen öffnen. Ihr Code bleibt gültig. Bitte versuchen Sie es später noch einmal.',
-    closeDoorFirst:
-      'Nehmen Sie das Paket heraus und schließen Sie die Tür, dann tippen Sie noch einmal auf „Passt nicht“.',
   },
   throttle: {
     title: 'Zu viele Versuche',
@@ -79,15 +77,43 @@ export const de: Translation = {
   },
   door: {
     opening: 'Fach {{id}} wird geöffnet …',
+    openingAgain: 'Fach {{id}} wird noch einmal geöffnet …',
     open: 'Fach {{id}} ist offen',
     takeParcel: 'Entnehmen Sie Ihr Paket.',
     putReturn: 'Legen Sie Ihr Paket hinein.',
     closeReminder: 'Bitte schließen Sie die Tür, wenn Sie fertig sind.',
+    stillShut:
+      'Fach {{id}} sollte jetzt offen sein. Ist es noch zu, drücken Sie „Tür ging nicht auf“.',
+    didNotOpen: 'Tür ging nicht auf',
+    stillDidNotOpen: 'Immer noch zu',
+    help: 'Hilfe',
+    helpText:
+      'Der Kundendienst hilft weiter. Rufen Sie die Nummer auf dem Schild dieser Station an und nennen Sie Station {{locker}}, Fach {{id}}.',
+    openAgain: 'Fach {{id}} noch einmal öffnen',
+    closeFirst: 'Nehmen Sie Ihr Paket aus Fach {{id}} und schließen Sie die Tür.',
+    emptyAndClosed: 'Fach {{id}} ist leer und zu: größeres Fach öffnen',
+    larger: 'Fach {{to}} ist größer: Legen Sie Ihr Paket dort hinein.',
+    moved: 'Fach {{from}} ging nicht auf und ist außer Betrieb. Bitte Fach {{to}} verwenden.',
+    wasOpen: 'Fach {{id}} ist aufgegangen: Es ist das im Bild hervorgehobene.',
+    notSeenOpen:
+      'Fach {{id}} wurde nicht offen erkannt. Ging es nicht auf, drücken Sie „Tür ging nicht auf“.',
     thanks: 'Vielen Dank!',
     pickedUp: 'Ihr Paket wurde abgeholt. Einen schönen Tag.',
-    notTaken: 'Das Paket ist noch im Fach und bleibt für Sie da. Ihr Code gilt weiter.',
+    stillInside: 'Ihr Paket ist noch im Fach',
+    notTaken:
+      'Es bleibt für Sie in Fach {{id}}, Ihr Code gilt weiter. Öffnen Sie die Tür noch einmal, um es zu entnehmen, oder kommen Sie später wieder.',
+    nothingSensed: 'Kein Paket erkannt',
+    returnReleased: 'Es wurde nichts eingelegt. Bitte mit dem Retourencode neu beginnen.',
+    failedTitle: 'Fach {{id}} ging nicht auf',
+    failedPickup:
+      'Die Störung ist gemeldet. Ihr Code gilt weiter: Bitte versuchen Sie es später noch einmal, oder drücken Sie „Hilfe“.',
+    failedReturn:
+      'Die Störung ist gemeldet, und kein anderes Fach ließ sich öffnen. Ihr Retourencode gilt weiter: Bitte später noch einmal versuchen.',
+    uncertainTitle: 'Die Tür ließ sich nicht bestätigen',
+    notSentTitle: 'Fächer lassen sich gerade nicht öffnen',
+    notSent: 'Es wurde nichts geöffnet. Ihr Code gilt weiter: Bitte später noch einmal versuchen.',
+    notFinished: 'Nicht abgeschlossen',
     timeout: 'Die Tür wurde nicht rechtzeitig geöffnet. Ihr Code gilt weiter.',
-    returnReleased: 'Es wurde kein Paket erkannt. Bitte mit dem Retourencode neu beginnen.',
     abandoned: 'Die Tür wurde geschlossen, ohne abzuschließen. Bitte erneut versuchen.',
     inspection:
       'Der Automat konnte nicht feststellen, ob die Tür benutzt wurde. Das Personal prüft es; wenden Sie sich bei Bedarf an den Kundendienst.',
@@ -99,6 +125,10 @@ export const de: Translation = {
     scanParcel: 'Paket scannen',
     scanHint: 'Scannen Sie den Barcode auf dem Etikett. Das passende Fach öffnet sich.',
     opening: 'Fach {{id}} für {{barcode}} wird geöffnet …',
+    openingAgain: 'Fach {{id}} wird für {{barcode}} noch einmal geöffnet …',
+    stillShut:
+      'Fach {{id}} sollte jetzt offen sein. Ist es noch zu, drücken Sie „Tür ging nicht auf“.',
+    stillDidNotOpen: 'Immer noch zu',
     doorOpen: 'Paket in Fach {{id}} legen und Tür schließen',
     deposited: 'Paket {{barcode}} liegt in Fach {{id}}. Nächstes Paket scannen.',
     released: 'Die Tür wurde geschlossen, aber kein Paket erkannt. Paket erneut scannen.',
@@ -128,7 +158,9 @@ export const de: Translation = {
     notACourier: 'Dieser Ausweis kann hier nicht verwendet werden.',
   },
   deposit: {
-    anotherDoor: 'Fach {{from}} ist jetzt außer Betrieb. Bitte Fach {{to}} verwenden.',
+    anotherDoor: 'Fach {{from}} ging nicht auf und ist außer Betrieb. Bitte Fach {{to}} verwenden.',
+    finishFirst:
+      'Erst Fach {{id}} abschließen: Paket hinein und Tür schließen. Dann {{barcode}} scannen.',
     error: {
       not_a_courier: 'Nur Zusteller können Pakete einlegen.',
       bad_barcode: 'Dieser Barcode ist kein Paketetikett.',
@@ -137,7 +169,8 @@ export const de: Translation = {
       size_needed: 'Wählen Sie eine Größe für dieses Paket.',
       no_such_deposit: 'Diese Einlage ist bereits beendet.',
       no_larger_compartment: 'Kein größeres Fach frei. Bitte Paket wieder mitnehmen.',
-      door_failed: 'Es ließ sich kein Fach öffnen. Bitte die Station melden.',
+      door_failed:
+        'Die Fächer dieser Station öffnen nicht. Paket {{barcode}} behalten und die Station melden.',
       no_compartment_fits: 'Kein Fach dieser Station passt für Paket {{barcode}}.',
       no_free_compartment: 'Für diese Größe ist alles belegt. Paket {{barcode}} wieder mitnehmen.',
       not_logged_in: 'Bitte erneut anmelden.',

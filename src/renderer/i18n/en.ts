@@ -68,7 +68,6 @@ export const en = {
       'The locker could not confirm that the door opened. If a door is open, take your parcel and close it. Staff will check the compartment; your code still works.',
     doorsUnavailable:
       'The locker cannot open doors right now. Your code still works. Please try again later.',
-    closeDoorFirst: 'Take your parcel out and close the door, then press "It doesn\'t fit" again.',
   },
   throttle: {
     title: 'Too many attempts',
@@ -76,15 +75,42 @@ export const en = {
   },
   door: {
     opening: 'Opening door {{id}}…',
+    openingAgain: 'Opening door {{id}} once more…',
     open: 'Door {{id}} is open',
     takeParcel: 'Take your parcel out.',
     putReturn: 'Put your parcel in.',
     closeReminder: 'Please close the door when you are done.',
+    stillShut: 'Door {{id}} should be open by now. If it is still shut, press "Door didn\'t open".',
+    didNotOpen: "Door didn't open",
+    stillDidNotOpen: "It still didn't open",
+    help: 'Help',
+    helpText:
+      'Customer support can help. Call the number on the label of this locker and give them locker {{locker}}, door {{id}}.',
+    openAgain: 'Open door {{id}} again',
+    closeFirst: 'Take your parcel out of door {{id}} and close the door.',
+    emptyAndClosed: 'Door {{id}} is empty and closed: open a larger door',
+    larger: 'Door {{to}} is larger: put your parcel in there.',
+    moved: 'Door {{from}} did not open and is out of service. Please use door {{to}}.',
+    wasOpen: 'Door {{id}} has opened: it is the one lit up in the picture.',
+    notSeenOpen:
+      'Door {{id}} has not been seen open. If it did not open, press "Door didn\'t open".',
     thanks: 'Thank you!',
     pickedUp: 'Your parcel has been picked up. Have a nice day.',
-    notTaken: 'The parcel is still inside, so it stays here for you. Your code still works.',
+    stillInside: 'Your parcel is still inside',
+    notTaken:
+      'It stays in door {{id}} for you and your code still works. Open the door again to take it, or come back later.',
+    nothingSensed: 'No parcel was sensed',
+    returnReleased: 'Nothing was received. Please start again with your return code.',
+    failedTitle: 'Door {{id}} did not open',
+    failedPickup:
+      'The fault has been reported. Your code still works: please try again later, or press Help.',
+    failedReturn:
+      'The fault has been reported and no other door could be opened. Your return code still works: please try again later.',
+    uncertainTitle: 'The door could not be confirmed',
+    notSentTitle: 'Doors cannot be opened right now',
+    notSent: 'Nothing was opened. Your code still works: please try again later.',
+    notFinished: 'Not finished',
     timeout: 'The door was not opened in time. Your code still works.',
-    returnReleased: 'No parcel was sensed. Please start again with your return code.',
     abandoned: 'The door was closed without finishing. Please try again.',
     inspection:
       'The locker could not tell whether the door was used. Staff will check it; please contact customer support if you need help.',
@@ -96,6 +122,9 @@ export const en = {
     scanParcel: 'Scan a parcel',
     scanHint: 'Scan the barcode on the label. The right door opens by itself.',
     opening: 'Opening door {{id}} for {{barcode}}…',
+    openingAgain: 'Opening door {{id}} once more for {{barcode}}…',
+    stillShut: 'Door {{id}} should be open by now. If it is still shut, press "Door didn\'t open".',
+    stillDidNotOpen: "It still didn't open",
     doorOpen: 'Put the parcel in door {{id}} and close it',
     deposited: 'Parcel {{barcode}} is in door {{id}}. Scan the next one.',
     released: 'The door closed but no parcel was sensed. Scan the parcel again.',
@@ -124,7 +153,9 @@ export const en = {
     notACourier: 'This badge cannot be used here.',
   },
   deposit: {
-    anotherDoor: 'Door {{from}} is out of service now. Please use door {{to}}.',
+    anotherDoor: 'Door {{from}} did not open and is out of service. Please use door {{to}}.',
+    finishFirst:
+      'Finish with door {{id}} first: put the parcel in and close the door. Then scan {{barcode}}.',
     error: {
       not_a_courier: 'Only couriers can deposit parcels.',
       bad_barcode: 'This barcode cannot be read as a parcel label.',
@@ -133,7 +164,8 @@ export const en = {
       size_needed: 'Choose a size for this parcel.',
       no_such_deposit: 'This deposit has already ended.',
       no_larger_compartment: 'There is no larger compartment free. Take the parcel back.',
-      door_failed: 'No door could be opened. Please report the locker.',
+      door_failed:
+        'Doors on this locker are not opening. Keep parcel {{barcode}} and report the locker.',
       no_compartment_fits: 'No compartment of this locker fits parcel {{barcode}}.',
       no_free_compartment: 'The locker is full for this size. Take parcel {{barcode}} back.',
       not_logged_in: 'Please log in again.',

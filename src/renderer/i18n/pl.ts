@@ -72,8 +72,6 @@ export const pl: Translation = {
       'Automat nie potwierdził otwarcia drzwiczek. Jeśli skrytka jest otwarta, wyjmij paczkę i zamknij ją. Obsługa sprawdzi skrytkę; Twój kod nadal działa.',
     doorsUnavailable:
       'Automat nie może teraz otwierać skrytek. Twój kod nadal działa. Spróbuj ponownie później.',
-    closeDoorFirst:
-      'Wyjmij paczkę i zamknij drzwiczki, a potem ponownie naciśnij „Nie mieści się”.',
   },
   throttle: {
     title: 'Zbyt wiele prób',
@@ -81,15 +79,43 @@ export const pl: Translation = {
   },
   door: {
     opening: 'Otwieranie skrytki {{id}}…',
+    openingAgain: 'Ponowne otwieranie skrytki {{id}}…',
     open: 'Skrytka {{id}} jest otwarta',
     takeParcel: 'Wyjmij paczkę.',
     putReturn: 'Włóż paczkę.',
     closeReminder: 'Po zakończeniu zamknij drzwiczki.',
+    stillShut:
+      'Skrytka {{id}} powinna być już otwarta. Jeśli nadal jest zamknięta, naciśnij „Drzwiczki się nie otworzyły”.',
+    didNotOpen: 'Drzwiczki się nie otworzyły',
+    stillDidNotOpen: 'Nadal się nie otworzyły',
+    help: 'Pomoc',
+    helpText:
+      'Pomoże obsługa klienta. Zadzwoń pod numer z naklejki na tym automacie i podaj automat {{locker}}, skrytkę {{id}}.',
+    openAgain: 'Otwórz skrytkę {{id}} ponownie',
+    closeFirst: 'Wyjmij paczkę ze skrytki {{id}} i zamknij drzwiczki.',
+    emptyAndClosed: 'Skrytka {{id}} jest pusta i zamknięta: otwórz większą',
+    larger: 'Skrytka {{to}} jest większa: włóż tam paczkę.',
+    moved: 'Skrytka {{from}} się nie otworzyła i jest wyłączona z użytku. Użyj skrytki {{to}}.',
+    wasOpen: 'Skrytka {{id}} się otworzyła: to ta podświetlona na rysunku.',
+    notSeenOpen:
+      'Nie wykryto otwarcia skrytki {{id}}. Jeśli się nie otworzyła, naciśnij „Drzwiczki się nie otworzyły”.',
     thanks: 'Dziękujemy!',
     pickedUp: 'Paczka została odebrana. Miłego dnia.',
-    notTaken: 'Paczka nadal jest w skrytce i na Ciebie czeka. Kod nadal działa.',
+    stillInside: 'Paczka jest nadal w skrytce',
+    notTaken:
+      'Czeka na Ciebie w skrytce {{id}}, a kod nadal działa. Otwórz skrytkę ponownie, aby ją wyjąć, albo wróć później.',
+    nothingSensed: 'Nie wykryto paczki',
+    returnReleased: 'Nic nie zostało włożone. Zacznij od nowa z kodem zwrotu.',
+    failedTitle: 'Skrytka {{id}} się nie otworzyła',
+    failedPickup:
+      'Usterka została zgłoszona. Kod nadal działa: spróbuj później albo naciśnij „Pomoc”.',
+    failedReturn:
+      'Usterka została zgłoszona i nie udało się otworzyć innej skrytki. Kod zwrotu nadal działa: spróbuj później.',
+    uncertainTitle: 'Nie udało się potwierdzić otwarcia',
+    notSentTitle: 'Skrytek nie można teraz otworzyć',
+    notSent: 'Nic nie zostało otwarte. Kod nadal działa: spróbuj później.',
+    notFinished: 'Nie zakończono',
     timeout: 'Skrytka nie została otwarta na czas. Kod nadal działa.',
-    returnReleased: 'Nie wykryto paczki. Zacznij od nowa z kodem zwrotu.',
     abandoned: 'Drzwiczki zamknięto przed zakończeniem. Spróbuj ponownie.',
     inspection:
       'Automat nie ustalił, czy drzwiczki zostały użyte. Obsługa to sprawdzi; w razie potrzeby skontaktuj się z obsługą klienta.',
@@ -101,6 +127,10 @@ export const pl: Translation = {
     scanParcel: 'Zeskanuj paczkę',
     scanHint: 'Zeskanuj kod kreskowy z etykiety. Właściwa skrytka otworzy się sama.',
     opening: 'Otwieranie skrytki {{id}} dla {{barcode}}…',
+    openingAgain: 'Ponowne otwieranie skrytki {{id}} dla {{barcode}}…',
+    stillShut:
+      'Skrytka {{id}} powinna być już otwarta. Jeśli nadal jest zamknięta, naciśnij „Drzwiczki się nie otworzyły”.',
+    stillDidNotOpen: 'Nadal się nie otworzyły',
     doorOpen: 'Włóż paczkę do skrytki {{id}} i zamknij',
     deposited: 'Paczka {{barcode}} jest w skrytce {{id}}. Zeskanuj następną.',
     released: 'Drzwiczki zamknięto, ale nie wykryto paczki. Zeskanuj ją ponownie.',
@@ -130,7 +160,10 @@ export const pl: Translation = {
     notACourier: 'Tego identyfikatora nie można tu użyć.',
   },
   deposit: {
-    anotherDoor: 'Skrytka {{from}} jest wyłączona z użytku. Użyj skrytki {{to}}.',
+    anotherDoor:
+      'Skrytka {{from}} się nie otworzyła i jest wyłączona z użytku. Użyj skrytki {{to}}.',
+    finishFirst:
+      'Najpierw dokończ skrytkę {{id}}: włóż paczkę i zamknij drzwiczki. Potem zeskanuj {{barcode}}.',
     error: {
       not_a_courier: 'Tylko kurierzy mogą nadawać paczki.',
       bad_barcode: 'Ten kod nie jest etykietą paczki.',
@@ -139,7 +172,8 @@ export const pl: Translation = {
       size_needed: 'Wybierz rozmiar dla tej paczki.',
       no_such_deposit: 'To nadanie już się zakończyło.',
       no_larger_compartment: 'Brak wolnej większej skrytki. Zabierz paczkę.',
-      door_failed: 'Nie udało się otworzyć żadnej skrytki. Zgłoś usterkę.',
+      door_failed:
+        'Skrytki tego automatu się nie otwierają. Zatrzymaj paczkę {{barcode}} i zgłoś usterkę.',
       no_compartment_fits: 'Żadna skrytka tego paczkomatu nie pasuje do paczki {{barcode}}.',
       no_free_compartment: 'Brak wolnych skrytek tego rozmiaru. Zabierz paczkę {{barcode}}.',
       not_logged_in: 'Zaloguj się ponownie.',

@@ -170,12 +170,7 @@ const families: Record<string, string[]> = {
     doorsUnavailable: true,
     unavailable: true,
     noSpace: true,
-    noLargerCompartment: true,
-    closeDoorFirst: true,
-  } satisfies Record<
-    CustomerNotice | 'noSpace' | NonNullable<Extract<Screen, { name: 'customerDoor' }>['notice']>,
-    true
-  >),
+  } satisfies Record<CustomerNotice | 'noSpace', true>),
   'staff.state': all({
     available: true,
     reserved: true,

@@ -16,20 +16,23 @@ const DOOR_STAYS = new Set(['close_door_first', 'door_not_open', 'door_was_open'
  */
 const depositRefused = (
   deposit: ActiveDeposit,
-  error: { reason: string; compartmentId?: string | null },
+  error: { reason: string; compartmentId?: string | null; tried?: string[] },
 ) => {
   // The line on screen says what to do now: no separate notice.
   if (error.reason === 'close_door_first')
     return { busy: false, deposit: { ...deposit, closingFirst: true }, notice: null };
+  const tried = 'tried' in error && Array.isArray(error.tried) ? error.tried : [];
   return {
     busy: false,
     deposit: DOOR_STAYS.has(error.reason) ? deposit : null,
     notice: {
-      tone: 'error' as const,
+      // Refusals that only say what the door's state is are guidance, not faults.
+      tone: DOOR_STAYS.has(error.reason) ? ('warning' as const) : ('error' as const),
       key: `deposit.error.${error.reason}`,
       params: {
         barcode: deposit.barcode,
         compartment: error.compartmentId ?? deposit.compartmentId,
+        tried: [...new Set([deposit.compartmentId, ...tried])].join(', '),
       },
     },
   };
@@ -69,7 +72,7 @@ export const createDepositSlice: Slice<DepositSlice> = (set, get) => {
       if (r.ok) {
         patch('courier', () => ({
           busy: false,
-          deposit: { ...r.value, barcode, phase: 'opening', reason: null },
+          deposit: { ...r.value, barcode, phase: 'opening', reason: null, since: get().now },
         }));
         void get().refreshLayout();
         return;
@@ -118,6 +121,8 @@ export const createDepositSlice: Slice<DepositSlice> = (set, get) => {
       const { deposit } = s;
       set({ screen: { ...s, busy: true } });
       const r = await api().invoke('deposit:doorDidNotOpen', { operationId: deposit.operationId });
+      // Ok: the same door once more (its one reopen), or another door after a jam.
+      const same = r.ok && r.value.compartmentId === deposit.compartmentId;
       patch('courier', () =>
         r.ok
           ? {
@@ -127,13 +132,17 @@ export const createDepositSlice: Slice<DepositSlice> = (set, get) => {
                 ...r.value,
                 phase: 'opening',
                 reason: null,
+                since: get().now,
+                reopened: same,
                 closingFirst: false,
               },
-              notice: {
-                tone: 'ok',
-                key: 'deposit.anotherDoor',
-                params: { from: deposit.compartmentId, to: r.value.compartmentId },
-              },
+              notice: same
+                ? null
+                : {
+                    tone: 'warning',
+                    key: 'deposit.anotherDoor',
+                    params: { from: deposit.compartmentId, to: r.value.compartmentId },
+                  },
             }
           : depositRefused(deposit, r.error),
       );

@@ -51,6 +51,11 @@ export interface PickupSlice {
   backspace(): void;
   clearCode(): void;
   submitCode(method?: 'code' | 'qr', scanned?: string): Promise<void>;
+  /** "Door didn't open": the door's one reopen, then a fault (or, for a return, another door). */
+  customerDoorDidNotOpen(): Promise<void>;
+  /** A parcel left inside: the same code once more opens the same door. */
+  openAgain(): Promise<void>;
+  toggleHelp(): void;
   /** A door push event for the customer's door screen. */
   customerDoorEvent(event: DoorPush): void;
 }

@@ -5,7 +5,8 @@
 import { CODE_LENGTH } from '../../shared/domain';
 import { readQr } from '../../shared/qrToken';
 import type { PickupSlice, Slice } from './kioskState';
-import type { CustomerNotice } from './screens';
+import type { PickupOpened, ReturnOpened } from '../../shared/ipc/types';
+import type { CustomerDoor, CustomerNotice } from './screens';
 import { sliceTools } from './sliceTools';
 
 /** Wrong, used and malformed codes share one neutral sentence on purpose. */
@@ -21,6 +22,34 @@ export const customerNotice = (reason: string): CustomerNotice =>
           : reason === 'doors_unavailable'
             ? 'doorsUnavailable'
             : 'unavailable';
+
+/** The door screen for what a code opened. */
+function customerDoor(
+  purpose: 'pickup' | 'return',
+  opened: PickupOpened | ReturnOpened,
+  again: CustomerDoor['again'],
+  now: number,
+): CustomerDoor {
+  const returnId = 'returnId' in opened ? opened.returnId : null;
+  const proof = 'returnId' in opened ? opened.returnId : opened.parcelId;
+  return {
+    name: 'customerDoor',
+    purpose,
+    operationId: opened.operationId,
+    compartmentId: opened.compartmentId,
+    proof,
+    phase: 'opening',
+    since: now,
+    receipt: returnId !== null ? { returnId, at: 0 } : null,
+    reason: null,
+    reopened: false,
+    closingFirst: false,
+    again,
+    help: false,
+    busy: false,
+    notice: null,
+  };
+}
 
 export const createPickupSlice: Slice<PickupSlice> = (set, get) => {
   const { api, patch } = sliceTools(set, get);
@@ -60,19 +89,7 @@ export const createPickupSlice: Slice<PickupSlice> = (set, get) => {
       const channel = s.name === 'pickup' ? 'pickup:code' : 'return:code';
       const r = await api().invoke(channel, { code, method });
       if (r.ok) {
-        set({
-          screen: {
-            name: 'customerDoor',
-            purpose: s.name,
-            operationId: r.value.operationId,
-            compartmentId: r.value.compartmentId,
-            phase: 'opening',
-            receipt: 'returnId' in r.value ? { returnId: r.value.returnId, at: 0 } : null,
-            reason: null,
-            busy: false,
-            notice: null,
-          },
-        });
+        set({ screen: customerDoor(s.name, r.value, { code, method }, get().now) });
         void get().refreshLayout();
         return;
       }
@@ -95,6 +112,77 @@ export const createPickupSlice: Slice<PickupSlice> = (set, get) => {
           : customerNotice(error.reason);
       patch(s.name, () => ({ busy: false, code: '', notice }));
     },
+
+    customerDoorDidNotOpen: async () => {
+      const s = get().screen;
+      if (s.name !== 'customerDoor' || s.phase !== 'opening' || s.busy) return;
+      set({ screen: { ...s, busy: true, notice: null } });
+      const input = { operationId: s.operationId };
+      const r =
+        s.purpose === 'pickup'
+          ? await api().invoke('pickup:doorDidNotOpen', { ...input, parcelId: s.proof })
+          : await api().invoke('return:doorDidNotOpen', { ...input, returnId: s.proof });
+      const now = get().now;
+      if (r.ok) {
+        const same = r.value.compartmentId === s.compartmentId;
+        patch('customerDoor', () => ({
+          busy: false,
+          operationId: r.value.operationId,
+          compartmentId: r.value.compartmentId,
+          phase: 'opening',
+          since: now,
+          reopened: same,
+          notice: same
+            ? null
+            : {
+                tone: 'warning',
+                key: 'door.moved',
+                params: { from: s.compartmentId, to: r.value.compartmentId },
+              },
+        }));
+        void get().refreshLayout();
+        return;
+      }
+      const reason = r.error.reason;
+      patch('customerDoor', (c) =>
+        reason === 'door_was_open'
+          ? {
+              busy: false,
+              phase: 'open',
+              notice: { tone: 'info', key: 'door.wasOpen', params: { id: c.compartmentId } },
+            }
+          : reason === 'door_failed' || reason === 'door_unknown' || reason === 'doors_unavailable'
+            ? {
+                busy: false,
+                phase: 'abandoned',
+                reason: reason === 'doors_unavailable' ? 'not_sent' : reason,
+              }
+            : { busy: false, notice: { tone: 'error', key: 'notice.unavailable' } },
+      );
+      void get().refreshLayout();
+    },
+
+    openAgain: async () => {
+      const s = get().screen;
+      if (s.name !== 'customerDoor' || !s.again || s.busy) return;
+      const { code, method } = s.again;
+      set({ screen: { ...s, busy: true, again: null, notice: null } });
+      const channel = s.purpose === 'pickup' ? 'pickup:code' : 'return:code';
+      const r = await api().invoke(channel, { code, method });
+      if (r.ok) {
+        // Once only: the door screen that follows keeps no code.
+        set({ screen: { ...customerDoor(s.purpose, r.value, null, get().now) } });
+        void get().refreshLayout();
+        return;
+      }
+      const notice = customerNotice(r.error.reason);
+      patch('customerDoor', () => ({
+        busy: false,
+        notice: { tone: 'error', key: `notice.${notice}` },
+      }));
+    },
+
+    toggleHelp: () => patch('customerDoor', (c) => ({ help: !c.help })),
 
     customerDoorEvent: ({ event, payload }) => {
       const s = get().screen;

@@ -87,14 +87,23 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => {
             set({ screen: { name: target, code: '', notice: null, busy: false } });
           return get().submitCode('qr', text);
         }
-        case 'courier':
-          if (
-            !screen.busy &&
-            screen.deposit?.phase !== 'opening' &&
-            screen.deposit?.phase !== 'open'
-          )
-            return get().startDeposit(text);
+        case 'courier': {
+          const inUse = screen.deposit?.phase === 'opening' || screen.deposit?.phase === 'open';
+          // Never a silent drop: a scan while a door is in play says what to finish first.
+          if (inUse && screen.deposit)
+            return set({
+              screen: {
+                ...screen,
+                notice: {
+                  tone: 'warning',
+                  key: 'deposit.finishFirst',
+                  params: { id: screen.deposit.compartmentId, barcode: text },
+                },
+              },
+            });
+          if (!screen.busy) return get().startDeposit(text);
           return;
+        }
         case 'collection':
           return get().scanOut(text);
         default:
