@@ -62,39 +62,6 @@ test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }
   await expect(line).toContainText(`Parcel TRKP3 is in door ${second}`);
 });
 
-test('a jammed door is reported and the courier gets another door', async ({
-  page,
-  locker,
-}, testInfo) => {
-  locker.announce({ id: 'p4', heightMm: 150 });
-  await locker.fault(0, 'jam', true);
-  await locker.open(page);
-  await page.getByRole('button', { name: /Courier/ }).click();
-  await locker.scan(locker.badge('courier', 'cleo'));
-  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
-  await locker.scan('TRKP4');
-  const line = page.getByTestId('deposit-line');
-  await expect(line).toContainText(/door [A-C]\d/);
-  const reported: string[] = [];
-  // Board 0 (columns A and B) is jammed: every door there stays shut until the courier says so.
-  for (let i = 0; i < 8; i++) {
-    await expect(line).toContainText(/^(Opening door|Put the parcel in door)/);
-    const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
-    if (door.startsWith('C')) break;
-    await page.getByRole('button', { name: "Door didn't open" }).click();
-    await expect(line).not.toContainText(`door ${door} `);
-    reported.push(door);
-  }
-  expect(reported.length).toBeGreaterThan(0);
-  await expect(page.getByRole('status').filter({ hasText: 'out of service now' })).toBeVisible();
-  await checkScreen(page, testInfo, 'courier-door-did-not-open', { docs: true });
-  const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
-  await locker.closeDoor(door, true);
-  await expect(line).toContainText(`Parcel TRKP4 is in door ${door}`);
-  const states = locker.kiosk.core.compartments();
-  for (const id of reported) expect(states.find((c) => c.id === id)!.state).toBe('out_of_service');
-});
-
 test('a courier collects an expired parcel and a return, scanning each out', async ({
   page,
   locker,

@@ -48,11 +48,14 @@ export function CustomerDoorScreen() {
 
   return (
     <main className="screen door-screen" data-tone={outcome?.tone ?? 'live'}>
-      <section className="door-text">
+      {/* Focusable: in large text on a landscape screen this column may scroll. */}
+      <section className="door-text" tabIndex={0} aria-labelledby="door-title">
         <p className={`door-badge${outcome ? ` done ${outcome.tone}` : ''}`} aria-hidden="true">
           {outcome ? BADGE[outcome.tone] : id}
         </p>
-        <h1 data-testid="door-title">{title}</h1>
+        <h1 id="door-title" data-testid="door-title">
+          {title}
+        </h1>
         <p className="lead" data-testid="door-body">
           {body}
         </p>
