@@ -33,6 +33,7 @@ export const de: Translation = {
     scanHint: 'Sie haben einen QR-Code? Halten Sie ihn jederzeit unter den Scanner.',
     staffHint: 'Servicepersonal: Ausweis scannen.',
     sessionExpired: 'Sie wurden abgemeldet, weil eine Weile nichts passiert ist.',
+    idle: 'Der Bildschirm ist zum Start zurückgekehrt, weil eine Weile nichts passiert ist.',
   },
   keypad: {
     clear: 'Löschen',

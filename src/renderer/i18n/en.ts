@@ -31,6 +31,7 @@ export const en = {
     scanHint: 'Have a QR code? Hold it under the scanner at any time.',
     staffHint: 'Staff: scan your badge to service the locker.',
     sessionExpired: 'You were logged out because nothing happened for a while.',
+    idle: 'The screen went back to the start because nothing happened for a while.',
   },
   keypad: {
     clear: 'Clear',

@@ -35,6 +35,7 @@ export const pl: Translation = {
     scanHint: 'Masz kod QR? Przyłóż go do skanera w dowolnej chwili.',
     staffHint: 'Serwis: zeskanuj identyfikator.',
     sessionExpired: 'Wylogowano z powodu braku aktywności.',
+    idle: 'Ekran wrócił do początku z powodu braku aktywności.',
   },
   keypad: {
     clear: 'Wyczyść',

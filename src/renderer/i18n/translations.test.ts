@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompartmentState, Size } from '../../shared/domain';
 import type { ErrorOf } from '../../shared/ipc/contract';
 import type { BadgeRejection, Collectable, Diagnostics } from '../../shared/ipc/types';
-import type { CustomerNotice, Screen, StaffTab } from '../store/screens';
+import type { CustomerNotice, HomeNotice, Screen, StaffTab } from '../store/screens';
 import { de } from './de';
 import { en } from './en';
 import { createI18n } from './index';
@@ -188,6 +188,7 @@ const families: Record<string, string[]> = {
     Collectable['kind'],
     true
   >),
+  home: all({ sessionExpired: true, idle: true } satisfies Record<HomeNotice, true>),
   pickup: ['title', 'instructions', 'open'],
   return: ['title', 'instructions', 'open'],
 };

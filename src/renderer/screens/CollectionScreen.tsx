@@ -26,7 +26,7 @@ export function CollectionScreen() {
             {t('courier.title')}
           </Button>
         )}
-        <Button variant="quiet" onClick={() => void actions.goHome()}>
+        <Button variant="quiet" onClick={() => void actions.endSession()}>
           {t('common.logout')}
         </Button>
       </div>

@@ -40,7 +40,7 @@ export function CourierScreen() {
       <div className="screen-head">
         <h1>{t('courier.title')}</h1>
         <span className="spacer" />
-        <Button variant="quiet" onClick={() => void actions.goHome()}>
+        <Button variant="quiet" onClick={() => void actions.endSession()}>
           {t('common.logout')}
         </Button>
       </div>

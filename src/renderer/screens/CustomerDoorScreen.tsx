@@ -110,7 +110,7 @@ export function CustomerDoorScreen() {
           </Button>
         )}
         {finished && (
-          <Button variant="primary" wide onClick={() => void actions.goHome()}>
+          <Button variant="primary" wide onClick={() => void actions.endSession()}>
             {t('common.done')}
           </Button>
         )}

@@ -15,7 +15,7 @@ export function HomeScreen() {
         <h1>{t('home.title')}</h1>
         <p className="lead">{t('home.subtitle')}</p>
       </div>
-      {notice && <Notice tone="info">{t('home.sessionExpired')}</Notice>}
+      {notice && <Notice tone="info">{t(`home.${notice}`)}</Notice>}
       <p className="scan-hint">
         <span className="scan-icon" aria-hidden="true" />
         {t('home.scanHint')}

@@ -258,7 +258,7 @@ export function StaffScreen() {
       <div className="screen-head">
         <h1>{t('staff.title')}</h1>
         <span className="spacer" />
-        <Button variant="quiet" onClick={() => void actions.goHome()}>
+        <Button variant="quiet" onClick={() => void actions.endSession()}>
           {t('common.logout')}
         </Button>
       </div>

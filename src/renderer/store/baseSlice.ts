@@ -7,6 +7,8 @@ import type { BaseSlice, Slice } from './kioskState';
 import { home } from './screens';
 
 const SESSION_TOUCH_EVERY_MS = 20_000;
+/** How long the start screen says why it came back by itself. */
+export const HOME_NOTICE_MS = 20_000;
 
 export const createBaseSlice: Slice<BaseSlice> = (set, get) => ({
   api: null,
@@ -29,7 +31,11 @@ export const createBaseSlice: Slice<BaseSlice> = (set, get) => ({
       now,
       ...(throttleUntil !== null && now >= throttleUntil ? { throttleUntil: null } : {}),
     });
-    if (screen.name !== 'home' && idlePhase(now, lastActivity) === 'expired') void get().goHome();
+    if (screen.name !== 'home' && idlePhase(now, lastActivity) === 'expired')
+      void get().endSession('idle');
+    // The notice was for the person who walked away, not for the next one.
+    if (screen.name === 'home' && screen.notice && now - screen.since >= HOME_NOTICE_MS)
+      set({ screen: { ...screen, notice: null } });
   },
   activity: () => {
     const { session, api, sessionTouchedAt } = get();

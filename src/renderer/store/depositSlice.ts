@@ -80,7 +80,7 @@ export const createDepositSlice: Slice<DepositSlice> = (set, get) => {
       const e = r.error;
       if (e.reason === 'size_needed')
         return patch('courier', () => ({ busy: false, sizeFor: barcode }));
-      if (e.reason === 'not_logged_in') return void get().goHome('sessionExpired');
+      if (e.reason === 'not_logged_in') return void get().endSession('sessionExpired');
       patch('courier', () => ({
         busy: false,
         notice: {

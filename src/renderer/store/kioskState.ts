@@ -7,7 +7,7 @@ import type { StateCreator } from 'zustand';
 import type { Size } from '../../shared/domain';
 import type { KioskApi } from '../../shared/ipc/contract';
 import type { KioskEvents, KioskStatus, LockerLayout, SessionInfo } from '../../shared/ipc/types';
-import type { Screen, StaffTab } from './screens';
+import type { HomeNotice, Screen, StaffTab } from './screens';
 
 export type Language = 'en' | 'de' | 'pl';
 
@@ -38,7 +38,13 @@ export interface BaseSlice {
 /** Who is at the screen and where they are: screens, login, logout, scans and pushes routed. */
 export interface SessionSlice {
   go(screen: Screen['name']): void;
-  goHome(notice?: 'sessionExpired'): Promise<void>;
+  /** Back to the start (Back): the person's language and text size stay. */
+  goHome(notice?: HomeNotice): Promise<void>;
+  /**
+   * The person is done (Done, Log out, idle, session expired): back to the start as the next
+   * person should find it, in the default language and text size.
+   */
+  endSession(notice?: HomeNotice): Promise<void>;
   login(token: string): Promise<void>;
   /** A scan from the hardware scanner or the keyboard wedge, routed by the open screen. */
   handleScan(text: string): Promise<void>;

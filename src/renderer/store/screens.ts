@@ -45,6 +45,9 @@ export interface Notice {
 
 export type StaffTab = 'grid' | 'events' | 'system';
 
+/** Why the start screen came back by itself: a session expired, or nobody touched the screen. */
+export type HomeNotice = 'sessionExpired' | 'idle';
+
 /** A customer's door, opened for a pickup or a return, until they are done with it. */
 export interface CustomerDoor {
   name: 'customerDoor';
@@ -72,7 +75,7 @@ export interface CustomerDoor {
 }
 
 export type Screen =
-  | { name: 'home'; notice: 'sessionExpired' | null }
+  | { name: 'home'; notice: HomeNotice | null; since: number }
   | { name: 'pickup'; code: string; notice: CustomerNotice | null; busy: boolean }
   | { name: 'return'; code: string; notice: CustomerNotice | 'noSpace' | null; busy: boolean }
   | CustomerDoor
@@ -108,4 +111,4 @@ export type Screen =
 
 export type ScreenName = Screen['name'];
 
-export const home: Screen = { name: 'home', notice: null };
+export const home: Screen = { name: 'home', notice: null, since: 0 };

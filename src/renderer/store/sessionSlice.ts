@@ -6,6 +6,9 @@ import type { KioskEvents } from '../../shared/ipc/types';
 import { readQr } from '../../shared/qrToken';
 import type { DoorPush, SessionSlice, Slice } from './kioskState';
 import { home, type Screen } from './screens';
+
+/** What the next person finds: the locker's language and normal text. */
+const DEFAULTS = { language: 'en', largeText: false } as const;
 import { sliceTools } from './sliceTools';
 
 const BADGE = /^LKB1\./;
@@ -46,10 +49,15 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => {
 
     goHome: async (notice) => {
       const { session, screen } = get();
-      set({ screen: notice ? { name: 'home', notice } : home, session: null });
+      set({ screen: { name: 'home', notice: notice ?? null, since: get().now }, session: null });
       if (screen.name === 'courier' && screen.deposit?.phase === 'opening')
         await api().invoke('deposit:cancel', { operationId: screen.deposit.operationId });
       if (session) await api().invoke('session:logout', {});
+    },
+
+    endSession: async (notice) => {
+      set({ language: DEFAULTS.language, largeText: DEFAULTS.largeText });
+      await get().goHome(notice);
     },
 
     login: async (token) => {
@@ -124,7 +132,7 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => {
         return void get().handleScan((payload as KioskEvents['scan:received']).text);
       if (event === 'session:expired') {
         if (s.name === 'courier' || s.name === 'collection' || s.name === 'staff')
-          void get().goHome('sessionExpired');
+          void get().endSession('sessionExpired');
         return set({ session: null });
       }
       if (event === 'door:opened' || event === 'operation:finished') {

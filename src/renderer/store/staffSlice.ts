@@ -104,7 +104,7 @@ export const createStaffSlice: Slice<StaffSlice> = (set, get) => {
       if (s.tab === 'grid') {
         const r = await a.invoke('staff:compartments', {});
         if (r.ok) patch('staff', () => ({ compartments: r.value }));
-        else if (r.error.reason === 'not_logged_in') void get().goHome('sessionExpired');
+        else if (r.error.reason === 'not_logged_in') void get().endSession('sessionExpired');
       } else if (s.tab === 'events') {
         const r = await a.invoke('staff:recentEvents', { limit: 40 });
         if (r.ok) patch('staff', () => ({ events: r.value }));
