@@ -33,6 +33,7 @@ const staff = {
   compartments: [staffCompartment('A1'), staffCompartment('B1', { state: 'out_of_service' })],
   selected: 'A1',
   reason: '',
+  keyboard: null,
   events: [],
   diagnostics: null,
   notice: null,
@@ -74,6 +75,7 @@ const scenes: Record<string, Partial<KioskState>> = {
   'return done': { screen: { ...door, phase: 'closed' } },
   'staff grid with a selection': { screen: staff },
   'staff grid, out of service selected': { screen: { ...staff, selected: 'B1' } },
+  'staff on-screen keyboard': { screen: { ...staff, keyboard: 'lock' } },
   'idle warning': {
     screen: { name: 'pickup', code: '', notice: null, busy: false },
     lastActivity: T0 - 50_000,

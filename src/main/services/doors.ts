@@ -190,6 +190,10 @@ export class Doors extends DoorRecord {
         for (const c of listCompartments(this.ctx.db))
           this.unwatchedAt.set(c.board, this.ctx.clock.now());
         return;
+      case 'unreadable':
+        // Its doors are not watched from now until its next baseline.
+        this.unwatchedAt.set(event.board, this.ctx.clock.now());
+        return;
       case 'recovered':
         this.ctx.db.transaction(() => this.ctx.audit.append('hardware.recovered', {}))();
         return;

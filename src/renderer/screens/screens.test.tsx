@@ -180,6 +180,7 @@ describe('screens', () => {
         tab: 'grid',
         selected: 'A1',
         reason: '',
+        keyboard: null,
         events: [],
         diagnostics: null,
         notice: null,
@@ -196,9 +197,7 @@ describe('screens', () => {
       },
     });
     expect(screen.getByRole('button', { name: 'Open door' })).toHaveProperty('disabled', true);
-    fireEvent.change(screen.getByRole('textbox', { name: 'Reason' }), {
-      target: { value: 'check' },
-    });
+    fireEvent.click(screen.getByRole('button', { name: 'Inspection' }));
     expect(screen.getByRole('button', { name: 'Open door' })).toHaveProperty('disabled', false);
   });
 

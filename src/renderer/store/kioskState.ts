@@ -94,6 +94,11 @@ export interface StaffSlice {
   staffTab(tab: StaffTab): Promise<void>;
   staffSelect(compartmentId: string | null): void;
   staffReason(reason: string): void;
+  /** Opens the on-screen keyboard for a reason of one's own. */
+  staffOtherReason(): void;
+  staffKeyboardText(text: string): void;
+  /** Closes the keyboard, keeping its text as the reason (`use`) or not. */
+  staffKeyboardDone(use: boolean): void;
   staffOpenDoor(): Promise<void>;
   staffSetService(inService: boolean): Promise<void>;
   staffOpenAllExpired(): Promise<void>;

@@ -102,7 +102,10 @@ export type Screen =
       tab: StaffTab;
       compartments: StaffCompartment[];
       selected: string | null;
+      /** Kept across actions on the selected compartment; cleared when another is chosen. */
       reason: string;
+      /** The on-screen keyboard's text for an "other" reason; null while it is closed. */
+      keyboard: string | null;
       events: RecentEvent[];
       diagnostics: Diagnostics | null;
       notice: Notice | null;

@@ -4,6 +4,7 @@
  */
 import type { Slice, StaffSlice } from './kioskState';
 import { sliceTools } from './sliceTools';
+import { isPreset } from './staffReasons';
 
 export const createStaffSlice: Slice<StaffSlice> = (set, get) => {
   const { api, patch } = sliceTools(set, get);
@@ -17,6 +18,7 @@ export const createStaffSlice: Slice<StaffSlice> = (set, get) => {
           compartments: [],
           selected: null,
           reason: '',
+          keyboard: null,
           events: [],
           diagnostics: null,
           notice: null,
@@ -30,8 +32,22 @@ export const createStaffSlice: Slice<StaffSlice> = (set, get) => {
       patch('staff', () => ({ tab }));
       await get().refreshStaff();
     },
-    staffSelect: (selected) => patch('staff', () => ({ selected, reason: '', notice: null })),
+    // Another compartment, another reason; the same one keeps its reason across actions.
+    staffSelect: (selected) =>
+      patch('staff', (s) => ({
+        selected,
+        notice: null,
+        ...(selected !== s.selected ? { reason: '' } : {}),
+      })),
     staffReason: (reason) => patch('staff', () => ({ reason })),
+    staffOtherReason: () =>
+      patch('staff', (s) => ({ keyboard: isPreset(s.reason) ? '' : s.reason })),
+    staffKeyboardText: (text) => patch('staff', () => ({ keyboard: text })),
+    staffKeyboardDone: (use) =>
+      patch('staff', (s) => ({
+        keyboard: null,
+        ...(use && s.keyboard !== null ? { reason: s.keyboard.trim() } : {}),
+      })),
 
     staffOpenDoor: async () => {
       const s = get().screen;
@@ -47,7 +63,6 @@ export const createStaffSlice: Slice<StaffSlice> = (set, get) => {
         notice: r.ok
           ? { tone: 'ok', key: 'staff.opened', params: { compartment } }
           : { tone: 'error', key: `staff.error.${r.error.reason}`, params: { compartment } },
-        ...(r.ok ? { reason: '' } : {}),
       }));
       await get().refreshStaff();
     },
@@ -71,7 +86,6 @@ export const createStaffSlice: Slice<StaffSlice> = (set, get) => {
               params: { compartment },
             }
           : { tone: 'error', key: `staff.error.${r.error.reason}`, params: { compartment } },
-        ...(r.ok ? { reason: '' } : {}),
       }));
       await get().refreshStaff();
     },
