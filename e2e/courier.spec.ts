@@ -1,4 +1,5 @@
 /** Courier journeys: badge login, deposits with "doesn't fit", collection with scan-out. */
+import { returnReference } from '../src/shared/returnReference';
 import { expect, test } from './fixtures';
 import { checkScreen } from './testSupport/screenCheck';
 
@@ -62,7 +63,7 @@ test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }
   await expect(line).toContainText(`Parcel TRKP3 is in door ${second}`);
 });
 
-test('a courier collects an expired parcel and a return, scanning each out', async ({
+test('a courier collects an expired parcel by scan and a return chosen from the list', async ({
   page,
   locker,
 }, testInfo) => {
@@ -84,19 +85,29 @@ test('a courier collects an expired parcel and a return, scanning each out', asy
   await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
   await page.getByRole('button', { name: 'Collect expired parcels and returns' }).click();
   await expect(page.getByTestId('collection-count')).toHaveText('2 items to collect');
-  for (let i = 0; i < 2; i++) {
-    await page.getByRole('button', { name: 'Open the next door' }).click();
-    const line = page.getByTestId('collection-line');
-    await expect(line).toContainText(/Scan each item out of door/);
-    const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
-    const barcode = door === started.value.compartmentId ? 'TRKOLD' : 'ret-7';
-    await locker.waitForDoor(door, true);
-    if (i === 0) await checkScreen(page, testInfo, 'collection', { docs: true });
-    await locker.scan(barcode);
-    await expect(page.getByText(`${barcode} scanned out of door ${door}.`)).toBeVisible();
-    await locker.closeDoor(door, false);
-    await expect(line).toContainText(`Door ${door} is closed.`);
-  }
+  const reference = returnReference('ret-7');
+  await expect(page.getByTestId('collection-list')).toContainText(reference);
+  await checkScreen(page, testInfo, 'collection-list', { docs: true });
+  // The expired parcel: its door opened from the list, the parcel scanned out.
+  await page.getByRole('button', { name: `Open door ${started.value.compartmentId}` }).click();
+  const line = page.getByTestId('collection-line');
+  await expect(line).toContainText(`door ${started.value.compartmentId}`);
+  await locker.waitForDoor(started.value.compartmentId, true);
+  await checkScreen(page, testInfo, 'collection', { docs: true });
+  await locker.scan('TRKOLD');
+  await expect(
+    page.getByText(`TRKOLD taken out of door ${started.value.compartmentId}.`),
+  ).toBeVisible();
+  await locker.closeDoor(started.value.compartmentId, false);
+  await expect(line).toContainText(`Door ${started.value.compartmentId} is closed.`);
+  // The return: chosen from the list, and marked taken out without a scan.
+  const door = ret.value.compartmentId;
+  await page.getByRole('button', { name: `Open door ${door}` }).click();
+  await locker.waitForDoor(door, true);
+  await page.getByRole('button', { name: 'Taken out' }).click();
+  await expect(page.getByText(`${reference} taken out of door ${door}.`)).toBeVisible();
+  await locker.closeDoor(door, false);
+  await expect(line).toContainText(`Door ${door} is closed.`);
   await expect(page.getByTestId('collection-count')).toHaveText('Nothing left to collect.');
   const states = core.compartments();
   expect(states.find((c) => c.id === started.value.compartmentId)!.state).toBe('available');

@@ -64,7 +64,7 @@ const scenes: Record<string, Partial<KioskState>> = {
     session: { role: 'courier', subject: 'C', expiresAt: T0 + 1 },
     screen: {
       name: 'collection',
-      items: [{ compartmentId: 'A1', kind: 'return', barcode: 'R' }],
+      items: [{ compartmentId: 'A1', kind: 'return', barcode: 'R', reference: 'R-0ABC12' }],
       current: null,
       collected: [],
       notice: null,

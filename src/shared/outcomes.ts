@@ -70,6 +70,8 @@ export type DepositError =
 export interface ReturnOpened {
   operationId: number;
   returnId: string;
+  /** The short reference the receipt shows (shared/returnReference.ts). */
+  reference: string;
   compartmentId: string;
   size: Size;
 }
@@ -87,6 +89,8 @@ export interface Collectable {
   kind: 'expired_parcel' | 'return';
   /** What the courier scans out: the parcel's tracking barcode or the return's id. */
   barcode: string;
+  /** What people read: the tracking barcode, or the return's short reference (also scannable). */
+  reference: string;
 }
 export type CollectionError =
   | { reason: 'not_authorized' }

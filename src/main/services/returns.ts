@@ -5,6 +5,7 @@
  */
 import type { ReturnError, ReturnOpened } from '../../shared/outcomes';
 import type { Size } from '../../shared/domain';
+import { returnReference } from '../../shared/returnReference';
 import { err, ok, type Result } from '../../shared/result';
 import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
 import { JAM_MEMORY_MS, mayOpenAnotherDoor } from '../core/doorRecovery';
@@ -101,7 +102,13 @@ export class Returns {
 
   private describe(op: DoorOperation): ReturnOpened {
     const size = getCompartment(this.ctx.db, op.compartmentId)!.size;
-    return { operationId: op.id, returnId: op.returnId!, compartmentId: op.compartmentId, size };
+    return {
+      operationId: op.id,
+      returnId: op.returnId!,
+      reference: returnReference(op.returnId!),
+      compartmentId: op.compartmentId,
+      size,
+    };
   }
 
   private async reserveAndUnlock(

@@ -197,10 +197,13 @@ export const de: Translation = {
     toCollect_other: '{{count}} Sendungen abzuholen',
     none: 'Nichts mehr abzuholen.',
     openNext: 'Nächstes Fach öffnen',
-    scanOut: 'Jede Sendung aus Fach {{id}} ausscannen, dann die Tür schließen.',
-    scanned: '{{barcode}} aus Fach {{compartment}} ausgescannt.',
+    scanOut:
+      'Sendung aus Fach {{id}} nehmen, scannen oder „Entnommen“ drücken, dann die Tür schließen.',
+    scanned: '{{barcode}} aus Fach {{compartment}} entnommen.',
     closed: 'Fach {{id}} ist geschlossen.',
     collected: 'Abgeholt',
+    takenOut: 'Entnommen',
+    openThis: 'Fach {{id}} öffnen',
     expired_parcel: 'Abgelaufenes Paket',
     return: 'Retoure',
     error: {

@@ -202,10 +202,13 @@ export const pl: Translation = {
     toCollect_other: '{{count}} przesyłki do odbioru',
     none: 'Nie ma nic więcej do odbioru.',
     openNext: 'Otwórz następną skrytkę',
-    scanOut: 'Zeskanuj każdą przesyłkę ze skrytki {{id}}, potem zamknij drzwiczki.',
-    scanned: '{{barcode}} wydana ze skrytki {{compartment}}.',
+    scanOut:
+      'Wyjmij przesyłkę ze skrytki {{id}}, zeskanuj ją lub naciśnij „Wyjęte”, potem zamknij drzwiczki.',
+    scanned: '{{barcode}} wyjęto ze skrytki {{compartment}}.',
     closed: 'Skrytka {{id}} jest zamknięta.',
     collected: 'Odebrane',
+    takenOut: 'Wyjęte',
+    openThis: 'Otwórz skrytkę {{id}}',
     expired_parcel: 'Przeterminowana paczka',
     return: 'Zwrot',
     error: {

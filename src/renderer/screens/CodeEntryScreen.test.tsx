@@ -14,7 +14,13 @@ afterEach(() => {
 
 const opened: ResultOf<'return:code'> = {
   ok: true,
-  value: { operationId: 3, returnId: 'RET-42', compartmentId: 'B1', size: 'M' },
+  value: {
+    operationId: 3,
+    returnId: 'RET-42',
+    reference: 'R-0ABC12',
+    compartmentId: 'B1',
+    size: 'M',
+  },
 };
 
 function returnScreen(answer: () => ResultOf<'return:code'>) {
@@ -54,7 +60,9 @@ describe('return code entry', () => {
     });
     expect(screen.getByTestId('door-title').textContent).toBe('Return received');
     const receipt = screen.getByTestId('receipt').textContent ?? '';
-    expect(receipt).toContain('RET-42');
+    // The short reference, not the 36-character id nobody can keep.
+    expect(screen.getByTestId('return-reference').textContent).toBe('R-0ABC12');
+    expect(receipt).not.toContain('RET-42');
     expect(receipt).toContain('B1');
     expect(receipt).toContain(String(new Date(T0).getFullYear()));
   });

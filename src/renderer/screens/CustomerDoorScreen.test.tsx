@@ -129,7 +129,13 @@ describe('the customer door screen', () => {
     renderKiosk(door({ purpose: 'return', proof: 'RET-1', reopened: true }), {
       'return:doorDidNotOpen': () => ({
         ok: true,
-        value: { operationId: 8, returnId: 'RET-1', compartmentId: 'B1', size: 'M' },
+        value: {
+          operationId: 8,
+          returnId: 'RET-1',
+          reference: 'R-0ABC12',
+          compartmentId: 'B1',
+          size: 'M',
+        },
       }),
     });
     fireEvent.click(screen.getByRole('button', { name: "It still didn't open" }));
@@ -167,7 +173,7 @@ describe('the customer door screen', () => {
         purpose: 'return',
         proof: 'RET-1',
         phase: 'open',
-        receipt: { returnId: 'RET-1', at: 0 },
+        receipt: { returnId: 'RET-1', reference: 'R-0ABC12', at: 0 },
       }),
       {
         'return:doesntFit': () =>
@@ -176,7 +182,13 @@ describe('the customer door screen', () => {
             : larger
               ? {
                   ok: true,
-                  value: { operationId: 8, returnId: 'RET-1', compartmentId: 'B2', size: 'XL' },
+                  value: {
+                    operationId: 8,
+                    returnId: 'RET-1',
+                    reference: 'R-0ABC12',
+                    compartmentId: 'B2',
+                    size: 'XL',
+                  },
                 }
               : { ok: false, error: { reason: 'no_larger_compartment' } },
       },

@@ -61,9 +61,9 @@ export function CustomerDoorScreen() {
         </p>
         {isReturn && screen.phase === 'closed' && screen.receipt && (
           <dl className="receipt" data-testid="receipt">
-            <div>
+            <div className="receipt-ref">
               <dt>{t('return.receiptRef')}</dt>
-              <dd>{screen.receipt.returnId}</dd>
+              <dd data-testid="return-reference">{screen.receipt.reference}</dd>
             </div>
             <div>
               <dt>{t('return.receiptDoor')}</dt>

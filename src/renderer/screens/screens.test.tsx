@@ -126,10 +126,10 @@ describe('screens', () => {
         purpose: 'return',
         compartmentId: 'A1',
         phase: 'closed',
-        receipt: { returnId: 'RET-1', at: T0 },
+        receipt: { returnId: 'RET-1', reference: 'R-0ABC12', at: T0 },
       }),
     });
-    expect(screen.getByTestId('receipt').textContent).toContain('RET-1');
+    expect(screen.getByTestId('receipt').textContent).toContain('R-0ABC12');
   });
 
   it("the courier screen offers doesn't fit and door didn't open while a door is opening", () => {

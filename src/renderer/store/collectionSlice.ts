@@ -1,4 +1,7 @@
-/** Collection by a courier or staff: each door opened in turn, each item scanned out. */
+/**
+ * Collection by a courier or staff: each door opened in turn or chosen from the list, each item
+ * scanned out or marked taken from the list (a return by its short reference).
+ */
 import type { CollectionSlice, Slice } from './kioskState';
 import { sliceTools } from './sliceTools';
 
@@ -22,13 +25,20 @@ export const createCollectionSlice: Slice<CollectionSlice> = (set, get) => {
 
     collectNext: async () => {
       const s = get().screen;
-      if (s.name !== 'collection' || s.busy) return;
+      if (s.name !== 'collection') return;
       const next = s.items.find(
         (i) => !s.collected.some((c) => c.compartmentId === i.compartmentId),
       );
+      if (next) await get().collectOne(next.compartmentId);
+    },
+
+    collectOne: async (compartmentId) => {
+      const s = get().screen;
+      if (s.name !== 'collection' || s.busy) return;
+      const next = s.items.find((i) => i.compartmentId === compartmentId);
       if (!next) return;
       set({ screen: { ...s, busy: true, notice: null } });
-      const r = await api().invoke('collection:open', { compartmentId: next.compartmentId });
+      const r = await api().invoke('collection:open', { compartmentId });
       patch('collection', (c) =>
         r.ok
           ? { busy: false, current: { item: r.value, phase: 'opening', scannedOut: false } }
@@ -39,7 +49,7 @@ export const createCollectionSlice: Slice<CollectionSlice> = (set, get) => {
               notice: {
                 tone: 'error',
                 key: `collection.error.${r.error.reason}`,
-                params: { compartment: next.compartmentId },
+                params: { compartment: compartmentId },
               },
             },
       );
@@ -60,7 +70,7 @@ export const createCollectionSlice: Slice<CollectionSlice> = (set, get) => {
               notice: {
                 tone: 'ok',
                 key: 'collection.scanned',
-                params: { barcode, compartment: r.value.compartmentId },
+                params: { barcode: r.value.reference, compartment: r.value.compartmentId },
               },
             }
           : {

@@ -84,6 +84,8 @@ export interface DepositSlice {
 export interface CollectionSlice {
   openCollection(): Promise<void>;
   collectNext(): Promise<void>;
+  /** Opens the door of the item chosen from the list. */
+  collectOne(compartmentId: string): Promise<void>;
   scanOut(barcode: string): Promise<void>;
   collectionDoorEvent(event: DoorPush): void;
 }

@@ -30,7 +30,6 @@ function customerDoor(
   again: CustomerDoor['again'],
   now: number,
 ): CustomerDoor {
-  const returnId = 'returnId' in opened ? opened.returnId : null;
   const proof = 'returnId' in opened ? opened.returnId : opened.parcelId;
   return {
     name: 'customerDoor',
@@ -40,7 +39,10 @@ function customerDoor(
     proof,
     phase: 'opening',
     since: now,
-    receipt: returnId !== null ? { returnId, at: 0 } : null,
+    receipt:
+      'reference' in opened
+        ? { returnId: opened.returnId, reference: opened.reference, at: 0 }
+        : null,
     reason: null,
     reopened: false,
     closingFirst: false,

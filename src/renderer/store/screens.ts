@@ -59,8 +59,8 @@ export interface CustomerDoor {
   phase: DoorPhase;
   /** When this door began opening: the screen says what to do if it stays shut. */
   since: number;
-  /** The return's reference and when it went in, for the receipt. */
-  receipt: { returnId: string; at: number } | null;
+  /** The return's short reference and when it went in, for the receipt. */
+  receipt: { returnId: string; reference: string; at: number } | null;
   reason: string | null;
   /** "Door didn't open" was answered with the door's one reopen. */
   reopened: boolean;
