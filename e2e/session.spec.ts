@@ -66,3 +66,17 @@ test('a screen left alone goes back to the start in the default settings and say
   await page.clock.fastForward(21_000);
   await expect(notice).toBeHidden();
 });
+
+test('customers see at most that the locker works offline; couriers see the link and the outbox', async ({
+  page,
+  locker,
+}) => {
+  await locker.open(page);
+  const bar = page.getByTestId('status-bar');
+  await expect(bar.getByTestId('link-status')).toHaveText('Works offline');
+  await expect(bar).not.toContainText(/events? waiting|All events sent/);
+  await locker.scan(locker.badge('courier', 'ola'));
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
+  await expect(bar.getByTestId('link-status')).toHaveText('Offline');
+  await expect(bar.getByTestId('events-waiting')).toHaveText(/^\d+ events? waiting$/);
+});

@@ -10,6 +10,7 @@ export const de: Translation = {
     waiting_other: '{{count}} Ereignisse warten',
     allSent: 'Alle Ereignisse gesendet',
     cloud: 'Cloud-Verbindung',
+    worksOffline: 'Funktioniert auch offline',
   },
   common: {
     back: 'Zurück',

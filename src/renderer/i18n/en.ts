@@ -8,6 +8,7 @@ export const en = {
     waiting_other: '{{count}} events waiting',
     allSent: 'All events sent',
     cloud: 'Cloud connection',
+    worksOffline: 'Works offline',
   },
   common: {
     back: 'Back',

@@ -12,6 +12,7 @@ export const pl: Translation = {
     waiting_other: '{{count}} zdarzenia czeka',
     allSent: 'Wszystkie zdarzenia wysłane',
     cloud: 'Połączenie z chmurą',
+    worksOffline: 'Działa też offline',
   },
   common: {
     back: 'Wstecz',

@@ -209,8 +209,9 @@ describe('screens', () => {
     expect(screen.getByRole('alertdialog', { name: 'Are you still there?' })).toBeTruthy();
   });
 
-  it('the status bar shows offline and the events waiting', () => {
+  it('the status bar shows staff offline and the events waiting', () => {
     show({
+      session: { role: 'staff', subject: 's', expiresAt: T0 + 1 },
       status: {
         lockerId: 'l',
         cloud: { online: false, since: null },
