@@ -13,6 +13,12 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   await checkScreen(page, testInfo, 'home', { docs: true });
   await page.getByRole('button', { name: /Courier/ }).click();
   await expect(page.getByRole('heading', { name: 'Courier and staff' })).toBeVisible();
+  // A parcel before the badge is answered, not ignored.
+  await locker.scan('TRKP1');
+  await expect(page.getByRole('alert')).toHaveText(
+    'This is a parcel label. Log in first: hold your badge under the scanner, then scan the parcel.',
+  );
+  await checkScreen(page, testInfo, 'courier-login-parcel-first');
   await locker.scan(locker.badge('courier', 'anna'));
   await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
 

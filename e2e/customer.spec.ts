@@ -145,17 +145,24 @@ test('wrong and used codes get one neutral message, then entry is throttled with
   await typeCode(page, code); // already used
   await page.getByRole('button', { name: 'Open the door' }).click();
   const neutral = 'This code cannot be used. Please check it and try again.';
-  await expect(page.getByRole('alert')).toHaveText(neutral);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText(neutral);
   const wrong = code === '000000' ? '111111' : '000000';
   await typeCode(page, wrong);
   await page.getByRole('button', { name: 'Open the door' }).click();
-  await expect(page.getByRole('alert')).toHaveText(neutral);
+  // The refused code stays next to the message, with the tries left before the keypad waits.
+  const display = page.getByTestId('code-display');
+  await expect(display).toContainText(`${wrong.split('').join(' ')} (not accepted)`);
+  await expect(alert).toContainText(neutral);
+  await expect(page.getByTestId('attempts-left')).toHaveText(
+    'You can try 3 more times before the keypad makes you wait.',
+  );
   await checkScreen(page, testInfo, 'pickup-wrong-code', { docs: true });
   // The sixth failure in a row makes the keypad wait (policy default: a debt of 5 is free).
-  for (let i = 0; i < 4; i++) {
+  for (const left of ['2 more times', '1 more time', 'The next wrong code', null]) {
     await typeCode(page, wrong);
     await page.getByRole('button', { name: 'Open the door' }).click();
-    await expect(page.getByTestId('code-display')).toContainText('No digits entered yet');
+    if (left) await expect(page.getByTestId('attempts-left')).toContainText(left);
   }
   await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
   await expect(page.getByRole('button', { name: 'Digit 5', exact: true })).toBeDisabled();
@@ -213,7 +220,7 @@ test('a pickup QR opens the door while the keypad waits out its delay', async ({
   for (let i = 0; i < 6; i++) {
     await typeCode(page, '00000000');
     await page.getByRole('button', { name: 'Open the door' }).click();
-    await expect(page.getByTestId('code-display')).toContainText('No digits entered yet');
+    await expect(page.getByTestId('code-display')).toContainText('(not accepted)');
   }
   await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
   await locker.scan(locker.qr('c7'));

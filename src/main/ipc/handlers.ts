@@ -90,7 +90,8 @@ function implementations(deps: HandlerDeps): Impl {
     'locker:layout': () => ok(lockerLayout(db, deps.lockerId)),
 
     'pickup:code': ({ code, method }) => core.pickups.withCode(code, method),
-    'pickup:throttle': () => ok({ retryAfterMs: core.codes.retryAfterMs() }),
+    'pickup:throttle': () =>
+      ok({ retryAfterMs: core.codes.retryAfterMs(), attemptsLeft: core.codes.attemptsLeft() }),
     'return:code': ({ code, method }) => core.returns.withCode(code, method),
     'pickup:doorDidNotOpen': ({ operationId, parcelId }) =>
       core.pickups.doorDidNotOpen(operationId, parcelId),

@@ -42,6 +42,7 @@ export const de: Translation = {
     digit: 'Ziffer {{digit}}',
     entered: 'Eingegebener Code',
     empty: 'Noch keine Ziffern eingegeben',
+    rejected: 'nicht angenommen',
   },
   pickup: {
     title: 'Paket abholen',
@@ -76,6 +77,9 @@ export const de: Translation = {
   throttle: {
     title: 'Zu viele Versuche',
     wait: 'Zu Ihrer Sicherheit bitte {{seconds}} Sekunden warten.',
+    attemptsLeft_one: 'Noch {{count}} Versuch, dann lässt das Tastenfeld Sie warten.',
+    attemptsLeft_other: 'Noch {{count}} Versuche, dann lässt das Tastenfeld Sie warten.',
+    lastAttempt: 'Beim nächsten falschen Code wartet das Tastenfeld eine Weile.',
   },
   door: {
     opening: 'Fach {{id}} wird geöffnet …',
@@ -158,6 +162,8 @@ export const de: Translation = {
     revoked: 'Dieser Ausweis wurde gesperrt.',
     no_cloud_key: 'Diese Station kann Ausweise noch nicht prüfen. Bitte den Support kontaktieren.',
     notACourier: 'Dieser Ausweis kann hier nicht verwendet werden.',
+    parcelBeforeLogin:
+      'Das ist ein Paketetikett. Erst anmelden: Ausweis unter den Scanner halten, dann das Paket scannen.',
   },
   deposit: {
     anotherDoor: 'Fach {{from}} ging nicht auf und ist außer Betrieb. Bitte Fach {{to}} verwenden.',

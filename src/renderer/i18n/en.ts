@@ -40,6 +40,7 @@ export const en = {
     digit: 'Digit {{digit}}',
     entered: 'Entered code',
     empty: 'No digits entered yet',
+    rejected: 'not accepted',
   },
   pickup: {
     title: 'Pick up a parcel',
@@ -74,6 +75,9 @@ export const en = {
   throttle: {
     title: 'Too many attempts',
     wait: 'For your security, please wait {{seconds}} seconds before trying again.',
+    attemptsLeft_one: 'You can try {{count}} more time before the keypad makes you wait.',
+    attemptsLeft_other: 'You can try {{count}} more times before the keypad makes you wait.',
+    lastAttempt: 'The next wrong code makes the keypad wait a while.',
   },
   door: {
     opening: 'Opening door {{id}}…',
@@ -153,6 +157,8 @@ export const en = {
     revoked: 'This badge has been withdrawn.',
     no_cloud_key: 'This locker cannot check badges yet. Please contact support.',
     notACourier: 'This badge cannot be used here.',
+    parcelBeforeLogin:
+      'This is a parcel label. Log in first: hold your badge under the scanner, then scan the parcel.',
   },
   deposit: {
     anotherDoor: 'Door {{from}} did not open and is out of service. Please use door {{to}}.',

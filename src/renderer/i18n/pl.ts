@@ -44,6 +44,7 @@ export const pl: Translation = {
     digit: 'Cyfra {{digit}}',
     entered: 'Wpisany kod',
     empty: 'Nie wpisano jeszcze cyfr',
+    rejected: 'nie przyjęto',
   },
   pickup: {
     title: 'Odbierz paczkę',
@@ -78,6 +79,15 @@ export const pl: Translation = {
   throttle: {
     title: 'Zbyt wiele prób',
     wait: 'Dla bezpieczeństwa odczekaj {{seconds}} s przed kolejną próbą.',
+    attemptsLeft_one:
+      'Możesz spróbować jeszcze {{count}} raz, potem klawiatura każe chwilę poczekać.',
+    attemptsLeft_few:
+      'Możesz spróbować jeszcze {{count}} razy, potem klawiatura każe chwilę poczekać.',
+    attemptsLeft_many:
+      'Możesz spróbować jeszcze {{count}} razy, potem klawiatura każe chwilę poczekać.',
+    attemptsLeft_other:
+      'Możesz spróbować jeszcze {{count}} razy, potem klawiatura każe chwilę poczekać.',
+    lastAttempt: 'Po kolejnym błędnym kodzie klawiatura każe chwilę poczekać.',
   },
   door: {
     opening: 'Otwieranie skrytki {{id}}…',
@@ -160,6 +170,8 @@ export const pl: Translation = {
     no_cloud_key:
       'Ten paczkomat nie może jeszcze sprawdzać identyfikatorów. Skontaktuj się z pomocą.',
     notACourier: 'Tego identyfikatora nie można tu użyć.',
+    parcelBeforeLogin:
+      'To etykieta paczki. Najpierw się zaloguj: przyłóż identyfikator do skanera, potem zeskanuj paczkę.',
   },
   deposit: {
     anotherDoor:

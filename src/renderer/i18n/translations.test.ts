@@ -98,7 +98,7 @@ const families: Record<string, string[]> = {
       revoked: true,
       no_cloud_key: true,
     } satisfies Record<BadgeRejection, true>),
-    ...all({ notACourier: true } satisfies Record<
+    ...all({ notACourier: true, parcelBeforeLogin: true } satisfies Record<
       Exclude<Extract<Screen, { name: 'courierLogin' }>['notice'], BadgeRejection | null>,
       true
     >),

@@ -26,13 +26,24 @@ export function CodeEntryScreen({ purpose }: { purpose: 'pickup' | 'return' }) {
       </div>
       <section className="code-side">
         <p className="lead">{t(`${purpose}.instructions`)}</p>
-        <CodeDisplay code={screen.code} length={codeLength} />
+        <CodeDisplay code={screen.code} length={codeLength} rejected={screen.rejected} />
         {throttled ? (
           <Notice tone="warning" title={t('throttle.title')}>
             <span data-testid="throttle-countdown">{t('throttle.wait', { seconds })}</span>
           </Notice>
         ) : (
-          screen.notice && <Notice tone="error">{t(`notice.${screen.notice}`)}</Notice>
+          screen.notice && (
+            <Notice tone="error">
+              {t(`notice.${screen.notice}`)}
+              {typeof screen.attemptsLeft === 'number' && (
+                <span className="notice-detail" data-testid="attempts-left">
+                  {screen.attemptsLeft > 0
+                    ? t('throttle.attemptsLeft', { count: screen.attemptsLeft })
+                    : t('throttle.lastAttempt')}
+                </span>
+              )}
+            </Notice>
+          )
         )}
       </section>
       <div className="code-controls">

@@ -37,7 +37,7 @@ const layout = {
 
 function show(state: Partial<ReturnType<typeof useKiosk.getState>> = {}) {
   const { api, calls } = fakeApi({
-    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: 5 } }),
     'staff:compartments': () => ({ ok: true, value: [] }),
   });
   useKiosk.setState({ api, now: T0, lastActivity: T0, layout, ...state });

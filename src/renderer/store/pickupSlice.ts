@@ -57,24 +57,23 @@ export const createPickupSlice: Slice<PickupSlice> = (set, get) => {
   const { api, patch } = sliceTools(set, get);
 
   return {
+    // A digit after a refused code starts a new one; ⌫ corrects the refused one.
     typeDigit: (digit) => {
       const s = get().screen;
-      if (
-        (s.name === 'pickup' || s.name === 'return') &&
-        s.code.length < CODE_LENGTH.max &&
-        /^\d$/.test(digit)
-      )
-        set({ screen: { ...s, code: s.code + digit, notice: null } });
+      if ((s.name !== 'pickup' && s.name !== 'return') || !/^\d$/.test(digit)) return;
+      const code = s.rejected ? '' : s.code;
+      if (code.length < CODE_LENGTH.max)
+        set({ screen: { ...s, code: code + digit, notice: null, rejected: false } });
     },
     backspace: () => {
       const s = get().screen;
       if (s.name === 'pickup' || s.name === 'return')
-        set({ screen: { ...s, code: s.code.slice(0, -1) } });
+        set({ screen: { ...s, code: s.code.slice(0, -1), rejected: false } });
     },
     clearCode: () => {
       const s = get().screen;
       if (s.name === 'pickup' || s.name === 'return')
-        set({ screen: { ...s, code: '', notice: null } });
+        set({ screen: { ...s, code: '', notice: null, rejected: false } });
     },
 
     submitCode: async (method = 'code', scanned) => {
@@ -98,21 +97,31 @@ export const createPickupSlice: Slice<PickupSlice> = (set, get) => {
       const error = r.error;
       if (error.reason === 'throttled') {
         set({ throttleUntil: get().now + error.retryAfterMs });
-        patch(s.name, () => ({ busy: false, code: '' }));
+        patch(s.name, () => ({ busy: false, code: '', rejected: false }));
         return;
       }
-      // The failure that engages the throttle is still "invalid": ask, so the countdown shows now.
-      if (error.reason === 'code_invalid') {
+      // The failure that engages the throttle is still "invalid": ask, so the countdown shows
+      // now, and how many wrong codes are left before it would.
+      let attemptsLeft: number | null = null;
+      if (error.reason === 'code_invalid' && method === 'code') {
         const throttle = await api().invoke('pickup:throttle', {});
         if (throttle.ok && throttle.value.retryAfterMs > 0)
           set({ throttleUntil: get().now + throttle.value.retryAfterMs });
+        if (throttle.ok) attemptsLeft = throttle.value.attemptsLeft;
       }
       const notice =
         s.name === 'return' &&
         (error.reason === 'no_free_compartment' || error.reason === 'no_compartment_fits')
           ? 'noSpace'
           : customerNotice(error.reason);
-      patch(s.name, () => ({ busy: false, code: '', notice }));
+      // A typed code stays on screen next to the message, to be compared or corrected.
+      patch(s.name, () => ({
+        busy: false,
+        code: scanned === undefined ? code : '',
+        rejected: scanned === undefined,
+        notice,
+        attemptsLeft,
+      }));
     },
 
     customerDoorDidNotOpen: async () => {

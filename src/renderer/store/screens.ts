@@ -48,6 +48,16 @@ export type StaffTab = 'grid' | 'events' | 'system';
 /** Why the start screen came back by itself: a session expired, or nobody touched the screen. */
 export type HomeNotice = 'sessionExpired' | 'idle';
 
+/** What the keypad screens hold besides their notice. */
+export interface CodeEntry {
+  code: string;
+  busy: boolean;
+  /** The code shown is the one just refused: kept to compare with the message, not cleared. */
+  rejected?: boolean;
+  /** After a wrong code: the wrong codes the keypad still takes before it waits. */
+  attemptsLeft?: number | null;
+}
+
 /** A customer's door, opened for a pickup or a return, until they are done with it. */
 export interface CustomerDoor {
   name: 'customerDoor';
@@ -76,10 +86,14 @@ export interface CustomerDoor {
 
 export type Screen =
   | { name: 'home'; notice: HomeNotice | null; since: number }
-  | { name: 'pickup'; code: string; notice: CustomerNotice | null; busy: boolean }
-  | { name: 'return'; code: string; notice: CustomerNotice | 'noSpace' | null; busy: boolean }
+  | ({ name: 'pickup'; notice: CustomerNotice | null } & CodeEntry)
+  | ({ name: 'return'; notice: CustomerNotice | 'noSpace' | null } & CodeEntry)
   | CustomerDoor
-  | { name: 'courierLogin'; notice: BadgeRejection | 'notACourier' | null; busy: boolean }
+  | {
+      name: 'courierLogin';
+      notice: BadgeRejection | 'notACourier' | 'parcelBeforeLogin' | null;
+      busy: boolean;
+    }
   | {
       name: 'courier';
       deposit: ActiveDeposit | null;

@@ -82,6 +82,9 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => {
         if (screen.name === 'home' || screen.name === 'courierLogin') await get().login(text);
         return;
       }
+      // Never a silent non-response: a parcel label before the badge says what to do.
+      if (screen.name === 'courierLogin')
+        return set({ screen: { ...screen, notice: 'parcelBeforeLogin' } });
       switch (screen.name) {
         case 'home':
         case 'pickup':

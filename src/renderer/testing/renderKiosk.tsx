@@ -77,7 +77,7 @@ export function renderKiosk(
   language = 'en',
 ) {
   const fake = fakeApi({
-    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: 5 } }),
     'locker:layout': () => ({ ok: true, value: layout }),
     'session:logout': () => ({ ok: true, value: null }),
     'deposit:list': () => ({ ok: true, value: [] }),

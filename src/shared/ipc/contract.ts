@@ -73,8 +73,11 @@ export const kioskContract = {
   'locker:layout': channel<LockerLayout>()('public', none),
 
   'pickup:code': channel<PickupOpened, PickupError>()('public', code),
-  /** How long code entry is still refused after too many wrong codes (0: not throttled). */
-  'pickup:throttle': channel<{ retryAfterMs: number }>()('public', none),
+  /**
+   * How long code entry is still refused after too many wrong codes (0: not throttled), and how
+   * many wrong codes it still takes before it makes anyone wait.
+   */
+  'pickup:throttle': channel<{ retryAfterMs: number; attemptsLeft: number }>()('public', none),
 
   /** One reopen of the same door, then a fault; the parcel id proves the pickup is the caller's. */
   'pickup:doorDidNotOpen': channel<PickupOpened, PickupError>()(
