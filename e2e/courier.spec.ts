@@ -13,6 +13,7 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   await checkScreen(page, testInfo, 'home', { docs: true });
   await page.getByRole('button', { name: /Courier/ }).click();
   await expect(page.getByRole('heading', { name: 'Courier and staff' })).toBeVisible();
+  await checkScreen(page, testInfo, 'courier-login', { docs: true });
   // A parcel before the badge is answered, not ignored.
   await locker.scan('TRKP1');
   await expect(page.getByRole('alert')).toHaveText(
@@ -21,6 +22,7 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   await checkScreen(page, testInfo, 'courier-login-parcel-first');
   await locker.scan(locker.badge('courier', 'anna'));
   await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
+  await checkScreen(page, testInfo, 'courier-start');
 
   await locker.scan('TRKP1');
   const line = page.getByTestId('deposit-line');
@@ -115,7 +117,27 @@ test('a courier collects an expired parcel by scan and a return chosen from the 
   await locker.closeDoor(door, false);
   await expect(line).toContainText(`Door ${door} is closed.`);
   await expect(page.getByTestId('collection-count')).toHaveText('Nothing left to collect.');
+  await checkScreen(page, testInfo, 'collection-done');
   const states = core.compartments();
   expect(states.find((c) => c.id === started.value.compartmentId)!.state).toBe('available');
   expect(states.find((c) => c.id === ret.value.compartmentId)!.state).toBe('available');
+});
+
+test('an unannounced parcel: the courier picks its size, and the door opens', async ({
+  page,
+  locker,
+}, testInfo) => {
+  await locker.open(page);
+  await locker.scan(locker.badge('courier', 'finn'));
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
+  await locker.scan('NEW-PARCEL-1');
+  await expect(page.getByRole('heading', { name: 'This parcel was not announced' })).toBeVisible();
+  await checkScreen(page, testInfo, 'courier-size-choice', { docs: true });
+  await page.getByRole('button', { name: 'M · Medium' }).click();
+  const line = page.getByTestId('deposit-line');
+  await expect(line).toContainText(/door [A-C]\d for NEW-PARCEL-1|Put the parcel in door/);
+  const door = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
+  expect(locker.kiosk.core.compartments().find((c) => c.id === door)!.size).toBe('M');
+  await locker.closeDoor(door, true);
+  await expect(line).toContainText(`Parcel NEW-PARCEL-1 is in door ${door}`);
 });

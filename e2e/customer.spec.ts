@@ -189,6 +189,7 @@ test('a customer drops a return and gets a receipt', async ({ page, locker }, te
   await locker.open(page);
   await page.getByRole('button', { name: /Return a parcel/ }).click();
   await typeCode(page, code);
+  await checkScreen(page, testInfo, 'return-keypad', { docs: true });
   await page.getByRole('button', { name: 'Open a door' }).click();
   await expect(page.getByTestId('door-title')).toHaveText(/Door [A-C]\d is open/);
   const door = (await page.getByTestId('door-title').textContent())!.match(/Door ([A-C]\d)/)![1]!;

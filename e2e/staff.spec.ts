@@ -14,6 +14,7 @@ test('staff log in with a wedge scanner, take a compartment out of service and b
   // A keyboard-wedge scanner types the badge as a fast burst ended by Enter.
   await locker.wedgeScan(page, locker.badge('staff', 'sam'));
   await expect(page.getByRole('heading', { name: 'Service' })).toBeVisible();
+  await checkScreen(page, testInfo, 'staff-start');
 
   await page.getByRole('button', { name: /^B2, S, Free/ }).click();
   await expect(page.getByRole('button', { name: 'Take out of service' })).toBeDisabled();
