@@ -10,10 +10,10 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   locker.announce({ id: 'p1', heightMm: 60 });
   locker.announce({ id: 'p2', heightMm: 150 });
   await locker.open(page);
-  await checkScreen(page, testInfo, 'home', { docs: true });
+  await checkScreen(page, testInfo, 'home');
   await page.getByRole('button', { name: /Courier/ }).click();
   await expect(page.getByRole('heading', { name: 'Courier and staff' })).toBeVisible();
-  await checkScreen(page, testInfo, 'courier-login', { docs: true });
+  await checkScreen(page, testInfo, 'courier-login');
   // A parcel before the badge is answered, not ignored.
   await locker.scan('TRKP1');
   await expect(page.getByRole('alert')).toHaveText(
@@ -28,7 +28,7 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   const line = page.getByTestId('deposit-line');
   await expect(line).toContainText(/Put the parcel in door [A-C]\d/);
   const door1 = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
-  await checkScreen(page, testInfo, 'courier-door-open', { docs: true });
+  await checkScreen(page, testInfo, 'courier-door-open');
   await locker.closeDoor(door1, true);
   await expect(line).toContainText(`Parcel TRKP1 is in door ${door1}`);
   await expect(page.getByTestId('visit-list')).toContainText('TRKP1');
@@ -38,7 +38,7 @@ test('a courier logs in with a badge, deposits two parcels and sees them in the 
   const door2 = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
   await locker.closeDoor(door2, true);
   await expect(page.getByTestId('visit-list').getByRole('listitem')).toHaveCount(2);
-  await checkScreen(page, testInfo, 'courier-visit', { docs: true });
+  await checkScreen(page, testInfo, 'courier-visit');
 });
 
 test("a parcel that doesn't fit moves to a larger door", async ({ page, locker }, testInfo) => {
@@ -95,13 +95,13 @@ test('a courier collects an expired parcel by scan and a return chosen from the 
   await expect(page.getByTestId('collection-count')).toHaveText('2 items to collect');
   const reference = returnReference('ret-7');
   await expect(page.getByTestId('collection-list')).toContainText(reference);
-  await checkScreen(page, testInfo, 'collection-list', { docs: true });
+  await checkScreen(page, testInfo, 'collection-list');
   // The expired parcel: its door opened from the list, the parcel scanned out.
   await page.getByRole('button', { name: `Open door ${started.value.compartmentId}` }).click();
   const line = page.getByTestId('collection-line');
   await expect(line).toContainText(`door ${started.value.compartmentId}`);
   await locker.waitForDoor(started.value.compartmentId, true);
-  await checkScreen(page, testInfo, 'collection', { docs: true });
+  await checkScreen(page, testInfo, 'collection');
   await locker.scan('TRKOLD');
   await expect(
     page.getByText(`TRKOLD taken out of door ${started.value.compartmentId}.`),
@@ -132,7 +132,7 @@ test('an unannounced parcel: the courier picks its size, and the door opens', as
   await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
   await locker.scan('NEW-PARCEL-1');
   await expect(page.getByRole('heading', { name: 'This parcel was not announced' })).toBeVisible();
-  await checkScreen(page, testInfo, 'courier-size-choice', { docs: true });
+  await checkScreen(page, testInfo, 'courier-size-choice');
   await page.getByRole('button', { name: 'M · Medium' }).click();
   const line = page.getByTestId('deposit-line');
   await expect(line).toContainText(/door [A-C]\d for NEW-PARCEL-1|Put the parcel in door/);

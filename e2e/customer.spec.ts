@@ -19,13 +19,13 @@ test('a customer picks up a parcel with the keypad', async ({ page, locker }, te
   await typeCode(page, code.slice(0, 5) + '9');
   await page.getByRole('button', { name: 'Delete last digit' }).click();
   await typeCode(page, code.slice(5));
-  await checkScreen(page, testInfo, 'pickup-keypad', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-keypad');
   await page.getByRole('button', { name: 'Open the door' }).click();
   await expect(page.getByTestId('door-title')).toHaveText(`Door ${door} is open`);
   await expect(
     page.getByRole('img', { name: `Locker front, door ${door} highlighted` }),
   ).toBeVisible();
-  await checkScreen(page, testInfo, 'pickup-door-open', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-door-open');
   await locker.closeDoor(door, false);
   await expect(page.getByTestId('door-title')).toHaveText('Thank you!');
   await expect(page.getByText('Your parcel has been picked up.')).toBeVisible();
@@ -157,7 +157,7 @@ test('wrong and used codes get one neutral message, then entry is throttled with
   await expect(page.getByTestId('attempts-left')).toHaveText(
     'You can try 3 more times before the keypad makes you wait.',
   );
-  await checkScreen(page, testInfo, 'pickup-wrong-code', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-wrong-code');
   // The sixth failure in a row makes the keypad wait (policy default: a debt of 5 is free).
   for (const left of ['2 more times', '1 more time', 'The next wrong code', null]) {
     await typeCode(page, wrong);
@@ -166,7 +166,7 @@ test('wrong and used codes get one neutral message, then entry is throttled with
   }
   await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
   await expect(page.getByRole('button', { name: 'Digit 5', exact: true })).toBeDisabled();
-  await checkScreen(page, testInfo, 'pickup-throttled', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-throttled');
   // Leaving and coming back keeps the countdown: it comes from the kiosk, not the screen.
   await page.getByRole('button', { name: 'Back' }).click();
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
@@ -181,7 +181,7 @@ test('an expired parcel sends the customer to support', async ({ page, locker },
   await typeCode(page, code);
   await page.getByRole('button', { name: 'Open the door' }).click();
   await expect(page.getByRole('alert')).toContainText('Please contact customer support');
-  await checkScreen(page, testInfo, 'pickup-expired', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-expired');
 });
 
 test('a customer drops a return and gets a receipt', async ({ page, locker }, testInfo) => {
@@ -189,7 +189,7 @@ test('a customer drops a return and gets a receipt', async ({ page, locker }, te
   await locker.open(page);
   await page.getByRole('button', { name: /Return a parcel/ }).click();
   await typeCode(page, code);
-  await checkScreen(page, testInfo, 'return-keypad', { docs: true });
+  await checkScreen(page, testInfo, 'return-keypad');
   await page.getByRole('button', { name: 'Open a door' }).click();
   await expect(page.getByTestId('door-title')).toHaveText(/Door [A-C]\d is open/);
   const door = (await page.getByTestId('door-title').textContent())!.match(/Door ([A-C]\d)/)![1]!;
@@ -198,7 +198,7 @@ test('a customer drops a return and gets a receipt', async ({ page, locker }, te
   // The short reference the customer keeps, not the return's 36-character id.
   await expect(page.getByTestId('return-reference')).toHaveText(returnReference('RET-42'));
   await expect(page.getByTestId('receipt')).toContainText(door);
-  await checkScreen(page, testInfo, 'return-receipt', { docs: true });
+  await checkScreen(page, testInfo, 'return-receipt');
 });
 
 test('a return QR scanned on the home screen opens the return flow', async ({ page, locker }) => {

@@ -47,7 +47,7 @@ test("a customer's door that does not open: one reopen, then a fault with help; 
   expect(await tone(page)).toBe('error');
   await page.getByRole('button', { name: 'Help' }).click();
   await expect(page.getByText(/Customer support can help/)).toBeVisible();
-  await checkScreen(page, testInfo, 'pickup-door-failed', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-door-failed');
   expect(outOfService(locker)).toEqual([door]);
   expect(locker.kiosk.core.compartments().find((c) => c.id === door)!.state).toBe('out_of_service');
   await page.getByRole('button', { name: 'Done' }).click();
@@ -67,13 +67,13 @@ test('a parcel left inside is a warning, and the door opens again once', async (
   await locker.closeDoor(door, true); // closed with the parcel still inside
   await expect(title).toHaveText('Your parcel is still inside');
   expect(await tone(page)).toBe('warning');
-  await checkScreen(page, testInfo, 'pickup-not-taken', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-not-taken');
   await page.getByRole('button', { name: `Open door ${door} again` }).click();
   await expect(title).toHaveText(`Door ${door} is open`);
   await locker.closeDoor(door, false);
   await expect(title).toHaveText('Thank you!');
   expect(await tone(page)).toBe('ok');
-  await checkScreen(page, testInfo, 'pickup-done', { docs: true });
+  await checkScreen(page, testInfo, 'pickup-done');
 });
 
 test("a return that doesn't fit: close the first door, then a larger one opens", async ({
@@ -87,7 +87,7 @@ test("a return that doesn't fit: close the first door, then a larger one opens",
   const title = page.getByTestId('door-title');
   await expect(title).toHaveText(/Door [A-C]\d is open/);
   const first = (await title.textContent())!.match(/([A-C]\d)/)![1]!;
-  await checkScreen(page, testInfo, 'return-door-open', { docs: true });
+  await checkScreen(page, testInfo, 'return-door-open');
   await page.getByRole('button', { name: "It doesn't fit" }).click();
   await expect(page.getByTestId('door-body')).toHaveText(
     `Take your parcel out of door ${first} and close the door.`,
@@ -126,7 +126,7 @@ test('a jammed board: the courier gets one reopen, one other door, then a fault;
   await expect(line).toHaveText(`Opening door ${first} once more for TRKD4…`);
   await page.getByRole('button', { name: "It still didn't open" }).click();
   await expect(page.getByText(`Door ${first} did not open and is out of service.`)).toBeVisible();
-  await checkScreen(page, testInfo, 'courier-another-door', { docs: true });
+  await checkScreen(page, testInfo, 'courier-another-door');
   const second = (await line.textContent())!.match(/door ([A-C]\d)/)![1]!;
   expect(second).not.toBe(first);
   await page.getByRole('button', { name: "Door didn't open" }).click();
@@ -137,7 +137,7 @@ test('a jammed board: the courier gets one reopen, one other door, then a fault;
     'Doors on this locker are not opening. Keep parcel TRKD4 and report the locker.',
   );
   await expect(fault).toHaveClass(/notice-error/);
-  await checkScreen(page, testInfo, 'courier-doors-not-opening', { docs: true });
+  await checkScreen(page, testInfo, 'courier-doors-not-opening');
   expect(outOfService(locker).sort()).toEqual([first, second].sort());
   // Scanning the parcel again takes no third compartment.
   await locker.scan('TRKD4');

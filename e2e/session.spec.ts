@@ -53,7 +53,7 @@ test('a screen left alone goes back to the start in the default settings and say
   await expect(page.getByRole('heading', { name: 'Paket abholen' })).toBeVisible();
   await page.clock.fastForward(50_000);
   await expect(page.getByRole('alertdialog')).toBeVisible();
-  await checkScreen(page, testInfo, 'idle-warning', { docs: true });
+  await checkScreen(page, testInfo, 'idle-warning');
   await page.clock.fastForward(11_000);
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
   const notice = page.getByText(

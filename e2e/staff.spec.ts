@@ -22,7 +22,7 @@ test('staff log in with a wedge scanner, take a compartment out of service and b
   await page.getByRole('button', { name: 'Take out of service' }).click();
   await expect(page.getByText('Compartment B2 is out of service.')).toBeVisible();
   await expect(page.getByRole('button', { name: /^B2, S, Out of service/ })).toBeVisible();
-  await checkScreen(page, testInfo, 'staff-grid', { docs: true });
+  await checkScreen(page, testInfo, 'staff-grid');
   expect(locker.kiosk.core.compartments().find((c) => c.id === 'B2')!.state).toBe('out_of_service');
 
   // The reason stays with B2: "Back in service" needs no new one.
@@ -39,7 +39,7 @@ test('staff log in with a wedge scanner, take a compartment out of service and b
   for (const key of 'hinge 2')
     await keyboard.getByRole('button', { name: key === ' ' ? 'Space' : key, exact: true }).click();
   await expect(keyboard.getByRole('textbox')).toHaveValue('hinge 2');
-  await checkScreen(page, testInfo, 'staff-keyboard', { docs: true });
+  await checkScreen(page, testInfo, 'staff-keyboard');
   await keyboard.getByRole('button', { name: 'Use this reason' }).click();
   await page.getByRole('button', { name: 'Open door' }).click();
   await expect(page.getByText('Door B2 opened.')).toBeVisible();
@@ -58,7 +58,7 @@ test('staff log in with a wedge scanner, take a compartment out of service and b
   await expect(events.locator('li[data-type="compartment.out_of_service"]').first()).toContainText(
     'B2 · Door stuck · staff:sam',
   );
-  await checkScreen(page, testInfo, 'staff-events', { docs: true });
+  await checkScreen(page, testInfo, 'staff-events');
 });
 
 test('a lock board that stops answering is shown as a fault on the system tab', async ({
@@ -80,7 +80,7 @@ test('a lock board that stops answering is shown as a fault on the system tab', 
     await expect(board).toContainText('Board 1 not answering since', { timeout: 1000 });
   }).toPass();
   await expect(board).toHaveText(/^Fault · /);
-  await checkScreen(page, testInfo, 'staff-system', { docs: true });
+  await checkScreen(page, testInfo, 'staff-system');
   await locker.fault(1, 'silent', false);
   await expect(async () => {
     await page.getByRole('tab', { name: 'Compartments' }).click();
