@@ -110,7 +110,7 @@ export function layoutProblems(minTarget: number): string[] {
   }
 
   if (vh > vw)
-    for (const el of all('.keypad, .btn-primary, [data-reach="low"]')) {
+    for (const el of all('.keypad, .btn-primary')) {
       if (!shown(el) || el.closest('.dialog')) continue;
       if (el.getBoundingClientRect().top < vh / 3 - 1)
         problems.push(`${describe(el)}: in the top third, out of easy reach`);

@@ -16,12 +16,11 @@ const DOOR_STAYS = new Set(['close_door_first', 'door_not_open', 'door_was_open'
  */
 const depositRefused = (
   deposit: ActiveDeposit,
-  error: { reason: string; compartmentId?: string | null; tried?: string[] },
+  error: { reason: string; compartmentId?: string | null },
 ) => {
   // The line on screen says what to do now: no separate notice.
   if (error.reason === 'close_door_first')
     return { busy: false, deposit: { ...deposit, closingFirst: true }, notice: null };
-  const tried = 'tried' in error && Array.isArray(error.tried) ? error.tried : [];
   return {
     busy: false,
     deposit: DOOR_STAYS.has(error.reason) ? deposit : null,
@@ -32,7 +31,6 @@ const depositRefused = (
       params: {
         barcode: deposit.barcode,
         compartment: error.compartmentId ?? deposit.compartmentId,
-        tried: [...new Set([deposit.compartmentId, ...tried])].join(', '),
       },
     },
   };
