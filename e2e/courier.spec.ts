@@ -1,6 +1,7 @@
 /** Courier journeys: badge login, deposits with "doesn't fit", collection with scan-out. */
 import { returnReference } from '../src/shared/returnReference';
 import { expect, test } from './fixtures';
+import { deposited } from './testSupport/deposited';
 import { checkScreen } from './testSupport/screenCheck';
 
 test('a courier logs in with a badge, deposits two parcels and sees them in the visit list', async ({
@@ -76,11 +77,7 @@ test('a courier collects an expired parcel by scan and a return chosen from the 
   locker,
 }, testInfo) => {
   const { core } = locker.kiosk;
-  locker.announce({ id: 'old', heightMm: 60, holdDays: 1 });
-  const courier = { role: 'courier' as const, subject: 'setup' };
-  const started = await core.deposits.start(courier, 'TRKOLD');
-  if (!started.ok) throw new Error(JSON.stringify(started.error));
-  await locker.closeDoor(started.value.compartmentId, true);
+  const { door: parcelDoor } = await deposited(locker, 'old', 1);
   const returnCode = locker.expectReturn('ret-7', 'S');
   const ret = await core.returns.withCode(returnCode, 'code');
   if (!ret.ok) throw new Error(JSON.stringify(ret.error));
@@ -97,17 +94,15 @@ test('a courier collects an expired parcel by scan and a return chosen from the 
   await expect(page.getByTestId('collection-list')).toContainText(reference);
   await checkScreen(page, testInfo, 'collection-list');
   // The expired parcel: its door opened from the list, the parcel scanned out.
-  await page.getByRole('button', { name: `Open door ${started.value.compartmentId}` }).click();
+  await page.getByRole('button', { name: `Open door ${parcelDoor}` }).click();
   const line = page.getByTestId('collection-line');
-  await expect(line).toContainText(`door ${started.value.compartmentId}`);
-  await locker.waitForDoor(started.value.compartmentId, true);
+  await expect(line).toContainText(`door ${parcelDoor}`);
+  await locker.waitForDoor(parcelDoor, true);
   await checkScreen(page, testInfo, 'collection');
   await locker.scan('TRKOLD');
-  await expect(
-    page.getByText(`TRKOLD taken out of door ${started.value.compartmentId}.`),
-  ).toBeVisible();
-  await locker.closeDoor(started.value.compartmentId, false);
-  await expect(line).toContainText(`Door ${started.value.compartmentId} is closed.`);
+  await expect(page.getByText(`TRKOLD taken out of door ${parcelDoor}.`)).toBeVisible();
+  await locker.closeDoor(parcelDoor, false);
+  await expect(line).toContainText(`Door ${parcelDoor} is closed.`);
   // The return: chosen from the list, and marked taken out without a scan.
   const door = ret.value.compartmentId;
   await page.getByRole('button', { name: `Open door ${door}` }).click();
@@ -119,7 +114,7 @@ test('a courier collects an expired parcel by scan and a return chosen from the 
   await expect(page.getByTestId('collection-count')).toHaveText('Nothing left to collect.');
   await checkScreen(page, testInfo, 'collection-done');
   const states = core.compartments();
-  expect(states.find((c) => c.id === started.value.compartmentId)!.state).toBe('available');
+  expect(states.find((c) => c.id === parcelDoor)!.state).toBe('available');
   expect(states.find((c) => c.id === ret.value.compartmentId)!.state).toBe('available');
 });
 
