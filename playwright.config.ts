@@ -1,5 +1,6 @@
 // End-to-end journeys in Debian's Chromium against the real KioskCore, the simulated hardware
-// and the web shell (e2e/fixtures.ts). One worker: each test starts its own kiosk.
+// and the web shell (e2e/fixtures.ts). One worker: each test starts its own kiosk. Every
+// journey runs on the usual portrait locker screen and on a landscape one (issue 11).
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
@@ -10,8 +11,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list']],
   outputDir: 'test-results',
+  projects: [
+    { name: 'portrait', use: { viewport: { width: 1080, height: 1920 } } },
+    { name: 'landscape', use: { viewport: { width: 1280, height: 800 } } },
+  ],
   use: {
-    viewport: { width: 1280, height: 800 },
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [

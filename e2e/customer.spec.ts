@@ -2,49 +2,54 @@
 import type { Page } from '@playwright/test';
 import type { LockerPolicyResponse } from '../src/shared/rest/schemas';
 import { allocation, pickupCode } from '../cloud-mock/integration/stand';
-import { expect, test, type Locker } from './fixtures';
-
-/** The cloud announces a parcel and a courier deposits it (the courier screens are tested apart). */
-async function deposited(
-  locker: Locker,
-  id: string,
-  holdDays?: number,
-): Promise<{ code: string; door: string }> {
-  const code = locker.announce({ id, heightMm: 60, ...(holdDays ? { holdDays } : {}) });
-  const started = await locker.kiosk.core.deposits.start(
-    { role: 'courier', subject: 'setup' },
-    `TRK${id.toUpperCase()}`,
-  );
-  if (!started.ok) throw new Error(JSON.stringify(started.error));
-  await locker.closeDoor(started.value.compartmentId, true);
-  return { code, door: started.value.compartmentId };
-}
+import { returnReference } from '../src/shared/returnReference';
+import { expect, test } from './fixtures';
+import { deposited } from './testSupport/deposited';
+import { checkScreen } from './testSupport/screenCheck';
 
 async function typeCode(page: Page, code: string): Promise<void> {
   for (const digit of code)
     await page.getByRole('button', { name: `Digit ${digit}`, exact: true }).click();
 }
 
-test('a customer picks up a parcel with the keypad', async ({ page, locker }) => {
+test('a customer picks up a parcel with the keypad', async ({ page, locker }, testInfo) => {
   const { code, door } = await deposited(locker, 'c1');
   await locker.open(page);
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
   await typeCode(page, code.slice(0, 5) + '9');
   await page.getByRole('button', { name: 'Delete last digit' }).click();
   await typeCode(page, code.slice(5));
-  await locker.shot(page, 'pickup-keypad', true);
+  await checkScreen(page, testInfo, 'pickup-keypad');
   await page.getByRole('button', { name: 'Open the door' }).click();
   await expect(page.getByTestId('door-title')).toHaveText(`Door ${door} is open`);
   await expect(
     page.getByRole('img', { name: `Locker front, door ${door} highlighted` }),
   ).toBeVisible();
-  await locker.shot(page, 'pickup-door-open', true);
+  await checkScreen(page, testInfo, 'pickup-door-open');
   await locker.closeDoor(door, false);
   await expect(page.getByTestId('door-title')).toHaveText('Thank you!');
   await expect(page.getByText('Your parcel has been picked up.')).toBeVisible();
-  await locker.shot(page, 'pickup-done');
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+});
+
+test('the keypad screen fits every code length from 6 to 10 digits', async ({
+  page,
+  locker,
+}, testInfo) => {
+  await locker.open(page);
+  await page.getByRole('button', { name: /Pick up a parcel/ }).click();
+  await typeCode(page, '1234567890');
+  await expect(page.getByTestId('code-display')).toContainText('1 2 3 4 5 6 7 8 9 0');
+  await checkScreen(page, testInfo, 'pickup-keypad-10-digits');
+  // A longer code than the locker's own length (6 here) adds boxes: none may push the page wider.
+  for (const length of [6, 7, 8, 9]) {
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await typeCode(page, '9876543210'.slice(0, length));
+    await expect(page.getByTestId('code-display').locator('.code-cell.filled')).toHaveCount(length);
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  }
 });
 
 test('a customer picks up with an 8-digit code the cloud issued, typed on the keypad', async ({
@@ -85,7 +90,7 @@ test('a customer picks up with an 8-digit code the cloud issued, typed on the ke
 test('a board that stops answering: the door is not confirmed, nothing else opens, the code still works', async ({
   page,
   locker,
-}) => {
+}, testInfo) => {
   const { code, door } = await deposited(locker, 'c9');
   const board = locker.kiosk.core.compartments().find((c) => c.id === door)!.board;
   await locker.fault(board, 'silent', true);
@@ -96,7 +101,7 @@ test('a board that stops answering: the door is not confirmed, nothing else open
   await expect(page.getByRole('alert')).toContainText(
     'The locker could not confirm that the door opened.',
   );
-  await locker.shot(page, 'pickup-door-unknown');
+  await checkScreen(page, testInfo, 'pickup-door-unknown');
   const compartment = () => locker.kiosk.core.compartments().find((c) => c.id === door)!;
   expect(compartment().state).toBe('out_of_service');
   // The board answers again: its IR still sees the parcel, so nothing was taken; the
@@ -127,7 +132,7 @@ test('a customer picks up a parcel by scanning the QR code from the home screen'
 test('wrong and used codes get one neutral message, then entry is throttled with a countdown', async ({
   page,
   locker,
-}) => {
+}, testInfo) => {
   const { code, door } = await deposited(locker, 'c3');
   await locker.open(page);
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
@@ -140,28 +145,35 @@ test('wrong and used codes get one neutral message, then entry is throttled with
   await typeCode(page, code); // already used
   await page.getByRole('button', { name: 'Open the door' }).click();
   const neutral = 'This code cannot be used. Please check it and try again.';
-  await expect(page.getByRole('alert')).toHaveText(neutral);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText(neutral);
   const wrong = code === '000000' ? '111111' : '000000';
   await typeCode(page, wrong);
   await page.getByRole('button', { name: 'Open the door' }).click();
-  await expect(page.getByRole('alert')).toHaveText(neutral);
-  await locker.shot(page, 'pickup-wrong-code', true);
+  // The refused code stays next to the message, with the tries left before the keypad waits.
+  const display = page.getByTestId('code-display');
+  await expect(display).toContainText(`${wrong.split('').join(' ')} (not accepted)`);
+  await expect(alert).toContainText(neutral);
+  await expect(page.getByTestId('attempts-left')).toHaveText(
+    'You can try 3 more times before the keypad makes you wait.',
+  );
+  await checkScreen(page, testInfo, 'pickup-wrong-code');
   // The sixth failure in a row makes the keypad wait (policy default: a debt of 5 is free).
-  for (let i = 0; i < 4; i++) {
+  for (const left of ['2 more times', '1 more time', 'The next wrong code', null]) {
     await typeCode(page, wrong);
     await page.getByRole('button', { name: 'Open the door' }).click();
-    await expect(page.getByTestId('code-display')).toContainText('No digits entered yet');
+    if (left) await expect(page.getByTestId('attempts-left')).toContainText(left);
   }
   await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
   await expect(page.getByRole('button', { name: 'Digit 5', exact: true })).toBeDisabled();
-  await locker.shot(page, 'pickup-throttled', true);
+  await checkScreen(page, testInfo, 'pickup-throttled');
   // Leaving and coming back keeps the countdown: it comes from the kiosk, not the screen.
   await page.getByRole('button', { name: 'Back' }).click();
   await page.getByRole('button', { name: /Pick up a parcel/ }).click();
   await expect(page.getByTestId('throttle-countdown')).toBeVisible();
 });
 
-test('an expired parcel sends the customer to support', async ({ page, locker }) => {
+test('an expired parcel sends the customer to support', async ({ page, locker }, testInfo) => {
   const { code } = await deposited(locker, 'c4', 1);
   await locker.advance(2 * 86_400_000);
   await locker.open(page);
@@ -169,22 +181,24 @@ test('an expired parcel sends the customer to support', async ({ page, locker })
   await typeCode(page, code);
   await page.getByRole('button', { name: 'Open the door' }).click();
   await expect(page.getByRole('alert')).toContainText('Please contact customer support');
-  await locker.shot(page, 'pickup-expired', true);
+  await checkScreen(page, testInfo, 'pickup-expired');
 });
 
-test('a customer drops a return and gets a receipt', async ({ page, locker }) => {
+test('a customer drops a return and gets a receipt', async ({ page, locker }, testInfo) => {
   const code = locker.expectReturn('RET-42', 'M');
   await locker.open(page);
   await page.getByRole('button', { name: /Return a parcel/ }).click();
   await typeCode(page, code);
+  await checkScreen(page, testInfo, 'return-keypad');
   await page.getByRole('button', { name: 'Open a door' }).click();
   await expect(page.getByTestId('door-title')).toHaveText(/Door [A-C]\d is open/);
   const door = (await page.getByTestId('door-title').textContent())!.match(/Door ([A-C]\d)/)![1]!;
   await locker.closeDoor(door, true);
   await expect(page.getByTestId('door-title')).toHaveText('Return received');
-  await expect(page.getByTestId('receipt')).toContainText('RET-42');
+  // The short reference the customer keeps, not the return's 36-character id.
+  await expect(page.getByTestId('return-reference')).toHaveText(returnReference('RET-42'));
   await expect(page.getByTestId('receipt')).toContainText(door);
-  await locker.shot(page, 'return-receipt', true);
+  await checkScreen(page, testInfo, 'return-receipt');
 });
 
 test('a return QR scanned on the home screen opens the return flow', async ({ page, locker }) => {
@@ -207,7 +221,7 @@ test('a pickup QR opens the door while the keypad waits out its delay', async ({
   for (let i = 0; i < 6; i++) {
     await typeCode(page, '00000000');
     await page.getByRole('button', { name: 'Open the door' }).click();
-    await expect(page.getByTestId('code-display')).toContainText('No digits entered yet');
+    await expect(page.getByTestId('code-display')).toContainText('(not accepted)');
   }
   await expect(page.getByTestId('throttle-countdown')).toContainText(/wait \d+ seconds/);
   await locker.scan(locker.qr('c7'));

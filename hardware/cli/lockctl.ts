@@ -169,6 +169,8 @@ function describeChange(event: Exclude<LockBoardEvent, { type: 'baseline' }>): s
       return `board ${event.board} lock ${event.lock}: door ${event.locked ? 'shut and locked' : 'open'}`;
     case 'item':
       return `board ${event.board} lock ${event.lock}: item ${event.present ? 'placed' : 'removed'}`;
+    case 'unreadable':
+      return `board ${event.board}: cannot be read (${event.failure})`;
     case 'fault':
       return `bus fault: ${event.reason}`;
     case 'recovered':

@@ -324,6 +324,20 @@ describe.each(families)('SerialLockBoard over a pty against the $protocol simula
     expect(doorEvents()).toEqual([]);
   });
 
+  it('says once that a board went silent, and gives it a baseline when it answers again', async () => {
+    const { bus } = await setup();
+    await until(() => baselines(first).length === 1, 'the baseline');
+    const unreadable = () => events.filter((e) => e.type === 'unreadable');
+    bus.sim.setFault(first, 'silent', true);
+    await until(() => unreadable().length === 1, 'the silent board to be reported');
+    const seen = exchangesWith(first).length;
+    await until(() => exchangesWith(first).length >= seen + 6, 'more polls of the silent board');
+    expect(unreadable()).toEqual([{ type: 'unreadable', board: first, failure: 'timeout' }]);
+    bus.sim.setFault(first, 'silent', false);
+    await until(() => baselines(first).length === 2, 'the baseline after the silence');
+    expect(unreadable()).toHaveLength(1);
+  });
+
   it('gives every board a new baseline after the bus dropped and came back', async () => {
     const { bus } = await setup();
     await until(() => baselines(first).length + baselines(second).length === 2, 'baselines');

@@ -61,6 +61,8 @@ export class SerialLockBoard implements LockBoard {
   private readonly lastSeen = new Map<number, BoardState>();
   /** Boards whose next good reading is a baseline: never read yet, or a reading failed since. */
   private readonly unsettled: Set<number>;
+  /** Boards whose last reading failed and were reported `unreadable` (until a good one). */
+  private readonly unreadable = new Set<number>();
   private pollTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -142,8 +144,15 @@ export class SerialLockBoard implements LockBoard {
     );
     if (!result.ok || result.value.kind !== 'state') {
       this.unsettled.add(board);
-      return result.ok ? { ok: false, error: 'bad_reply' } : result;
+      const failure = result.ok ? 'bad_reply' : result.error;
+      // Said once per silence; a board the bus could not even reach is the bus's fault event.
+      if (failure !== 'disconnected' && !this.unreadable.has(board)) {
+        this.unreadable.add(board);
+        this.emit({ type: 'unreadable', board, failure });
+      }
+      return { ok: false, error: failure };
     }
+    this.unreadable.delete(board);
     const state = boardStateFrom(
       result.value.reading,
       this.protocol.locksPerBoard,

@@ -44,6 +44,11 @@ export type LockBoardEvent =
    * so whatever was deferred while it was unknown can be settled now.
    */
   | { type: 'baseline'; state: BoardState }
+  /**
+   * A board that answered (or was never read) could not be read now: silent or garbled while
+   * the bus is up. Once until its next good reading, which comes as a `baseline`.
+   */
+  | { type: 'unreadable'; board: number; failure: LockBoardFailure }
   | { type: 'fault'; reason: string }
   | { type: 'recovered' };
 

@@ -1,8 +1,9 @@
-/** The kiosk's frame: status bar, the open screen, the idle warning; language and text size. */
+/** The kiosk's frame: status bar, the open screen, language and text size, the idle warning. */
 import { useEffect } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n } from 'i18next';
 import { IdleWarning } from './components/IdleWarning';
+import { SettingsBar } from './components/SettingsBar';
 import { StatusBar } from './components/StatusBar';
 import { CodeEntryScreen } from './screens/CodeEntryScreen';
 import { CollectionScreen } from './screens/CollectionScreen';
@@ -52,6 +53,7 @@ function Frame() {
     >
       <StatusBar />
       <CurrentScreen />
+      <SettingsBar />
       <IdleWarning />
     </div>
   );

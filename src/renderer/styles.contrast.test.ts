@@ -102,11 +102,11 @@ const text: Pair[] = [
     fg: ['.door-badge', 'color'],
     bg: ['.door-badge', 'background'],
   },
-  {
-    where: 'door badge ✓ when done',
-    fg: ['.door-badge.done', 'color'],
-    bg: ['.door-badge.done', 'background'],
-  },
+  ...(['ok', 'warning', 'error'] as const).map((tone) => ({
+    where: `door badge when done (${tone})`,
+    fg: ['.door-badge.done', 'color'] as Ref,
+    bg: [`.door-badge.${tone}`, 'background'] as Ref,
+  })),
   {
     where: 'door ids on the locker drawing',
     fg: ['.locker-door', 'color'],
@@ -122,40 +122,37 @@ const text: Pair[] = [
   { where: 'compartment chips in lists', fg: ['.chip', 'color'], bg: ['.chip', 'background'] },
   { where: '"Collected" tag', fg: ['.tag-ok', 'color'], bg: CARD },
   { where: '"Parcel … is in door …"', fg: ['.big-line.ok', 'color'], bg: CARD },
+  { where: 'deposit line, a warning', fg: ['.big-line.warning', 'color'], bg: CARD },
+  { where: 'deposit line, a fault', fg: ['.big-line.error', 'color'], bg: CARD },
   { where: 'staff tabs', fg: ['.tab', 'color'], bg: ['.tab', 'background'] },
   {
     where: 'staff tab selected',
     fg: [".tab[aria-selected='true']", 'color'],
     bg: [".tab[aria-selected='true']", 'background'],
   },
-  ...(['available', 'reserved', 'occupied', 'out_of_service'] as const).flatMap((state): Pair[] => [
-    {
-      where: `staff grid cell, ${state}`,
-      fg: ['.cell', 'color'],
-      bg: [`.cell.state-${state}`, 'background'],
-    },
-    {
-      where: `staff grid cell "open" door mark, ${state}`,
-      fg: ['.cell-door', 'color'],
-      bg: [`.cell.state-${state}`, 'background'],
-    },
-  ]),
+  // The dashboard's state colours: each state's own text on its own background.
+  ...(['available', 'reserved', 'occupied', 'out_of_service'] as const).map((state): Pair => ({
+    where: `staff grid cell, ${state}`,
+    fg: [`.cell.state-${state}`, 'color'],
+    bg: [`.cell.state-${state}`, 'background'],
+  })),
   {
     where: 'staff grid cell, expired',
-    fg: ['.cell', 'color'],
+    fg: ['.cell.expired', 'color'],
     bg: ['.cell.expired', 'background'],
   },
+  { where: 'staff reason hint', fg: ['.hint', 'color'], bg: CARD },
   {
-    where: 'staff grid cell "open" door mark, expired',
-    fg: ['.cell-door', 'color'],
-    bg: ['.cell.expired', 'background'],
+    where: 'lock board fault',
+    fg: ['.facts dd.fault', 'color'],
+    bg: ['.system-panel', 'background'],
   },
   { where: 'reason field hint', fg: ['.field small', 'color'], bg: CARD },
   { where: 'staff facts labels (panel)', fg: ['.facts dt', 'color'], bg: CARD },
   {
     where: 'system tab labels',
     fg: ['.facts dt', 'color'],
-    bg: ['.facts.system', 'background'],
+    bg: ['.system-panel', 'background'],
   },
   {
     where: 'recent events summary',
@@ -259,7 +256,9 @@ describe('colour contrast (WCAG 2.2 AA)', () => {
 
   it('reads the colours from styles.css', () => {
     expect(sheet.colours(':root', 'color')).toEqual([sheet.properties.get('--text')]);
-    expect(sheet.colours('.cell.state-out_of_service', 'background')).toHaveLength(2);
+    expect(sheet.colours('.cell.state-out_of_service', 'background')).toEqual([
+      sheet.properties.get('--oos-bg'),
+    ]);
   });
 
   it('text is at least 4.5:1 on its background', () => check(text, 4.5));

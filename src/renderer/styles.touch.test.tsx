@@ -8,7 +8,7 @@ import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetKioskStore, type KioskState } from './store/kioskStore';
 import { px, readStyles, StyleSheet } from './testing/css';
-import { renderKiosk, staffCompartment, T0 } from './testing/renderKiosk';
+import { customerDoor, renderKiosk, staffCompartment, T0 } from './testing/renderKiosk';
 
 const TOUCH_PX = 64;
 const sheet = new StyleSheet(readStyles());
@@ -33,21 +33,13 @@ const staff = {
   compartments: [staffCompartment('A1'), staffCompartment('B1', { state: 'out_of_service' })],
   selected: 'A1',
   reason: '',
+  keyboard: null,
   events: [],
   diagnostics: null,
   notice: null,
   busy: false,
 };
-const door = {
-  name: 'customerDoor' as const,
-  purpose: 'return' as const,
-  operationId: 1,
-  compartmentId: 'A1',
-  receipt: null,
-  reason: null,
-  busy: false,
-  notice: null,
-};
+const door = customerDoor({ purpose: 'return', compartmentId: 'A1' });
 
 const scenes: Record<string, Partial<KioskState>> = {
   home: {},
@@ -63,6 +55,7 @@ const scenes: Record<string, Partial<KioskState>> = {
         size: 'S',
         phase: 'open',
         reason: null,
+        since: T0,
       },
     },
   },
@@ -71,7 +64,7 @@ const scenes: Record<string, Partial<KioskState>> = {
     session: { role: 'courier', subject: 'C', expiresAt: T0 + 1 },
     screen: {
       name: 'collection',
-      items: [{ compartmentId: 'A1', kind: 'return', barcode: 'R' }],
+      items: [{ compartmentId: 'A1', kind: 'return', barcode: 'R', reference: 'R-0ABC12' }],
       current: null,
       collected: [],
       notice: null,
@@ -82,6 +75,7 @@ const scenes: Record<string, Partial<KioskState>> = {
   'return done': { screen: { ...door, phase: 'closed' } },
   'staff grid with a selection': { screen: staff },
   'staff grid, out of service selected': { screen: { ...staff, selected: 'B1' } },
+  'staff on-screen keyboard': { screen: { ...staff, keyboard: 'lock' } },
   'idle warning': {
     screen: { name: 'pickup', code: '', notice: null, busy: false },
     lastActivity: T0 - 50_000,

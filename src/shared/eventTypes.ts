@@ -81,8 +81,11 @@ export interface EventPayloads {
   'return.deposited': { returnId: string; compartmentId: string };
   'return.collected': { returnId: string; compartmentId: string; actor: string };
   'collection.opened': { compartmentId: string; actor: string; items: string[] };
-  /** The latch was pulsed for an operation (`acknowledged`: the board said so). */
-  'lock.pulsed': DoorFact & { attempt: number; acknowledged: boolean };
+  /**
+   * The latch was pulsed for an operation (`acknowledged`: the board said so). `reopenedBy`: a
+   * person said the door did not open, it read shut, and this is its one reopen.
+   */
+  'lock.pulsed': DoorFact & { attempt: number; acknowledged: boolean; reopenedBy?: string };
   'door.opened': DoorFact;
   'door.closed': DoorFact;
   /** Pulsed, and the door stayed shut (`evidence`: the board's answer, a reading, the courier). */

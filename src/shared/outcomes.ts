@@ -28,7 +28,13 @@ export interface PickupOpened {
   compartmentId: string;
 }
 export type PickupError =
-  CodeRejection | { reason: 'parcel_expired' } | { reason: 'door_failed' } | DoorUncertain;
+  | CodeRejection
+  | { reason: 'parcel_expired' }
+  | { reason: 'door_failed' }
+  | DoorUncertain
+  /** "Door didn't open" for a pickup that is not (or no longer) this screen's. */
+  | { reason: 'no_such_pickup' }
+  | Extract<DoorContradiction, { reason: 'door_was_open' }>;
 
 /** Refusals of "doesn't fit" / "door didn't open" that the door's sensed state contradicts. */
 export type DoorContradiction =
@@ -64,6 +70,8 @@ export type DepositError =
 export interface ReturnOpened {
   operationId: number;
   returnId: string;
+  /** The short reference the receipt shows (shared/returnReference.ts). */
+  reference: string;
   compartmentId: string;
   size: Size;
 }
@@ -74,13 +82,15 @@ export type ReturnError =
   | { reason: 'no_larger_compartment' }
   | { reason: 'door_failed' }
   | DoorUncertain
-  | Exclude<DoorContradiction, { reason: 'door_was_open' }>;
+  | DoorContradiction;
 
 export interface Collectable {
   compartmentId: string;
   kind: 'expired_parcel' | 'return';
   /** What the courier scans out: the parcel's tracking barcode or the return's id. */
   barcode: string;
+  /** What people read: the tracking barcode, or the return's short reference (also scannable). */
+  reference: string;
 }
 export type CollectionError =
   | { reason: 'not_authorized' }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attemptsLeft,
   checkThrottle,
   debtAt,
   initialThrottle,
@@ -75,5 +76,32 @@ describe('code throttle', () => {
     const next = recordFailure(locked, policy, dayEarlier);
     expect(next.delayMs).toBe(120_000); // the debt was kept
     expect(checkThrottle(next.state, policy, dayEarlier + 120_000)).toEqual({ allowed: true });
+  });
+
+  it('tells how many wrong codes are left before the keypad waits, exactly as failures count', () => {
+    expect(attemptsLeft(initialThrottle, policy, 0)).toBe(5);
+    let state = initialThrottle;
+    for (let i = 1; i <= 5; i++) {
+      state = recordFailure(state, policy, i).state;
+      expect(attemptsLeft(state, policy, i)).toBe(5 - i);
+    }
+    // With none left the next failure is the one that imposes the delay, and during it: none.
+    const sixth = recordFailure(state, policy, 6);
+    expect(sixth.delayMs).not.toBeNull();
+    expect(attemptsLeft(sixth.state, policy, 7)).toBe(0);
+    // Time pays the debt off: after the delay and one forgiveness period, one more try.
+    const later = sixth.state.lockedUntil + policy.forgiveEverySec * 1000;
+    expect(attemptsLeft(sixth.state, policy, later)).toBe(0);
+    expect(attemptsLeft(sixth.state, policy, 6 + 2 * policy.forgiveEverySec * 1000)).toBe(1);
+  });
+
+  it('never promises a try that would already be delayed', () => {
+    let state = initialThrottle;
+    for (let t = 0; t < 200_000; t += 7_919) {
+      const left = attemptsLeft(state, policy, t);
+      const out = recordFailure(state, policy, t);
+      if (left > 0) expect(out.delayMs, `at ${t}`).toBeNull();
+      if (checkThrottle(state, policy, t).allowed) state = out.state;
+    }
   });
 });

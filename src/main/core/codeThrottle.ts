@@ -52,6 +52,17 @@ export function debtAt(state: ThrottleState, policy: ThrottlePolicy, now: number
   return Math.max(0, state.debt - elapsed / (policy.forgiveEverySec * 1000));
 }
 
+/**
+ * Wrong codes that can still be typed at `now` before the keypad makes anyone wait: what the
+ * screen tells a customer after a wrong code ("2 more tries"). Counted as `recordFailure` would:
+ * a failure that takes the debt above `freeAttempts` is the one that imposes the delay. While
+ * the keypad waits, none.
+ */
+export function attemptsLeft(state: ThrottleState, policy: ThrottlePolicy, now: number): number {
+  if (!checkThrottle(state, policy, now).allowed) return 0;
+  return Math.max(0, Math.floor(policy.freeAttempts - debtAt(state, policy, now) + 1e-9));
+}
+
 export interface FailureOutcome {
   state: ThrottleState;
   /** Set when this failure imposed a delay: the delay in ms (for the security.throttled event). */

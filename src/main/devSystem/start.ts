@@ -21,6 +21,8 @@ import { runConsole } from './console';
 import { operatorKey } from './operatorKey';
 import { ensureRendererBuilt } from './rendererBuild';
 import { chooseScreen, openChromiumApp, openElectron } from './screen';
+import { summary } from './summary';
+import { waitingCodes } from './waitingCodes';
 import { runWalkthrough } from './walkthrough';
 
 const VERSION = '0.1.0';
@@ -33,12 +35,6 @@ const { values } = parseArgs({
   },
 });
 
-const log = pino(
-  { level: process.env.LOG_LEVEL ?? 'info' },
-  process.stdout.isTTY
-    ? pino.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname', destination: 2 } })
-    : pino.destination(2),
-);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 function fail(message: string): never {
@@ -56,11 +52,22 @@ const freePort = () =>
     });
   });
 
-/** The cloud keeps its ports across runs: the kiosk stored the broker URL at enrolment. */
-async function cloudPorts(file: string): Promise<{ http: number; mqtt: number }> {
-  if (existsSync(file))
-    return JSON.parse(readFileSync(file, 'utf8')) as { http: number; mqtt: number };
-  const ports = { http: await freePort(), mqtt: await freePort() };
+type DevPorts = { http: number; mqtt: number; kiosk: number; sim: number };
+
+/**
+ * Ports chosen once and kept across runs: the kiosk stored the broker URL at enrolment, and a
+ * bookmarked screen or simulator URL keeps working (the screens' token is still new each run).
+ */
+async function devPorts(file: string): Promise<DevPorts> {
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevPorts>)
+    : {};
+  const ports: DevPorts = {
+    http: kept.http ?? (await freePort()),
+    mqtt: kept.mqtt ?? (await freePort()),
+    kiosk: kept.kiosk ?? (await freePort()),
+    sim: kept.sim ?? (await freePort()),
+  };
   writeFileSync(file, JSON.stringify(ports));
   return ports;
 }
@@ -102,10 +109,27 @@ const loaded = loadKioskConfig(values.config);
 if (!loaded.ok) fail(formatConfigError(loaded.error));
 const dataRoot = dirname(loaded.value.dataDir);
 mkdirSync(loaded.value.dataDir, { recursive: true, mode: 0o700 });
+// Everything goes to a file; the terminal shows warnings and the summary, pretty when it can.
+const logFile = join(dataRoot, 'npm-start.log');
+const log = pino(
+  { level: process.env.LOG_LEVEL ?? 'info' },
+  pino.transport({
+    targets: [
+      { target: 'pino/file', options: { destination: logFile, mkdir: true }, level: 'trace' },
+      process.stdout.isTTY
+        ? {
+            target: 'pino-pretty',
+            options: { ignore: 'pid,hostname', destination: 2 },
+            level: 'warn',
+          }
+        : { target: 'pino/file', options: { destination: 2 }, level: 'warn' },
+    ],
+  }),
+);
 ensureRendererBuilt();
 
-const ports = await cloudPorts(join(dataRoot, 'dev-ports.json'));
-const simPort = await freePort();
+const ports = await devPorts(join(dataRoot, 'dev-ports.json'));
+const simPort = ports.sim;
 const simulated = loaded.value.serial.kind === 'simulator';
 const cloud = await startCloudProcess({
   httpPort: ports.http,
@@ -151,7 +175,11 @@ if (screen === 'electron') {
     softwareVersion: VERSION,
   });
   stops.push(() => kiosk.close());
-  const served = await startKioskWebShell(kiosk, { lockerId: config.lockerId, log });
+  const served = await startKioskWebShell(kiosk, {
+    lockerId: config.lockerId,
+    log,
+    port: ports.kiosk,
+  });
   stops.push(() => served.close());
 
   // Every signed event as it commits: what the locker does.
@@ -196,6 +224,24 @@ if (screen === 'electron') {
       log.error({ err: e }, 'walkthrough failed'),
     );
   }
+  // Every start, not only the first: the codes of the parcels still waiting at the locker.
+  const codes = await waitingCodes(kiosk, client, config.lockerId).catch((e: unknown) => {
+    log.warn({ err: e }, 'could not read the pickup codes from the cloud');
+    return [];
+  });
+  for (const c of codes) out(`PICKUP_CODE ${c.parcelId}=${c.code}`);
+  for (const line of summary({
+    lockerId: config.lockerId,
+    screen,
+    kioskUrl: served.shell.pageUrl,
+    cloudUrl: cloud.httpUrl,
+    simUrl: sim?.control.url ?? null,
+    courierBadge: courier.token,
+    staffBadge: staff.token,
+    codes,
+    logFile,
+  }))
+    out(line);
   out(`READY screen=${screen}`);
   if (process.stdin.isTTY)
     runConsole(kiosk, courier.token, sim?.bus.sim ?? null, () => void stop());

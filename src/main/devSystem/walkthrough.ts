@@ -2,7 +2,7 @@
  * The demo `npm start` plays on a fresh data dir, through the real paths: the cloud allocates
  * three parcels (REST), the kiosk hears of them (MQTT), a courier deposits them (KioskCore and
  * the simulated lock bus), the cloud sends the customers their codes (inbox), and one customer
- * picks up. What is left waits for you at the screen.
+ * picks up. What is left waits for you at the screen (its codes come with the start summary).
  */
 import type { Logger } from 'pino';
 import type { LockBusSimulator } from '../../../hardware/sim/lockBusSimulator';
@@ -101,7 +101,5 @@ export async function runWalkthrough(
     'customer: code accepted, door open',
   );
   await shut(opened.value.compartmentId, false);
-  for (const p of PARCELS.slice(1)) {
-    process.stdout.write(`PICKUP_CODE ${p.id}=${codes.get(p.id)}\n`);
-  }
+  // The codes still waiting are printed with the start summary, this start and every next one.
 }

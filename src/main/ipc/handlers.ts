@@ -90,10 +90,15 @@ function implementations(deps: HandlerDeps): Impl {
     'locker:layout': () => ok(lockerLayout(db, deps.lockerId)),
 
     'pickup:code': ({ code, method }) => core.pickups.withCode(code, method),
-    'pickup:throttle': () => ok({ retryAfterMs: core.codes.retryAfterMs() }),
+    'pickup:throttle': () =>
+      ok({ retryAfterMs: core.codes.retryAfterMs(), attemptsLeft: core.codes.attemptsLeft() }),
     'return:code': ({ code, method }) => core.returns.withCode(code, method),
+    'pickup:doorDidNotOpen': ({ operationId, parcelId }) =>
+      core.pickups.doorDidNotOpen(operationId, parcelId),
     'return:doesntFit': ({ operationId, returnId }) =>
       core.returns.doesntFit(operationId, returnId),
+    'return:doorDidNotOpen': ({ operationId, returnId }) =>
+      core.returns.doorDidNotOpen(operationId, returnId),
 
     'deposit:start': ({ barcode, size }, actor) => core.deposits.start(must(actor), barcode, size),
     'deposit:doesntFit': ({ operationId }, actor) =>

@@ -1,10 +1,17 @@
-/** Keeps what the staff diagnostics panel shows: lock-bus faults and the scanner's presence. */
+/**
+ * Keeps what the staff diagnostics panel shows: lock-bus faults, each board that cannot be read
+ * (a silent board is a fault even while the bus and the other boards are fine), and the
+ * scanner's presence.
+ */
 import type { BarcodeScanner, ScannerStatus } from '../../../hardware/scanner/types';
 import type { LockBoard } from '../core/lockBoard';
+import type { Diagnostics } from '../../shared/ipc/types';
 
 export class HardwareMonitor {
   private boardFault: { reason: string; at: number } | null = null;
-  private boardOk = true;
+  private busOk = true;
+  /** Boards that cannot be read now, with why and since when. */
+  private readonly silent = new Map<number, { failure: string; since: number }>();
   private scannerStatus: ScannerStatus | 'none' = 'none';
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -16,17 +23,25 @@ export class HardwareMonitor {
     this.unsubscribe.push(
       board.onEvent((event) => {
         if (event.type === 'fault') {
-          this.boardOk = false;
+          this.busOk = false;
           this.boardFault = { reason: event.reason, at: this.now() };
-        } else if (event.type === 'recovered') this.boardOk = true;
+        } else if (event.type === 'recovered') this.busOk = true;
+        else if (event.type === 'unreadable') {
+          const since = this.now();
+          this.silent.set(event.board, { failure: event.failure, since });
+          this.boardFault = { reason: `board ${event.board}: ${event.failure}`, at: since };
+        } else if (event.type === 'baseline') this.silent.delete(event.state.board);
       }),
     );
     if (scanner) this.unsubscribe.push(scanner.onStatus((s) => (this.scannerStatus = s)));
   }
 
-  lockBoard(): { state: 'ok' | 'fault'; lastFault: string | null; lastFaultAt: number | null } {
+  lockBoard(): Diagnostics['lockBoard'] {
+    const silentBoards = [...this.silent].map(([board, s]) => ({ board, ...s }));
     return {
-      state: this.boardOk ? 'ok' : 'fault',
+      state: this.busOk && silentBoards.length === 0 ? 'ok' : 'fault',
+      busConnected: this.busOk,
+      silentBoards,
       lastFault: this.boardFault?.reason ?? null,
       lastFaultAt: this.boardFault?.at ?? null,
     };

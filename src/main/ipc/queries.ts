@@ -92,6 +92,11 @@ export function outboxBacklog(db: Db): { waiting: number; oldestAt: number | nul
 }
 
 const MAX_SUMMARY = 160;
+/** Payload fields the staff screen says in words; the rest goes into the summary. */
+const WHO = ['actor', 'courier', 'reopenedBy'];
+const WHY = ['reason', 'evidence', 'failure', 'why'];
+
+const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 export function recentEvents(db: Db, limit: number): RecentEvent[] {
   const rows = db
@@ -99,13 +104,23 @@ export function recentEvents(db: Db, limit: number): RecentEvent[] {
     .all(limit) as { seq: number; type: string; body: string }[];
   return rows.map((r) => {
     const body = JSON.parse(r.body) as { at: string; payload: Record<string, unknown> };
-    const summary = Object.entries(body.payload)
-      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    const p = body.payload;
+    const first = (keys: string[]) => {
+      const key = keys.find((k) => typeof p[k] === 'string');
+      return key ? (p[key] as string) : null;
+    };
+    const said = new Set(['compartmentId', ...WHO, ...WHY]);
+    const summary = Object.entries(p)
+      .filter(([k]) => !said.has(k))
+      .map(([k, v]) => `${k}: ${text(v)}`)
       .join(', ');
     return {
       seq: r.seq,
       type: r.type,
       at: body.at,
+      compartmentId: typeof p.compartmentId === 'string' ? p.compartmentId : null,
+      actor: first(WHO),
+      reason: first(WHY),
       summary: summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1)}…` : summary,
     };
   });

@@ -171,3 +171,25 @@ describe('time, as the throttle counts it', () => {
     expect(f.core.codes.retryAfterMs()).toBe(0);
   });
 });
+
+describe('the tries a customer is told are left', () => {
+  it('count down with each wrong code to the one that makes the keypad wait, and a match gives none back', async () => {
+    const f = await startFixture();
+    announce(f, 'p1', '123456');
+    await deposit(f, 'p1');
+    expect(f.core.codes.attemptsLeft()).toBe(5);
+    for (let i = 1; i <= 3; i++) {
+      await wrong(f, i);
+      expect(f.core.codes.attemptsLeft()).toBe(5 - i);
+    }
+    expect((await f.core.pickups.withCode('123456', 'code')).ok).toBe(true);
+    expect(f.core.codes.attemptsLeft()).toBe(2);
+    await wrong(f, 4);
+    await wrong(f, 5);
+    expect(f.core.codes.attemptsLeft()).toBe(0);
+    expect(f.core.codes.retryAfterMs()).toBe(0);
+    await wrong(f, 6);
+    expect(f.core.codes.retryAfterMs()).toBeGreaterThan(0);
+    expect(f.core.codes.attemptsLeft()).toBe(0);
+  });
+});

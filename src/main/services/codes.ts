@@ -10,7 +10,7 @@ import type { CodeRejection } from '../../shared/outcomes';
 import { codeDigest, codeDigestsEqual } from '../../shared/node/codeDigest';
 import { readQr, type QrKind } from '../../shared/qrToken';
 import { err, ok, type Result } from '../../shared/result';
-import { checkThrottle, recordFailure } from '../core/codeThrottle';
+import { attemptsLeft, checkThrottle, recordFailure } from '../core/codeThrottle';
 import { checkScan, initialScanLimit, recordScanFailure } from '../core/scanLimit';
 import { loadThrottle, saveThrottle } from '../store/codeThrottle';
 import type { LockerContext } from './context';
@@ -61,6 +61,12 @@ export class Codes {
     const { db, clock, policy } = this.ctx;
     const check = checkThrottle(loadThrottle(db), policy.codeThrottle, clock.now());
     return check.allowed ? 0 : check.retryAfterMs;
+  }
+
+  /** Wrong codes the keypad still takes before it makes anyone wait (core/codeThrottle.ts). */
+  attemptsLeft(): number {
+    const { db, clock, policy } = this.ctx;
+    return attemptsLeft(loadThrottle(db), policy.codeThrottle, clock.now());
   }
 
   /**

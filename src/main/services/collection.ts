@@ -4,6 +4,7 @@
  */
 import type { Collectable, CollectionError } from '../../shared/outcomes';
 import { err, ok, type Result } from '../../shared/result';
+import { returnReference, sameReference } from '../../shared/returnReference';
 import { compartmentTransition, parcelTransition, returnTransition } from '../core/stateMachines';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import { doorOperationFor, listDoorOperations, type DoorOperation } from '../store/doorOperations';
@@ -32,11 +33,13 @@ export class Collection {
       compartmentId: p.compartmentId!,
       kind: 'expired_parcel' as const,
       barcode: p.trackingBarcode,
+      reference: p.trackingBarcode,
     }));
     const returns = listReturnsInState(db, 'deposited').map((r) => ({
       compartmentId: r.compartmentId!,
       kind: 'return' as const,
       barcode: r.id,
+      reference: returnReference(r.id),
     }));
     return [...parcels, ...returns].sort((a, b) => a.compartmentId.localeCompare(b.compartmentId));
   }
@@ -78,7 +81,10 @@ export class Collection {
     return err(doorUncertainty(outcome, compartmentId) ?? { reason: 'door_failed' });
   }
 
-  /** The courier scanned an item out of a compartment opened for collection. */
+  /**
+   * The courier scanned an item out of a compartment opened for collection, or chose it from
+   * the list: a parcel by its tracking barcode, a return by its id or its short reference.
+   */
   scanOut(actor: Actor, barcode: string): Result<Collectable, CollectionError> {
     const { db, clock } = this.ctx;
     return db.transaction((): Result<Collectable, CollectionError> => {
@@ -95,7 +101,7 @@ export class Collection {
             compartmentId: op.compartmentId,
             actor: actorName(actor),
           });
-        } else if (ret && ret.id === barcode) {
+        } else if (ret && (ret.id === barcode || sameReference(barcode, returnReference(ret.id)))) {
           const next = returnTransition(ret.state, 'collect');
           if (!next.ok) continue;
           saveReturn(db, { ...ret, state: next.value, collectedAt: clock.now() });
@@ -106,11 +112,21 @@ export class Collection {
           });
         } else continue;
         this.scannedOut(op.compartmentId);
-        return ok({
-          compartmentId: op.compartmentId,
-          kind: parcel ? 'expired_parcel' : 'return',
-          barcode,
-        });
+        return ok(
+          parcel?.trackingBarcode === barcode
+            ? {
+                compartmentId: op.compartmentId,
+                kind: 'expired_parcel',
+                barcode,
+                reference: barcode,
+              }
+            : {
+                compartmentId: op.compartmentId,
+                kind: 'return',
+                barcode: ret!.id,
+                reference: returnReference(ret!.id),
+              },
+        );
       }
       return err({ reason: 'not_in_an_open_compartment' });
     })();

@@ -9,6 +9,7 @@ import type { Dimensions, Size } from '../../shared/domain';
 import type { DoorEndReason } from '../../shared/eventTypes';
 import { err, ok, type Result } from '../../shared/result';
 import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
+import { JAM_MEMORY_MS, mayOpenAnotherDoor } from '../core/doorRecovery';
 import { commitInto, compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
@@ -28,6 +29,12 @@ const MAX_DOOR_ATTEMPTS = 3;
 const BARCODE = /^[\x21-\x7e]{4,64}$/;
 
 export class Deposits {
+  /**
+   * When each parcel's doors jammed, by tracking barcode: in memory (after a restart a parcel
+   * may lose two more doors, no worse than that).
+   */
+  private readonly jams = new Map<string, number[]>();
+
   constructor(
     private readonly ctx: LockerContext,
     private readonly doors: Doors,
@@ -100,16 +107,19 @@ export class Deposits {
   }
 
   /**
-   * The courier reports the door did not open. Refused once the door was seen open; otherwise
-   * the door is read: shut, it is a jam (out of service) and another of the same size opens.
+   * The courier reports the door did not open (core/doorRecovery.ts). Refused once the door was
+   * seen open; otherwise the door is read: shut, it gets one reopen (the same door again); shut
+   * after that, it is jammed (out of service) and another of the same size opens, while the
+   * parcel has not lost doors to jams already.
    */
   doorDidNotOpen(actor: Actor, operationId: number): Promise<Result<DepositStarted, DepositError>> {
     return this.ctx.queue.run(async () => {
       const op = this.ownDeposit(actor, operationId);
       if (!op) return err({ reason: 'no_such_deposit' });
       const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
-      const witnessed = await this.doors.witnessedShut(op, compartment);
-      if (!witnessed.ok) return err(witnessed.error);
+      const said = await this.doors.didNotOpen(op, compartment, actor);
+      if (!said.ok) return err(said.error);
+      if (said.value === 'reopened') return ok(this.describe(op));
       const parcel = getParcel(this.ctx.db, op.parcelId!)!;
       return this.reserveAndUnlock(
         actor,
@@ -163,8 +173,11 @@ export class Deposits {
     sizes: { atLeast?: Size | undefined; largerThan?: Size },
     tried: Set<string>,
   ): Promise<Result<DepositStarted, DepositError>> {
-    // Another compartment only after a door known not to have opened.
+    // Another compartment only after a door known not to have opened, and not once the
+    // parcel has lost its share of doors to jams: then the locker has a fault.
     for (let attempt = 0; attempt < MAX_DOOR_ATTEMPTS; attempt++) {
+      if (!mayOpenAnotherDoor(this.jams.get(trackingBarcode) ?? [], this.ctx.clock.now()))
+        return err({ reason: 'door_failed', tried: [...tried] });
       const reserved = this.reserve(actor, trackingBarcode, known, sizes, tried);
       if (!reserved.ok)
         return attempt === 0 ? reserved : err({ reason: 'door_failed', tried: [...tried] });
@@ -263,6 +276,15 @@ export class Deposits {
     return parcel;
   }
 
+  /** A door of this parcel's deposit did not open; kept by barcode (an unannounced parcel is re-created). */
+  private noteJam(parcelId: string): void {
+    const barcode = getParcel(this.ctx.db, parcelId)?.trackingBarcode;
+    if (barcode === undefined) return;
+    const now = this.ctx.clock.now();
+    const recent = (this.jams.get(barcode) ?? []).filter((at) => now - at < JAM_MEMORY_MS);
+    this.jams.set(barcode, [...recent, now]);
+  }
+
   /** Inside the door's transaction: commit the deposit, or release when IR saw nothing. */
   private doorClosed(op: DoorOperation, itemPresent: boolean | null): void {
     if (itemPresent === false) return this.release(op, 'no_item');
@@ -301,6 +323,7 @@ export class Deposits {
   private release(op: DoorOperation, reason: DoorEndReason): void {
     const { db } = this.ctx;
     const compartment = getCompartment(db, op.compartmentId)!;
+    if (reason === 'door_failed') this.noteJam(op.parcelId!);
     const next = compartmentTransition(compartment.state, 'release');
     if (next.ok) setCompartmentState(db, compartment.id, next.value);
     // An unannounced parcel exists only through this deposit attempt; it ends with it, unless

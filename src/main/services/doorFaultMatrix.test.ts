@@ -509,7 +509,7 @@ describe('the door fault matrix (real serial driver over a pty)', () => {
     });
   });
 
-  it('a jammed latch: "door didn\'t open" is believed on a shut door, one other door opens', async () => {
+  it('a jammed latch: "door didn\'t open" is believed on a shut door after one reopen, one other door opens', async () => {
     stand = await Stand.start('kerong-cu16');
     const s = stand;
     for (const id of ['A2', 'B1']) s.core.staff.setOutOfService(staffer, id, 'test');
@@ -518,6 +518,8 @@ describe('the door fault matrix (real serial driver over a pty)', () => {
     const before = s.pulses();
     const first = await s.core.deposits.start(courier, 'TRKp1');
     if (!first.ok) throw new Error(JSON.stringify(first.error));
+    const reopened = await s.core.deposits.doorDidNotOpen(courier, first.value.operationId);
+    expect(reopened.ok && reopened.value.compartmentId).toBe(first.value.compartmentId);
     s.bus.sim.setFault(0, 'jam', false);
     const next = await s.core.deposits.doorDidNotOpen(courier, first.value.operationId);
     if (!next.ok) throw new Error(JSON.stringify(next.error));

@@ -49,7 +49,13 @@ export const INSPECTION_REASON = 'inspection: door outcome unknown';
 const FOREIGN_ITEM_REASON = 'inspection: item sensed in an empty compartment';
 
 /** Failures that mean the latch was pulsed and the door stayed shut. */
-const JAM_FAILURES = new Set(['jammed', 'no_answer', 'not_opened', 'reported_by_courier']);
+const JAM_FAILURES = new Set([
+  'jammed',
+  'no_answer',
+  'not_opened',
+  'reported_by_courier',
+  'reported_by_customer',
+]);
 
 export class DoorRecord {
   private readonly handlers = {} as Record<DoorOperationKind, DoorOperationHandler>;
@@ -84,6 +90,7 @@ export class DoorRecord {
     attempt: number,
     acknowledged: boolean,
     reading: DoorReading | null,
+    reopenedBy?: string,
   ): void {
     const { db, clock } = this.ctx;
     db.transaction(() => {
@@ -93,6 +100,7 @@ export class DoorRecord {
         operation: op.kind,
         attempt,
         acknowledged,
+        ...(reopenedBy ? { reopenedBy } : {}),
       });
       setDoorPhase(db, op.id, 'pulsed', clock.now());
       const compartment = getCompartment(db, op.compartmentId)!;

@@ -21,7 +21,9 @@ import {
   setDoorSensed,
   type Compartment,
 } from '../store/compartments';
+import { didNotOpenAfterReading, didNotOpenByPhase } from '../core/doorRecovery';
 import {
+  countReopen,
   doorOperationFor,
   getDoorOperation,
   listDoorOperations,
@@ -29,11 +31,14 @@ import {
   setInspecting,
   type DoorOperation,
 } from '../store/doorOperations';
-import type { DoorUncertain } from '../../shared/outcomes';
+import type { DoorContradiction, DoorUncertain } from '../../shared/outcomes';
 import { err, ok, type Result } from '../../shared/result';
+import { actorName, type Actor } from './context';
 import { DoorRecord, INSPECTION_REASON } from './doorRecord';
 
 export type { DoorOperationHandler, AbandonReason } from './doorRecord';
+
+type DoorWasOpen = Extract<DoorContradiction, { reason: 'door_was_open' }>;
 
 /** What became of an unlock, as the person at the locker must be told. */
 export type UnlockOutcome =
@@ -65,7 +70,7 @@ export class Doors extends DoorRecord {
    * not "did not open": the door is read, and a shut door gets one more pulse after the
    * solenoid cooled down. One request never pulses any other door.
    */
-  async unlock(op: DoorOperation): Promise<UnlockOutcome> {
+  async unlock(op: DoorOperation, reopenedBy?: string): Promise<UnlockOutcome> {
     const compartment = getCompartment(this.ctx.db, op.compartmentId);
     if (!compartment) throw new Error(`operation ${op.id} on a missing compartment`);
     const address = { board: compartment.board, lock: compartment.lock };
@@ -83,7 +88,7 @@ export class Doors extends DoorRecord {
         else if (last.doorOpen) step = { next: 'opened' };
         else continue;
       }
-      return this.apply(op, step, attempt, failure ?? null, last ?? null);
+      return this.apply(op, step, attempt, failure ?? null, last ?? null, reopenedBy);
     }
   }
 
@@ -93,13 +98,14 @@ export class Doors extends DoorRecord {
     attempt: number,
     failure: string | null,
     reading: DoorReading | null,
+    reopenedBy: string | undefined,
   ): UnlockOutcome {
     switch (step.next) {
       case 'pulsed':
-        this.pulsed(op, attempt, true, null);
+        this.pulsed(op, attempt, true, null, reopenedBy);
         return { kind: 'pulsed' };
       case 'opened':
-        this.pulsed(op, attempt, false, reading);
+        this.pulsed(op, attempt, false, reading, reopenedBy);
         return { kind: 'pulsed' };
       case 'failed':
         this.ctx.log.warn({ compartment: op.compartmentId, failure: step.failure }, 'door failed');
@@ -115,32 +121,52 @@ export class Doors extends DoorRecord {
   }
 
   /**
-   * A person says the door did not open. Refused once it was seen open, and while its outcome
-   * is unknown. Otherwise believed only if a fresh reading shows it shut: then it is a jam and
-   * the operation fails; open, it is recorded open; unreadable, unknown.
+   * A person says the door did not open (core/doorRecovery.ts). Refused once it was seen open,
+   * and while its outcome is unknown. Otherwise a fresh reading decides: open, it is recorded
+   * open; unreadable, unknown; shut, the door gets its one reopen, and after that it is jammed
+   * (the operation fails, the compartment goes out of service).
    */
-  async witnessedShut(
+  async didNotOpen(
     op: DoorOperation,
     compartment: Compartment,
-  ): Promise<Result<void, DoorUncertain | { reason: 'door_was_open'; compartmentId: string }>> {
-    if (op.phase === 'unknown')
-      return err({ reason: 'door_unknown', compartmentId: compartment.id });
-    if (op.phase === 'opened' || op.phase === 'awaiting_confirmation')
-      return err({ reason: 'door_was_open', compartmentId: compartment.id });
+    by: Actor,
+  ): Promise<Result<'reopened' | 'jammed', DoorUncertain | DoorWasOpen>> {
+    const id = compartment.id;
+    const byPhase = didNotOpenByPhase(op.phase);
+    if (byPhase === 'unknown') return err({ reason: 'door_unknown', compartmentId: id });
+    if (byPhase === 'was_open') return err({ reason: 'door_was_open', compartmentId: id });
     const reading = await this.read(compartment);
-    if (reading === null) {
-      this.toUnknown(op.id, 'unreadable');
-      return err({ reason: 'door_unknown', compartmentId: compartment.id });
+    switch (didNotOpenAfterReading(reading, op.reopens)) {
+      case 'unknown':
+        this.toUnknown(op.id, 'unreadable');
+        return err({ reason: 'door_unknown', compartmentId: id });
+      case 'was_open':
+        this.ctx.db.transaction(() => {
+          setDoorSensed(this.ctx.db, id, true, reading!.itemPresent);
+          this.opened(op.id);
+        })();
+        return err({ reason: 'door_was_open', compartmentId: id });
+      case 'reopen':
+        return this.reopen(op, actorName(by));
+      case 'jammed':
+        this.fail(op.id, by.role === 'customer' ? 'reported_by_customer' : 'reported_by_courier');
+        return ok('jammed');
     }
-    if (reading.doorOpen) {
-      this.ctx.db.transaction(() => {
-        setDoorSensed(this.ctx.db, compartment.id, true, reading.itemPresent);
-        this.opened(op.id);
-      })();
-      return err({ reason: 'door_was_open', compartmentId: compartment.id });
-    }
-    this.fail(op.id, 'reported_by_courier');
-    return ok(undefined);
+  }
+
+  /**
+   * The one extra pulse of the same door: counted before it is sent (a crash cannot hand out a
+   * second), and its lock.pulsed event names who asked.
+   */
+  private async reopen(
+    op: DoorOperation,
+    by: string,
+  ): Promise<Result<'reopened' | 'jammed', DoorUncertain>> {
+    countReopen(this.ctx.db, op.id);
+    const outcome = await this.unlock({ ...op, reopens: op.reopens + 1 }, by);
+    if (outcome.kind === 'pulsed') return ok('reopened');
+    if (outcome.kind === 'failed') return ok('jammed');
+    return err(doorUncertainty(outcome, op.compartmentId)!);
   }
 
   /** A fresh reading of one door, or null (and the board marked unwatched) when unreadable. */
@@ -163,6 +189,10 @@ export class Doors extends DoorRecord {
         )();
         for (const c of listCompartments(this.ctx.db))
           this.unwatchedAt.set(c.board, this.ctx.clock.now());
+        return;
+      case 'unreadable':
+        // Its doors are not watched from now until its next baseline.
+        this.unwatchedAt.set(event.board, this.ctx.clock.now());
         return;
       case 'recovered':
         this.ctx.db.transaction(() => this.ctx.audit.append('hardware.recovered', {}))();

@@ -8,7 +8,7 @@ import type { PickupError, PickupOpened } from '../../shared/outcomes';
 import { err, ok, type Result } from '../../shared/result';
 import { compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, setCompartmentState } from '../store/compartments';
-import { doorOperationFor, type DoorOperation } from '../store/doorOperations';
+import { doorOperationFor, getDoorOperation, type DoorOperation } from '../store/doorOperations';
 import { getParcel, listParcelsInState, saveParcel } from '../store/parcels';
 import type { Codes, CustomerKey } from './codes';
 import { customer, actorName, type LockerContext } from './context';
@@ -51,6 +51,26 @@ export class Pickups {
     const outcome = await this.doors.unlock(op);
     if (outcome.kind === 'pulsed') return ok(this.describe(op));
     return err(doorUncertainty(outcome, op.compartmentId) ?? { reason: 'door_failed' });
+  }
+
+  /**
+   * The customer says the door did not open (core/doorRecovery.ts): one reopen of the same door,
+   * then a jam (out of service; the code still works, as for any door that fails to open). Only
+   * the screen that opened the pickup knows its parcel id, which proves it is theirs.
+   */
+  doorDidNotOpen(
+    operationId: number,
+    parcelId: string,
+  ): Promise<Result<PickupOpened, PickupError>> {
+    return this.ctx.queue.run(async () => {
+      const op = getDoorOperation(this.ctx.db, operationId);
+      if (!op || op.kind !== 'pickup' || op.parcelId !== parcelId)
+        return err({ reason: 'no_such_pickup' });
+      const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+      const said = await this.doors.didNotOpen(op, compartment, customer);
+      if (!said.ok) return err(said.error);
+      return said.value === 'reopened' ? ok(this.describe(op)) : err({ reason: 'door_failed' });
+    });
   }
 
   private describe(op: DoorOperation): PickupOpened {

@@ -5,8 +5,10 @@
  */
 import type { ReturnError, ReturnOpened } from '../../shared/outcomes';
 import type { Size } from '../../shared/domain';
+import { returnReference } from '../../shared/returnReference';
 import { err, ok, type Result } from '../../shared/result';
 import { nominalDimensions, orNoLargerCompartment } from '../core/allocation';
+import { JAM_MEMORY_MS, mayOpenAnotherDoor } from '../core/doorRecovery';
 import { commitInto, compartmentTransition, returnTransition } from '../core/stateMachines';
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
@@ -19,6 +21,9 @@ import { doorUncertainty, type Doors } from './doors';
 const MAX_DOOR_ATTEMPTS = 3;
 
 export class Returns {
+  /** When each return's doors jammed, in memory (see Deposits). */
+  private readonly jams = new Map<string, number[]>();
+
   constructor(
     private readonly ctx: LockerContext,
     private readonly doors: Doors,
@@ -70,9 +75,40 @@ export class Returns {
     });
   }
 
+  /**
+   * The customer says the door did not open (core/doorRecovery.ts): one reopen of the same door;
+   * shut after that, it is jammed and another compartment of the size opens, while the return
+   * has not lost doors to jams already. Proven theirs by the return's id, as for "doesn't fit".
+   */
+  doorDidNotOpen(
+    operationId: number,
+    returnId: string,
+  ): Promise<Result<ReturnOpened, ReturnError>> {
+    return this.ctx.queue.run(async () => {
+      const op = getDoorOperation(this.ctx.db, operationId);
+      if (!op || op.kind !== 'return_deposit' || op.returnId !== returnId)
+        return err({ reason: 'no_such_return_deposit' });
+      const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
+      const said = await this.doors.didNotOpen(op, compartment, customer);
+      if (!said.ok) return err(said.error);
+      if (said.value === 'reopened') return ok(this.describe(op));
+      return this.reserveAndUnlock(
+        getReturn(this.ctx.db, returnId)!,
+        { atLeast: compartment.size },
+        new Set([compartment.id]),
+      );
+    });
+  }
+
   private describe(op: DoorOperation): ReturnOpened {
     const size = getCompartment(this.ctx.db, op.compartmentId)!.size;
-    return { operationId: op.id, returnId: op.returnId!, compartmentId: op.compartmentId, size };
+    return {
+      operationId: op.id,
+      returnId: op.returnId!,
+      reference: returnReference(op.returnId!),
+      compartmentId: op.compartmentId,
+      size,
+    };
   }
 
   private async reserveAndUnlock(
@@ -81,6 +117,9 @@ export class Returns {
     tried: Set<string>,
   ): Promise<Result<ReturnOpened, ReturnError>> {
     for (let attempt = 0; attempt < MAX_DOOR_ATTEMPTS; attempt++) {
+      // Not once the return has lost its share of doors to jams: then the locker has a fault.
+      if (!mayOpenAnotherDoor(this.jams.get(ret.id) ?? [], this.ctx.clock.now()))
+        return err({ reason: 'door_failed' });
       const reserved = this.reserve(ret, sizes, tried);
       if (!reserved.ok) return attempt === 0 ? reserved : err({ reason: 'door_failed' });
       const outcome = await this.doors.unlock(reserved.value);
@@ -137,6 +176,11 @@ export class Returns {
   }
 
   private release(op: DoorOperation, reason: Parameters<Doors['abandon']>[1]): void {
+    if (reason === 'door_failed') {
+      const now = this.ctx.clock.now();
+      const recent = (this.jams.get(op.returnId!) ?? []).filter((at) => now - at < JAM_MEMORY_MS);
+      this.jams.set(op.returnId!, [...recent, now]);
+    }
     const compartment = getCompartment(this.ctx.db, op.compartmentId)!;
     const next = compartmentTransition(compartment.state, 'release');
     if (next.ok) setCompartmentState(this.ctx.db, compartment.id, next.value);

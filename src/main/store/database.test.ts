@@ -94,6 +94,19 @@ describe('database', () => {
     expect(() => db.exec(`UPDATE door_operations SET phase = 'settled'`)).toThrow(/CHECK/);
   });
 
+  it('counts no reopens for door operations recorded before migration 10, and never fewer than 0', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'db-')), 'k.db');
+    const v9 = openDatabase(file, migrations.slice(0, 9));
+    v9.exec(`INSERT INTO compartments (id, board, lock, size, length_mm, width_mm, height_mm, max_weight_g, lower_door, state)
+             VALUES ('A1', 0, 1, 'S', 600, 400, 90, 1000, 0, 'available')`);
+    v9.exec(`INSERT INTO door_operations (kind, compartment_id, actor, started_at, deadline_at, phase_at)
+             VALUES ('pickup', 'A1', 'customer', 100, 200, 100)`);
+    v9.close();
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT reopens FROM door_operations').all()).toEqual([{ reopens: 0 }]);
+    expect(() => db.exec('UPDATE door_operations SET reopens = -1')).toThrow(/CHECK/);
+  });
+
   it('keeps one parcel per cloud id alias (migration 5)', () => {
     const db = openDatabase(':memory:');
     const insert =

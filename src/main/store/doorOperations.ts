@@ -27,6 +27,8 @@ export interface DoorOperation {
   ending: 'doesnt_fit' | null;
   /** This operation put its compartment in inspection (its outcome was unknown). */
   inspecting: boolean;
+  /** Extra pulses a person asked for ("door didn't open" on a door read shut). */
+  reopens: number;
 }
 
 interface Row {
@@ -43,6 +45,7 @@ interface Row {
   phase_at: number;
   ending: 'doesnt_fit' | null;
   inspecting: number;
+  reopens: number;
 }
 
 const fromRow = (r: Row): DoorOperation => ({
@@ -59,11 +62,15 @@ const fromRow = (r: Row): DoorOperation => ({
   phaseAt: r.phase_at,
   ending: r.ending,
   inspecting: r.inspecting === 1,
+  reopens: r.reopens,
 });
 
 export function insertDoorOperation(
   db: Db,
-  op: Omit<DoorOperation, 'id' | 'doorOpenedAt' | 'phase' | 'phaseAt' | 'ending' | 'inspecting'>,
+  op: Omit<
+    DoorOperation,
+    'id' | 'doorOpenedAt' | 'phase' | 'phaseAt' | 'ending' | 'inspecting' | 'reopens'
+  >,
 ): DoorOperation {
   const info = db
     .prepare(
@@ -88,6 +95,7 @@ export function insertDoorOperation(
     phaseAt: op.startedAt,
     ending: null,
     inspecting: false,
+    reopens: 0,
   };
 }
 
@@ -125,6 +133,11 @@ export function setDoorEnding(db: Db, id: number, ending: 'doesnt_fit' | null): 
 
 export function setInspecting(db: Db, id: number, inspecting: boolean): void {
   db.prepare('UPDATE door_operations SET inspecting = ? WHERE id = ?').run(inspecting ? 1 : 0, id);
+}
+
+/** A person asked for the door to be pulsed once more. */
+export function countReopen(db: Db, id: number): void {
+  db.prepare('UPDATE door_operations SET reopens = reopens + 1 WHERE id = ?').run(id);
 }
 
 export function deleteDoorOperation(db: Db, id: number): void {

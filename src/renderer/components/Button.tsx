@@ -13,6 +13,7 @@ export interface ButtonProps {
   icon?: ReactNode;
   wide?: boolean;
   pressed?: boolean;
+  testId?: string;
 }
 
 export function Button({
@@ -25,6 +26,7 @@ export function Button({
   icon,
   wide,
   pressed,
+  testId,
 }: ButtonProps) {
   return (
     <button
@@ -34,6 +36,7 @@ export function Button({
       disabled={disabled}
       aria-label={label}
       aria-pressed={pressed}
+      data-testid={testId}
     >
       {icon && (
         <span className="btn-icon" aria-hidden="true">

@@ -1,13 +1,24 @@
 /** The large on-screen keypad for pickup and return codes, with the code shown above it. */
 import { useTranslation } from 'react-i18next';
 
-/** `length`: the boxes shown empty, the locker's current code length; a longer code adds more. */
-export function CodeDisplay({ code, length }: { code: string; length: number }) {
+/**
+ * `length`: the boxes shown empty, the locker's current code length; a longer code adds more.
+ * `rejected`: the code shown was just refused, and stays to be compared with the message.
+ */
+export function CodeDisplay({
+  code,
+  length,
+  rejected = false,
+}: {
+  code: string;
+  length: number;
+  rejected?: boolean;
+}) {
   const { t } = useTranslation();
   const cells = Math.max(length, code.length);
   return (
     <div
-      className="code-display"
+      className={`code-display${rejected ? ' rejected' : ''}`}
       role="status"
       aria-label={t('keypad.entered')}
       aria-live="polite"
@@ -20,6 +31,7 @@ export function CodeDisplay({ code, length }: { code: string; length: number }) 
       ))}
       <span className="visually-hidden">
         {code.length > 0 ? code.split('').join(' ') : t('keypad.empty')}
+        {rejected ? ` (${t('keypad.rejected')})` : ''}
       </span>
     </div>
   );

@@ -8,17 +8,15 @@ import type { LockerLayout } from '../../shared/ipc/types';
 export function LockerDrawing({
   layout,
   highlight,
-  compact,
 }: {
   layout: LockerLayout | null;
   highlight?: string | null;
-  compact?: boolean;
 }) {
   const { t } = useTranslation();
   if (!layout) return null;
   return (
     <figure
-      className={`locker${compact ? ' locker-compact' : ''}`}
+      className="locker"
       role="img"
       aria-label={highlight ? t('locker.highlighted', { id: highlight }) : t('locker.drawing')}
     >

@@ -22,9 +22,12 @@ const status = (more: Partial<KioskStatus> = {}): KioskStatus => ({
 const link = () => screen.getByTestId('link-status');
 const waiting = () => screen.getByTestId('events-waiting').textContent;
 
+const staffSession = { session: { role: 'staff' as const, subject: 'S-9', expiresAt: T0 + 1 } };
+const bar = () => screen.getByTestId('status-bar');
+
 describe('the status bar', () => {
-  it('shows the cloud link online, then offline when main says so', () => {
-    renderKiosk({ status: status() });
+  it('for staff: the cloud link online, then offline when main says so', () => {
+    renderKiosk({ ...staffSession, status: status() });
     expect(link().textContent).toBe('Online');
     expect(link().getAttribute('aria-label')).toBe('Cloud connection: Online');
     expect(link().className).toContain('pill-online');
@@ -34,19 +37,30 @@ describe('the status bar', () => {
     expect(link().className).toContain('pill-offline');
   });
 
-  it('says offline before main has reported anything', () => {
-    renderKiosk({ status: null });
+  it('for staff: says offline before main has reported anything', () => {
+    renderKiosk({ ...staffSession, status: null });
     expect(link().textContent).toBe('Offline');
     expect(waiting()).toBe('All events sent');
   });
 
-  it('counts the events waiting, one and many, and all sent', () => {
-    renderKiosk({ status: status() });
+  it('for staff: counts the events waiting, one and many, and all sent', () => {
+    renderKiosk({ ...staffSession, status: status() });
     expect(waiting()).toBe('All events sent');
     push('status:changed', status({ eventsWaiting: 1, oldestWaitingAt: T0 - 1000 }));
     expect(waiting()).toBe('1 event waiting');
     push('status:changed', status({ eventsWaiting: 27, oldestWaitingAt: T0 - 60_000 }));
     expect(waiting()).toBe('27 events waiting');
+  });
+
+  it('for customers: no link or outbox jargon, at most that the locker works offline', () => {
+    renderKiosk({ status: status({ eventsWaiting: 5 }) });
+    expect(screen.queryByTestId('link-status')).toBeNull();
+    expect(screen.queryByTestId('events-waiting')).toBeNull();
+    push('status:changed', status({ cloud: { online: false, since: T0 }, eventsWaiting: 5 }));
+    expect(link().textContent).toBe('Works offline');
+    expect(bar().textContent).not.toMatch(/event|Offline/);
+    // The machines that watch the kiosk still read the whole state.
+    expect(bar().dataset).toMatchObject({ online: 'false', eventsWaiting: '5' });
   });
 
   it('shows the time of the store clock, and moves with it', () => {

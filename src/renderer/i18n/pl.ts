@@ -12,6 +12,7 @@ export const pl: Translation = {
     waiting_other: '{{count}} zdarzenia czeka',
     allSent: 'Wszystkie zdarzenia wysłane',
     cloud: 'Połączenie z chmurą',
+    worksOffline: 'Działa też offline',
   },
   common: {
     back: 'Wstecz',
@@ -35,6 +36,7 @@ export const pl: Translation = {
     scanHint: 'Masz kod QR? Przyłóż go do skanera w dowolnej chwili.',
     staffHint: 'Serwis: zeskanuj identyfikator.',
     sessionExpired: 'Wylogowano z powodu braku aktywności.',
+    idle: 'Ekran wrócił do początku z powodu braku aktywności.',
   },
   keypad: {
     clear: 'Wyczyść',
@@ -42,6 +44,7 @@ export const pl: Translation = {
     digit: 'Cyfra {{digit}}',
     entered: 'Wpisany kod',
     empty: 'Nie wpisano jeszcze cyfr',
+    rejected: 'nie przyjęto',
   },
   pickup: {
     title: 'Odbierz paczkę',
@@ -72,24 +75,59 @@ export const pl: Translation = {
       'Automat nie potwierdził otwarcia drzwiczek. Jeśli skrytka jest otwarta, wyjmij paczkę i zamknij ją. Obsługa sprawdzi skrytkę; Twój kod nadal działa.',
     doorsUnavailable:
       'Automat nie może teraz otwierać skrytek. Twój kod nadal działa. Spróbuj ponownie później.',
-    closeDoorFirst:
-      'Wyjmij paczkę i zamknij drzwiczki, a potem ponownie naciśnij „Nie mieści się”.',
   },
   throttle: {
     title: 'Zbyt wiele prób',
     wait: 'Dla bezpieczeństwa odczekaj {{seconds}} s przed kolejną próbą.',
+    attemptsLeft_one:
+      'Możesz spróbować jeszcze {{count}} raz, potem klawiatura każe chwilę poczekać.',
+    attemptsLeft_few:
+      'Możesz spróbować jeszcze {{count}} razy, potem klawiatura każe chwilę poczekać.',
+    attemptsLeft_many:
+      'Możesz spróbować jeszcze {{count}} razy, potem klawiatura każe chwilę poczekać.',
+    attemptsLeft_other:
+      'Możesz spróbować jeszcze {{count}} razy, potem klawiatura każe chwilę poczekać.',
+    lastAttempt: 'Po kolejnym błędnym kodzie klawiatura każe chwilę poczekać.',
   },
   door: {
     opening: 'Otwieranie skrytki {{id}}…',
+    openingAgain: 'Ponowne otwieranie skrytki {{id}}…',
     open: 'Skrytka {{id}} jest otwarta',
     takeParcel: 'Wyjmij paczkę.',
     putReturn: 'Włóż paczkę.',
     closeReminder: 'Po zakończeniu zamknij drzwiczki.',
+    stillShut:
+      'Skrytka {{id}} powinna być już otwarta. Jeśli nadal jest zamknięta, naciśnij „Drzwiczki się nie otworzyły”.',
+    didNotOpen: 'Drzwiczki się nie otworzyły',
+    stillDidNotOpen: 'Nadal się nie otworzyły',
+    help: 'Pomoc',
+    helpText:
+      'Pomoże obsługa klienta. Zadzwoń pod numer z naklejki na tym automacie i podaj automat {{locker}}, skrytkę {{id}}.',
+    openAgain: 'Otwórz skrytkę {{id}} ponownie',
+    closeFirst: 'Wyjmij paczkę ze skrytki {{id}} i zamknij drzwiczki.',
+    emptyAndClosed: 'Skrytka {{id}} jest pusta i zamknięta: otwórz większą',
+    larger: 'Skrytka {{to}} jest większa: włóż tam paczkę.',
+    moved: 'Skrytka {{from}} się nie otworzyła i jest wyłączona z użytku. Użyj skrytki {{to}}.',
+    wasOpen: 'Skrytka {{id}} się otworzyła: to ta podświetlona na rysunku.',
+    notSeenOpen:
+      'Nie wykryto otwarcia skrytki {{id}}. Jeśli się nie otworzyła, naciśnij „Drzwiczki się nie otworzyły”.',
     thanks: 'Dziękujemy!',
     pickedUp: 'Paczka została odebrana. Miłego dnia.',
-    notTaken: 'Paczka nadal jest w skrytce i na Ciebie czeka. Kod nadal działa.',
+    stillInside: 'Paczka jest nadal w skrytce',
+    notTaken:
+      'Czeka na Ciebie w skrytce {{id}}, a kod nadal działa. Otwórz skrytkę ponownie, aby ją wyjąć, albo wróć później.',
+    nothingSensed: 'Nie wykryto paczki',
+    returnReleased: 'Nic nie zostało włożone. Zacznij od nowa z kodem zwrotu.',
+    failedTitle: 'Skrytka {{id}} się nie otworzyła',
+    failedPickup:
+      'Usterka została zgłoszona. Kod nadal działa: spróbuj później albo naciśnij „Pomoc”.',
+    failedReturn:
+      'Usterka została zgłoszona i nie udało się otworzyć innej skrytki. Kod zwrotu nadal działa: spróbuj później.',
+    uncertainTitle: 'Nie udało się potwierdzić otwarcia',
+    notSentTitle: 'Skrytek nie można teraz otworzyć',
+    notSent: 'Nic nie zostało otwarte. Kod nadal działa: spróbuj później.',
+    notFinished: 'Nie zakończono',
     timeout: 'Skrytka nie została otwarta na czas. Kod nadal działa.',
-    returnReleased: 'Nie wykryto paczki. Zacznij od nowa z kodem zwrotu.',
     abandoned: 'Drzwiczki zamknięto przed zakończeniem. Spróbuj ponownie.',
     inspection:
       'Automat nie ustalił, czy drzwiczki zostały użyte. Obsługa to sprawdzi; w razie potrzeby skontaktuj się z obsługą klienta.',
@@ -101,6 +139,10 @@ export const pl: Translation = {
     scanParcel: 'Zeskanuj paczkę',
     scanHint: 'Zeskanuj kod kreskowy z etykiety. Właściwa skrytka otworzy się sama.',
     opening: 'Otwieranie skrytki {{id}} dla {{barcode}}…',
+    openingAgain: 'Ponowne otwieranie skrytki {{id}} dla {{barcode}}…',
+    stillShut:
+      'Skrytka {{id}} powinna być już otwarta. Jeśli nadal jest zamknięta, naciśnij „Drzwiczki się nie otworzyły”.',
+    stillDidNotOpen: 'Nadal się nie otworzyły',
     doorOpen: 'Włóż paczkę do skrytki {{id}} i zamknij',
     deposited: 'Paczka {{barcode}} jest w skrytce {{id}}. Zeskanuj następną.',
     released: 'Drzwiczki zamknięto, ale nie wykryto paczki. Zeskanuj ją ponownie.',
@@ -128,9 +170,14 @@ export const pl: Translation = {
     no_cloud_key:
       'Ten paczkomat nie może jeszcze sprawdzać identyfikatorów. Skontaktuj się z pomocą.',
     notACourier: 'Tego identyfikatora nie można tu użyć.',
+    parcelBeforeLogin:
+      'To etykieta paczki. Najpierw się zaloguj: przyłóż identyfikator do skanera, potem zeskanuj paczkę.',
   },
   deposit: {
-    anotherDoor: 'Skrytka {{from}} jest wyłączona z użytku. Użyj skrytki {{to}}.',
+    anotherDoor:
+      'Skrytka {{from}} się nie otworzyła i jest wyłączona z użytku. Użyj skrytki {{to}}.',
+    finishFirst:
+      'Najpierw dokończ skrytkę {{id}}: włóż paczkę i zamknij drzwiczki. Potem zeskanuj {{barcode}}.',
     error: {
       not_a_courier: 'Tylko kurierzy mogą nadawać paczki.',
       bad_barcode: 'Ten kod nie jest etykietą paczki.',
@@ -139,7 +186,8 @@ export const pl: Translation = {
       size_needed: 'Wybierz rozmiar dla tej paczki.',
       no_such_deposit: 'To nadanie już się zakończyło.',
       no_larger_compartment: 'Brak wolnej większej skrytki. Zabierz paczkę.',
-      door_failed: 'Nie udało się otworzyć żadnej skrytki. Zgłoś usterkę.',
+      door_failed:
+        'Skrytki tego automatu się nie otwierają. Zatrzymaj paczkę {{barcode}} i zgłoś usterkę.',
       no_compartment_fits: 'Żadna skrytka tego paczkomatu nie pasuje do paczki {{barcode}}.',
       no_free_compartment: 'Brak wolnych skrytek tego rozmiaru. Zabierz paczkę {{barcode}}.',
       not_logged_in: 'Zaloguj się ponownie.',
@@ -167,10 +215,13 @@ export const pl: Translation = {
     toCollect_other: '{{count}} przesyłki do odbioru',
     none: 'Nie ma nic więcej do odbioru.',
     openNext: 'Otwórz następną skrytkę',
-    scanOut: 'Zeskanuj każdą przesyłkę ze skrytki {{id}}, potem zamknij drzwiczki.',
-    scanned: '{{barcode}} wydana ze skrytki {{compartment}}.',
+    scanOut:
+      'Wyjmij przesyłkę ze skrytki {{id}}, zeskanuj ją lub naciśnij „Wyjęte”, potem zamknij drzwiczki.',
+    scanned: '{{barcode}} wyjęto ze skrytki {{compartment}}.',
     closed: 'Skrytka {{id}} jest zamknięta.',
     collected: 'Odebrane',
+    takenOut: 'Wyjęte',
+    openThis: 'Otwórz skrytkę {{id}}',
     expired_parcel: 'Przeterminowana paczka',
     return: 'Zwrot',
     error: {
@@ -194,7 +245,17 @@ export const pl: Translation = {
     tabs: { grid: 'Skrytki', events: 'Ostatnie zdarzenia', system: 'System' },
     select: 'Wybierz skrytkę',
     reason: 'Powód',
-    reasonHint: 'Wymagany przy każdej czynności, co najmniej 3 znaki.',
+    reasonHint: 'Zostaje dla tej skrytki, dopóki nie wybierzesz innego.',
+    other: 'Inny…',
+    otherReason: 'Inny: {{reason}}',
+    keyboardTitle: 'Wpisz powód',
+    keyboardUse: 'Użyj tego powodu',
+    keyboardHint: 'Co najmniej 3 znaki.',
+    space: 'Spacja',
+    deleteLetter: 'Usuń ostatni znak',
+    legend: 'Kolory',
+    boardSilent: 'Sterownik {{board}} nie odpowiada od {{since}}',
+    busDown: 'Magistrala niepodłączona',
     open: 'Otwórz drzwiczki',
     outOfService: 'Wyłącz z użytku',
     backInService: 'Przywróć do użytku',
@@ -208,6 +269,7 @@ export const pl: Translation = {
     expired: 'przeterminowana',
     door: 'Drzwiczki',
     doorOpen: 'otwarte',
+    doorIsOpen: 'Drzwi otwarte',
     doorClosed: 'zamknięte',
     doorUnknown: 'nieznane',
     cloud: 'Chmura',
@@ -246,6 +308,112 @@ export const pl: Translation = {
         'Sterownik nie odpowiedział: nie wiadomo, czy skrytka {{compartment}} się otworzyła. Czeka na sprawdzenie.',
       doors_unavailable: 'Sterownik zamków nie jest podłączony. Żadna skrytka nie została otwarta.',
     },
+  },
+  eventType: {
+    device: {
+      started: 'Automat uruchomiony',
+    },
+    compartment: {
+      added: 'Dodano skrytkę',
+      removed: 'Usunięto skrytkę',
+      out_of_service: 'Wyłączono z użytku',
+      in_service: 'Przywrócono do użytku',
+      door_failed: 'Drzwiczki się nie otworzyły',
+      rewired: 'Zmieniono podłączenie skrytki',
+      foreign_item: 'Wykryto nieoczekiwany przedmiot',
+    },
+    parcel: {
+      expected: 'Zapowiedziano paczkę',
+      cancelled: 'Anulowano paczkę',
+      merged: 'Przypisano paczkę w chmurze',
+      code_set: 'Ustawiono kod odbioru',
+      extended: 'Przedłużono termin odbioru',
+      deposited: 'Włożono paczkę',
+      picked_up: 'Odebrano paczkę',
+      expired: 'Upłynął termin odbioru',
+      collected: 'Zabrano paczkę',
+    },
+    deposit: {
+      reserved: 'Zarezerwowano skrytkę na nadanie',
+      released: 'Nie dokończono nadania',
+    },
+    pickup: {
+      authorized: 'Przyjęto kod odbioru',
+      abandoned: 'Nie dokończono odbioru',
+    },
+    return: {
+      expected: 'Zapowiedziano zwrot',
+      reserved: 'Zarezerwowano skrytkę na zwrot',
+      released: 'Nie dokończono zwrotu',
+      deposited: 'Nadano zwrot',
+      collected: 'Zabrano zwrot',
+    },
+    collection: {
+      opened: 'Otwarto do odbioru przez kuriera',
+    },
+    lock: {
+      pulsed: 'Zwolniono zamek',
+    },
+    door: {
+      opened: 'Otwarto drzwiczki',
+      closed: 'Zamknięto drzwiczki',
+      jammed: 'Drzwiczki zablokowane',
+      opened_unexpectedly: 'Nieoczekiwanie otwarto drzwiczki',
+      closed_unexpectedly: 'Nieoczekiwanie zamknięto drzwiczki',
+      outcome_unknown: 'Stan drzwiczek nieznany',
+      inspection: 'Skierowano do kontroli',
+    },
+    staff: {
+      door_opened: 'Drzwiczki otwarte przez obsługę',
+      login: 'Logowanie identyfikatorem',
+    },
+    badge: {
+      rejected: 'Odrzucono identyfikator',
+    },
+    security: {
+      code_rejected: 'Wpisano błędny kod',
+      throttled: 'Klawiatura wstrzymana',
+      qr_rejected: 'Odrzucono kod QR',
+    },
+    hardware: {
+      fault: 'Usterka sprzętu',
+      recovered: 'Sprzęt znowu działa',
+    },
+    reconcile: {
+      resolved: 'Wyjaśniono po ponownym uruchomieniu',
+    },
+    command: {
+      result: 'Wykonano polecenie z chmury',
+    },
+    clock: {
+      skew: 'Zegar różni się od chmury',
+    },
+    config: {
+      updated: 'Chmura zmieniła ustawienia',
+    },
+  },
+  reason: {
+    customer_help: 'Pomoc klientowi',
+    door_stuck: 'Drzwiczki się zacinają',
+    cleaning: 'Sprzątanie',
+    inspection: 'Kontrola',
+    repair_done: 'Naprawiono',
+    item_removed: 'Usunięto przedmiot',
+    door_failed: 'Drzwiczki się nie otworzyły',
+    timeout: 'Nie otwarto na czas',
+    not_taken: 'Paczka nie została wyjęta',
+    no_item: 'Nie wykryto paczki',
+    doesnt_fit: 'Nie zmieściła się',
+    cancelled: 'Anulowano',
+    reconciled: 'Wyjaśniono po ponownym uruchomieniu',
+    not_sent: 'Magistrala odłączona, nic nie wysłano',
+    jammed: 'Zamek zablokowany',
+    no_answer: 'Brak odpowiedzi sterownika',
+    not_opened: 'Nie wykryto otwarcia na czas',
+    reported_by_courier: 'Zgłoszone przez kuriera',
+    reported_by_customer: 'Zgłoszone przez klienta',
+    unreadable: 'Nie można odczytać sterownika',
+    refused: 'Odrzucone przez sterownik',
   },
   idle: {
     title: 'Czy nadal tu jesteś?',

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { CompartmentState, Size } from '../../shared/domain';
 import type { ErrorOf } from '../../shared/ipc/contract';
 import type { BadgeRejection, Collectable, Diagnostics } from '../../shared/ipc/types';
-import type { CustomerNotice, Screen, StaffTab } from '../store/screens';
+import type { DoorEndReason, EventType } from '../../shared/eventTypes';
+import type { CustomerNotice, HomeNotice, Screen, StaffTab } from '../store/screens';
+import { REASON_PRESETS } from '../store/staffReasons';
 import { de } from './de';
 import { en } from './en';
 import { createI18n } from './index';
@@ -96,7 +98,7 @@ const families: Record<string, string[]> = {
       revoked: true,
       no_cloud_key: true,
     } satisfies Record<BadgeRejection, true>),
-    ...all({ notACourier: true } satisfies Record<
+    ...all({ notACourier: true, parcelBeforeLogin: true } satisfies Record<
       Exclude<Extract<Screen, { name: 'courierLogin' }>['notice'], BadgeRejection | null>,
       true
     >),
@@ -170,12 +172,7 @@ const families: Record<string, string[]> = {
     doorsUnavailable: true,
     unavailable: true,
     noSpace: true,
-    noLargerCompartment: true,
-    closeDoorFirst: true,
-  } satisfies Record<
-    CustomerNotice | 'noSpace' | NonNullable<Extract<Screen, { name: 'customerDoor' }>['notice']>,
-    true
-  >),
+  } satisfies Record<CustomerNotice | 'noSpace', true>),
   'staff.state': all({
     available: true,
     reserved: true,
@@ -193,6 +190,80 @@ const families: Record<string, string[]> = {
     Collectable['kind'],
     true
   >),
+  home: all({ sessionExpired: true, idle: true } satisfies Record<HomeNotice, true>),
+  // Every event type the locker records has words (keys nest at the type's dot).
+  eventType: all({
+    'device.started': true,
+    'compartment.added': true,
+    'compartment.removed': true,
+    'compartment.out_of_service': true,
+    'compartment.in_service': true,
+    'compartment.door_failed': true,
+    'compartment.rewired': true,
+    'compartment.foreign_item': true,
+    'parcel.expected': true,
+    'parcel.cancelled': true,
+    'parcel.merged': true,
+    'parcel.code_set': true,
+    'parcel.extended': true,
+    'deposit.reserved': true,
+    'deposit.released': true,
+    'parcel.deposited': true,
+    'pickup.authorized': true,
+    'pickup.abandoned': true,
+    'parcel.picked_up': true,
+    'parcel.expired': true,
+    'parcel.collected': true,
+    'return.expected': true,
+    'return.reserved': true,
+    'return.released': true,
+    'return.deposited': true,
+    'return.collected': true,
+    'collection.opened': true,
+    'lock.pulsed': true,
+    'door.opened': true,
+    'door.closed': true,
+    'door.jammed': true,
+    'door.opened_unexpectedly': true,
+    'door.closed_unexpectedly': true,
+    'door.outcome_unknown': true,
+    'door.inspection': true,
+    'staff.door_opened': true,
+    'staff.login': true,
+    'badge.rejected': true,
+    'security.code_rejected': true,
+    'security.throttled': true,
+    'security.qr_rejected': true,
+    'hardware.fault': true,
+    'hardware.recovered': true,
+    'reconcile.resolved': true,
+    'command.result': true,
+    'clock.skew': true,
+    'config.updated': true,
+  } satisfies Record<EventType, true>),
+  // Reason codes: staff's presets and the ones the locker writes (why a door operation ended,
+  // what showed a door jammed).
+  reason: [
+    ...REASON_PRESETS,
+    ...all({
+      door_failed: true,
+      timeout: true,
+      not_taken: true,
+      no_item: true,
+      doesnt_fit: true,
+      cancelled: true,
+      reconciled: true,
+      not_sent: true,
+      inspection: true,
+    } satisfies Record<DoorEndReason, true>),
+    'jammed',
+    'no_answer',
+    'not_opened',
+    'reported_by_courier',
+    'reported_by_customer',
+    'unreadable',
+    'refused',
+  ],
   pickup: ['title', 'instructions', 'open'],
   return: ['title', 'instructions', 'open'],
 };

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { qrPayload } from '../../shared/qrToken';
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResultOf } from '../../shared/ipc/contract';
 import { resetKioskStore } from '../store/kioskStore';
@@ -14,7 +14,13 @@ afterEach(() => {
 
 const opened: ResultOf<'return:code'> = {
   ok: true,
-  value: { operationId: 3, returnId: 'RET-42', compartmentId: 'B1', size: 'M' },
+  value: {
+    operationId: 3,
+    returnId: 'RET-42',
+    reference: 'R-0ABC12',
+    compartmentId: 'B1',
+    size: 'M',
+  },
 };
 
 function returnScreen(answer: () => ResultOf<'return:code'>) {
@@ -54,7 +60,9 @@ describe('return code entry', () => {
     });
     expect(screen.getByTestId('door-title').textContent).toBe('Return received');
     const receipt = screen.getByTestId('receipt').textContent ?? '';
-    expect(receipt).toContain('RET-42');
+    // The short reference, not the 36-character id nobody can keep.
+    expect(screen.getByTestId('return-reference').textContent).toBe('R-0ABC12');
+    expect(receipt).not.toContain('RET-42');
     expect(receipt).toContain('B1');
     expect(receipt).toContain(String(new Date(T0).getFullYear()));
   });
@@ -70,16 +78,55 @@ describe('return code entry', () => {
     });
   });
 
-  it('a code in a bad format gets the same neutral sentence and an empty field', async () => {
+  it('a refused code gets the neutral sentence and stays on screen to compare; a digit starts afresh', async () => {
     returnScreen(() => ({ ok: false, error: { reason: 'bad_format' } }));
     type('123456');
     fireEvent.click(openButton());
     expect((await screen.findByRole('alert')).textContent).toBe(
       'This code cannot be used. Please check it and try again.',
     );
-    expect(screen.getByTestId('code-display').textContent).toContain('No digits entered yet');
+    const display = screen.getByTestId('code-display');
+    expect(display.textContent).toContain('1 2 3 4 5 6 (not accepted)');
+    expect(display.className).toContain('rejected');
     type('3');
     expect(screen.queryByRole('alert')).toBeNull();
+    expect(display.textContent).toContain('3');
+    expect(display.textContent).not.toContain('1 2 3');
+    expect(display.className).not.toContain('rejected');
+  });
+
+  it('⌫ corrects a refused code instead of starting again', async () => {
+    returnScreen(() => ({ ok: false, error: { reason: 'code_invalid' } }));
+    type('123456');
+    fireEvent.click(openButton());
+    await screen.findByRole('alert');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete last digit' }));
+    type('7');
+    expect(screen.getByTestId('code-display').textContent).toContain('1 2 3 4 5 7');
+  });
+
+  it('a wrong typed code says how many tries are left before the keypad waits', async () => {
+    let left = 3;
+    renderKiosk(
+      { screen: { name: 'pickup', code: '', notice: null, busy: false } },
+      {
+        'pickup:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
+        'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: left } }),
+      },
+    );
+    type('111111');
+    fireEvent.click(screen.getByRole('button', { name: 'Open the door' }));
+    expect((await screen.findByTestId('attempts-left')).textContent).toBe(
+      'You can try 3 more times before the keypad makes you wait.',
+    );
+    left = 0;
+    type('222222');
+    fireEvent.click(screen.getByRole('button', { name: 'Open the door' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('attempts-left').textContent).toBe(
+        'The next wrong code makes the keypad wait a while.',
+      ),
+    );
   });
 
   it('no free compartment for the return says to come back later', async () => {

@@ -24,33 +24,44 @@ export function CodeEntryScreen({ purpose }: { purpose: 'pickup' | 'return' }) {
         </Button>
         <h1>{t(`${purpose}.title`)}</h1>
       </div>
-      <div className="code-layout">
-        <section className="code-side">
-          <p className="lead">{t(`${purpose}.instructions`)}</p>
-          <CodeDisplay code={screen.code} length={codeLength} />
-          {throttled ? (
-            <Notice tone="warning" title={t('throttle.title')}>
-              <span data-testid="throttle-countdown">{t('throttle.wait', { seconds })}</span>
+      <section className="code-side">
+        <p className="lead">{t(`${purpose}.instructions`)}</p>
+        <CodeDisplay code={screen.code} length={codeLength} rejected={screen.rejected} />
+        {throttled ? (
+          <Notice tone="warning" title={t('throttle.title')}>
+            <span data-testid="throttle-countdown">{t('throttle.wait', { seconds })}</span>
+          </Notice>
+        ) : (
+          screen.notice && (
+            <Notice tone="error">
+              {t(`notice.${screen.notice}`)}
+              {typeof screen.attemptsLeft === 'number' && (
+                <span className="notice-detail" data-testid="attempts-left">
+                  {screen.attemptsLeft > 0
+                    ? t('throttle.attemptsLeft', { count: screen.attemptsLeft })
+                    : t('throttle.lastAttempt')}
+                </span>
+              )}
             </Notice>
-          ) : (
-            screen.notice && <Notice tone="error">{t(`notice.${screen.notice}`)}</Notice>
-          )}
-          <Button
-            variant="primary"
-            wide
-            // Any length 6–10 goes: a code issued before the locker's length changed still works.
-            disabled={throttled || screen.busy || screen.code.length < CODE_LENGTH.min}
-            onClick={() => void submitCode('code')}
-          >
-            {t(`${purpose}.open`)}
-          </Button>
-        </section>
+          )
+        )}
+      </section>
+      <div className="code-controls">
         <Keypad
           onDigit={typeDigit}
           onClear={clearCode}
           onBack={backspace}
           disabled={throttled || screen.busy}
         />
+        <Button
+          variant="primary"
+          wide
+          // Any length 6–10 goes: a code issued before the locker's length changed still works.
+          disabled={throttled || screen.busy || screen.code.length < CODE_LENGTH.min}
+          onClick={() => void submitCode('code')}
+        >
+          {t(`${purpose}.open`)}
+        </Button>
       </div>
     </main>
   );

@@ -12,8 +12,18 @@ afterEach(() => {
   resetKioskStore();
 });
 
-const expiredParcel: Collectable = { compartmentId: 'A1', kind: 'expired_parcel', barcode: 'TRK1' };
-const aReturn: Collectable = { compartmentId: 'B1', kind: 'return', barcode: 'RET-5' };
+const expiredParcel: Collectable = {
+  compartmentId: 'A1',
+  kind: 'expired_parcel',
+  barcode: 'TRK1',
+  reference: 'TRK1',
+};
+const aReturn: Collectable = {
+  compartmentId: 'B1',
+  kind: 'return',
+  barcode: '3f1e2d4c-5b6a-4789-9abc-def012345678',
+  reference: 'R-7K4M2Q',
+};
 
 const byCompartment = (input: unknown) =>
   [expiredParcel, aReturn].find(
@@ -60,26 +70,28 @@ describe('collection', () => {
     expect(screen.getByRole('button', { name: 'Deliveries' })).toBeTruthy();
   });
 
-  it('lists each item with its door, barcode and kind', async () => {
+  it('lists each item with its door, its reference (a return by its short one) and kind', async () => {
     await openCollection([expiredParcel, aReturn]);
     expect(count()).toBe('2 items to collect');
     const rows = within(screen.getByTestId('collection-list')).getAllByRole('listitem');
-    expect(rows.map((r) => r.textContent)).toEqual(['A1TRK1Expired parcel', 'B1RET-5Return']);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      'A1TRK1Expired parcelOpen door A1',
+      'B1R-7K4M2QReturnOpen door B1',
+    ]);
   });
 
   it('opens each door in turn: scan out, close, next door', async () => {
     const { calls } = await openCollection([expiredParcel, aReturn]);
     fireEvent.click(openNext()!);
-    expect((await screen.findByTestId('collection-line')).textContent).toBe(
-      'Scan each item out of door A1, then close the door.',
-    );
+    const line = 'Take the item out of door A1, scan it or press "Taken out", then close the door.';
+    expect((await screen.findByTestId('collection-line')).textContent).toBe(line);
     expect(calls).toContainEqual({ channel: 'collection:open', input: { compartmentId: 'A1' } });
     expect(screen.getByRole('img', { name: 'Locker front, door A1 highlighted' })).toBeTruthy();
     expect(openNext()).toBeNull();
 
     push('door:opened', { compartmentId: 'A1', operation: 'collection' });
     scan('TRK1');
-    expect(await screen.findByText('TRK1 scanned out of door A1.')).toBeTruthy();
+    expect(await screen.findByText('TRK1 taken out of door A1.')).toBeTruthy();
     expect(count()).toBe('1 item to collect');
     expect(within(screen.getByTestId('collection-list')).getByText('Collected')).toBeTruthy();
 
@@ -93,13 +105,27 @@ describe('collection', () => {
     expect(screen.getByRole('img', { name: 'Locker front' })).toBeTruthy();
 
     fireEvent.click(openNext()!);
-    expect(
-      await screen.findByText('Scan each item out of door B1, then close the door.'),
-    ).toBeTruthy();
+    expect(await screen.findByText(line.replace('A1', 'B1'))).toBeTruthy();
     expect(calls).toContainEqual({ channel: 'collection:open', input: { compartmentId: 'B1' } });
-    scan('RET-5');
-    expect(await screen.findByText('RET-5 scanned out of door B1.')).toBeTruthy();
+    scan(aReturn.barcode);
+    expect(await screen.findByText('R-7K4M2Q taken out of door B1.')).toBeTruthy();
     expect(count()).toBe('Nothing left to collect.');
+  });
+
+  it('a courier chooses the item from the list and marks it taken out, without a scan', async () => {
+    const { calls } = await openCollection([expiredParcel, aReturn]);
+    fireEvent.click(screen.getByRole('button', { name: 'Open door B1' }));
+    await screen.findByTestId('collection-line');
+    expect(calls).toContainEqual({ channel: 'collection:open', input: { compartmentId: 'B1' } });
+    // While a door is in use, no other is offered.
+    expect(screen.queryByRole('button', { name: 'Open door A1' })).toBeNull();
+    push('door:opened', { compartmentId: 'B1', operation: 'collection' });
+    fireEvent.click(screen.getByRole('button', { name: 'Taken out' }));
+    expect(await screen.findByText('R-7K4M2Q taken out of door B1.')).toBeTruthy();
+    expect(calls).toContainEqual({
+      channel: 'collection:scanOut',
+      input: { barcode: aReturn.barcode },
+    });
   });
 
   it('a scan-out that is refused is told, and the item stays to collect', async () => {

@@ -1,4 +1,7 @@
-/** Collection: expired parcels and returns, each door opened in turn, each item scanned out. */
+/**
+ * Collection: expired parcels and returns, each door opened in turn or chosen from the list, each
+ * item scanned out or marked "taken out" from the list; returns go by their short reference.
+ */
 import { useTranslation } from 'react-i18next';
 import { Button } from '../components/Button';
 import { LockerDrawing } from '../components/LockerDrawing';
@@ -26,11 +29,12 @@ export function CollectionScreen() {
             {t('courier.title')}
           </Button>
         )}
-        <Button variant="quiet" onClick={() => void actions.goHome()}>
+        <Button variant="quiet" onClick={() => void actions.endSession()}>
           {t('common.logout')}
         </Button>
       </div>
       <div className="work-layout">
+        <LockerDrawing layout={layout} highlight={doorInUse ? current.item.compartmentId : null} />
         <section className="work-main">
           <div className="card">
             <h2 data-testid="collection-count">
@@ -60,24 +64,38 @@ export function CollectionScreen() {
           )}
           <section className="card">
             <ul className="list" data-testid="collection-list">
-              {screen.items.map((i) => (
-                <li key={i.compartmentId} className={done(i.compartmentId) ? 'done' : ''}>
-                  <span className="chip">{i.compartmentId}</span>
-                  <span>{i.barcode}</span>
-                  <span className="muted">{t(`collection.${i.kind}`)}</span>
-                  {done(i.compartmentId) && (
-                    <span className="tag-ok">{t('collection.collected')}</span>
-                  )}
-                </li>
-              ))}
+              {screen.items.map((i) => {
+                const isDone = done(i.compartmentId);
+                const isOpen = current?.item.compartmentId === i.compartmentId && doorInUse;
+                return (
+                  <li key={i.compartmentId} className={isDone ? 'done' : ''}>
+                    <span className="chip">{i.compartmentId}</span>
+                    <span className="item-ref">{i.reference}</span>
+                    <span className="muted">{t(`collection.${i.kind}`)}</span>
+                    <span className="spacer" />
+                    {isDone ? (
+                      <span className="tag-ok">{t('collection.collected')}</span>
+                    ) : isOpen ? (
+                      <Button onClick={() => void actions.scanOut(i.barcode)}>
+                        {t('collection.takenOut')}
+                      </Button>
+                    ) : (
+                      !doorInUse && (
+                        <Button
+                          variant="quiet"
+                          onClick={() => void actions.collectOne(i.compartmentId)}
+                          disabled={screen.busy}
+                        >
+                          {t('collection.openThis', { id: i.compartmentId })}
+                        </Button>
+                      )
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           </section>
         </section>
-        <LockerDrawing
-          layout={layout}
-          highlight={doorInUse ? current.item.compartmentId : null}
-          compact
-        />
       </div>
     </main>
   );

@@ -33,6 +33,15 @@ describe('courier and staff login', () => {
     expect(screen.getByRole('button', { name: 'Back' })).toBeTruthy();
   });
 
+  it('a parcel scanned before the badge is answered, not ignored: log in first', async () => {
+    const { calls } = renderKiosk(waiting);
+    scan('TRK12345');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'This is a parcel label. Log in first: hold your badge under the scanner, then scan the parcel.',
+    );
+    expect(calls.filter((c) => c.channel === 'session:badge')).toEqual([]);
+  });
+
   for (const reason of Object.keys(rejections) as BadgeRejection[])
     it(`a refused badge (${reason}) is told in a sentence, not a code`, async () => {
       const { calls } = renderKiosk(waiting, {

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VisitDeposit } from '../../shared/ipc/types';
-import { resetKioskStore } from '../store/kioskStore';
+import { STILL_SHUT_AFTER_MS } from '../store/doorOutcome';
+import { resetKioskStore, useKiosk } from '../store/kioskStore';
 import type { Answers } from '../testing/fakeApi';
 import { push, renderKiosk, scan, T0 } from '../testing/renderKiosk';
 
@@ -56,19 +57,43 @@ describe('the courier screen', () => {
   });
 
   it('a scan opens the parcel’s door: lit on the drawing, with both escape buttons', async () => {
-    const { calls } = await depositInA1();
+    const { calls } = renderKiosk(courier, { 'deposit:start': () => started('A1') });
+    scan('TRK1');
+    expect((await screen.findByTestId('deposit-line')).textContent).toBe(
+      'Opening door A1 for TRK1…',
+    );
     expect(calls).toContainEqual({ channel: 'deposit:start', input: { barcode: 'TRK1' } });
     expect(screen.getByRole('img', { name: 'Locker front, door A1 highlighted' })).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'Scan a parcel' })).toBeNull();
     expect(screen.getByRole('button', { name: "Doesn't fit" })).toBeTruthy();
     expect(screen.getByRole('button', { name: "Door didn't open" })).toBeTruthy();
+    // Seen open, "didn't open" would only be refused: it is no longer offered.
+    push('door:opened', { compartmentId: 'A1', operation: 'deposit' });
+    expect(screen.queryByRole('button', { name: "Door didn't open" })).toBeNull();
+    expect(screen.getByRole('button', { name: "Doesn't fit" })).toBeTruthy();
   });
 
-  it('a second scan while a door is open is ignored', async () => {
+  it('a door not seen open after a few seconds: the line says what to do', async () => {
+    renderKiosk(courier, { 'deposit:start': () => started('A1') });
+    scan('TRK1');
+    await screen.findByText('Opening door A1 for TRK1…');
+    act(() => useKiosk.getState().tick(T0 + STILL_SHUT_AFTER_MS));
+    expect(line()).toBe(
+      'Door A1 should be open by now. If it is still shut, press "Door didn\'t open".',
+    );
+  });
+
+  it('a second scan while a door is in play starts nothing, and says what to finish first', async () => {
     const { calls } = await depositInA1();
     scan('TRK2');
     await Promise.resolve();
     expect(calls.filter((c) => c.channel === 'deposit:start')).toHaveLength(1);
+    expect(
+      screen.getByText(
+        'Finish with door A1 first: put the parcel in and close the door. Then scan TRK2.',
+      ),
+    ).toBeTruthy();
+    expect(line()).toBe('Put the parcel in door A1 and close it');
   });
 
   it('"doesn\'t fit" opens the next door; the first door’s own ending changes nothing', async () => {
@@ -121,13 +146,23 @@ describe('the courier screen', () => {
     expect(line()).toBe('Door A1 did not open and is out of service now. Scan the parcel again.');
   });
 
-  it('"door didn\'t open" sends the courier to another door and says so', async () => {
-    await depositInA1({ 'deposit:doorDidNotOpen': () => started('B1', 2) });
+  it('"door didn\'t open" first tries the same door once more, then another door, and says so', async () => {
+    let call = 0;
+    const { calls } = renderKiosk(courier, {
+      'deposit:start': () => started('A1'),
+      'deposit:doorDidNotOpen': () => (++call === 1 ? started('A1') : started('B1', 2)),
+    });
+    scan('TRK1');
+    await screen.findByText('Opening door A1 for TRK1…');
     fireEvent.click(screen.getByRole('button', { name: "Door didn't open" }));
+    expect(await screen.findByText('Opening door A1 once more for TRK1…')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: "It still didn't open" }));
     expect(
-      await screen.findByText('Door A1 is out of service now. Please use door B1.'),
+      await screen.findByText('Door A1 did not open and is out of service. Please use door B1.'),
     ).toBeTruthy();
     expect(line()).toBe('Opening door B1 for TRK1…');
+    expect(calls.filter((c) => c.channel === 'deposit:doorDidNotOpen')).toHaveLength(2);
   });
 
   it('no larger compartment: the courier takes the parcel back, and may scan again', async () => {
@@ -142,17 +177,23 @@ describe('the courier screen', () => {
     expect(screen.queryByRole('button', { name: "Doesn't fit" })).toBeNull();
   });
 
-  it('no door opens at all: the courier is asked to report the locker', async () => {
-    await depositInA1({
+  it('no door opens at all: the courier keeps the parcel and reports the locker (a fault)', async () => {
+    renderKiosk(courier, {
+      'deposit:start': () => started('A1'),
       'deposit:doorDidNotOpen': () => ({
         ok: false,
         error: { reason: 'door_failed', tried: ['A1', 'A2'] },
       }),
     });
+    scan('TRK1');
+    await screen.findByText('Opening door A1 for TRK1…');
     fireEvent.click(screen.getByRole('button', { name: "Door didn't open" }));
-    expect((await screen.findByRole('alert')).textContent).toBe(
-      'No door could be opened. Please report the locker.',
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'Doors on this locker are not opening. Keep parcel TRK1 and report the locker.',
     );
+    expect(alert.className).toContain('notice-error');
+    expect(screen.getByRole('heading', { name: 'Scan a parcel' })).toBeTruthy();
   });
 
   it('no free compartment of the size: the sentence names the parcel', async () => {

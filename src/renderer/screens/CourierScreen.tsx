@@ -9,11 +9,15 @@ import { Button } from '../components/Button';
 import { LockerDrawing } from '../components/LockerDrawing';
 import { Notice } from '../components/Notice';
 import { useKiosk } from '../store/kioskStore';
+import { depositTone, STILL_SHUT_AFTER_MS } from '../store/doorOutcome';
 import type { ActiveDeposit } from '../store/screens';
 
-function depositLine(deposit: ActiveDeposit, t: TFunction): string {
+function depositLine(deposit: ActiveDeposit, now: number, t: TFunction): string {
   const p = { id: deposit.compartmentId, barcode: deposit.barcode };
-  if (deposit.phase === 'opening') return t('courier.opening', p);
+  if (deposit.phase === 'opening' && now - deposit.since >= STILL_SHUT_AFTER_MS)
+    return t('courier.stillShut', p);
+  if (deposit.phase === 'opening')
+    return t(deposit.reopened ? 'courier.openingAgain' : 'courier.opening', p);
   if (deposit.phase === 'open' && deposit.closingFirst) return t('courier.closeFirst', p);
   if (deposit.phase === 'open') return t('courier.doorOpen', p);
   if (deposit.phase === 'closed') return t('courier.deposited', p);
@@ -26,6 +30,7 @@ export function CourierScreen() {
   const { t } = useTranslation();
   const screen = useKiosk((s) => s.screen);
   const layout = useKiosk((s) => s.layout);
+  const now = useKiosk((s) => s.now);
   const actions = useKiosk.getState();
   if (screen.name !== 'courier') return null;
   const { deposit } = screen;
@@ -35,14 +40,12 @@ export function CourierScreen() {
       <div className="screen-head">
         <h1>{t('courier.title')}</h1>
         <span className="spacer" />
-        <Button variant="quiet" onClick={() => void actions.openCollection()}>
-          {t('courier.collect')}
-        </Button>
-        <Button variant="quiet" onClick={() => void actions.goHome()}>
+        <Button variant="quiet" onClick={() => void actions.endSession()}>
           {t('common.logout')}
         </Button>
       </div>
       <div className="work-layout">
+        <LockerDrawing layout={layout} highlight={doorInUse ? deposit.compartmentId : null} />
         <section className="work-main">
           {screen.sizeFor ? (
             <div className="card">
@@ -75,11 +78,11 @@ export function CourierScreen() {
               )}
               {deposit && (
                 <p
-                  className={`big-line${deposit.phase === 'closed' ? ' ok' : ''}`}
+                  className={`big-line ${depositTone(deposit.phase, deposit.reason) ?? ''}`}
                   data-testid="deposit-line"
                   role="status"
                 >
-                  {depositLine(deposit, t)}
+                  {depositLine(deposit, now, t)}
                 </p>
               )}
               {doorInUse && deposit.closingFirst && (
@@ -95,12 +98,14 @@ export function CourierScreen() {
                   <Button onClick={() => void actions.depositDoesntFit()} disabled={screen.busy}>
                     {t('courier.doesntFit')}
                   </Button>
-                  <Button
-                    onClick={() => void actions.depositDoorDidNotOpen()}
-                    disabled={screen.busy}
-                  >
-                    {t('courier.didNotOpen')}
-                  </Button>
+                  {deposit.phase === 'opening' && (
+                    <Button
+                      onClick={() => void actions.depositDoorDidNotOpen()}
+                      disabled={screen.busy}
+                    >
+                      {t(deposit.reopened ? 'courier.stillDidNotOpen' : 'courier.didNotOpen')}
+                    </Button>
+                  )}
                 </div>
               )}
             </div>
@@ -123,12 +128,10 @@ export function CourierScreen() {
               </ul>
             )}
           </section>
+          <Button wide onClick={() => void actions.openCollection()}>
+            {t('courier.collect')}
+          </Button>
         </section>
-        <LockerDrawing
-          layout={layout}
-          highlight={doorInUse ? deposit.compartmentId : null}
-          compact
-        />
       </div>
     </main>
   );

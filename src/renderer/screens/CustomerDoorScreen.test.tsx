@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetKioskStore } from '../store/kioskStore';
-import type { Screen } from '../store/screens';
+import { STILL_SHUT_AFTER_MS } from '../store/doorOutcome';
+import { resetKioskStore, useKiosk } from '../store/kioskStore';
+import type { CustomerDoor } from '../store/screens';
 import type { Answers } from '../testing/fakeApi';
-import { push, renderKiosk } from '../testing/renderKiosk';
+import { customerDoor, push, renderKiosk, T0 } from '../testing/renderKiosk';
 
 beforeEach(resetKioskStore);
 afterEach(() => {
@@ -12,20 +13,7 @@ afterEach(() => {
   resetKioskStore();
 });
 
-const door = (more: Partial<Extract<Screen, { name: 'customerDoor' }>> = {}) => ({
-  screen: {
-    name: 'customerDoor' as const,
-    purpose: 'pickup' as const,
-    operationId: 7,
-    compartmentId: 'A2',
-    phase: 'opening' as const,
-    receipt: null,
-    reason: null,
-    busy: false,
-    notice: null,
-    ...more,
-  },
-});
+const door = (more: Partial<CustomerDoor> = {}) => ({ screen: customerDoor(more) });
 
 const title = () => screen.getByTestId('door-title').textContent;
 const finished = (outcome: 'completed' | 'abandoned', reason: string | null = null) =>
@@ -56,15 +44,31 @@ describe('the customer door screen', () => {
     expect(await screen.findByRole('heading', { name: 'Welcome' })).toBeTruthy();
   });
 
-  it('a parcel left inside stays for the customer, whose code still works', () => {
-    renderKiosk(door({ phase: 'open' }));
+  it('a parcel left inside is a warning, not a thank-you, and opens again once with the same code', async () => {
+    const { calls } = renderKiosk(
+      door({ phase: 'open', again: { code: '123456', method: 'code' } }),
+      {
+        'pickup:code': () => ({
+          ok: true,
+          value: { operationId: 9, parcelId: 'parcel-7', compartmentId: 'A2' },
+        }),
+      },
+    );
     finished('abandoned', 'not_taken');
-    expect(title()).toBe('Thank you!');
-    expect(
-      screen.getByText(
-        'The parcel is still inside, so it stays here for you. Your code still works.',
-      ),
-    ).toBeTruthy();
+    expect(title()).toBe('Your parcel is still inside');
+    expect(screen.getByTestId('door-body').textContent).toBe(
+      'It stays in door A2 for you and your code still works. Open the door again to take it, or come back later.',
+    );
+    expect(document.querySelector('main')!.dataset.tone).toBe('warning');
+    fireEvent.click(screen.getByRole('button', { name: 'Open door A2 again' }));
+    expect(await screen.findByText('Opening door A2…')).toBeTruthy();
+    expect(calls).toContainEqual({
+      channel: 'pickup:code',
+      input: { code: '123456', method: 'code' },
+    });
+    // Once: the next door screen keeps no code.
+    finished('abandoned', 'not_taken');
+    expect(screen.queryByRole('button', { name: 'Open door A2 again' })).toBeNull();
   });
 
   it('a door not opened in time: the code still works', () => {
@@ -73,6 +77,73 @@ describe('the customer door screen', () => {
     expect(
       screen.getByText('The door was not opened in time. Your code still works.'),
     ).toBeTruthy();
+    expect(document.querySelector('main')!.dataset.tone).toBe('warning');
+  });
+
+  it('a door still shut after a few seconds: the screen says what to do', () => {
+    renderKiosk(door());
+    act(() => useKiosk.getState().tick(T0 + STILL_SHUT_AFTER_MS));
+    expect(screen.getByTestId('door-body').textContent).toBe(
+      'Door A2 should be open by now. If it is still shut, press "Door didn\'t open".',
+    );
+  });
+
+  it('"door didn\'t open": one reopen of the same door, then a fault, with help', async () => {
+    let call = 0;
+    const { calls } = renderKiosk(door(), {
+      'pickup:doorDidNotOpen': () =>
+        ++call === 1
+          ? { ok: true, value: { operationId: 7, parcelId: 'parcel-7', compartmentId: 'A2' } }
+          : { ok: false, error: { reason: 'door_failed' } },
+    });
+    fireEvent.click(screen.getByRole('button', { name: "Door didn't open" }));
+    expect(await screen.findByText('Opening door A2 once more…')).toBeTruthy();
+    expect(calls).toContainEqual({
+      channel: 'pickup:doorDidNotOpen',
+      input: { operationId: 7, parcelId: 'parcel-7' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: "It still didn't open" }));
+    expect(await screen.findByText('Door A2 did not open')).toBeTruthy();
+    expect(document.querySelector('main')!.dataset.tone).toBe('error');
+    expect(screen.getByTestId('door-body').textContent).toContain('Your code still works');
+    fireEvent.click(screen.getByRole('button', { name: 'Help' }));
+    expect(screen.getByText(/give them locker L-1, door A2/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Done' })).toBeTruthy();
+  });
+
+  it('"door didn\'t open" on a door the locker sees open: it says which door is open', async () => {
+    renderKiosk(door(), {
+      'pickup:doorDidNotOpen': () => ({
+        ok: false,
+        error: { reason: 'door_was_open', compartmentId: 'A2' },
+      }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: "Door didn't open" }));
+    expect(
+      await screen.findByText('Door A2 has opened: it is the one lit up in the picture.'),
+    ).toBeTruthy();
+    expect(title()).toBe('Door A2 is open');
+  });
+
+  it('a return whose door stays shut moves to another door, as a warning', async () => {
+    renderKiosk(door({ purpose: 'return', proof: 'RET-1', reopened: true }), {
+      'return:doorDidNotOpen': () => ({
+        ok: true,
+        value: {
+          operationId: 8,
+          returnId: 'RET-1',
+          reference: 'R-0ABC12',
+          compartmentId: 'B1',
+          size: 'M',
+        },
+      }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: "It still didn't open" }));
+    const notice = await screen.findByText(
+      'Door A2 did not open and is out of service. Please use door B1.',
+    );
+    expect(notice.closest('.notice')!.className).toContain('notice-warning');
+    expect(title()).toBe('Opening door B1…');
   });
 
   it('a door that fails to open: the customer is told to try again or contact support', async () => {
@@ -94,34 +165,60 @@ describe('the customer door screen', () => {
     expect(screen.queryByTestId('door-title')).toBeNull();
   });
 
-  it("a return that doesn't fit gets a larger door, or is told there is none", async () => {
+  it("a return that doesn't fit: empty and close the door first, then a larger one, or none", async () => {
+    let call = 0;
     let larger = true;
     const { calls } = renderKiosk(
-      door({ purpose: 'return', receipt: { returnId: 'RET-1', at: 0 } }),
+      door({
+        purpose: 'return',
+        proof: 'RET-1',
+        phase: 'open',
+        receipt: { returnId: 'RET-1', reference: 'R-0ABC12', at: 0 },
+      }),
       {
         'return:doesntFit': () =>
-          larger
-            ? {
-                ok: true,
-                value: { operationId: 8, returnId: 'RET-1', compartmentId: 'B2', size: 'XL' },
-              }
-            : { ok: false, error: { reason: 'no_larger_compartment' } },
+          ++call === 1
+            ? { ok: false, error: { reason: 'close_door_first', compartmentId: 'A2' } }
+            : larger
+              ? {
+                  ok: true,
+                  value: {
+                    operationId: 8,
+                    returnId: 'RET-1',
+                    reference: 'R-0ABC12',
+                    compartmentId: 'B2',
+                    size: 'XL',
+                  },
+                }
+              : { ok: false, error: { reason: 'no_larger_compartment' } },
       },
     );
-    expect(
-      screen.getByText('Put your parcel in. Please close the door when you are done.'),
-    ).toBeTruthy();
+    expect(screen.getByTestId('door-body').textContent).toBe(
+      'Put your parcel in. Please close the door when you are done.',
+    );
     fireEvent.click(screen.getByRole('button', { name: "It doesn't fit" }));
+    await waitFor(() =>
+      expect(screen.getByTestId('door-body').textContent).toBe(
+        'Take your parcel out of door A2 and close the door.',
+      ),
+    );
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Door A2 is empty and closed: open a larger door' }),
+    );
     expect(await screen.findByText('Opening door B2…')).toBeTruthy();
+    expect(screen.getByText('Door B2 is larger: put your parcel in there.')).toBeTruthy();
     expect(calls).toContainEqual({
       channel: 'return:doesntFit',
       input: { operationId: 7, returnId: 'RET-1' },
     });
+    push('door:opened', { compartmentId: 'B2', operation: 'return_deposit' });
     larger = false;
     fireEvent.click(screen.getByRole('button', { name: "It doesn't fit" }));
-    expect((await screen.findByRole('alert')).textContent).toBe(
-      'There is no larger compartment free right now.',
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe(
+        'There is no larger compartment free right now.',
+      ),
     );
-    expect(title()).toBe('Opening door B2…');
+    expect(title()).toBe('Door B2 is open');
   });
 });

@@ -22,7 +22,7 @@ describe('language and text size', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Deutsch' }));
     expect(screen.getByRole('heading', { name: 'Willkommen' })).toBeTruthy();
     expect(screen.getByRole('button', { name: /Paket abholen/ })).toBeTruthy();
-    expect(screen.getByTestId('events-waiting').textContent).toBe('Alle Ereignisse gesendet');
+    expect(screen.getByTestId('link-status').textContent).toBe('Funktioniert auch offline');
     expect(document.documentElement.lang).toBe('de');
     expect(pressed('Deutsch')).toBe('true');
     expect(pressed('English')).toBe('false');

@@ -5,6 +5,7 @@ import { App } from '../App';
 import { createI18n } from '../i18n';
 import { resetKioskStore, useKiosk } from '../store/kioskStore';
 import { fakeApi } from '../testing/fakeApi';
+import { customerDoor } from '../testing/renderKiosk';
 
 const T0 = 1_800_000_000_000;
 const layout = {
@@ -36,7 +37,7 @@ const layout = {
 
 function show(state: Partial<ReturnType<typeof useKiosk.getState>> = {}) {
   const { api, calls } = fakeApi({
-    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: 5 } }),
     'staff:compartments': () => ({ ok: true, value: [] }),
   });
   useKiosk.setState({ api, now: T0, lastActivity: T0, layout, ...state });
@@ -103,19 +104,7 @@ describe('screens', () => {
   });
 
   it('the door screen lights the door, then thanks the customer', () => {
-    show({
-      screen: {
-        name: 'customerDoor',
-        purpose: 'pickup',
-        operationId: 1,
-        compartmentId: 'A2',
-        phase: 'open',
-        receipt: null,
-        reason: null,
-        busy: false,
-        notice: null,
-      },
-    });
+    show({ screen: customerDoor({ phase: 'open' }) });
     expect(screen.getByTestId('door-title').textContent).toBe('Door A2 is open');
     expect(screen.getByRole('img', { name: 'Locker front, door A2 highlighted' })).toBeTruthy();
     expect(document.querySelector('[data-compartment="A2"].lit')).not.toBeNull();
@@ -133,22 +122,17 @@ describe('screens', () => {
 
   it('a return ends with a receipt', () => {
     show({
-      screen: {
-        name: 'customerDoor',
+      screen: customerDoor({
         purpose: 'return',
-        operationId: 1,
         compartmentId: 'A1',
         phase: 'closed',
-        receipt: { returnId: 'RET-1', at: T0 },
-        reason: null,
-        busy: false,
-        notice: null,
-      },
+        receipt: { returnId: 'RET-1', reference: 'R-0ABC12', at: T0 },
+      }),
     });
-    expect(screen.getByTestId('receipt').textContent).toContain('RET-1');
+    expect(screen.getByTestId('receipt').textContent).toContain('R-0ABC12');
   });
 
-  it("the courier screen offers doesn't fit and door didn't open while a door is in use", () => {
+  it("the courier screen offers doesn't fit and door didn't open while a door is opening", () => {
     show({
       screen: {
         name: 'courier',
@@ -157,8 +141,9 @@ describe('screens', () => {
           compartmentId: 'A1',
           barcode: 'TRK1',
           size: 'S',
-          phase: 'open',
+          phase: 'opening',
           reason: null,
+          since: T0,
         },
         sizeFor: null,
         deposits: [
@@ -168,9 +153,7 @@ describe('screens', () => {
         busy: false,
       },
     });
-    expect(screen.getByTestId('deposit-line').textContent).toBe(
-      'Put the parcel in door A1 and close it',
-    );
+    expect(screen.getByTestId('deposit-line').textContent).toBe('Opening door A1 for TRK1…');
     expect(screen.getByRole('button', { name: "Doesn't fit" })).toBeTruthy();
     expect(screen.getByRole('button', { name: "Door didn't open" })).toBeTruthy();
     expect(screen.getByTestId('visit-list').textContent).toContain('TRK0');
@@ -197,6 +180,7 @@ describe('screens', () => {
         tab: 'grid',
         selected: 'A1',
         reason: '',
+        keyboard: null,
         events: [],
         diagnostics: null,
         notice: null,
@@ -213,9 +197,7 @@ describe('screens', () => {
       },
     });
     expect(screen.getByRole('button', { name: 'Open door' })).toHaveProperty('disabled', true);
-    fireEvent.change(screen.getByRole('textbox', { name: 'Reason' }), {
-      target: { value: 'check' },
-    });
+    fireEvent.click(screen.getByRole('button', { name: 'Inspection' }));
     expect(screen.getByRole('button', { name: 'Open door' })).toHaveProperty('disabled', false);
   });
 
@@ -227,8 +209,9 @@ describe('screens', () => {
     expect(screen.getByRole('alertdialog', { name: 'Are you still there?' })).toBeTruthy();
   });
 
-  it('the status bar shows offline and the events waiting', () => {
+  it('the status bar shows staff offline and the events waiting', () => {
     show({
+      session: { role: 'staff', subject: 's', expiresAt: T0 + 1 },
       status: {
         lockerId: 'l',
         cloud: { online: false, since: null },

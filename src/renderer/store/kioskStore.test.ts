@@ -16,19 +16,26 @@ describe('the kiosk store', () => {
   it('turns wrong, used and malformed codes into one neutral notice', async () => {
     const { api } = fakeApi({
       'pickup:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
-      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: 5 } }),
     });
     s().setApi(api);
     s().go('pickup');
     for (const d of '123456') s().typeDigit(d);
     await s().submitCode();
-    expect(s().screen).toMatchObject({ name: 'pickup', code: '', notice: 'codeInvalid' });
+    // The code stays to be compared with the message, marked as refused.
+    expect(s().screen).toMatchObject({
+      name: 'pickup',
+      code: '123456',
+      rejected: true,
+      notice: 'codeInvalid',
+      attemptsLeft: 5,
+    });
   });
 
   it('shows the throttle as soon as the failure that engages it comes back', async () => {
     const { api } = fakeApi({
       'pickup:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
-      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 30_000 } }),
+      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 30_000, attemptsLeft: 5 } }),
     });
     s().setApi(api);
     useKiosk.setState({ screen: { name: 'pickup', code: '111111', notice: null, busy: false } });
@@ -87,7 +94,7 @@ describe('the kiosk store', () => {
   it('sends a QR scanned on the home screen to pickup', async () => {
     const { api, calls } = fakeApi({
       'pickup:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
-      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: 5 } }),
     });
     s().setApi(api);
     await s().handleScan('LKP1:123456');
@@ -102,7 +109,7 @@ describe('the kiosk store', () => {
     for (const start of ['home', 'pickup'] as const) {
       const { api, calls } = fakeApi({
         'return:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
-        'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+        'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: 5 } }),
       });
       s().setApi(api);
       if (start === 'pickup') await s().handleScan(qrPayload('pickup', 'P'.repeat(22)));
@@ -118,7 +125,7 @@ describe('the kiosk store', () => {
     const pickupQr = qrPayload('pickup', 'P'.repeat(22));
     const { api, calls } = fakeApi({
       'pickup:code': () => ({ ok: false, error: { reason: 'code_invalid' } }),
-      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 60_000 } }),
+      'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 60_000, attemptsLeft: 5 } }),
     });
     s().setApi(api);
     useKiosk.setState({ throttleUntil: s().now + 60_000 });

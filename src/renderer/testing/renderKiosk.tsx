@@ -5,6 +5,7 @@ import type { LockerLayout, StaffCompartment } from '../../shared/ipc/types';
 import { App } from '../App';
 import { createI18n } from '../i18n';
 import { useKiosk, type KioskState } from '../store/kioskStore';
+import type { CustomerDoor } from '../store/screens';
 import { fakeApi, type Answers } from './fakeApi';
 
 /** A fixed "now" for the store's clock (the ticker is not running in tests). */
@@ -48,13 +49,35 @@ export function staffCompartment(
   };
 }
 
+/** A customer's door screen as a pickup's code opens it, with any field changed. */
+export function customerDoor(more: Partial<CustomerDoor> = {}): CustomerDoor {
+  return {
+    name: 'customerDoor',
+    purpose: 'pickup',
+    operationId: 7,
+    compartmentId: 'A2',
+    proof: 'parcel-7',
+    phase: 'opening',
+    since: T0,
+    receipt: null,
+    reason: null,
+    reopened: false,
+    closingFirst: false,
+    again: null,
+    help: false,
+    busy: false,
+    notice: null,
+    ...more,
+  };
+}
+
 export function renderKiosk(
   state: Partial<KioskState> = {},
   answers: Answers = {},
   language = 'en',
 ) {
   const fake = fakeApi({
-    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0 } }),
+    'pickup:throttle': () => ({ ok: true, value: { retryAfterMs: 0, attemptsLeft: 5 } }),
     'locker:layout': () => ({ ok: true, value: layout }),
     'session:logout': () => ({ ok: true, value: null }),
     'deposit:list': () => ({ ok: true, value: [] }),

@@ -73,12 +73,33 @@ export const kioskContract = {
   'locker:layout': channel<LockerLayout>()('public', none),
 
   'pickup:code': channel<PickupOpened, PickupError>()('public', code),
-  /** How long code entry is still refused after too many wrong codes (0: not throttled). */
-  'pickup:throttle': channel<{ retryAfterMs: number }>()('public', none),
+  /**
+   * How long code entry is still refused after too many wrong codes (0: not throttled), and how
+   * many wrong codes it still takes before it makes anyone wait.
+   */
+  'pickup:throttle': channel<{ retryAfterMs: number; attemptsLeft: number }>()('public', none),
+
+  /** One reopen of the same door, then a fault; the parcel id proves the pickup is the caller's. */
+  'pickup:doorDidNotOpen': channel<PickupOpened, PickupError>()(
+    'public',
+    z.strictObject({
+      operationId: z.number().int().positive(),
+      parcelId: z.string().min(1).max(128),
+    }),
+  ),
 
   'return:code': channel<ReturnOpened, ReturnError>()('public', code),
   // The return's id proves the operation is the caller's own (only its screen was told it).
   'return:doesntFit': channel<ReturnOpened, ReturnError>()(
+    'public',
+    z.strictObject({
+      operationId: z.number().int().positive(),
+      returnId: z.string().min(1).max(128),
+    }),
+  ),
+
+  /** One reopen of the same door; shut again, another door (the return's id proves it theirs). */
+  'return:doorDidNotOpen': channel<ReturnOpened, ReturnError>()(
     'public',
     z.strictObject({
       operationId: z.number().int().positive(),

@@ -93,7 +93,15 @@ export interface KioskStatus {
 }
 
 export interface Diagnostics {
-  lockBoard: { state: 'ok' | 'fault'; lastFault: string | null; lastFaultAt: number | null };
+  lockBoard: {
+    /** A fault while the bus is down or any board cannot be read. */
+    state: 'ok' | 'fault';
+    busConnected: boolean;
+    /** Boards that cannot be read now: why (timeout, bad_reply) and since when. */
+    silentBoards: { board: number; failure: string; since: number }[];
+    lastFault: string | null;
+    lastFaultAt: number | null;
+  };
   scanner: 'connected' | 'disconnected' | 'none';
   simulated: boolean;
   doorsOpen: string[];
@@ -105,7 +113,11 @@ export interface RecentEvent {
   seq: number;
   type: string;
   at: string;
-  /** A one-line summary of the payload for the staff screen. */
+  /** What the screen puts in words: the door, who, and why (a reason, evidence or failure). */
+  compartmentId: string | null;
+  actor: string | null;
+  reason: string | null;
+  /** A one-line summary of the rest of the payload, for the details. */
   summary: string;
 }
 
