@@ -375,6 +375,10 @@ export const de: Translation = {
     },
     command: {
       result: 'Cloud-Befehl ausgeführt',
+      rejected_unverified: 'Unsignierter Befehl abgelehnt',
+    },
+    cloud: {
+      rewind_unservable: 'Cloud verlangt bereits gelöschte Ereignisse',
     },
     clock: {
       skew: 'Uhr weicht von der Cloud ab',

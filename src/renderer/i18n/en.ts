@@ -368,6 +368,10 @@ export const en = {
     },
     command: {
       result: 'Cloud command done',
+      rejected_unverified: 'Unsigned command refused',
+    },
+    cloud: {
+      rewind_unservable: 'Cloud asked for events already removed',
     },
     clock: {
       skew: 'Clock differs from the cloud',

@@ -384,6 +384,10 @@ export const pl: Translation = {
     },
     command: {
       result: 'Wykonano polecenie z chmury',
+      rejected_unverified: 'Odrzucono niepodpisane polecenie',
+    },
+    cloud: {
+      rewind_unservable: 'Chmura prosi o usunięte już zdarzenia',
     },
     clock: {
       skew: 'Zegar różni się od chmury',

@@ -238,6 +238,8 @@ const families: Record<string, string[]> = {
     'hardware.recovered': true,
     'reconcile.resolved': true,
     'command.result': true,
+    'command.rejected_unverified': true,
+    'cloud.rewind_unservable': true,
     'clock.skew': true,
     'config.updated': true,
   } satisfies Record<EventType, true>),
