@@ -14,6 +14,8 @@ describe('npm run cloud options', () => {
       '--http-port',
       '0',
       '--broker=mqtt://127.0.0.1:1884',
+      '--broker-accounts',
+      'mosquitto-dynsec',
       '--data-dir',
       '/tmp/x',
       '--no-scheduler',
@@ -23,6 +25,7 @@ describe('npm run cloud options', () => {
       args: {
         httpPort: 0,
         broker: 'mqtt://127.0.0.1:1884',
+        brokerAccounts: 'mosquitto-dynsec',
         dataDir: '/tmp/x',
         host: '127.0.0.1',
         scheduler: false,

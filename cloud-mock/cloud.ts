@@ -11,6 +11,25 @@ import { pino, type Logger } from 'pino';
 import { publicKeyToRaw } from '../src/shared/node/ed25519';
 import { DEFAULT_TOPIC_PREFIX } from '../src/shared/protocol/topics';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
+import {
+  brokerAccountsProblem,
+  embeddedAccounts,
+  managedElsewhere,
+  mosquittoDynsecAccounts,
+  type BrokerAccounts,
+  type BrokerAccountsKind,
+} from './brokerAccess/accounts';
+import {
+  advertisedUrlProblem,
+  isUnspecifiedHost,
+  splitBrokerUrl,
+} from './brokerAccess/brokerAddress';
+import { loadOrCreateCloudIdentity, type BrokerCredentials } from './brokerAccess/cloudIdentity';
+import { DynsecAdmin, DYNSEC_RESPONSE_TOPIC } from './brokerAccess/dynsecAdmin';
+import { embeddedGate } from './brokerAccess/embeddedGate';
+import { hashBrokerPassword } from './brokerAccess/passwordHash';
+import { readBrokerTls, type BrokerTlsFiles } from './brokerAccess/brokerTls';
+import { SECRET_LOG_PATHS } from './brokerAccess/secretLogPaths';
 import { buildHttp } from './http/server';
 import { connectMqtt, type MqttLink } from './mqttLink';
 import { Allocations } from './services/allocations';
@@ -26,6 +45,7 @@ import { Ingest } from './services/ingest';
 import { LockerView } from './services/lockerView';
 import { Scheduler, type TickReport } from './services/scheduler';
 import { loadOrCreateSigningKey } from './signingKey';
+import { putCloudAccount } from './store/brokerAccounts';
 import { openDatabase } from './store/database';
 
 export interface CloudOptions {
@@ -33,11 +53,26 @@ export interface CloudOptions {
   httpPort?: number;
   /** Port of the embedded broker; 0 picks a free one (default 0). Ignored with brokerUrl. */
   mqttPort?: number;
-  /** Use this external broker (mqtt://host:port) instead of the embedded aedes. */
+  /**
+   * Use this external broker instead of the embedded aedes. Credentials in it (user:pass@) are
+   * for the cloud's own connection only: units are never told them.
+   */
   brokerUrl?: string;
+  /**
+   * Where broker accounts live: `embedded` (the default, and only, with the embedded broker),
+   * `mosquitto-dynsec` or `managed-elsewhere` (an external broker needs one of these).
+   */
+  brokerAccounts?: BrokerAccountsKind;
+  /** The cloud's own broker account; else the brokerUrl's, else the one in the data dir. */
+  brokerCredentials?: BrokerCredentials;
+  /** CA to verify an external broker with, and a client certificate to present to it. */
+  brokerTls?: BrokerTlsFiles;
   /** Interface the HTTP server and the embedded broker listen on (default 127.0.0.1). */
   host?: string;
-  /** Broker URL handed to enrolling units, when it differs from the one the cloud uses. */
+  /**
+   * Broker URL handed to enrolling units, when it differs from the one the cloud uses; needed
+   * when the embedded broker listens on every interface (0.0.0.0, ::).
+   */
   advertisedMqttUrl?: string;
   dataDir: string;
   topicPrefix?: string;
@@ -59,6 +94,7 @@ export interface CloudOptions {
 
 export interface RunningCloud {
   httpUrl: string;
+  /** The broker URL units are told to use (never with credentials). */
   mqttUrl: string;
   cloudPublicKey: KeyObject;
   /** Runs the scheduler once on the injected clock. */
@@ -69,7 +105,7 @@ export interface RunningCloud {
 }
 
 export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
-  const log = options.log ?? pino({ level: 'info' });
+  const log = options.log ?? pino({ level: 'info', redact: SECRET_LOG_PATHS });
   const host = options.host ?? '127.0.0.1';
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const keys = options.signingKey
@@ -93,26 +129,74 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   };
 
   try {
+    const external = options.brokerUrl !== undefined;
+    const kind = options.brokerAccounts ?? (external ? null : 'embedded');
+    if (kind === null)
+      throw new Error(
+        'an external broker needs its account backend: brokerAccounts (--broker-accounts) mosquitto-dynsec or managed-elsewhere',
+      );
+    const problem = brokerAccountsProblem(kind, external);
+    if (problem) throw new Error(problem);
+    if (!external && isUnspecifiedHost(host) && !options.advertisedMqttUrl)
+      throw new Error(
+        `the embedded broker listens on ${host}, which no unit can connect to: say where units should connect with --advertise-mqtt URL`,
+      );
+    const split = external ? splitBrokerUrl(options.brokerUrl!) : null;
+    if (split && !split.ok) throw new Error(`--broker: ${split.error}`);
+    const tls = options.brokerTls ? readBrokerTls(options.brokerTls) : undefined;
+
+    // Stable per signing key, so the broker keeps this cloud's session across restarts.
+    const cloudName = `cloud-${publicKeyToRaw(keys.publicKey).slice(0, 16)}`;
+    const own =
+      options.brokerCredentials ??
+      split?.value.credentials ??
+      loadOrCreateCloudIdentity(options.dataDir, cloudName, log);
+
     let broker: EmbeddedBroker | null = null;
-    if (!options.brokerUrl) {
-      broker = await startEmbeddedBroker(options.mqttPort ?? 0, host);
+    if (!external) {
+      const stored = putCloudAccount(
+        db,
+        own.username,
+        await hashBrokerPassword(own.password),
+        options.clock?.now() ?? Date.now(),
+      );
+      if (stored === 'taken')
+        throw new Error(`a locker holds ${own.username}, the cloud's broker username`);
+      broker = await startEmbeddedBroker(
+        options.mqttPort ?? 0,
+        host,
+        embeddedGate(db, options.topicPrefix ?? DEFAULT_TOPIC_PREFIX, log),
+      );
       cleanups.push(() => broker!.close());
     }
-    const brokerUrl = options.brokerUrl ?? broker!.url;
+    const brokerUrl = split?.value.url ?? broker!.url;
+    const advertised = options.advertisedMqttUrl ?? brokerUrl;
+    const advertisedProblem = advertisedUrlProblem(advertised);
+    if (advertisedProblem) throw new Error(`the broker URL for units: ${advertisedProblem}`);
 
     let link: MqttLink | null = null;
+    const publish = (topic: string, payload: string, qos: 0 | 1) => {
+      if (!link) return Promise.reject(new Error('the MQTT link is not up yet'));
+      return link.publish(topic, payload, qos);
+    };
+    const topicPrefix = options.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
+    const dynsec =
+      kind === 'mosquitto-dynsec' ? new DynsecAdmin((t, p) => publish(t, p, 1), log) : null;
+    const dynsecAccounts = dynsec ? mosquittoDynsecAccounts(dynsec, topicPrefix, log) : null;
+    const accounts: BrokerAccounts =
+      kind === 'embedded'
+        ? embeddedAccounts((clientId) => broker!.disconnect(clientId))
+        : (dynsecAccounts ?? managedElsewhere);
     const ctx: CloudContext = {
       db,
       clock: options.clock ?? { now: () => Date.now() },
       log,
       signingKey: keys.privateKey,
       publicKey: keys.publicKey,
-      topicPrefix: options.topicPrefix ?? DEFAULT_TOPIC_PREFIX,
-      mqttUrl: options.advertisedMqttUrl ?? brokerUrl,
-      publish: (topic, payload, qos) => {
-        if (!link) return Promise.reject(new Error('the MQTT link is not up yet'));
-        return link.publish(topic, payload, qos);
-      },
+      topicPrefix,
+      mqttUrl: advertised,
+      brokerAccounts: accounts,
+      publish,
       newId: randomUUID,
       randomDigits: options.randomDigits ?? cryptoDigits,
       randomBytes: options.randomBytes ?? ((size) => randomBytes(size)),
@@ -125,13 +209,21 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 
     link = await connectMqtt({
       url: brokerUrl,
-      // Stable per signing key, so the broker keeps this cloud's session across restarts.
-      clientId: `cloud-${publicKeyToRaw(keys.publicKey).slice(0, 16)}`,
-      subscriptions: ingest.subscriptions(),
-      onMessage: (topic, payload) => void ingest.onMessage(topic, payload),
+      clientId: own.username,
+      credentials: own,
+      ...(tls ? { tls } : {}),
+      subscriptions: [...ingest.subscriptions(), ...(dynsec ? [DYNSEC_RESPONSE_TOPIC] : [])],
+      onMessage: (topic, payload) => {
+        if (dynsec && topic === DYNSEC_RESPONSE_TOPIC) dynsec.onResponse(payload);
+        else void ingest.onMessage(topic, payload);
+      },
       log,
     });
     cleanups.push(() => link!.close());
+    if (dynsecAccounts) {
+      const started = await dynsecAccounts.start();
+      if (!started.ok) throw new Error(started.error);
+    }
 
     const http = buildHttp({
       ctx,
@@ -149,10 +241,13 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       cleanups.push(() => clearInterval(timer));
     }
 
-    log.info({ http: address, mqtt: brokerUrl }, 'cloud-mock ready');
+    log.info(
+      { http: address, mqtt: brokerUrl, advertised, brokerAccounts: kind, username: own.username },
+      'cloud-mock ready',
+    );
     return {
       httpUrl: address,
-      mqttUrl: brokerUrl,
+      mqttUrl: advertised,
       cloudPublicKey: keys.publicKey,
       tick: () => scheduler.tick(),
       http,

@@ -1,6 +1,7 @@
 /** What every cloud service is built with: the store, time, randomness, keys and the link. */
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { BrokerAccounts } from '../brokerAccess/accounts';
 import type { Db } from '../store/database';
 
 export interface Clock {
@@ -17,8 +18,10 @@ export interface CloudContext {
   signingKey: KeyObject;
   publicKey: KeyObject;
   topicPrefix: string;
-  /** The broker URL handed to enrolling units. */
+  /** The broker URL handed to enrolling units (never with credentials). */
   mqttUrl: string;
+  /** Where enrolment puts each locker's broker identity. */
+  brokerAccounts: BrokerAccounts;
   publish: Publish;
   newId: () => string;
   /** A uniformly random string of `length` decimal digits (CSPRNG unless a test injects one). */

@@ -13,7 +13,13 @@ import type {
   ProvisionLockerResponse,
 } from '../../src/shared/rest/schemas';
 import { startCloud, type CloudOptions, type RunningCloud } from '../cloud';
-import { DeviceChain, DeviceLink, deviceIdentity, type DeviceIdentity } from './device';
+import {
+  DeviceChain,
+  DeviceLink,
+  deviceIdentity,
+  type DeviceIdentity,
+  type DeviceLogin,
+} from './device';
 import { LogCapture } from './logCapture';
 
 export const T0 = Date.UTC(2025, 5, 2, 8, 0, 0);
@@ -132,6 +138,8 @@ export function lockerRequest(
 export interface EnrolledLocker extends DeviceIdentity {
   token: string;
   enrollment: EnrollResponse;
+  /** The broker login this enrolment issued (DeviceLink.connect takes it). */
+  login: DeviceLogin;
   digest(code: string): string;
 }
 
@@ -162,7 +170,18 @@ export async function provisionAndEnroll(
     ...identity,
     token: provisioned.body.enrollmentToken,
     enrollment: enrolled.body,
+    login: loginOf(lockerId, enrolled.body),
     digest: (code) => codeDigest(identity.codeDigestKey, code),
+  };
+}
+
+/** The broker login an enrolment answer carries. */
+export function loginOf(lockerId: string, enrollment: EnrollResponse): DeviceLogin {
+  const { username, password } = enrollment.mqtt;
+  return {
+    lockerId,
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
   };
 }
 
@@ -189,7 +208,7 @@ export async function enrolledUnit(cloud: TestCloud, id: string, seed: number) {
   return {
     locker,
     chain: new DeviceChain(id, locker.key, cloud.clock),
-    link: await DeviceLink.connect(cloud.mqttUrl, id),
+    link: await DeviceLink.connect(cloud.mqttUrl, locker.login),
   };
 }
 

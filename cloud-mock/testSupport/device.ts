@@ -104,6 +104,13 @@ class Inbox<T> {
   }
 }
 
+/** How a unit logs in to the broker: its locker id (= client id) and its enrolment's credentials. */
+export interface DeviceLogin {
+  lockerId: string;
+  username?: string;
+  password?: string;
+}
+
 export class DeviceLink {
   readonly acks = new Inbox<number>();
   readonly commands = new Inbox<SignedCommand>();
@@ -117,17 +124,20 @@ export class DeviceLink {
     this.topics = lockerTopics(prefix, lockerId);
   }
 
+  /** Connects as the unit does: client id = locker id, with the enrolment's credentials. */
   static async connect(
     url: string,
-    lockerId: string,
+    login: DeviceLogin,
     prefix = DEFAULT_TOPIC_PREFIX,
   ): Promise<DeviceLink> {
     const client = await mqtt.connectAsync(url, {
-      clientId: `test-${lockerId}-${randomBytes(4).toString('hex')}`,
+      clientId: login.lockerId,
+      ...(login.username === undefined ? {} : { username: login.username }),
+      ...(login.password === undefined ? {} : { password: login.password }),
       clean: true,
       reconnectPeriod: 0,
     });
-    const link = new DeviceLink(client, lockerId, prefix);
+    const link = new DeviceLink(client, login.lockerId, prefix);
     client.on('message', (topic, payload) => {
       const json = JSON.parse(payload.toString('utf8')) as unknown;
       if (topic === link.topics.acks) link.acks.push(AckSchema.parse(json).upToSeq);

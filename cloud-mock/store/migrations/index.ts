@@ -4,6 +4,7 @@ import { up as alerts } from './002_alerts';
 import { up as parcelAliases } from './003_parcel_aliases';
 import { up as lockerCodeLength } from './004_locker_code_length';
 import { up as qrPayloads } from './005_qr_payloads';
+import { up as brokerAccounts } from './007_broker_accounts';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'parcel aliases', up: parcelAliases },
   { version: 4, name: 'locker code length', up: lockerCodeLength },
   { version: 5, name: 'qr payloads', up: qrPayloads },
+  { version: 7, name: 'broker accounts', up: brokerAccounts },
 ];
