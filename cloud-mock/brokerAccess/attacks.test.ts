@@ -1,0 +1,270 @@
+/**
+ * An attacker on the network, played by the real mosquitto_sub / mosquitto_pub, against the
+ * cloud's embedded aedes and against Mosquitto as docs/deployment-cloud.md sets it up: with no
+ * account, with a wrong password, and as an enrolled locker gone rogue (valid credentials of
+ * its own). Meanwhile a real locker (its enrolment's identity) and the cloud exchange events and
+ * commands. Each attack is refused or harmless; each check has a control that shows it can fail.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signEvent } from '../../src/shared/node/eventChain';
+import {
+  grantedQos,
+  mosquittoPub,
+  mosquittoSub,
+  receivedMessages,
+  targetOf,
+  type BrokerTarget,
+} from '../../src/shared/node/testSupport/mosquittoClients';
+import { lockerTopics } from '../../src/shared/protocol/topics';
+import type { LockerDetail } from '../../src/shared/rest/schemas';
+import {
+  allocationRequest,
+  provisionAndEnroll,
+  startTestCloud,
+  type EnrolledLocker,
+  type TestCloud,
+} from '../testSupport/cloudFixture';
+import { DeviceChain, DeviceLink } from '../testSupport/device';
+import type { LogRecord } from '../testSupport/logCapture';
+import { startSecuredMosquitto, type SecuredMosquitto } from '../testSupport/securedMosquitto';
+import { BROKER_IDENTITY_FILE } from './cloudIdentity';
+
+const VICTIM = 'ATK-VICTIM';
+const MALLORY = 'ATK-MALLORY';
+const victimTopics = lockerTopics('locker/v1', VICTIM);
+const malloryTopics = lockerTopics('locker/v1', MALLORY);
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+/** What the cloud would log had a message on the victim's topics reached it. */
+const reachedCloud = (r: LogRecord) =>
+  (JSON.stringify(r).includes(VICTIM) &&
+    ['mqtt message dropped', 'message handling failed', 'presence recorded'].includes(r.msg)) ||
+  r.msg.startsWith('event chain broken');
+
+describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => {
+  let secured: SecuredMosquitto | null = null;
+  let cloud: TestCloud;
+  let victim: EnrolledLocker;
+  let mallory: EnrolledLocker;
+  let chain: DeviceChain;
+  let link: DeviceLink;
+  let target: BrokerTarget;
+  let cloudUsername: string;
+  /** Every message the victim's client received, raw, and how often its session ended. */
+  const delivered: string[] = [];
+  let victimClosed = 0;
+
+  const detail = async () =>
+    (await cloud.request<LockerDetail>('GET', `/api/v1/lockers/${VICTIM}`)).body;
+  const malloryLogin = () => ({
+    ...target,
+    clientId: MALLORY,
+    username: mallory.login.username!,
+    password: mallory.login.password!,
+  });
+  /** A genuine exchange: the victim's next event is stored and acked by the cloud. */
+  const genuineExchange = async () => {
+    const acks = link.acks.all.length;
+    await link.publishEvents(chain.filler(1));
+    const upTo = await link.acks.next();
+    expect(link.acks.all.length).toBe(acks + 1);
+    return upTo;
+  };
+
+  beforeAll(async () => {
+    if (broker === 'mosquitto') secured = await startSecuredMosquitto();
+    cloud = await startTestCloud(secured?.cloudOptions ?? {});
+    cloudUsername =
+      secured?.cloudLogin.username ??
+      (
+        JSON.parse(readFileSync(join(cloud.dataDir, BROKER_IDENTITY_FILE), 'utf8')) as {
+          username: string;
+        }
+      ).username;
+    victim = await provisionAndEnroll(cloud, VICTIM, {}, 41);
+    mallory = await provisionAndEnroll(cloud, MALLORY, {}, 42);
+    chain = new DeviceChain(VICTIM, victim.key, cloud.clock);
+    link = await DeviceLink.connect(cloud.mqttUrl, victim.login);
+    link.client.on('message', (topic, payload) => delivered.push(`${topic} ${payload.toString()}`));
+    link.client.on('close', () => (victimClosed += 1));
+    target = targetOf(cloud.mqttUrl);
+    expect(await genuineExchange()).toBe(1);
+  });
+  afterAll(async () => {
+    await link.close();
+    await cloud.close();
+    await secured?.mosquitto.close();
+  });
+
+  it('refuses an anonymous client and a wrong password; the right password gets in', async () => {
+    const anonymous = await mosquittoPub(target, { topic: victimTopics.events, payload: '{}' });
+    expect(anonymous.status).not.toBe(0);
+    expect(anonymous.stderr).toMatch(/refused|not authori[sz]ed/i);
+    const anonymousSub = await mosquittoSub(target, ['#'], { listenMs: 5000 }).done;
+    expect(anonymousSub.timedOut).toBe(false);
+    expect(anonymousSub.stderr).toMatch(/refused|not authori[sz]ed/i);
+
+    const wrong = await mosquittoPub(
+      { ...target, username: MALLORY, password: `${mallory.login.password!.slice(0, -1)}x` },
+      { topic: malloryTopics.events, payload: '{}' },
+    );
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/refused|not authori[sz]ed|bad user/i);
+    const noSuchUser = await mosquittoPub(
+      { ...target, username: 'nobody', password: mallory.login.password! },
+      { topic: malloryTopics.events, payload: '{}' },
+    );
+    expect(noSuchUser.status).not.toBe(0);
+
+    // Control: the same client with the enrolment's credentials connects and publishes.
+    const right = await mosquittoPub(malloryLogin(), {
+      topic: malloryTopics.presence,
+      payload: '{"v":1,"status":"online"}',
+    });
+    expect(right.stderr).toBe('');
+    expect(right.status).toBe(0);
+    expect(right.stdout).toMatch(/received PUBACK/);
+  });
+
+  it("subscribing to # or to another locker's topics yields nothing while the locker and the cloud talk", async () => {
+    const stolen = [
+      victimTopics.commands,
+      victimTopics.acks,
+      victimTopics.events,
+      victimTopics.state,
+    ];
+    // The rogue locker also subscribes to its own commands: the control that the spy hears.
+    const spy = mosquittoSub(
+      malloryLogin(),
+      ['#', 'locker/v1/+/commands', ...stolen, malloryTopics.commands],
+      {
+        listenMs: 6000,
+      },
+    );
+    await spy.ready;
+
+    await cloud.request('POST', '/api/v1/allocations', allocationRequest(VICTIM, 'SPY-1'));
+    const command = await link.commands.until((c) => c.type === 'parcel.expect');
+    expect(command.lockerId).toBe(VICTIM);
+    await genuineExchange();
+    await cloud.request('POST', '/api/v1/allocations', allocationRequest(MALLORY, 'SPY-2'));
+
+    const seen = await spy.done;
+    expect(grantedQos(seen)).toEqual([128, 128, 128, 128, 128, 128, 1]);
+    expect(receivedMessages(seen, stolen)).toEqual([]);
+    expect(seen.lines.filter((l) => /received PUBLISH/.test(l))).toEqual([
+      expect.stringContaining(malloryTopics.commands),
+    ]);
+    expect(seen.stdout).not.toContain('SPY-1');
+    // Control: the spy's own commands reach it, so silence above is the broker refusing.
+    expect(receivedMessages(seen, [malloryTopics.commands])).toEqual([
+      expect.stringContaining('"SPY-2"'),
+    ]);
+  });
+
+  it("publishing on another locker's events/state/presence/acks/commands is dropped: the cloud and the victim see nothing", async () => {
+    const before = await detail();
+    const deliveredBefore = delivered.length;
+    const acksBefore = link.acks.all.length;
+    const logMark = cloud.logs.records.length;
+    // Plausible forgeries: each would be taken if it arrived (the control below shows one is).
+    const forged = signEvent(
+      {
+        v: 1,
+        lockerId: VICTIM,
+        seq: 2,
+        type: 'door.opened',
+        at: new Date(cloud.clock.now()).toISOString(),
+        payload: { compartmentId: 'A1', operation: 'staff_open', operationId: 9 },
+        prevHash: '0'.repeat(64),
+      },
+      mallory.key,
+    );
+    const forgeries = [
+      { topic: victimTopics.events, payload: JSON.stringify({ v: 1, events: [forged] }) },
+      {
+        topic: victimTopics.state,
+        payload: JSON.stringify({
+          v: 1,
+          lockerId: VICTIM,
+          at: new Date(cloud.clock.now()).toISOString(),
+          seq: 1_000_000,
+          compartments: [],
+        }),
+        retain: true,
+      },
+      { topic: victimTopics.presence, payload: '{"v":1,"status":"offline"}', retain: true },
+      { topic: victimTopics.acks, payload: '{"v":1,"upToSeq":999}' },
+      { topic: victimTopics.commands, payload: JSON.stringify({ v: 1, id: 'forged', sig: 'x' }) },
+    ];
+    for (const message of forgeries) await mosquittoPub(malloryLogin(), message);
+    await settle();
+
+    // The cloud: nothing logged about the victim, its view unchanged.
+    expect(cloud.logs.records.slice(logMark).filter(reachedCloud)).toEqual([]);
+    const after = await detail();
+    expect(after.presence).toEqual(before.presence);
+    expect(after.snapshot).toEqual(before.snapshot);
+    expect(after.flagged).toBe(false);
+    // The victim: no forged ack or command, and its next event is acked in order.
+    expect(delivered.slice(deliveredBefore)).toEqual([]);
+    const upTo = await genuineExchange();
+    expect(link.acks.all.slice(acksBefore)).toEqual([upTo]);
+    expect(upTo).toBeLessThan(999);
+
+    // Control: the victim's own "offline" on its own topic does reach the cloud.
+    await link.publishRaw(victimTopics.presence, '{"v":1,"status":"offline"}', true);
+    await cloud.logs.waitFor((r) => r.msg === 'presence recorded' && r['lockerId'] === VICTIM);
+    expect((await detail()).presence.status).toBe('offline');
+    await link.publishRaw(victimTopics.presence, '{"v":1,"status":"online"}', true);
+  });
+
+  it("taking the cloud's or a locker's client id is refused: their sessions stay", async () => {
+    const cloudOffline = () =>
+      cloud.logs.records.filter((r) => r.msg.startsWith('mqtt offline')).length;
+    const offlineBefore = cloudOffline();
+    const closedBefore = victimClosed;
+    for (const clientId of [VICTIM, cloudUsername]) {
+      const owner = clientId === VICTIM ? VICTIM : cloudUsername;
+      const attempts: BrokerTarget[] = [
+        { ...target, clientId },
+        { ...target, clientId, username: owner, password: mallory.login.password! },
+        { ...malloryLogin(), clientId },
+      ];
+      for (const attempt of attempts) {
+        const r = await mosquittoPub(attempt, { topic: malloryTopics.events, payload: '{}' });
+        // aedes refuses a client id that is not the username; Mosquitto replaces it by the
+        // username (use_username_as_clientid), so the rogue only ever is itself.
+        if (broker === 'aedes' || attempt.username !== MALLORY) expect(r.status).not.toBe(0);
+      }
+    }
+    await settle();
+    expect(victimClosed).toBe(closedBefore);
+    expect(link.client.connected).toBe(true);
+    expect(cloudOffline()).toBe(offlineBefore);
+    await genuineExchange();
+
+    // Control: the victim's real credentials do take its session over, and that is seen. (On a
+    // fresh session: Mosquitto 2.0.11 leaves a session it refused a same-id CONNECT against out
+    // of its takeover index, so the old one would simply stay, as it did above.)
+    await link.close();
+    link = await DeviceLink.connect(cloud.mqttUrl, victim.login);
+    link.client.on('close', () => (victimClosed += 1));
+    const takeover = await mosquittoPub(
+      { ...target, clientId: VICTIM, username: VICTIM, password: victim.login.password! },
+      { topic: victimTopics.presence, payload: '{"v":1,"status":"online"}', retain: true },
+    );
+    expect(takeover.status).toBe(0);
+    for (let i = 0; i < 100 && victimClosed === closedBefore + 1; i++) await settle(50);
+    expect(victimClosed).toBe(closedBefore + 2);
+  });
+
+  it('never logs a password it issued or holds', () => {
+    const logged = JSON.stringify(cloud.logs.records);
+    for (const password of [victim.login.password!, mallory.login.password!])
+      expect(logged).not.toContain(password);
+    if (secured) expect(logged).not.toContain(secured.cloudLogin.password);
+  });
+});
