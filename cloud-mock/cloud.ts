@@ -152,16 +152,17 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       split?.value.credentials ??
       loadOrCreateCloudIdentity(options.dataDir, cloudName, log);
 
+    // Recorded on every broker, so no locker is ever provisioned under the cloud's name.
+    const stored = putCloudAccount(
+      db,
+      own.username,
+      await hashBrokerPassword(own.password),
+      options.clock?.now() ?? Date.now(),
+    );
+    if (stored === 'taken')
+      throw new Error(`a locker holds ${own.username}, the cloud's broker username`);
     let broker: EmbeddedBroker | null = null;
     if (!external) {
-      const stored = putCloudAccount(
-        db,
-        own.username,
-        await hashBrokerPassword(own.password),
-        options.clock?.now() ?? Date.now(),
-      );
-      if (stored === 'taken')
-        throw new Error(`a locker holds ${own.username}, the cloud's broker username`);
       broker = await startEmbeddedBroker(
         options.mqttPort ?? 0,
         host,

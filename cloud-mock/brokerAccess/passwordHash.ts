@@ -33,13 +33,20 @@ export async function verifyBrokerPassword(password: string, hash: string): Prom
   const [scheme, n, r, p, salt, key] = hash.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64url');
-  const got = await derive(
-    password,
-    Buffer.from(salt, 'base64url'),
-    { N: Number(n), r: Number(r), p: Number(p) },
-    expected.length,
-  );
-  return got.length === expected.length && timingSafeEqual(got, expected);
+  // A shorter stored key would compare only a prefix.
+  if (expected.length !== KEY_BYTES) return false;
+  let got: Buffer;
+  try {
+    got = await derive(
+      password,
+      Buffer.from(salt, 'base64url'),
+      { N: Number(n), r: Number(r), p: Number(p) },
+      KEY_BYTES,
+    );
+  } catch {
+    return false; // parameters scrypt refuses
+  }
+  return timingSafeEqual(got, expected);
 }
 
 /** Spends what a real check would, so an unknown username answers no faster than a known one. */
