@@ -25,9 +25,21 @@ const REFUSED_LOGIN = new Set([2, 4, 5]);
 export function classifyConnectError(
   e: Error & { code?: string | number },
 ): { code: CloudErrorCode; message: string } | null {
-  if (typeof e.code === 'string' && (CERTIFICATE_CODES.has(e.code) || e.code.startsWith('ERR_SSL')))
-    return { code: 'tls_refused', message: `TLS: the broker was refused (${e.code}: ${e.message})` };
+  const detail = `${String(e.code)}: ${e.message.split('\n')[0]!.trim()}`;
+  if (typeof e.code === 'string' && CERTIFICATE_CODES.has(e.code))
+    return {
+      code: 'tls_refused',
+      message: `TLS: the broker's certificate is not one the configured CA vouches for (${detail})`,
+    };
+  if (typeof e.code === 'string' && e.code.startsWith('ERR_SSL'))
+    return {
+      code: 'tls_refused',
+      message: `TLS: the handshake with the broker failed (${detail})`,
+    };
   if (typeof e.code === 'number' && REFUSED_LOGIN.has(e.code))
-    return { code: 'not_authorized', message: `the broker refused this unit's login: ${e.message}` };
+    return {
+      code: 'not_authorized',
+      message: `the broker refused this unit's login: ${e.message}`,
+    };
   return null;
 }
