@@ -49,13 +49,13 @@ export async function startTestCloud(options: Partial<CloudOptions> = {}): Promi
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cloud-mock-test-'));
   const clock = new FakeClock();
   const logs = new LogCapture();
-  const cloud = await startCloud({
-    dataDir,
-    clock,
-    log: logs.logger,
-    scheduler: false,
-    ...options,
-  });
+  let cloud: RunningCloud;
+  try {
+    cloud = await startCloud({ dataDir, clock, log: logs.logger, scheduler: false, ...options });
+  } catch (e) {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     ...cloud,
     clock,
