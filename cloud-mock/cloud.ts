@@ -27,7 +27,7 @@ import {
 import { loadOrCreateCloudIdentity, type BrokerCredentials } from './brokerAccess/cloudIdentity';
 import { DynsecAdmin, DYNSEC_RESPONSE_TOPIC } from './brokerAccess/dynsecAdmin';
 import { embeddedGate } from './brokerAccess/embeddedGate';
-import { hashBrokerPassword } from './brokerAccess/passwordHash';
+import { hashBrokerPassword, newBrokerPassword } from './brokerAccess/passwordHash';
 import { readBrokerTls, type BrokerTlsFiles } from './brokerAccess/brokerTls';
 import { SECRET_LOG_PATHS } from './brokerAccess/secretLogPaths';
 import { buildHttp } from './http/server';
@@ -147,20 +147,24 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 
     // Stable per signing key, so the broker keeps this cloud's session across restarts.
     const cloudName = `cloud-${publicKeyToRaw(keys.publicKey).slice(0, 16)}`;
+    const given = options.brokerCredentials ?? split?.value.credentials ?? null;
+    // A broker whose accounts are managed elsewhere may know the cloud by its certificate alone.
     const own =
-      options.brokerCredentials ??
-      split?.value.credentials ??
-      loadOrCreateCloudIdentity(options.dataDir, cloudName, log);
+      given ??
+      (kind === 'managed-elsewhere'
+        ? null
+        : loadOrCreateCloudIdentity(options.dataDir, cloudName, log));
+    const clientId = own?.username ?? cloudName;
 
     // Recorded on every broker, so no locker is ever provisioned under the cloud's name.
     const stored = putCloudAccount(
       db,
-      own.username,
-      await hashBrokerPassword(own.password),
+      clientId,
+      await hashBrokerPassword(own?.password ?? newBrokerPassword()),
       options.clock?.now() ?? Date.now(),
     );
     if (stored === 'taken')
-      throw new Error(`a locker holds ${own.username}, the cloud's broker username`);
+      throw new Error(`a locker holds ${clientId}, the cloud's broker username`);
     let broker: EmbeddedBroker | null = null;
     if (!external) {
       broker = await startEmbeddedBroker(
@@ -210,8 +214,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 
     link = await connectMqtt({
       url: brokerUrl,
-      clientId: own.username,
-      credentials: own,
+      clientId,
+      ...(own ? { credentials: own } : {}),
       ...(tls ? { tls } : {}),
       subscriptions: [...ingest.subscriptions(), ...(dynsec ? [DYNSEC_RESPONSE_TOPIC] : [])],
       onMessage: (topic, payload) => {
@@ -243,7 +247,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     }
 
     log.info(
-      { http: address, mqtt: brokerUrl, advertised, brokerAccounts: kind, username: own.username },
+      { http: address, mqtt: brokerUrl, advertised, brokerAccounts: kind, clientId },
       'cloud-mock ready',
     );
     return {

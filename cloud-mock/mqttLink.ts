@@ -21,7 +21,8 @@ export async function connectMqtt(options: {
   /** Without userinfo: credentials travel only in `credentials`. */
   url: string;
   clientId: string;
-  credentials: BrokerCredentials;
+  /** None when the broker knows the cloud by its client certificate alone. */
+  credentials?: BrokerCredentials;
   tls?: BrokerTls;
   subscriptions: string[];
   onMessage: (topic: string, payload: Buffer) => void;
@@ -30,8 +31,9 @@ export async function connectMqtt(options: {
   const { log, tls } = options;
   const client: MqttClient = mqtt.connect(options.url, {
     clientId: options.clientId,
-    username: options.credentials.username,
-    password: options.credentials.password,
+    ...(options.credentials
+      ? { username: options.credentials.username, password: options.credentials.password }
+      : {}),
     clean: false,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
@@ -64,7 +66,7 @@ export async function connectMqtt(options: {
     const refused = (e: Error) =>
       fail(
         new Error(
-          `the broker at ${options.url} refused the cloud (account ${options.credentials.username}): ${e.message}`,
+          `the broker at ${options.url} refused the cloud (client ${options.clientId}): ${e.message}`,
         ),
       );
     client.once('error', refused);
@@ -80,7 +82,7 @@ export async function connectMqtt(options: {
   if (refusedTopics.length > 0) {
     await client.endAsync(true);
     throw new Error(
-      `the broker refused the cloud's subscription to ${refusedTopics.join(', ')}: its account (${options.credentials.username}) lacks the cloud's role`,
+      `the broker refused the cloud's subscription to ${refusedTopics.join(', ')}: its account (${options.clientId}) lacks the cloud's role`,
     );
   }
   return {
