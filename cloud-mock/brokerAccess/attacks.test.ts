@@ -1,12 +1,11 @@
 /**
  * An attacker on the network, played by the real mosquitto_sub / mosquitto_pub, against the
- * cloud's embedded aedes and against Mosquitto as docs/deployment-cloud.md sets it up: with no
+ * cloud's embedded aedes and against Mosquitto as docs/deployment-cloud.md sets it up (with the
+ * dynamic-security plugin, and with a password file and ACL patterns): with no
  * account, with a wrong password, and as an enrolled locker gone rogue (valid credentials of
  * its own). Meanwhile a real locker (its enrolment's identity) and the cloud exchange events and
  * commands. Each attack is refused or harmless; each check has a control that shows it can fail.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signEvent } from '../../src/shared/node/eventChain';
 import {
@@ -28,8 +27,7 @@ import {
 } from '../testSupport/cloudFixture';
 import { DeviceChain, DeviceLink } from '../testSupport/device';
 import type { LogRecord } from '../testSupport/logCapture';
-import { startSecuredMosquitto, type SecuredMosquitto } from '../testSupport/securedMosquitto';
-import { BROKER_IDENTITY_FILE } from './cloudIdentity';
+import { BROKER_SETUPS, startBrokerSetup, type BrokerSetup } from '../testSupport/brokerSetups';
 
 const VICTIM = 'ATK-VICTIM';
 const MALLORY = 'ATK-MALLORY';
@@ -43,8 +41,8 @@ const reachedCloud = (r: LogRecord) =>
     ['mqtt message dropped', 'message handling failed', 'presence recorded'].includes(r.msg)) ||
   r.msg.startsWith('event chain broken');
 
-describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => {
-  let secured: SecuredMosquitto | null = null;
+describe.each(BROKER_SETUPS)('an attacker on %s', (broker) => {
+  let setup: BrokerSetup;
   let cloud: TestCloud;
   let victim: EnrolledLocker;
   let mallory: EnrolledLocker;
@@ -61,8 +59,8 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
   const malloryLogin = () => ({
     ...target,
     clientId: MALLORY,
-    username: mallory.login.username!,
-    password: mallory.login.password!,
+    username: MALLORY,
+    password: setup.loginOf(mallory).password!,
   });
   /** A genuine exchange: the victim's next event is stored and acked by the cloud. */
   const genuineExchange = async () => {
@@ -74,19 +72,13 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
   };
 
   beforeAll(async () => {
-    if (broker === 'mosquitto') secured = await startSecuredMosquitto();
-    cloud = await startTestCloud(secured?.cloudOptions ?? {});
-    cloudUsername =
-      secured?.cloudLogin.username ??
-      (
-        JSON.parse(readFileSync(join(cloud.dataDir, BROKER_IDENTITY_FILE), 'utf8')) as {
-          username: string;
-        }
-      ).username;
+    setup = await startBrokerSetup(broker, [VICTIM, MALLORY]);
+    cloud = await startTestCloud(setup.cloudOptions);
+    cloudUsername = setup.cloudUsername(cloud);
     victim = await provisionAndEnroll(cloud, VICTIM, {}, 41);
     mallory = await provisionAndEnroll(cloud, MALLORY, {}, 42);
     chain = new DeviceChain(VICTIM, victim.key, cloud.clock);
-    link = await DeviceLink.connect(cloud.mqttUrl, victim.login);
+    link = await DeviceLink.connect(cloud.mqttUrl, setup.loginOf(victim));
     link.client.on('message', (topic, payload) => delivered.push(`${topic} ${payload.toString()}`));
     link.client.on('close', () => (victimClosed += 1));
     target = targetOf(cloud.mqttUrl);
@@ -95,7 +87,7 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
   afterAll(async () => {
     await link.close();
     await cloud.close();
-    await secured?.mosquitto.close();
+    await setup.close();
   });
 
   it('refuses an anonymous client and a wrong password; the right password gets in', async () => {
@@ -107,13 +99,17 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
     expect(anonymousSub.stderr).toMatch(/refused|not authori[sz]ed/i);
 
     const wrong = await mosquittoPub(
-      { ...target, username: MALLORY, password: `${mallory.login.password!.slice(0, -1)}x` },
+      {
+        ...target,
+        username: MALLORY,
+        password: `${setup.loginOf(mallory).password!.slice(0, -1)}x`,
+      },
       { topic: malloryTopics.events, payload: '{}' },
     );
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toMatch(/refused|not authori[sz]ed|bad user/i);
     const noSuchUser = await mosquittoPub(
-      { ...target, username: 'nobody', password: mallory.login.password! },
+      { ...target, username: 'nobody', password: setup.loginOf(mallory).password! },
       { topic: malloryTopics.events, payload: '{}' },
     );
     expect(noSuchUser.status).not.toBe(0);
@@ -134,7 +130,10 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
       victimTopics.acks,
       victimTopics.events,
       victimTopics.state,
+      victimTopics.presence,
     ];
+    // A retained message waits at the broker: a new subscriber would get it at once.
+    await link.publishRaw(victimTopics.presence, '{"v":1,"status":"online"}', true);
     // The rogue locker also subscribes to its own commands: the control that the spy hears.
     const spy = mosquittoSub(
       malloryLogin(),
@@ -152,7 +151,9 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
     await cloud.request('POST', '/api/v1/allocations', allocationRequest(MALLORY, 'SPY-2'));
 
     const seen = await spy.done;
-    expect(grantedQos(seen)).toEqual([128, 128, 128, 128, 128, 128, 1]);
+    // dynsec and aedes refuse the subscriptions; an ACL file grants them and delivers nothing.
+    const refused = broker === 'mosquitto password file' ? 1 : 128;
+    expect(grantedQos(seen)).toEqual([...Array<number>(7).fill(refused), 1]);
     expect(receivedMessages(seen, stolen)).toEqual([]);
     expect(seen.lines.filter((l) => /received PUBLISH/.test(l))).toEqual([
       expect.stringContaining(malloryTopics.commands),
@@ -216,7 +217,9 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
 
     // Control: the victim's own "offline" on its own topic does reach the cloud.
     await link.publishRaw(victimTopics.presence, '{"v":1,"status":"offline"}', true);
-    await cloud.logs.waitFor((r) => r.msg === 'presence recorded' && r['lockerId'] === VICTIM);
+    await cloud.logs.waitFor(
+      (r) => r.msg === 'presence recorded' && r['lockerId'] === VICTIM && r['status'] === 'offline',
+    );
     expect((await detail()).presence.status).toBe('offline');
     await link.publishRaw(victimTopics.presence, '{"v":1,"status":"online"}', true);
   });
@@ -230,7 +233,7 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
       const owner = clientId === VICTIM ? VICTIM : cloudUsername;
       const attempts: BrokerTarget[] = [
         { ...target, clientId },
-        { ...target, clientId, username: owner, password: mallory.login.password! },
+        { ...target, clientId, username: owner, password: setup.loginOf(mallory).password! },
         { ...malloryLogin(), clientId },
       ];
       for (const attempt of attempts) {
@@ -250,10 +253,10 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
     // fresh session: Mosquitto 2.0.11 leaves a session it refused a same-id CONNECT against out
     // of its takeover index, so the old one would simply stay, as it did above.)
     await link.close();
-    link = await DeviceLink.connect(cloud.mqttUrl, victim.login);
+    link = await DeviceLink.connect(cloud.mqttUrl, setup.loginOf(victim));
     link.client.on('close', () => (victimClosed += 1));
     const takeover = await mosquittoPub(
-      { ...target, clientId: VICTIM, username: VICTIM, password: victim.login.password! },
+      { ...target, clientId: VICTIM, username: VICTIM, password: setup.loginOf(victim).password! },
       { topic: victimTopics.presence, payload: '{"v":1,"status":"online"}', retain: true },
     );
     expect(takeover.status).toBe(0);
@@ -263,8 +266,9 @@ describe.each(['aedes', 'mosquitto'] as const)('an attacker on %s', (broker) => 
 
   it('never logs a password it issued or holds', () => {
     const logged = JSON.stringify(cloud.logs.records);
-    for (const password of [victim.login.password!, mallory.login.password!])
+    for (const password of [setup.loginOf(victim).password!, setup.loginOf(mallory).password!])
       expect(logged).not.toContain(password);
-    if (secured) expect(logged).not.toContain(secured.cloudLogin.password);
+    const own = setup.cloudOptions.brokerCredentials;
+    if (own) expect(logged).not.toContain(own.password);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Test support: a real Mosquitto on free loopback ports with a generated config, that a test can
- * stop and start again on the same ports. Anonymous by default; with `dynsec` it authenticates
- * every client through the dynamic-security plugin (anonymous refused, client id = username),
+ * stop and start again on the same ports. Anonymous by default; with `dynsec` (or a password
+ * file and an ACL file) it authenticates every client (anonymous refused, client id = username),
  * and with `tls` it adds an mqtts listener (client certificate optional) and one that requires a
  * client certificate.
  */
@@ -21,6 +21,12 @@ export interface MosquittoOptions {
    * then refuses anonymous clients and takes each client's username as its client id.
    */
   dynsec?: object;
+  /**
+   * Instead of dynsec: a password file (made with mosquitto_passwd) and an ACL file, with
+   * anonymous clients refused and each client's username as its client id.
+   */
+  passwordFile?: string;
+  aclFile?: string;
   /** Server certificate, its key and the CA that signs client certificates. */
   tls?: { caFile: string; certFile: string; keyFile: string };
 }
@@ -76,6 +82,13 @@ export class Mosquitto {
         'use_username_as_clientid true',
         `plugin ${DYNSEC_PLUGIN}`,
         `plugin_opt_config_file ${dynsecFile}`,
+      );
+    } else if (o.passwordFile) {
+      lines.push(
+        'allow_anonymous false',
+        'use_username_as_clientid true',
+        `password_file ${o.passwordFile}`,
+        ...(o.aclFile ? [`acl_file ${o.aclFile}`] : []),
       );
     } else {
       lines.push('allow_anonymous true');
