@@ -46,8 +46,10 @@ export async function connectMqtt(options: {
   client.on('message', (topic, payload) => options.onMessage(topic, payload));
   client.on('error', (e) => log.warn({ err: e }, 'mqtt error'));
   client.on('offline', () => log.warn('mqtt offline; reconnecting'));
+  let first = true;
   client.on('connect', (connack) => {
     log.info({ url: options.url, sessionPresent: connack.sessionPresent }, 'mqtt connected');
+    if (first) return; // the first round is awaited below
     // Re-subscribing is harmless when the broker kept the session, and needed when it did not.
     client.subscribe(options.subscriptions, { qos: 1 }, (e) => {
       if (e) log.error({ err: e }, 'mqtt subscribe failed');
@@ -76,13 +78,25 @@ export async function connectMqtt(options: {
       resolve();
     });
   });
-  // Wait for the first subscription round so a test can publish right after startCloud.
-  const granted = await client.subscribeAsync(options.subscriptions, { qos: 1 });
-  const refusedTopics = granted.filter((g) => g.qos === 128).map((g) => g.topic);
-  if (refusedTopics.length > 0) {
+  first = false;
+  // Wait for the first subscription round so a test can publish right after startCloud; a
+  // broker that refuses one (SUBACK 0x80) has not given this account the cloud's rights.
+  let granted: number[];
+  try {
+    granted = (await client.subscribeAsync(options.subscriptions, { qos: 1 })).map((g) => g.qos);
+  } catch (e) {
+    const suback = (e as { packet?: { granted?: unknown } }).packet?.granted;
+    if (!Array.isArray(suback)) {
+      await client.endAsync(true);
+      throw e;
+    }
+    granted = suback as number[];
+  }
+  const refused = options.subscriptions.filter((_, i) => granted[i] === 128);
+  if (refused.length > 0) {
     await client.endAsync(true);
     throw new Error(
-      `the broker refused the cloud's subscription to ${refusedTopics.join(', ')}: its account (${options.clientId}) lacks the cloud's role`,
+      `the broker refused the cloud's subscription to ${refused.join(', ')}: its account (${options.clientId}) lacks the cloud's role`,
     );
   }
   return {
