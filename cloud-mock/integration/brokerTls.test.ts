@@ -125,7 +125,7 @@ describe('TLS on Mosquitto', () => {
     await eventReachesCloud(kiosk);
   });
 
-  it('a kiosk set up by hand logs in with its password file and presents its client certificate where the broker requires one; without it, it is refused', async () => {
+  it('a kiosk set up by hand logs in with its password file and presents its client certificate where the broker requires one; without it, or with a wrong password, it is refused', async () => {
     const lockerId = 'tls-by-hand';
     const dataDir = tempDir('kiosk-tls-hand-');
     // The unit's keys exist before the operator enrols it on its behalf.
@@ -160,7 +160,18 @@ describe('TLS on Mosquitto', () => {
     await withoutCert.close();
     kiosks.splice(kiosks.indexOf(withoutCert), 1);
 
-    const kiosk = await start(byHand({ caFile: pki.caFile, ...pki.client(lockerId) }));
+    const certified = { caFile: pki.caFile, ...pki.client(lockerId) };
+    writeFileSync(passwordFile, 'not-the-password-it-was-issued\n');
+    const wrongPassword = await start(byHand(certified));
+    await until(
+      () => wrongPassword.cloud!.status().lastError?.code === 'not_authorized',
+      'a wrong password refused as not_authorized',
+    );
+    await wrongPassword.close();
+    kiosks.splice(kiosks.indexOf(wrongPassword), 1);
+
+    writeFileSync(passwordFile, `${enrolled.mqtt.password!}\n`);
+    const kiosk = await start(byHand(certified));
     await until(() => kiosk.cloud!.status().connection === 'online', 'online with its certificate');
     await eventReachesCloud(kiosk);
   });
