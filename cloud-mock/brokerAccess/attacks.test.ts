@@ -229,7 +229,42 @@ describe.each(BROKER_SETUPS)('an attacker on %s', (broker) => {
       (r) => r.msg === 'presence recorded' && r['lockerId'] === VICTIM && r['status'] === 'offline',
     );
     expect((await detail()).presence.status).toBe('offline');
+    const onlineRecords = () =>
+      cloud.logs.records.filter(
+        (r) =>
+          r.msg === 'presence recorded' && r['lockerId'] === VICTIM && r['status'] === 'online',
+      ).length;
+    const recorded = onlineRecords();
     await link.publishRaw(victimTopics.presence, '{"v":1,"status":"online"}', true);
+    for (let i = 0; i < 100 && onlineRecords() === recorded; i++) await settle(50);
+  });
+
+  it("a last will left on another locker's presence is dropped; one on its own is delivered", async () => {
+    const before = await detail();
+    const logMark = cloud.logs.records.length;
+    const offline = '{"v":1,"status":"offline"}';
+    const forger = mosquittoSub(malloryLogin(), [malloryTopics.commands], {
+      listenMs: 1500,
+      will: { topic: victimTopics.presence, payload: offline, retain: true },
+      stopWith: 'SIGKILL',
+    });
+    await forger.done;
+    await settle();
+    await genuineExchange();
+    expect(cloud.logs.records.slice(logMark).filter(reachedCloud)).toEqual([]);
+    expect((await detail()).presence).toEqual(before.presence);
+
+    // Control: the same will on its own presence topic reaches the cloud when it vanishes.
+    const own = mosquittoSub(malloryLogin(), [malloryTopics.commands], {
+      listenMs: 1500,
+      will: { topic: malloryTopics.presence, payload: offline, retain: true },
+      stopWith: 'SIGKILL',
+    });
+    await own.done;
+    await cloud.logs.waitFor(
+      (r) =>
+        r.msg === 'presence recorded' && r['lockerId'] === MALLORY && r['status'] === 'offline',
+    );
   });
 
   it("taking the cloud's or a locker's client id is refused: their sessions stay", async () => {

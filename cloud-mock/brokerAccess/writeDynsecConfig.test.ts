@@ -4,7 +4,7 @@
  * a plain --broker URL (its account from the data dir): units enrol and are heard.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,8 @@ describe('writeDynsecConfig', () => {
       username: string;
       password: string;
     };
+    expect(statSync(join(dataDir, BROKER_IDENTITY_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(printed).toContain(identity.username);
     expect(printed).not.toContain(identity.password);
     const file = readFileSync(out, 'utf8');

@@ -95,9 +95,20 @@ export interface Subscriber {
 export function mosquittoSub(
   target: BrokerTarget,
   topics: string[],
-  o: { listenMs: number; count?: number },
+  o: {
+    listenMs: number;
+    count?: number;
+    /** A last will, left with the broker at connect. */
+    will?: { topic: string; payload: string; retain?: boolean };
+    /** How it is stopped after listenMs: SIGTERM disconnects cleanly, SIGKILL leaves the will. */
+    stopWith?: 'SIGTERM' | 'SIGKILL';
+  },
 ): Subscriber {
   const args = [...connectArgs(target), '-v', '-d', '-q', '1'];
+  if (o.will) {
+    args.push('--will-topic', o.will.topic, '--will-payload', o.will.payload, '--will-qos', '1');
+    if (o.will.retain) args.push('--will-retain');
+  }
   for (const topic of topics) args.push('-t', topic);
   if (o.count !== undefined) args.push('-C', String(o.count));
   // Line-buffered, so `ready` sees the SUBACK as it happens.
@@ -119,7 +130,7 @@ export function mosquittoSub(
   });
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGTERM');
+    child.kill(o.stopWith ?? 'SIGTERM');
   }, o.listenMs);
   const done = new Promise<ClientRun>((resolve, reject) => {
     child.once('error', (e) => {
