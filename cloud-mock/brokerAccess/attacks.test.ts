@@ -140,7 +140,14 @@ describe.each(BROKER_SETUPS)('an attacker on %s', (broker) => {
     // The rogue locker also subscribes to its own commands: the control that the spy hears.
     const spy = mosquittoSub(
       malloryLogin(),
-      ['#', 'locker/v1/+/commands', ...stolen, malloryTopics.commands],
+      // $CONTROL/…: where the cloud hands Mosquitto each new locker password.
+      [
+        '#',
+        'locker/v1/+/commands',
+        ...stolen,
+        '$CONTROL/dynamic-security/#',
+        malloryTopics.commands,
+      ],
       {
         listenMs: 6000,
       },
@@ -152,11 +159,14 @@ describe.each(BROKER_SETUPS)('an attacker on %s', (broker) => {
     expect(command.lockerId).toBe(VICTIM);
     await genuineExchange();
     await cloud.request('POST', '/api/v1/allocations', allocationRequest(MALLORY, 'SPY-2'));
+    const newcomer = await provisionAndEnroll(cloud, 'ATK-NEWCOMER', {}, 43);
 
     const seen = await spy.done;
+    const issued = newcomer.enrollment.mqtt.password;
+    if (issued !== undefined) expect(seen.stdout).not.toContain(issued);
     // dynsec and aedes refuse the subscriptions; an ACL file grants them and delivers nothing.
     const refused = broker === 'mosquitto password file' ? 1 : 128;
-    expect(grantedQos(seen)).toEqual([...Array<number>(7).fill(refused), 1]);
+    expect(grantedQos(seen)).toEqual([...Array<number>(8).fill(refused), 1]);
     expect(receivedMessages(seen, stolen)).toEqual([]);
     expect(seen.lines.filter((l) => /received PUBLISH/.test(l))).toEqual([
       expect.stringContaining(malloryTopics.commands),
