@@ -8,27 +8,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { publicKeyToRaw } from '../src/shared/node/ed25519';
 import { DEFAULT_TOPIC_PREFIX } from '../src/shared/protocol/topics';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
-import {
-  brokerAccountsProblem,
-  embeddedAccounts,
-  managedElsewhere,
-  mosquittoDynsecAccounts,
-  type BrokerAccounts,
-  type BrokerAccountsKind,
-} from './brokerAccess/accounts';
-import {
-  advertisedUrlProblem,
-  isUnspecifiedHost,
-  splitBrokerUrl,
-} from './brokerAccess/brokerAddress';
-import { loadOrCreateCloudIdentity, type BrokerCredentials } from './brokerAccess/cloudIdentity';
-import { DynsecAdmin, DYNSEC_RESPONSE_TOPIC } from './brokerAccess/dynsecAdmin';
-import { embeddedGate } from './brokerAccess/embeddedGate';
-import { hashBrokerPassword, newBrokerPassword } from './brokerAccess/passwordHash';
-import { readBrokerTls, type BrokerTlsFiles } from './brokerAccess/brokerTls';
+import type { BrokerAccountsKind } from './brokerAccess/accounts';
+import { openBrokerSide } from './brokerAccess/brokerSide';
+import type { BrokerTlsFiles } from './brokerAccess/brokerTls';
+import type { BrokerCredentials } from './brokerAccess/cloudIdentity';
 import { SECRET_LOG_PATHS } from './brokerAccess/secretLogPaths';
 import { buildHttp } from './http/server';
 import { connectMqtt, type MqttLink } from './mqttLink';
@@ -45,7 +29,6 @@ import { Ingest } from './services/ingest';
 import { LockerView } from './services/lockerView';
 import { Scheduler, type TickReport } from './services/scheduler';
 import { loadOrCreateSigningKey } from './signingKey';
-import { putCloudAccount } from './store/brokerAccounts';
 import { openDatabase } from './store/database';
 
 export interface CloudOptions {
@@ -129,69 +112,23 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   };
 
   try {
-    const external = options.brokerUrl !== undefined;
-    const kind = options.brokerAccounts ?? (external ? null : 'embedded');
-    if (kind === null)
-      throw new Error(
-        'an external broker needs its account backend: brokerAccounts (--broker-accounts) mosquitto-dynsec or managed-elsewhere',
-      );
-    const problem = brokerAccountsProblem(kind, external);
-    if (problem) throw new Error(problem);
-    if (!external && isUnspecifiedHost(host) && !options.advertisedMqttUrl)
-      throw new Error(
-        `the embedded broker listens on ${host}, which no unit can connect to: say where units should connect with --advertise-mqtt URL`,
-      );
-    const split = external ? splitBrokerUrl(options.brokerUrl!) : null;
-    if (split && !split.ok) throw new Error(`--broker: ${split.error}`);
-    const tls = options.brokerTls ? readBrokerTls(options.brokerTls) : undefined;
-
-    // Stable per signing key, so the broker keeps this cloud's session across restarts.
-    const cloudName = `cloud-${publicKeyToRaw(keys.publicKey).slice(0, 16)}`;
-    const given = options.brokerCredentials ?? split?.value.credentials ?? null;
-    // A broker whose accounts are managed elsewhere may know the cloud by its certificate alone.
-    const own =
-      given ??
-      (kind === 'managed-elsewhere'
-        ? null
-        : loadOrCreateCloudIdentity(options.dataDir, cloudName, log));
-    const clientId = own?.username ?? cloudName;
-
-    // Recorded on every broker, so no locker is ever provisioned under the cloud's name.
-    const stored = putCloudAccount(
-      db,
-      clientId,
-      await hashBrokerPassword(own?.password ?? newBrokerPassword()),
-      options.clock?.now() ?? Date.now(),
-    );
-    if (stored === 'taken')
-      throw new Error(`a locker holds ${clientId}, the cloud's broker username`);
-    let broker: EmbeddedBroker | null = null;
-    if (!external) {
-      broker = await startEmbeddedBroker(
-        options.mqttPort ?? 0,
-        host,
-        embeddedGate(db, options.topicPrefix ?? DEFAULT_TOPIC_PREFIX, log),
-      );
-      cleanups.push(() => broker!.close());
-    }
-    const brokerUrl = split?.value.url ?? broker!.url;
-    const advertised = options.advertisedMqttUrl ?? brokerUrl;
-    const advertisedProblem = advertisedUrlProblem(advertised);
-    if (advertisedProblem) throw new Error(`the broker URL for units: ${advertisedProblem}`);
-
     let link: MqttLink | null = null;
     const publish = (topic: string, payload: string, qos: 0 | 1) => {
       if (!link) return Promise.reject(new Error('the MQTT link is not up yet'));
       return link.publish(topic, payload, qos);
     };
     const topicPrefix = options.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
-    const dynsec =
-      kind === 'mosquitto-dynsec' ? new DynsecAdmin((t, p) => publish(t, p, 1), log) : null;
-    const dynsecAccounts = dynsec ? mosquittoDynsecAccounts(dynsec, topicPrefix, log) : null;
-    const accounts: BrokerAccounts =
-      kind === 'embedded'
-        ? embeddedAccounts((clientId) => broker!.disconnect(clientId))
-        : (dynsecAccounts ?? managedElsewhere);
+    const brokerSide = await openBrokerSide(
+      { ...options, host, topicPrefix },
+      {
+        db,
+        publicKey: keys.publicKey,
+        log,
+        now: () => options.clock?.now() ?? Date.now(),
+        publish: (topic, payload) => publish(topic, payload, 1),
+      },
+    );
+    cleanups.push(() => brokerSide.close());
     const ctx: CloudContext = {
       db,
       clock: options.clock ?? { now: () => Date.now() },
@@ -199,8 +136,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       signingKey: keys.privateKey,
       publicKey: keys.publicKey,
       topicPrefix,
-      mqttUrl: advertised,
-      brokerAccounts: accounts,
+      mqttUrl: brokerSide.advertised,
+      brokerAccounts: brokerSide.accounts,
       publish,
       newId: randomUUID,
       randomDigits: options.randomDigits ?? cryptoDigits,
@@ -213,22 +150,18 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const scheduler = new Scheduler(ctx, commands);
 
     link = await connectMqtt({
-      url: brokerUrl,
-      clientId,
-      ...(own ? { credentials: own } : {}),
-      ...(tls ? { tls } : {}),
-      subscriptions: [...ingest.subscriptions(), ...(dynsec ? [DYNSEC_RESPONSE_TOPIC] : [])],
+      url: brokerSide.url,
+      clientId: brokerSide.clientId,
+      ...(brokerSide.credentials ? { credentials: brokerSide.credentials } : {}),
+      ...(brokerSide.tls ? { tls: brokerSide.tls } : {}),
+      subscriptions: [...ingest.subscriptions(), ...brokerSide.subscriptions],
       onMessage: (topic, payload) => {
-        if (dynsec && topic === DYNSEC_RESPONSE_TOPIC) dynsec.onResponse(payload);
-        else void ingest.onMessage(topic, payload);
+        if (!brokerSide.onMessage(topic, payload)) void ingest.onMessage(topic, payload);
       },
       log,
     });
     cleanups.push(() => link!.close());
-    if (dynsecAccounts) {
-      const started = await dynsecAccounts.start();
-      if (!started.ok) throw new Error(started.error);
-    }
+    await brokerSide.linkUp();
 
     const http = buildHttp({
       ctx,
@@ -247,12 +180,18 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     }
 
     log.info(
-      { http: address, mqtt: brokerUrl, advertised, brokerAccounts: kind, clientId },
+      {
+        http: address,
+        mqtt: brokerSide.url,
+        advertised: brokerSide.advertised,
+        brokerAccounts: brokerSide.accounts.kind,
+        clientId: brokerSide.clientId,
+      },
       'cloud-mock ready',
     );
     return {
       httpUrl: address,
-      mqttUrl: advertised,
+      mqttUrl: brokerSide.advertised,
       cloudPublicKey: keys.publicKey,
       tick: () => scheduler.tick(),
       http,
