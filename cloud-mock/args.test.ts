@@ -130,4 +130,18 @@ describe('npm run cloud options', () => {
       error: expect.stringContaining('must not carry credentials'),
     });
   });
+
+  it('reads --public-host as a comma-separated list of names, refusing anything else', () => {
+    expect(
+      parseArgs(['--public-host', 'Cloud.example.org, lan.example:9000,[::1]:8080']),
+    ).toMatchObject({
+      ok: true,
+      args: { publicHost: ['cloud.example.org', 'lan.example:9000', '[::1]:8080'] },
+    });
+    for (const bad of ['http://cloud.example.org', 'a b', 'cloud.example.org/x', ''])
+      expect(parseArgs(['--public-host', bad]), bad).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('publicHost'),
+      });
+  });
 });

@@ -11,6 +11,7 @@ export const USAGE = `usage: npm run cloud -- [--http-port N] [--mqtt-port N | -
                         [--broker-ca FILE] [--broker-cert FILE --broker-key FILE]
                         [--advertise-mqtt URL] [--data-dir DIR] [--host ADDR]
                         [--topic-prefix P] [--simulator URL] [--no-scheduler]
+                        [--public-host H]
   --http-port N         REST API and dashboard port (default 8080; 0 picks a free one)
   --mqtt-port N         embedded broker port (default 1883; 0 picks a free one)
   --broker URL          use an external broker (mqtts://host:8883) instead of the embedded one;
@@ -27,7 +28,10 @@ export const USAGE = `usage: npm run cloud -- [--http-port N] [--mqtt-port N | -
   --host ADDR           interface to listen on (default 127.0.0.1)
   --topic-prefix P      MQTT topic prefix (default locker/v1)
   --simulator URL       simulator control API, for the dashboard's hardware buttons
-  --no-scheduler        do not send reminders or expire parcels on a timer`;
+  --no-scheduler        do not send reminders or expire parcels on a timer
+  --public-host H       further Host names the REST API answers to, comma-separated (name or
+                        name:port); any other Host is refused with 421
+API keys: npm run cloud -- keys create|list|revoke (npm run cloud -- keys for help)`;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const file = z.string().min(1);
@@ -49,6 +53,20 @@ const ArgsSchema = z.strictObject({
     .optional(),
   simulator: z.url().optional(),
   scheduler: z.boolean().default(true),
+  publicHost: z
+    .string()
+    .transform((list) => list.split(',').map((h) => h.trim().toLowerCase()))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/,
+            'expected a host name or address, optionally with :port',
+          ),
+      ),
+    )
+    .optional(),
 });
 
 /** The options, with any credentials of `--broker` taken out of its URL. */
@@ -72,6 +90,7 @@ const FLAGS: Record<string, string> = {
   '--host': 'host',
   '--topic-prefix': 'topicPrefix',
   '--simulator': 'simulator',
+  '--public-host': 'publicHost',
 };
 
 export function parseArgs(

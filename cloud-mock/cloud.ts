@@ -68,6 +68,11 @@ export interface CloudOptions {
   signingKey?: KeyObject;
   /** Simulator control API, for the dashboard's hardware buttons. */
   simulatorUrl?: string;
+  /**
+   * Host names the REST API answers to besides its own address and loopback (`--public-host`):
+   * `name` (bare, as behind a proxy, or with the cloud's port) or `name:port`. Others get 421.
+   */
+  publicHosts?: readonly string[];
   policy?: Partial<CloudPolicy>;
   /** Digits source for codes; CSPRNG unless a test injects one. */
   randomDigits?: (length: number) => string;
@@ -168,6 +173,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       commands,
       allocations,
       ...(options.simulatorUrl ? { simulatorUrl: options.simulatorUrl } : {}),
+      listenHost: host,
+      publicHosts: options.publicHosts ?? [],
     });
     cleanups.push(() => http.close());
     const address = await http.listen({ port: options.httpPort ?? 0, host });

@@ -2,13 +2,25 @@
  * `npm run cloud`: starts the development cloud and prints `CLOUD_HTTP=<url>` and
  * `CLOUD_MQTT=<url>` (the broker URL units are told, never with credentials) on stdout when
  * ready (logs go to stderr, passwords redacted); stops cleanly on SIGINT/SIGTERM.
+ * `npm run cloud -- keys …` manages the REST API's keys instead (keysCli.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { parseArgs, USAGE } from './args';
 import { SECRET_LOG_PATHS } from './brokerAccess/secretLogPaths';
 import { startCloud } from './cloud';
+import { runKeysCli } from './keysCli';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'keys') {
+    process.exitCode = runKeysCli(process.argv.slice(3), {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+      now: () => Date.now(),
+      randomBytes: (size) => randomBytes(size),
+    });
+    return;
+  }
   const parsed = parseArgs(process.argv.slice(2));
   if (!parsed.ok) {
     process.stderr.write(`cloud-mock: ${parsed.error}\n${USAGE}\n`);
@@ -35,6 +47,7 @@ async function main(): Promise<void> {
     host: args.host,
     ...(args.topicPrefix ? { topicPrefix: args.topicPrefix } : {}),
     ...(args.simulator ? { simulatorUrl: args.simulator } : {}),
+    publicHosts: args.publicHost ?? [],
     scheduler: args.scheduler,
     log,
   });

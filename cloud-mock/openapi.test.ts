@@ -44,6 +44,6 @@ describe('OpenAPI document', () => {
       expect.arrayContaining(['lockerId', 'parcelId', 'dimensions', 'weightG', 'customer']),
     );
     const alerts = r.body.paths['/api/v1/lockers/{id}/alerts']!['get']!;
-    expect(Object.keys(alerts.responses).sort()).toEqual(['200', '400', '404']);
+    expect(Object.keys(alerts.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
   });
 });

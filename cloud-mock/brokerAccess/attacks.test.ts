@@ -81,7 +81,9 @@ describe.each(BROKER_SETUPS)('an attacker on %s', (broker) => {
     victim = await provisionAndEnroll(cloud, VICTIM, {}, 41);
     mallory = await provisionAndEnroll(cloud, MALLORY, {}, 42);
     chain = new DeviceChain(VICTIM, victim.key, cloud.clock);
-    link = await DeviceLink.connect(cloud.mqttUrl, setup.loginOf(victim));
+    link = await DeviceLink.connect(cloud.mqttUrl, setup.loginOf(victim), {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     link.client.on('message', (topic, payload) => delivered.push(`${topic} ${payload.toString()}`));
     link.client.on('close', () => (victimClosed += 1));
     target = targetOf(cloud.mqttUrl);
@@ -306,7 +308,9 @@ describe.each(BROKER_SETUPS)('an attacker on %s', (broker) => {
     // fresh session: Mosquitto 2.0.11 leaves a session it refused a same-id CONNECT against out
     // of its takeover index, so the old one would simply stay, as it did above.)
     await link.close();
-    link = await DeviceLink.connect(cloud.mqttUrl, setup.loginOf(victim));
+    link = await DeviceLink.connect(cloud.mqttUrl, setup.loginOf(victim), {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     link.client.on('close', () => (victimClosed += 1));
     const takeover = await mosquittoPub(
       { ...target, clientId: VICTIM, username: VICTIM, password: setup.loginOf(victim).password! },

@@ -30,7 +30,9 @@ describe('broker accounts managed elsewhere', () => {
 
   it('drops events for a locker it never provisioned, with the reason', async () => {
     const locker = await provisionAndEnroll(cloud, 'ELSE-2', {}, 62);
-    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login);
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     try {
       const stranger = new DeviceChain('NOT-PROVISIONED', locker.key).filler(1);
       await link.publishRaw(

@@ -44,7 +44,9 @@ describe.each(['aedes', 'mosquitto'] as const)('re-enrolment on %s', (broker) =>
 
   it('ends the old identity, live session included; the new password works', async () => {
     const locker = await provisionAndEnroll(cloud, 'RE-1', {}, 51);
-    const first = await DeviceLink.connect(cloud.mqttUrl, locker.login);
+    const first = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     const ended = new Promise<void>((resolve) => first.client.once('close', () => resolve()));
     const chain = new DeviceChain('RE-1', locker.key, cloud.clock);
     await first.publishEvents(chain.filler(1));
@@ -63,7 +65,9 @@ describe.each(['aedes', 'mosquitto'] as const)('re-enrolment on %s', (broker) =>
     await expect(tryLogin(cloud.mqttUrl, locker.login)).rejects.toThrow(
       /bad user ?name or password|not authori[sz]ed/i,
     );
-    const second = await DeviceLink.connect(cloud.mqttUrl, renewed);
+    const second = await DeviceLink.connect(cloud.mqttUrl, renewed, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     await second.publishEvents(chain.filler(1));
     expect(await second.acks.next()).toBe(2);
     await second.close();

@@ -49,7 +49,9 @@ describe('writeDynsecConfig', () => {
     });
     try {
       const locker = await provisionAndEnroll(cloud, 'INIT-1');
-      const link = await DeviceLink.connect(cloud.mqttUrl, locker.login);
+      const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+        cloudPublicKey: cloud.cloudPublicKey,
+      });
       await link.publishEvents(new DeviceChain('INIT-1', locker.key).filler(2));
       expect(await link.acks.next()).toBe(2);
       await link.close();

@@ -1,14 +1,12 @@
 /**
- * The dashboard at `/`: server-rendered HTML with the open operator alerts and the lockers, a
- * little vanilla JS that polls the JSON API for alerts, compartments, parcels and the inbox,
- * and — when a simulator control URL is configured — controls that reach the hardware
- * simulators through a same-origin proxy. Everything from a unit or an operator is escaped.
+ * The dashboard at `/`: a public page shell that holds no data, and a little vanilla JS that
+ * asks for an API key, then polls the JSON API with it for alerts, lockers, compartments,
+ * parcels and the inbox, and — when a simulator control URL is configured — drives the
+ * hardware simulators through a same-origin proxy that wants an operator key too.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { LockerSummary } from '../../src/shared/rest/schemas';
-import type { Alert } from '../../src/shared/rest/schemas';
-import { ALERT_LABELS, DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
+import { DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -31,52 +29,56 @@ const SIM_ROUTES = {
 
 export interface DashboardOptions {
   simulatorUrl?: string;
-  /** The lockers rendered into the first page load (the script keeps them fresh). */
-  lockers: () => LockerSummary[];
-  /** One locker's open alerts, newest first. */
-  openAlerts: (lockerId: string) => Alert[];
 }
+
+// The shell and its assets are public; what fills them comes from the key-checked API.
+const PUBLIC = { config: { access: 'public' } } as const;
+// Reading the simulator is a read; driving it (doors, items, scans) is an operator's act.
+const SIM_READ = { config: { access: ['operator', 'dashboard'] } } as const;
+const SIM_DRIVE = { config: { access: ['operator'] } } as const;
 
 export function registerDashboard(app: FastifyInstance, options: DashboardOptions): void {
   const { simulatorUrl } = options;
-  app.get('/', async (_request, reply) => {
+  app.get('/', PUBLIC, async (_request, reply) => {
     reply.type('text/html; charset=utf-8');
-    const lockers = options.lockers();
-    const alerts = new Map(lockers.map((l) => [l.id, options.openAlerts(l.id)]));
-    return page(simulatorUrl, lockers, alerts);
+    return page(simulatorUrl);
   });
-  app.get('/dashboard.js', async (_request, reply) => {
+  app.get('/dashboard.js', PUBLIC, async (_request, reply) => {
     reply.type('text/javascript; charset=utf-8');
     return DASHBOARD_JS;
   });
-  app.get('/dashboard.css', async (_request, reply) => {
+  app.get('/dashboard.css', PUBLIC, async (_request, reply) => {
     reply.type('text/css; charset=utf-8');
     return DASHBOARD_CSS;
   });
 
   // The simulator's control server does not speak CORS; the page reaches it through here.
-  app.get('/dev/simulator/state', async (_request, reply) => {
+  app.get('/dev/simulator/state', SIM_READ, async (_request, reply) => {
     if (!simulatorUrl) return reply.status(404).send({ error: 'no_simulator' });
     return forward(reply, `${simulatorUrl}/state`, undefined);
   });
-  app.post<{ Params: { action: string } }>('/dev/simulator/*', async (request, reply) => {
-    if (!simulatorUrl) return reply.status(404).send({ error: 'no_simulator' });
-    const action = (request.params as Record<string, string>)['*'] ?? '';
-    if (!(action in SIM_ROUTES))
-      return reply
-        .status(404)
-        .send({ error: 'not_found', message: `no simulator action ${action}` });
-    const parsed = SIM_ROUTES[action as keyof typeof SIM_ROUTES].safeParse(request.body);
-    if (!parsed.success)
-      return reply.status(400).send({
-        error: 'invalid_request',
-        problems: parsed.error.issues.map((i) => ({
-          path: ['body', ...i.path.map(String)].join('.'),
-          message: i.message,
-        })),
-      });
-    return forward(reply, `${simulatorUrl}/${action}`, parsed.data);
-  });
+  app.post<{ Params: { action: string } }>(
+    '/dev/simulator/*',
+    SIM_DRIVE,
+    async (request, reply) => {
+      if (!simulatorUrl) return reply.status(404).send({ error: 'no_simulator' });
+      const action = (request.params as Record<string, string>)['*'] ?? '';
+      if (!(action in SIM_ROUTES))
+        return reply
+          .status(404)
+          .send({ error: 'not_found', message: `no simulator action ${action}` });
+      const parsed = SIM_ROUTES[action as keyof typeof SIM_ROUTES].safeParse(request.body);
+      if (!parsed.success)
+        return reply.status(400).send({
+          error: 'invalid_request',
+          problems: parsed.error.issues.map((i) => ({
+            path: ['body', ...i.path.map(String)].join('.'),
+            message: i.message,
+          })),
+        });
+      return forward(reply, `${simulatorUrl}/${action}`, parsed.data);
+    },
+  );
 }
 
 async function forward(
@@ -99,60 +101,27 @@ async function forward(
   }
 }
 
-function lockerCards(lockers: LockerSummary[], alerts: Map<string, Alert[]>): string {
-  if (lockers.length === 0)
-    return '<p class="muted">No lockers yet: provision one with POST /api/v1/lockers.</p>';
-  return lockers
-    .map((l) => {
-      const sizes = Object.entries(l.availability)
-        .map(([size, n]) => `<span>${size} ${n}</span>`)
-        .join('');
-      const open = alerts.get(l.id)?.length ?? 0;
-      const pill = open === 0 ? '' : `<span class="pill alerting">${alertCount(open)}</span>`;
-      return `<button class="locker" type="button" aria-pressed="false">
-        <span class="name">${escape(l.name)}<span class="pill ${l.presence.status}">${l.presence.status}</span>${pill}</span>
-        <div class="muted">${escape(l.id)} · ${escape(l.address)}</div>
-        <div class="avail" aria-label="free by size">${sizes}</div></button>`;
-    })
-    .join('\n');
-}
-
-const alertCount = (n: number) => `${n} open alert${n === 1 ? '' : 's'}`;
-
-function alertItem(a: Alert): string {
-  const acknowledged = a.acknowledged ? ` · acknowledged by ${escape(a.acknowledged.by)}` : '';
-  return `<li class="alert ${escape(a.kind)}">
-    <div class="alert-title"><strong>${ALERT_LABELS[a.kind]}</strong> · compartment ${escape(a.compartmentId)}</div>
-    <p>${escape(a.detail)}</p>
-    <div class="muted">raised ${escape(a.raisedAt)} · event ${a.seq}${acknowledged}</div></li>`;
-}
-
-/** Open alerts, grouped per locker, at the top of the page. */
-function alertsPanel(lockers: LockerSummary[], alerts: Map<string, Alert[]>): string {
-  const groups = lockers.filter((l) => (alerts.get(l.id)?.length ?? 0) > 0);
-  const total = groups.reduce((n, l) => n + alerts.get(l.id)!.length, 0);
-  const body =
-    groups.length === 0
-      ? '<p class="muted">No open alerts.</p>'
-      : groups
-          .map(
-            (
-              l,
-            ) => `<div class="alert-group"><h3>${escape(l.name)} <span class="muted">${escape(l.id)}</span></h3>
-      <ul class="alerts">${alerts.get(l.id)!.map(alertItem).join('')}</ul></div>`,
-          )
-          .join('\n');
-  return `<section class="panel alerts-panel" id="alerts-panel" aria-labelledby="alerts-title">
-    <div class="panel-head"><h2 id="alerts-title">Open alerts</h2><span id="alerts-count" class="muted">${alertCount(total)}</span></div>
-    <div id="alerts" aria-live="polite">${body}</div>
+/** Asks for the key; the script hides it once a key is in use and brings it back on a 401. */
+const KEY_PANEL = `<section class="panel key-panel" id="key-panel" aria-labelledby="key-title" hidden>
+    <div class="panel-head"><h2 id="key-title">API key</h2></div>
+    <p class="muted">The dashboard reads the cloud's API with a key: a <strong>dashboard</strong> key
+    (read-only) or an <strong>operator</strong> key (also the notification inbox, acknowledgements and
+    the simulator). Make one with <code>npm run cloud -- keys create --role dashboard --label …</code>.
+    It is kept in this browser tab only.</p>
+    <form id="key-form" class="inline-form">
+      <label for="api-key">API key</label>
+      <input id="api-key" name="key" type="password" autocomplete="off" spellcheck="false" required placeholder="plk_…">
+      <button type="submit">Use key</button>
+    </form>
+    <p id="key-message" class="error" role="alert"></p>
   </section>`;
-}
 
-function page(
-  simulatorUrl: string | undefined,
-  lockers: LockerSummary[],
-  alerts: Map<string, Alert[]>,
-): string {
+const ALERTS_PANEL = `<section class="panel alerts-panel" id="alerts-panel" aria-labelledby="alerts-title">
+    <div class="panel-head"><h2 id="alerts-title">Open alerts</h2><span id="alerts-count" class="muted"></span></div>
+    <div id="alerts" aria-live="polite"><p class="muted">Loading…</p></div>
+  </section>`;
+
+function page(simulatorUrl: string | undefined): string {
   const sim = simulatorUrl
     ? `<section class="panel" id="simulator" aria-labelledby="sim-title">
         <div class="panel-head"><h2 id="sim-title">Hardware simulator</h2>
@@ -176,13 +145,16 @@ function page(
 <body>
 <header class="top">
   <div><h1>Parcel lockers</h1><p class="muted">Development cloud · <a href="/openapi.json">OpenAPI</a></p></div>
-  <p id="updated" class="muted" aria-live="polite"></p>
+  <div class="top-right"><p id="updated" class="muted" aria-live="polite"></p>
+  <button id="forget-key" type="button" class="secondary" hidden>Forget key</button></div>
 </header>
 <main>
-  ${alertsPanel(lockers, alerts)}
+  ${KEY_PANEL}
+  <div id="content" class="content" hidden>
+  ${ALERTS_PANEL}
   <section class="panel" aria-labelledby="lockers-title">
     <div class="panel-head"><h2 id="lockers-title">Lockers</h2></div>
-    <div id="lockers" class="lockers">${lockerCards(lockers, alerts)}</div>
+    <div id="lockers" class="lockers"><p class="muted">Loading…</p></div>
   </section>
   <section class="panel" id="detail" aria-labelledby="detail-title" hidden>
     <div class="panel-head"><h2 id="detail-title">Locker</h2><span id="detail-meta" class="muted"></span></div>
@@ -205,6 +177,7 @@ function page(
     <span class="muted">stand-in for SMS and e-mail</span></div>
     <ol id="inbox" class="inbox"><li class="muted">Loading…</li></ol>
   </section>
+  </div>
 </main>
 <script src="/dashboard.js" type="module"></script>
 </body>

@@ -21,6 +21,7 @@ export const DASHBOARD_CSS = `
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; background: var(--bg); color: var(--text); }
 a { color: var(--accent); }
 .top { display: flex; justify-content: space-between; align-items: flex-end; gap: 1rem;
@@ -29,7 +30,11 @@ h1 { margin: 0; font-size: 1.5rem; letter-spacing: -0.01em; }
 h2 { margin: 0; font-size: 1.1rem; }
 h3 { margin: 1.5rem 0 0.5rem; font-size: 1rem; }
 .muted { color: var(--muted); margin: 0; font-size: 0.9rem; }
-main { display: grid; gap: 1.25rem; padding: 1.25rem 2rem 3rem; max-width: 1200px; margin: 0 auto; }
+main, .content { display: grid; gap: 1.25rem; }
+main { padding: 1.25rem 2rem 3rem; max-width: 1200px; margin: 0 auto; }
+.top-right { display: flex; gap: 1rem; align-items: center; }
+.key-panel p { margin: 0 0 1rem; }
+code { font: 0.85rem ui-monospace, "SFMono-Regular", Menlo, monospace; background: var(--bg); padding: 0 0.25rem; border-radius: 3px; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1.25rem; }
 .panel-head { display: flex; justify-content: space-between; align-items: baseline; gap: 1rem; margin-bottom: 1rem; }
 .lockers { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 0.75rem; }
@@ -93,6 +98,12 @@ export const DASHBOARD_JS = `
 const ALERT_LABELS = ${JSON.stringify(ALERT_LABELS)};
 const $ = (id) => document.getElementById(id);
 let selected = new URLSearchParams(location.search).get('locker');
+// The API key lives in this tab's sessionStorage: gone when the tab closes, never in a cookie.
+const KEY_ITEM = 'cloud-mock.apiKey';
+let apiKey = sessionStorage.getItem(KEY_ITEM);
+
+class Unauthorized extends Error {}
+class Forbidden extends Error {}
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -105,11 +116,36 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-async function getJson(url, init) {
-  const response = await fetch(url, init);
+async function getJson(url, init = {}) {
+  const headers = { ...(init.headers || {}), authorization: 'Bearer ' + apiKey };
+  const response = await fetch(url, { ...init, headers });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.message || body.error || response.statusText);
+  const message = body.message || body.error || response.statusText;
+  if (response.status === 401) throw new Unauthorized(message);
+  if (response.status === 403) throw new Forbidden(message);
+  if (!response.ok) throw new Error(message);
   return body;
+}
+
+function askForKey(message) {
+  apiKey = null;
+  sessionStorage.removeItem(KEY_ITEM);
+  $('content').hidden = true;
+  $('forget-key').hidden = true;
+  $('key-panel').hidden = false;
+  $('key-message').textContent = message;
+  $('updated').textContent = '';
+  $('api-key').value = '';
+  $('api-key').focus();
+}
+
+function useKey(key) {
+  apiKey = key;
+  sessionStorage.setItem(KEY_ITEM, key);
+  $('key-panel').hidden = true;
+  $('content').hidden = false;
+  $('forget-key').hidden = false;
+  return refresh();
 }
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -143,7 +179,10 @@ async function acknowledge(a) {
     await getJson('/api/v1/lockers/' + encodeURIComponent(a.lockerId) + '/alerts/' + a.id + '/acknowledge',
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'dashboard' }) });
     await refresh();
-  } catch (e) { alert('Acknowledge: ' + e.message); }
+  } catch (e) {
+    if (e instanceof Unauthorized) return askForKey('The cloud no longer accepts this key; enter another.');
+    alert('Acknowledge: ' + (e instanceof Forbidden ? 'acknowledging needs an operator key' : e.message));
+  }
 }
 
 function renderAlerts(lockers, alerts) {
@@ -193,7 +232,10 @@ async function simulator(action, body) {
   try {
     await getJson('/dev/simulator/' + action, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     await refreshSimulator();
-  } catch (e) { alert('Simulator: ' + e.message); }
+  } catch (e) {
+    if (e instanceof Unauthorized) return askForKey('The cloud no longer accepts this key; enter another.');
+    alert('Simulator: ' + (e instanceof Forbidden ? 'driving the simulator needs an operator key' : e.message));
+  }
 }
 
 async function refreshSimulator() {
@@ -215,11 +257,24 @@ async function refreshSimulator() {
           el('button', { type: 'button', class: 'secondary', onclick: () => simulator('items', { board: b.board, lock: n, present: false }) }, 'Remove item'));
       })))));
   } catch (e) {
+    if (e instanceof Unauthorized) throw e;
     box.replaceChildren(el('p', { class: 'error' }, 'Simulator unreachable: ' + e.message));
   }
 }
 
+/** The inbox holds plain codes: only an operator key reads it. */
+async function refreshInbox(query) {
+  try {
+    renderInbox((await getJson('/api/v1/notifications' + query)).notifications);
+  } catch (e) {
+    if (!(e instanceof Forbidden)) throw e;
+    $('inbox').replaceChildren(el('li', { class: 'muted' },
+      'The inbox holds plain pickup codes: it needs an operator key.'));
+  }
+}
+
 async function refresh() {
+  if (!apiKey) return;
   try {
     const { lockers } = await getJson('/api/v1/lockers?limit=100');
     if (!selected && lockers[0]) selected = lockers[0].id;
@@ -229,16 +284,16 @@ async function refresh() {
     renderAlerts(lockers, alerts);
     renderLockers(lockers, alerts);
     const query = selected ? '?limit=50&lockerId=' + encodeURIComponent(selected) : '?limit=50';
-    const [detail, inbox] = await Promise.all([
+    const [detail] = await Promise.all([
       selected ? getJson('/api/v1/lockers/' + encodeURIComponent(selected)) : null,
-      getJson('/api/v1/notifications' + query),
+      refreshInbox(query),
     ]);
     if (detail) renderDetail(detail, alerts.get(detail.id) || []);
-    renderInbox(inbox.notifications);
     await refreshSimulator();
     $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
   } catch (e) {
-    $('updated').textContent = 'Update failed: ' + e.message;
+    if (e instanceof Unauthorized) askForKey('The cloud did not accept this key (unknown or revoked); enter another.');
+    else $('updated').textContent = 'Update failed: ' + e.message;
   }
 }
 
@@ -248,6 +303,14 @@ $('scan-form')?.addEventListener('submit', (event) => {
   if (text) simulator('scan', { text });
 });
 
-refresh();
+$('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const key = $('api-key').value.trim();
+  if (key) useKey(key);
+});
+$('forget-key').addEventListener('click', () => askForKey(''));
+
+if (apiKey) useKey(apiKey);
+else askForKey('');
 setInterval(refresh, 3000);
 `;

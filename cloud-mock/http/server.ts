@@ -1,7 +1,8 @@
 /**
- * The REST API over fastify: each endpoint of the shared table gets its params, query and body
- * parsed with the table's zod schemas (field-level 400s), and a service's refusal becomes its
- * status with `{ error, message }`. Also serves /openapi.json and the dashboard.
+ * The REST API over fastify: a request passes the Host check and then its route's API-key
+ * check; each endpoint of the shared table gets its params, query and body parsed with the
+ * table's zod schemas (field-level 400s), and a service's refusal becomes its status with
+ * `{ error, message }`. Also serves /openapi.json and the dashboard.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -19,9 +20,10 @@ import type { Allocations } from '../services/allocations';
 import type { Commands } from '../services/commands';
 import type { CloudContext } from '../services/context';
 import type { Refusal } from '../services/refusal';
-import { listAlerts } from '../store/alerts';
 import { listNotifications } from '../store/notifications';
+import { registerAuth, requireDeclaredAccess } from './auth';
 import { registerDashboard } from './dashboard';
+import { registerHostCheck } from './hostCheck';
 import { InvalidRequest, parsePart } from './validation';
 
 export interface HttpDeps {
@@ -30,6 +32,10 @@ export interface HttpDeps {
   allocations: Allocations;
   /** Simulator control API base URL; enables the dashboard's hardware controls. */
   simulatorUrl?: string;
+  /** The address the server listens on; with its port, a Host the cloud answers to. */
+  listenHost: string;
+  /** Further Host names the cloud answers to (`--public-host`). */
+  publicHosts?: readonly string[];
 }
 
 const BODY_LIMIT = 256 * 1024;
@@ -45,6 +51,14 @@ type Outcome = { status: number; body: unknown } | Result<unknown, Refusal>;
 export function buildHttp(deps: HttpDeps): FastifyInstance {
   const { ctx, commands, allocations } = deps;
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // Before anything else: a foreign Host reaches no route, a keyless call no handler.
+  registerHostCheck(
+    app,
+    { listenHost: deps.listenHost, publicHosts: deps.publicHosts ?? [] },
+    ctx.log,
+  );
+  requireDeclaredAccess(app);
+  registerAuth(app, ctx.db, ctx.log);
 
   // An empty body is "no body" (POST …/cancel needs none), not a JSON syntax error.
   app.removeContentTypeParser('application/json');
@@ -66,7 +80,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
         error: 'invalid_request',
         problems: [{ path: 'body', message: error.message }],
       });
-    ctx.log.error({ err: error, url: request.url }, 'request failed');
+    ctx.log.error({ err: error, path: request.url.split('?')[0] }, 'request failed');
     return reply.status(500).send({ error: 'internal', message: 'the cloud failed; see its log' });
   });
   app.setNotFoundHandler((request, reply) =>
@@ -83,6 +97,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     app.route({
       method: endpoint.method,
       url: endpoint.path,
+      config: { access: endpoint.access },
       handler: async (request, reply: FastifyReply) => {
         const problems: InvalidRequest['problems'] = [];
         const part = <S extends z.ZodType | undefined>(
@@ -140,11 +155,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     acknowledge(ctx, params.id, params.alertId, body.by),
   );
 
-  app.get('/openapi.json', async () => buildOpenApi());
-  registerDashboard(app, {
-    ...(deps.simulatorUrl ? { simulatorUrl: deps.simulatorUrl } : {}),
-    lockers: () => searchLockers(ctx, { limit: 100 }),
-    openAlerts: (lockerId) => listAlerts(ctx.db, lockerId, { state: 'open', limit: 100 }),
-  });
+  app.get('/openapi.json', { config: { access: 'public' } }, async () => buildOpenApi());
+  registerDashboard(app, deps.simulatorUrl ? { simulatorUrl: deps.simulatorUrl } : {});
   return app;
 }

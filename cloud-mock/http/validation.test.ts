@@ -272,7 +272,7 @@ describe('REST validation: field-level 400s that change nothing', () => {
     for (const c of list) {
       it(`${endpoint}: ${c.name}`, async () => {
         const before = await cloud.request('GET', '/api/v1/lockers');
-        const response = await cloud.http.inject({
+        const response = await cloud.inject({
           method: c.method,
           url: c.url,
           ...(c.body === undefined

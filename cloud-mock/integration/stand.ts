@@ -20,7 +20,9 @@ import type {
   Notification,
   ProvisionLockerResponse,
 } from '../../src/shared/rest/schemas';
+import { API_ROLES, type ApiRole } from '../../src/shared/rest/apiKeys';
 import { startCloud, type RunningCloud } from '../cloud';
+import { mintKey } from '../testSupport/cloudFixture';
 import { parseKioskConfig, type KioskConfig } from '../../src/main/config/kioskConfig';
 import { startKiosk, type Kiosk } from '../../src/main/kiosk';
 import type { Actor } from '../../src/main/services/context';
@@ -68,6 +70,8 @@ export interface CloudStand {
   readonly mqttUrl: string;
   readonly dataDir: string;
   readonly running: RunningCloud;
+  /** A live API key of each role; `rest` and `call` send the operator's. */
+  readonly keys: Record<ApiRole, string>;
   rest<T = unknown>(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
@@ -113,13 +117,19 @@ export async function startStand(kind: BrokerKind): Promise<CloudStand> {
   const httpUrl = cloud.httpUrl;
   const mqttUrl = cloud.mqttUrl;
   const ports = { http: Number(new URL(httpUrl).port), mqtt: Number(new URL(mqttUrl).port) };
+  // Minted in the data dir as `keys create` does; they outlive a restart of cloud-mock.
+  const keys = Object.fromEntries(
+    API_ROLES.map((role) => [role, mintKey(dataDir, role, `stand ${role}`)]),
+  ) as Record<ApiRole, string>;
 
   const rest = async <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) => {
     const response = await fetch(`${httpUrl}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: {
+        authorization: `Bearer ${keys.operator}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as T };
   };
@@ -148,6 +158,7 @@ export async function startStand(kind: BrokerKind): Promise<CloudStand> {
     httpUrl,
     mqttUrl,
     dataDir,
+    keys,
     get running() {
       if (!cloud) throw new Error('cloud-mock is down');
       return cloud;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedEvent } from '../../src/shared/events';
 import type { Alert, AlertsResponse } from '../../src/shared/rest/schemas';
-import type { DeviceLink } from '../testSupport/device';
+import type { KeyObject } from 'node:crypto';
+import { signedSnapshot, type DeviceLink } from '../testSupport/device';
 import { enrolledUnit, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
 
 let cloud: TestCloud;
@@ -29,9 +30,9 @@ const alerts = async (lockerId: string, query = '') =>
 const open = async (lockerId: string) =>
   (await alerts(lockerId, '?state=open')).map((a) => `${a.compartmentId}:${a.kind}`).sort();
 
-/** A retained state snapshot with every compartment closed except those named open. */
-function snapshot(lockerId: string, seq: number, openDoors: string[] = []) {
-  return JSON.stringify({
+/** A retained state snapshot, signed by the unit, with every compartment shut but those named. */
+function snapshot(key: KeyObject, lockerId: string, seq: number, openDoors: string[] = []) {
+  const body = {
     v: 1,
     lockerId,
     at: new Date(Date.UTC(2025, 5, 2, 9)).toISOString(),
@@ -44,7 +45,8 @@ function snapshot(lockerId: string, seq: number, openDoors: string[] = []) {
       parcelId: null,
       returnId: null,
     })),
-  });
+  };
+  return JSON.stringify(signedSnapshot(key, body));
 }
 
 /** Publishes a retained snapshot and waits until the cloud has taken it (presence follows it). */
@@ -195,16 +197,16 @@ describe('operator alerts', () => {
     const { chain, link, send } = await unit('ALERT-3');
     await send(chain.next('door.opened_unexpectedly', { compartmentId: 'A1', state: 'available' }));
     // A snapshot still showing the door open, then one showing it shut.
-    await sendSnapshot(link, 'ALERT-3', snapshot('ALERT-3', 1, ['A1']));
+    await sendSnapshot(link, 'ALERT-3', snapshot(chain.key, 'ALERT-3', 1, ['A1']));
     expect(await open('ALERT-3')).toEqual(['A1:opened_unexpectedly']);
-    await sendSnapshot(link, 'ALERT-3', snapshot('ALERT-3', 1));
+    await sendSnapshot(link, 'ALERT-3', snapshot(chain.key, 'ALERT-3', 1));
     expect((await alerts('ALERT-3'))[0]!.cleared).toMatchObject({
       seq: 1,
       reason: 'door closed (state snapshot)',
     });
 
     // The snapshot (seq 3, A2 shut) overtakes the events that opened A2 (seq 2) and B1 (seq 4).
-    await sendSnapshot(link, 'ALERT-3', snapshot('ALERT-3', 3));
+    await sendSnapshot(link, 'ALERT-3', snapshot(chain.key, 'ALERT-3', 3));
     await send(
       chain.next('door.opened_unexpectedly', { compartmentId: 'A2', state: 'available' }),
       chain.next('lock.pulsed', {

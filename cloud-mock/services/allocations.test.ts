@@ -55,7 +55,10 @@ describe('allocations', () => {
       Array.from({ length: 200 }, (_, i) =>
         fetch(`${cloud.httpUrl}/api/v1/allocations`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${cloud.keys.merchant}`,
+          },
           body: JSON.stringify(allocationRequest(l.lockerId, `H${i}`)),
         }).then(async (r) => ({ status: r.status, body: (await r.json()) as { size?: string } })),
       ),
@@ -95,7 +98,9 @@ describe('allocations', () => {
   });
 
   it('sends a signed parcel.expect carrying only the code digest; cancel frees the capacity', async () => {
-    const device = await DeviceLink.connect(cloud.mqttUrl, locker.login);
+    const device = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     try {
       const before = await availability(locker.lockerId);
       const r = await cloud.request<AllocationResponse>(

@@ -100,7 +100,9 @@ describe('a code length per locker', () => {
 
   it("issues announced, unannounced and return codes at the locker's length", async () => {
     const { locker, chain } = await unit('LEN-NINE', 9);
-    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login);
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     try {
       const expected = await allocate(link, 'LEN-NINE', 'P-9');
       const code = await depositedCode(link, chain, 'P-9', 'A1');
@@ -127,7 +129,9 @@ describe('a code length per locker', () => {
 
   it('PUT …/policy sends config.update; new codes get the new length, a code issued before keeps its digest', async () => {
     const { locker, chain } = await unit('LEN-CHANGE', 6);
-    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login);
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     try {
       const before = await allocate(link, 'LEN-CHANGE', 'P-OLD');
 
@@ -164,7 +168,9 @@ describe('a code length per locker', () => {
       [early, 7],
       [later, 10],
     ] as const) {
-      const link = await DeviceLink.connect(cloud.mqttUrl, locker.login);
+      const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+        cloudPublicKey: cloud.cloudPublicKey,
+      });
       try {
         await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }));
         const update = await link.commands.until((c) => c.type === 'config.update');

@@ -1,11 +1,13 @@
 /**
  * Signs and sends commands (DESIGN §5): CommandBodySchema → canonical JSON → Ed25519, a fresh
- * uuid and issue time each, stored before they are published so a lost publish is re-sent
- * when the unit comes back online, and marked done by the unit's `command.result`.
+ * uuid, issue time and lifetime (`notAfter`, by type from the policy) each, stored before they
+ * are published so a lost publish is re-sent, unchanged, when the unit comes back online, and
+ * marked done by the unit's `command.result` or failed once their lifetime has ended.
  */
 import {
   CommandBodySchema,
   CommandPayloadSchemas,
+  type CommandBody,
   type CommandPayload,
   type CommandType,
   type SignedCommand,
@@ -13,7 +15,14 @@ import {
 import { lockerTopics } from '../../src/shared/protocol/topics';
 import { canonicalJson } from '../../src/shared/node/canonicalJson';
 import { signDetached } from '../../src/shared/node/ed25519';
-import { getCommand, insertCommand, listPendingCommands } from '../store/commands';
+import {
+  expirePendingCommands,
+  getCommand,
+  insertCommand,
+  listPendingCommands,
+  replaceSigned,
+  type StoredCommand,
+} from '../store/commands';
 import { iso, type CloudContext } from './context';
 
 export class Commands {
@@ -22,27 +31,27 @@ export class Commands {
 
   constructor(private readonly ctx: CloudContext) {}
 
-  sign(lockerId: string, type: CommandType, payload: object, id: string): SignedCommand {
-    const body = CommandBodySchema.parse({
+  /** Signs and stores one command; call flush() after the surrounding transaction commits. */
+  issue<T extends CommandType>(lockerId: string, type: T, payload: CommandPayload<T>): string {
+    const issuedAt = this.ctx.clock.now();
+    const lifetime = this.ctx.policy.commandLifetimeMs[type];
+    const notAfter = lifetime === null ? null : issuedAt + lifetime;
+    const command = this.sign({
       v: 1,
-      id,
+      id: this.ctx.newId(),
       lockerId,
-      issuedAt: iso(this.ctx.clock.now()),
+      issuedAt: iso(issuedAt),
+      notAfter: notAfter === null ? null : iso(notAfter),
       type,
       payload: CommandPayloadSchemas[type].parse(payload),
     });
-    return { ...body, sig: signDetached(canonicalJson(body), this.ctx.signingKey) };
-  }
-
-  /** Signs and stores one command; call flush() after the surrounding transaction commits. */
-  issue<T extends CommandType>(lockerId: string, type: T, payload: CommandPayload<T>): string {
-    const command = this.sign(lockerId, type, payload, this.ctx.newId());
     insertCommand(this.ctx.db, {
       id: command.id,
       lockerId,
       type,
       signed: JSON.stringify(command),
-      issuedAt: this.ctx.clock.now(),
+      issuedAt,
+      notAfter,
     });
     this.queued.push(command.id);
     return command.id;
@@ -55,25 +64,61 @@ export class Commands {
     await Promise.all(
       ids.map((id) => {
         const stored = getCommand(this.ctx.db, id);
-        return stored ? this.publishSigned(stored.lockerId, stored.signed) : undefined;
+        return stored?.status === 'pending'
+          ? this.publishSigned(stored.lockerId, stored.signed)
+          : undefined;
       }),
     );
   }
 
   /**
-   * Re-sends what the unit has not answered yet, re-signed with a fresh issue time and the
-   * same id, so the unit's replay check still applies and its time window accepts it.
+   * Fails every pending command whose lifetime has ended (all lockers, or one), so it is never
+   * sent again. The scheduler's tick and every resend call it.
+   */
+  expireDue(lockerId: string | null = null): StoredCommand[] {
+    const expired = expirePendingCommands(this.ctx.db, this.ctx.clock.now(), lockerId);
+    for (const c of expired)
+      this.ctx.log.warn(
+        { lockerId: c.lockerId, commandId: c.id, type: c.type, notAfter: c.notAfter },
+        'command expired before the locker answered; not sent again',
+      );
+    return expired;
+  }
+
+  /**
+   * Re-sends what the unit has not answered yet, exactly as signed (same id, issue time and
+   * lifetime), after failing what has expired: a resend never makes a command fresher.
    */
   async resendPending(lockerId: string): Promise<number> {
-    const pending = listPendingCommands(this.ctx.db, lockerId);
-    await Promise.all(
-      pending.map((c) => {
-        const original = JSON.parse(c.signed) as SignedCommand;
-        const fresh = this.sign(lockerId, original.type, original.payload, original.id);
-        return this.publishSigned(lockerId, JSON.stringify(fresh));
-      }),
-    );
+    const pending = this.ctx.db
+      .transaction(() => {
+        this.expireDue(lockerId);
+        return listPendingCommands(this.ctx.db, lockerId).map((c) => this.withLifetime(c));
+      })
+      .immediate();
+    await Promise.all(pending.map((signed) => this.publishSigned(lockerId, signed)));
     return pending.length;
+  }
+
+  /**
+   * The signed text to send. A command stored before lifetimes has none in its signature: it is
+   * signed once more with its original id, issue time and payload and the lifetime migration
+   * 006 gave it, and kept that way.
+   */
+  private withLifetime(c: StoredCommand): string {
+    const stored = JSON.parse(c.signed) as Partial<SignedCommand>;
+    if ('notAfter' in stored) return c.signed;
+    const { sig: _old, ...body } = stored;
+    const signed = JSON.stringify(
+      this.sign({ ...body, notAfter: c.notAfter === null ? null : iso(c.notAfter) } as CommandBody),
+    );
+    replaceSigned(this.ctx.db, c.id, signed);
+    return signed;
+  }
+
+  private sign(body: CommandBody): SignedCommand {
+    const valid = CommandBodySchema.parse(body);
+    return { ...valid, sig: signDetached(canonicalJson(valid), this.ctx.signingKey) };
   }
 
   private async publishSigned(lockerId: string, text: string): Promise<void> {

@@ -1,6 +1,7 @@
 /** What every cloud service is built with: the store, time, randomness, keys and the link. */
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { CommandType } from '../../src/shared/protocol/commands';
 import type { BrokerAccounts } from '../brokerAccess/accounts';
 import type { Db } from '../store/database';
 
@@ -40,7 +41,15 @@ export interface CloudPolicy {
   reminderAfterDays: number;
   /** Hours before expiry when the warning goes out. */
   expiryWarningHours: number;
+  /**
+   * How long each type of command may wait for its locker (its signed `notAfter`); null: no
+   * expiry, for commands a replay cannot harm.
+   */
+  commandLifetimeMs: Readonly<Record<CommandType, number | null>>;
 }
+
+export const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 
 export const DEFAULT_POLICY: CloudPolicy = {
   // 8 digits: at the keypad throttle's best rate, under 0.1 % a day against 100 parcels
@@ -49,7 +58,21 @@ export const DEFAULT_POLICY: CloudPolicy = {
   allocationDays: 7,
   reminderAfterDays: 2,
   expiryWarningHours: 12,
+  commandLifetimeMs: {
+    // Someone is waiting at the door (or the dashboard) now: later, nobody is there.
+    'door.open_remote': 5 * MINUTE_MS,
+    'state.request': 5 * MINUTE_MS,
+    'compartment.set_service': 60 * MINUTE_MS,
+    // Parcels, codes, returns and policy outlive an outage of days.
+    'parcel.expect': 7 * DAY_MS,
+    'parcel.cancel': 7 * DAY_MS,
+    'parcel.code': 7 * DAY_MS,
+    'parcel.extend': 7 * DAY_MS,
+    'return.expect': 7 * DAY_MS,
+    'config.update': 7 * DAY_MS,
+    // Idempotent: applying a revocation again changes nothing, so it may wait forever.
+    'credentials.revoke': null,
+  },
 };
 
-export const DAY_MS = 86_400_000;
 export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -6,7 +6,7 @@ import type {
   LockerDetail,
   ReconciliationResponse,
 } from '../../src/shared/rest/schemas';
-import { DeviceChain } from '../testSupport/device';
+import { DeviceChain, signedSnapshot } from '../testSupport/device';
 import { DEFAULT_POLICY } from './context';
 import {
   allocationRequest,
@@ -145,9 +145,10 @@ describe('parcel lifecycle through events', () => {
         requestedBy: 'cloud-operator',
       },
     });
-    // Until the unit answers, a presence "online" re-sends it (same id, fresh signature).
+    // Until the unit answers, a presence "online" re-sends it, exactly as signed.
     await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
     expect((await link.commands.next()).id).toBe(command.id);
+    expect(await link.acks.next()).toBe(0); // on presence: where the stored chain ends
     await link.publishEvents([
       chain.next('command.result', { commandId: command.id, type: 'door.open_remote', ok: true }),
     ]);
@@ -401,7 +402,11 @@ describe('badges, search, reconciliation', () => {
         },
       ],
     };
-    await link.publishRaw(link.topics.state, JSON.stringify(snapshot), true);
+    await link.publishRaw(
+      link.topics.state,
+      JSON.stringify(signedSnapshot(chain.key, snapshot)),
+      true,
+    );
     await link.publishRaw(
       link.topics.presence,
       JSON.stringify({ v: 1, status: 'online', at: '2025-01-01T00:00:11.000Z' }),

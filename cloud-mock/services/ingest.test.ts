@@ -5,6 +5,7 @@ import { testKey } from '../../src/shared/node/testChain';
 import { MAX_MESSAGE_BYTES } from '../../src/shared/protocol/topics';
 import type { AuditResponse } from '../../src/shared/rest/schemas';
 import { DeviceChain, DeviceLink } from '../testSupport/device';
+import { mosquittoPub, targetOf } from '../../src/shared/node/testSupport/mosquittoClients';
 import { startSecuredMosquitto, type SecuredMosquitto } from '../testSupport/securedMosquitto';
 import {
   provisionAndEnroll,
@@ -36,12 +37,42 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
     return {
       locker,
       chain: new DeviceChain(id, locker.key),
-      link: await DeviceLink.connect(cloud.mqttUrl, locker.login),
+      link: await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+        cloudPublicKey: cloud.cloudPublicKey,
+      }),
     };
   }
 
   const audit = async (id: string) =>
     (await cloud.request<AuditResponse>('GET', `/api/v1/lockers/${id}/audit`)).body;
+
+  it('signs every ack with the cloud key, for this locker, with a stamp that only moves forward', async () => {
+    const { chain, link } = await unit('ING-SIGNED');
+    const events = chain.filler(4);
+    await link.publishEvents(events.slice(0, 2));
+    expect(await link.acks.next()).toBe(2);
+    await link.publishEvents(events.slice(2));
+    expect(await link.acks.next()).toBe(4);
+    // The fake clock has not moved: the stamps still differ and grow.
+    const [first, second] = link.signedAcks;
+    expect(first).toMatchObject({ v: 1, lockerId: 'ING-SIGNED', upToSeq: 2 });
+    expect(Date.parse(second!.at)).toBeGreaterThan(Date.parse(first!.at));
+    expect(link.refusedAcks).toEqual([]);
+    await link.close();
+  });
+
+  it('acks the stored head when a locker comes online, so a unit ahead of it resends', async () => {
+    const { chain, link } = await unit('ING-ONLINE');
+    await link.publishEvents(chain.filler(3));
+    expect(await link.acks.next()).toBe(3);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
+    expect(await link.acks.next()).toBe(3);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'offline' }), true);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
+    expect(await link.acks.next()).toBe(3); // none for offline, one more for online
+    expect(link.signedAcks).toHaveLength(3);
+    await link.close();
+  });
 
   it('acks cumulatively and dedupes repeated and overlapping batches', async () => {
     const { chain, link } = await unit('ING-DEDUPE');
@@ -79,6 +110,53 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
       lastSeq: 8,
       ackedSeq: 8,
       gaps: [],
+      flagged: false,
+    });
+    await link.close();
+  });
+
+  it('holds nothing ahead of a gap that the device key did not sign: a forgery published there takes no genuine event’s place', async () => {
+    const { locker, chain, link: first } = await unit('ING-HELD-FORGERY');
+    // The attacker takes the locker's client id (its broker username): the unit steps aside.
+    await first.close();
+    const events = chain.filler(3);
+    const forged = signEvent(bodyOf(events[2]!), testKey(99));
+    const message = {
+      topic: first.topics.events,
+      payload: JSON.stringify({ v: 1, events: [forged] }),
+    };
+    // A stranger is refused by the broker itself.
+    const stranger = await mosquittoPub(targetOf(cloud.mqttUrl), message);
+    expect(stranger.status).not.toBe(0);
+    // The locker's own broker account (a stolen broker password, but not its device key) may
+    // publish on its events topic: the cloud's own check has to catch this one.
+    const ingested = cloud.logs.records.length;
+    const r = await mosquittoPub(
+      targetOf(cloud.mqttUrl, {
+        clientId: locker.login.lockerId,
+        username: locker.login.username!,
+        password: locker.login.password!,
+      }),
+      message,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    await cloud.logs.waitFor(
+      (rec) =>
+        cloud.logs.records.indexOf(rec) >= ingested &&
+        rec.msg === 'event batch ingested' &&
+        rec['lockerId'] === 'ING-HELD-FORGERY',
+    );
+    expect((await audit('ING-HELD-FORGERY')).gaps).toEqual([]);
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
+    await link.publishEvents(events);
+    // The genuine batch is all stored.
+    expect(await link.acks.until((seq) => seq === 3)).toBe(3);
+    expect(await audit('ING-HELD-FORGERY')).toMatchObject({
+      ackedSeq: 3,
+      lastHash: events[2]!.hash,
+      brokenLinks: [],
       flagged: false,
     });
     await link.close();

@@ -2,26 +2,24 @@
  * Ingest of what units publish (DESIGN §5): event batches are size-checked, parsed, deduped by
  * (lockerId, seq), verified link by link with a per-locker ChainVerifier against the enrolled
  * device key, stored with their effect on the view in one transaction, and acked
- * cumulatively. Events ahead of a gap wait in pending_events; a broken link is recorded, the
- * locker flagged, and nothing past it is acked. Retained state snapshots and presence are
- * recorded; a snapshot showing a door shut ends its unexpected-opening alert. Bad input is
- * logged with its reason and dropped; it never throws.
+ * cumulatively with a signed ack. Events ahead of a gap wait in pending_events; a broken link
+ * is recorded, the locker flagged, and nothing past it is acked. Retained state snapshots are
+ * recorded when the device key signed them; a snapshot showing a door shut ends its
+ * unexpected-opening alert. A locker coming online is sent a signed ack of the stored head, so
+ * a cloud restored from a backup rewinds it. Bad input is logged with its reason and dropped;
+ * it never throws.
  */
 import type { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
 import { ChainVerifier } from '../../src/shared/node/eventChain';
 import { publicKeyFromRaw } from '../../src/shared/node/ed25519';
+import { verifyMessage } from '../../src/shared/node/signedMessage';
 import {
   EventBatchSchema,
   PresenceSchema,
   StateSnapshotSchema,
-  type Ack,
 } from '../../src/shared/protocol/messages';
-import {
-  lockerTopics,
-  MAX_MESSAGE_BYTES,
-  parseLockerTopic,
-} from '../../src/shared/protocol/topics';
+import { MAX_MESSAGE_BYTES, parseLockerTopic } from '../../src/shared/protocol/topics';
 import { insertChainBreak, listChainBreaks } from '../store/chainBreaks';
 import {
   countPending,
@@ -39,10 +37,13 @@ import {
   setSnapshot,
   type Locker,
 } from '../store/lockers';
+import { Acks } from './acks';
 import { clearClosedDoors } from './alerts';
+import { sendRevocationList } from './badges';
 import type { Commands } from './commands';
 import type { CloudContext } from './context';
 import type { LockerView } from './lockerView';
+import { heldEventProblem, unservableRewind } from './heldEvents';
 
 /** Events held behind one gap, per locker; beyond that the unit must resend. */
 export const MAX_PENDING_EVENTS = 10_000;
@@ -54,7 +55,8 @@ export type DropReason =
   | 'invalid_schema'
   | 'unknown_locker'
   | 'not_enrolled'
-  | 'wrong_locker';
+  | 'wrong_locker'
+  | 'bad_signature';
 
 interface CachedVerifier {
   deviceKey: string;
@@ -71,12 +73,15 @@ export interface BatchOutcome {
 
 export class Ingest {
   private readonly verifiers = new Map<string, CachedVerifier>();
+  private readonly acks: Acks;
 
   constructor(
     private readonly ctx: CloudContext,
     private readonly view: LockerView,
     private readonly commands: Commands,
-  ) {}
+  ) {
+    this.acks = new Acks(ctx);
+  }
 
   /** Subscriptions the cloud needs, with the prefix's wildcards. */
   subscriptions(): string[] {
@@ -143,14 +148,10 @@ export class Ingest {
       this.verifiers.delete(lockerId); // it may have moved past what was rolled back
       throw e;
     }
+    const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
     await this.commands.flush();
-    const ack: Ack = { v: 1, upToSeq: outcome.ackedSeq };
-    await this.ctx.publish(
-      lockerTopics(this.ctx.topicPrefix, lockerId).acks,
-      JSON.stringify(ack),
-      1,
-    );
+    await this.acks.publish(ack);
   }
 
   private verifierFor(locker: Locker): ChainVerifier {
@@ -173,6 +174,7 @@ export class Ingest {
   private storeBatch(locker: Locker, events: readonly SignedEvent[]): BatchOutcome {
     const { db } = this.ctx;
     const verifier = this.verifierFor(locker);
+    const deviceKey = publicKeyFromRaw(locker.devicePublicKey!);
     const outcome: BatchOutcome = { ackedSeq: 0, stored: 0, duplicates: 0, held: 0, rejected: 0 };
     const reject = (seq: number | null, reason: string, detail: string) => {
       outcome.rejected += 1;
@@ -202,10 +204,23 @@ export class Ingest {
         if (hash !== null && hash !== event.hash)
           reject(event.seq, 'conflicting_duplicate', `stored hash ${hash}, received ${event.hash}`);
       } else if (event.seq > next) {
+        // Only what the unit signed waits: a forgery held first would keep its seq's place.
+        const problem = heldEventProblem(event, deviceKey);
+        if (problem) {
+          outcome.rejected += 1;
+          this.ctx.log.warn(
+            { lockerId: locker.id, seq: event.seq, reason: problem },
+            'event ahead of a gap refused',
+          );
+          continue;
+        }
         if (countPending(db, locker.id) < MAX_PENDING_EVENTS) {
           holdPendingEvent(db, event, this.ctx.clock.now());
           outcome.held += 1;
         }
+        // A gap the unit says it cannot fill: flag the locker for an operator now.
+        const unservable = unservableRewind(event);
+        if (unservable) this.recordBreak(locker.id, event.seq, 'rewind_unservable', unservable);
       } else if (accept(event)) {
         for (let e = takePendingEvent(db, locker.id, verifier.state.nextSeq); e;) {
           if (!accept(e)) break;
@@ -238,6 +253,9 @@ export class Ingest {
       return this.drop(topic, 'wrong_locker', `snapshot of ${snapshot.lockerId}`);
     const locker = this.enrolledLocker(topic, lockerId);
     if (!locker) return;
+    // Only the unit can say what is in it: anyone else's snapshot could block the real ones.
+    if (!verifyMessage(snapshot, publicKeyFromRaw(locker.devicePublicKey!)))
+      return this.drop(topic, 'bad_signature', 'snapshot not signed with the device key');
     if (locker.snapshotSeq !== null && snapshot.seq < locker.snapshotSeq) return;
     this.ctx.db
       .transaction(() => {
@@ -260,7 +278,19 @@ export class Ingest {
     if (!locker) return;
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
     setPresence(this.ctx.db, lockerId, presence.status, at);
-    const resent = presence.status === 'online' ? await this.commands.resendPending(lockerId) : 0;
+    const resent = presence.status === 'online' ? await this.cameOnline(locker) : 0;
     this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
+  }
+
+  /** A unit (re)connected: where its stored chain ends, what it has not answered, revocations. */
+  private async cameOnline(locker: Locker): Promise<number> {
+    const lockerId = locker.id;
+    // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
+    await this.acks
+      .publish(this.acks.sign(lockerId, locker.chainSeq))
+      .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
+    const resent = await this.commands.resendPending(lockerId);
+    await sendRevocationList(this.ctx, this.commands, lockerId);
+    return resent;
   }
 }

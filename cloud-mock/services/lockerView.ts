@@ -7,7 +7,10 @@
 import { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
 import type { EventType } from '../../src/shared/eventTypes';
-import { CommandResultSchema } from '../../src/shared/protocol/commands';
+import {
+  CommandRejectedUnverifiedSchema,
+  CommandResultSchema,
+} from '../../src/shared/protocol/commands';
 import { finishCommand } from '../store/commands';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import type { Locker } from '../store/lockers';
@@ -42,6 +45,9 @@ const P = {
   returnInCompartment: z.object({ returnId: id, compartmentId: id }),
   resolved: z.object({ compartmentId: id, doorOpen: z.boolean().nullable() }),
 };
+
+/** Refusals that say the unit has not applied the command (yet), not what became of it. */
+const UNAPPLIED = new Set(['replayed', 'not_yet_valid']);
 
 export class LockerView {
   constructor(
@@ -237,6 +243,12 @@ export class LockerView {
     },
     'command.result': (l, e) => {
       const r = CommandResultSchema.parse(e.payload);
+      if (!r.ok && UNAPPLIED.has(r.error ?? '')) {
+        // Not an outcome: the unit has not applied it this time. It stays pending and is sent
+        // again, unchanged, while its lifetime lasts.
+        this.ctx.log.info({ lockerId: l.id, ...r }, 'the locker did not apply a command yet');
+        return;
+      }
       const finished = finishCommand(
         this.ctx.db,
         r.commandId,
@@ -247,8 +259,17 @@ export class LockerView {
       if (finished && !r.ok)
         this.ctx.log.warn({ lockerId: l.id, ...r }, 'the locker refused a command');
     },
+    'command.rejected_unverified': (l, e) => {
+      // Someone else published on this locker's commands topic: never a command's outcome.
+      this.ctx.log.warn(
+        { lockerId: l.id, seq: e.seq, ...CommandRejectedUnverifiedSchema.parse(e.payload) },
+        'the locker rejected an unverified message on its commands topic',
+      );
+    },
     'clock.skew': null,
     'config.updated': null,
+    // Arrives behind a gap, so never applied; ingest flags the locker when it is held.
+    'cloud.rewind_unservable': null,
   };
 
   private alert(l: Locker, e: SignedEvent): void {

@@ -16,7 +16,9 @@ describe('a restarted cloud', () => {
     const locker = await provisionAndEnroll(first, 'RESTART-1');
     const chain = new DeviceChain('RESTART-1', locker.key);
     const events = chain.filler(5);
-    let link = await DeviceLink.connect(first.mqttUrl, locker.login);
+    let link = await DeviceLink.connect(first.mqttUrl, locker.login, {
+      cloudPublicKey: first.cloudPublicKey,
+    });
     await link.publishEvents(events.slice(0, 3));
     expect(await link.acks.next()).toBe(3);
     const alloc = await first.request<AllocationResponse>(
@@ -31,7 +33,9 @@ describe('a restarted cloud', () => {
     const second = await startTestCloud({ dataDir });
     try {
       expect(publicKeyToRaw(second.cloudPublicKey)).toBe(key);
-      link = await DeviceLink.connect(second.mqttUrl, locker.login);
+      link = await DeviceLink.connect(second.mqttUrl, locker.login, {
+        cloudPublicKey: second.cloudPublicKey,
+      });
       // The unit resends from its first unacked seq, with some overlap.
       await link.publishEvents(events.slice(2));
       expect(await link.acks.next()).toBe(5);

@@ -1,7 +1,8 @@
 /**
  * Time-driven work, on the injected clock: the day-2 reminder, the expiry warning, expiry by
  * hold days (the unit expires the parcel too; whichever is first, the customer hears once),
- * and lapsing allocations that were never deposited.
+ * lapsing allocations that were never deposited, and failing commands whose lifetime ended
+ * before their locker answered.
  */
 import { getLocker } from '../store/lockers';
 import { listParcelsInState, saveParcel } from '../store/parcels';
@@ -14,6 +15,8 @@ export interface TickReport {
   warnings: number;
   expired: number;
   lapsed: number;
+  /** Pending commands failed as expired. */
+  commandsExpired: number;
 }
 
 export class Scheduler {
@@ -31,7 +34,13 @@ export class Scheduler {
   private due(): TickReport {
     const { db, clock, policy } = this.ctx;
     const now = clock.now();
-    const report: TickReport = { reminders: 0, warnings: 0, expired: 0, lapsed: 0 };
+    const report: TickReport = {
+      reminders: 0,
+      warnings: 0,
+      expired: 0,
+      lapsed: 0,
+      commandsExpired: this.commands.expireDue().length,
+    };
     const names = new Map<string, string>();
     const lockerName = (id: string) => {
       if (!names.has(id)) names.set(id, getLocker(db, id)?.name ?? id);

@@ -1,4 +1,7 @@
-/** Queries on the commands table: every signed command sent, until the device reports on it. */
+/**
+ * Queries on the commands table: every signed command sent, until the device reports on it or
+ * its lifetime (`not_after`) ends.
+ */
 import type { Db } from './database';
 
 export type CommandStatus = 'pending' | 'done' | 'failed';
@@ -11,6 +14,8 @@ export interface StoredCommand {
   signed: string;
   status: CommandStatus;
   issuedAt: number;
+  /** End of its lifetime (epoch ms), as signed; null: no expiry. */
+  notAfter: number | null;
   error: string | null;
   finishedAt: number | null;
 }
@@ -22,6 +27,7 @@ interface Row {
   signed: string;
   status: CommandStatus;
   issued_at: number;
+  not_after: number | null;
   error: string | null;
   finished_at: number | null;
 }
@@ -33,18 +39,24 @@ const fromRow = (r: Row): StoredCommand => ({
   signed: r.signed,
   status: r.status,
   issuedAt: r.issued_at,
+  notAfter: r.not_after,
   error: r.error,
   finishedAt: r.finished_at,
 });
 
 export function insertCommand(
   db: Db,
-  c: Pick<StoredCommand, 'id' | 'lockerId' | 'type' | 'signed' | 'issuedAt'>,
+  c: Pick<StoredCommand, 'id' | 'lockerId' | 'type' | 'signed' | 'issuedAt' | 'notAfter'>,
 ): void {
   db.prepare(
-    `INSERT INTO commands (id, locker_id, type, signed, status, issued_at)
-     VALUES (?, ?, ?, ?, 'pending', ?)`,
-  ).run(c.id, c.lockerId, c.type, c.signed, c.issuedAt);
+    `INSERT INTO commands (id, locker_id, type, signed, status, issued_at, not_after)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+  ).run(c.id, c.lockerId, c.type, c.signed, c.issuedAt, c.notAfter);
+}
+
+/** Replaces the signed text of a command stored before lifetimes (see Commands.resendPending). */
+export function replaceSigned(db: Db, id: string, signed: string): void {
+  db.prepare('UPDATE commands SET signed = ? WHERE id = ?').run(signed, id);
 }
 
 export function getCommand(db: Db, id: string): StoredCommand | null {
@@ -70,7 +82,28 @@ export function listCommands(db: Db, lockerId: string): StoredCommand[] {
   ).map(fromRow);
 }
 
-/** The first result wins: a later "replayed" answer to a redelivery changes nothing. */
+/**
+ * Fails every pending command (of one locker, or all) whose lifetime ended before `now`, with
+ * error `expired`; returns them. They are never sent again.
+ */
+export function expirePendingCommands(
+  db: Db,
+  now: number,
+  lockerId: string | null = null,
+): StoredCommand[] {
+  return (
+    db
+      .prepare(
+        `UPDATE commands SET status = 'failed', error = 'expired', finished_at = @now
+         WHERE status = 'pending' AND not_after < @now
+           AND (@lockerId IS NULL OR locker_id = @lockerId)
+         RETURNING *`,
+      )
+      .all({ now, lockerId }) as Row[]
+  ).map(fromRow);
+}
+
+/** The first result wins: a later answer to a redelivery changes nothing. */
 export function finishCommand(
   db: Db,
   id: string,

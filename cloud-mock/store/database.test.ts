@@ -145,6 +145,76 @@ describe('cloud store migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(5);
   });
 
+  it('migration 6 gives commands from before a lifetime by type from their issue, and records revocations sent', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 5));
+    db.prepare(
+      "INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash) VALUES ('L','n','a',1,1,'t',1,'h')",
+    ).run();
+    const command = db.prepare(
+      `INSERT INTO commands (id, locker_id, type, signed, status, issued_at)
+       VALUES (?, 'L', ?, '{}', 'pending', 1000)`,
+    );
+    const types = [
+      'door.open_remote',
+      'state.request',
+      'compartment.set_service',
+      'parcel.expect',
+      'config.update',
+      'credentials.revoke',
+    ];
+    types.forEach((type, i) => command.run(`c${i}`, type));
+    migrate(db, migrations.slice(0, 6));
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.prepare('SELECT type, not_after FROM commands ORDER BY id').all()).toEqual([
+      { type: 'door.open_remote', not_after: 1000 + 300_000 },
+      { type: 'state.request', not_after: 1000 + 300_000 },
+      { type: 'compartment.set_service', not_after: 1000 + 3_600_000 },
+      { type: 'parcel.expect', not_after: 1000 + 7 * 86_400_000 },
+      { type: 'config.update', not_after: 1000 + 7 * 86_400_000 },
+      { type: 'credentials.revoke', not_after: null },
+    ]);
+    db.prepare(
+      "INSERT INTO badges (id, role, subject, issued_at, expires_at, revoked_at) VALUES ('b','staff','s',1,2,1)",
+    ).run();
+    const sent = db.prepare(
+      'INSERT INTO revocations_sent (locker_id, badge_id, enrolment, command_id) VALUES (?, ?, ?, ?)',
+    );
+    sent.run('L', 'b', 'key', 'c5');
+    expect(() => sent.run('L', 'nope', 'key', 'c5')).toThrow(/FOREIGN KEY/);
+    expect(() => sent.run('L', 'b', 'key', 'no-such-command')).toThrow(/FOREIGN KEY/);
+    migrate(db, migrations.slice(0, 6)); // a second run is a no-op
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
+  });
+
+  it('migration 8 keeps API keys as a role, a label and a 64-hex hash only', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.version <= 8),
+    );
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    const { sql } = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'api_keys'")
+      .get() as { sql: string };
+    expect(sql).toMatch(/\)\s*STRICT$/);
+    const insert = db.prepare(
+      'INSERT INTO api_keys (id, role, label, key_hash, created_at) VALUES (?, ?, ?, ?, 1)',
+    );
+    const hash = 'ab'.repeat(32);
+    insert.run('0123456789ab', 'operator', 'ops laptop', hash);
+    expect(() => insert.run('0123456789ab', 'merchant', 'again', hash)).toThrow(/UNIQUE/);
+    expect(() => insert.run('0123456789ac', 'admin', 'x', hash)).toThrow(/CHECK/);
+    expect(() => insert.run('0123456789AC', 'merchant', 'x', hash)).toThrow(/CHECK/);
+    expect(() => insert.run('0123456789ad', 'merchant', '', hash)).toThrow(/CHECK/);
+    // Not the key itself, nor its base64: a hex SHA-256 and nothing else.
+    expect(() => insert.run('0123456789ae', 'merchant', 'x', 'plk_' + 'a'.repeat(60))).toThrow(
+      /CHECK/,
+    );
+    expect(() => insert.run('0123456789af', 'merchant', 'x', 'ab'.repeat(31))).toThrow(/CHECK/);
+    expect(db.prepare('SELECT revoked_at FROM api_keys').get()).toEqual({ revoked_at: null });
+  });
+
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 99');

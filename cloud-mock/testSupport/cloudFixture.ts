@@ -1,10 +1,13 @@
 /**
  * Test support: a cloud on a temp data dir with a fake clock, a captured log and no scheduler
- * timer, plus helpers to provision and enrol a locker through the REST API.
+ * timer, an API key of each role, plus helpers to provision and enrol a locker through the REST
+ * API (as the operator unless a test says who calls).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InjectOptions, LightMyRequestResponse as InjectResponse } from 'fastify';
 import { codeDigest } from '../../src/shared/node/codeDigest';
 import type {
   CompartmentSpec,
@@ -12,7 +15,10 @@ import type {
   Notification,
   ProvisionLockerResponse,
 } from '../../src/shared/rest/schemas';
+import { API_ROLES, type ApiRole } from '../../src/shared/rest/apiKeys';
 import { startCloud, type CloudOptions, type RunningCloud } from '../cloud';
+import { mintApiKey } from '../services/apiKeys';
+import { openDatabase } from '../store/database';
 import {
   DeviceChain,
   DeviceLink,
@@ -34,15 +40,34 @@ export class FakeClock {
   }
 }
 
+/** Who makes a request: a key of that role, nobody (no key at all), or this exact key. */
+export type Caller = ApiRole | 'anonymous' | { key: string };
+
 export interface TestCloud extends RunningCloud {
   clock: FakeClock;
   logs: LogCapture;
   dataDir: string;
+  /** A live API key of each role, minted in the cloud's store as `keys create` does. */
+  keys: Record<ApiRole, string>;
+  /** A JSON request as `as` (the operator by default), with the Host the cloud serves. */
   request<T = unknown>(
     method: 'GET' | 'POST' | 'PUT',
     url: string,
     body?: unknown,
+    as?: Caller,
   ): Promise<{ status: number; body: T }>;
+  /** `http.inject` with the served Host and `as`'s key (the operator by default). */
+  inject(options: InjectOptions, as?: Caller): Promise<InjectResponse>;
+}
+
+/** Mints a key in the cloud's store through its own connection, as the CLI does. */
+export function mintKey(dataDir: string, role: ApiRole, label = `test ${role}`): string {
+  const db = openDatabase(join(dataDir, 'cloud.sqlite'));
+  try {
+    return mintApiKey(db, { role, label }, Date.now(), randomBytes).key;
+  } finally {
+    db.close();
+  }
 }
 
 export async function startTestCloud(options: Partial<CloudOptions> = {}): Promise<TestCloud> {
@@ -56,17 +81,38 @@ export async function startTestCloud(options: Partial<CloudOptions> = {}): Promi
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
+  const keys = Object.fromEntries(
+    API_ROLES.map((role) => [role, mintKey(dataDir, role)]),
+  ) as Record<ApiRole, string>;
+  const host = new URL(cloud.httpUrl).host;
+  const inject = (injected: InjectOptions, as: Caller = 'operator') => {
+    const key = as === 'anonymous' ? null : typeof as === 'string' ? keys[as] : as.key;
+    return cloud.http.inject({
+      ...injected,
+      headers: {
+        host,
+        ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        ...injected.headers,
+      },
+    });
+  };
   return {
     ...cloud,
     clock,
     logs,
     dataDir,
-    request: async <T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => {
-      const response = await cloud.http.inject({
-        method,
-        url,
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
+    keys,
+    inject,
+    request: async <T>(
+      method: 'GET' | 'POST' | 'PUT',
+      url: string,
+      body?: unknown,
+      as: Caller = 'operator',
+    ) => {
+      const response = await inject(
+        { method, url, ...(body === undefined ? {} : { payload: body as object }) },
+        as,
+      );
       return { status: response.statusCode, body: response.json<T>() };
     },
     close: async () => {
@@ -208,7 +254,9 @@ export async function enrolledUnit(cloud: TestCloud, id: string, seed: number) {
   return {
     locker,
     chain: new DeviceChain(id, locker.key, cloud.clock),
-    link: await DeviceLink.connect(cloud.mqttUrl, locker.login),
+    link: await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    }),
   };
 }
 

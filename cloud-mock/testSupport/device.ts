@@ -1,7 +1,7 @@
 /**
  * Test support: a locker unit as the cloud sees it — a device key and code key, a signed event
- * chain with real payloads, and an MQTT client that publishes batches and collects acks and
- * commands.
+ * chain with real payloads, signed state snapshots, and an MQTT client that publishes batches
+ * and collects the acks it can verify with the cloud key, and commands.
  */
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey, randomBytes } from 'node:crypto';
@@ -9,8 +9,14 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { GENESIS_HASH, type SignedEvent } from '../../src/shared/events';
 import type { EventPayloads, EventType } from '../../src/shared/eventTypes';
 import { publicKeyToRaw, signEvent } from '../../src/shared/node/eventChain';
+import { signMessage, verifyMessage } from '../../src/shared/node/signedMessage';
 import { testKey } from '../../src/shared/node/testChain';
-import { AckSchema } from '../../src/shared/protocol/messages';
+import {
+  AckSchema,
+  StateSnapshotBodySchema,
+  type Ack,
+  type StateSnapshot,
+} from '../../src/shared/protocol/messages';
 import { SignedCommandSchema, type SignedCommand } from '../../src/shared/protocol/commands';
 import { lockerTopics, DEFAULT_TOPIC_PREFIX } from '../../src/shared/protocol/topics';
 
@@ -111,8 +117,18 @@ export interface DeviceLogin {
   password?: string;
 }
 
+/** A state snapshot signed with the device key, as the unit publishes it. */
+export function signedSnapshot(key: KeyObject, body: unknown): StateSnapshot {
+  return signMessage(StateSnapshotBodySchema.parse(body), key);
+}
+
 export class DeviceLink {
+  /** `upToSeq` of each ack the cloud signed for this locker, in arrival order. */
   readonly acks = new Inbox<number>();
+  /** The same acks, whole (their `at`, their signature). */
+  readonly signedAcks: Ack[] = [];
+  /** Messages on the acks topic a unit would refuse, with why. */
+  readonly refusedAcks: string[] = [];
   readonly commands = new Inbox<SignedCommand>();
   readonly topics;
 
@@ -120,6 +136,7 @@ export class DeviceLink {
     readonly client: MqttClient,
     readonly lockerId: string,
     prefix: string,
+    private readonly cloudPublicKey: KeyObject,
   ) {
     this.topics = lockerTopics(prefix, lockerId);
   }
@@ -128,7 +145,7 @@ export class DeviceLink {
   static async connect(
     url: string,
     login: DeviceLogin,
-    prefix = DEFAULT_TOPIC_PREFIX,
+    o: { cloudPublicKey: KeyObject; prefix?: string },
   ): Promise<DeviceLink> {
     const client = await mqtt.connectAsync(url, {
       clientId: login.lockerId,
@@ -137,14 +154,32 @@ export class DeviceLink {
       clean: true,
       reconnectPeriod: 0,
     });
-    const link = new DeviceLink(client, login.lockerId, prefix);
+    const link = new DeviceLink(
+      client,
+      login.lockerId,
+      o.prefix ?? DEFAULT_TOPIC_PREFIX,
+      o.cloudPublicKey,
+    );
     client.on('message', (topic, payload) => {
       const json = JSON.parse(payload.toString('utf8')) as unknown;
-      if (topic === link.topics.acks) link.acks.push(AckSchema.parse(json).upToSeq);
+      if (topic === link.topics.acks) link.takeAck(json);
       if (topic === link.topics.commands) link.commands.push(SignedCommandSchema.parse(json));
     });
     await client.subscribeAsync([link.topics.acks, link.topics.commands], { qos: 1 });
     return link;
+  }
+
+  /** Like the unit: only an ack the cloud signed for this locker counts. */
+  private takeAck(json: unknown): void {
+    const parsed = AckSchema.safeParse(json);
+    if (!parsed.success) this.refusedAcks.push(`invalid_schema: ${parsed.error.message}`);
+    else if (!verifyMessage(parsed.data, this.cloudPublicKey))
+      this.refusedAcks.push('bad_signature');
+    else if (parsed.data.lockerId !== this.lockerId) this.refusedAcks.push('wrong_locker');
+    else {
+      this.signedAcks.push(parsed.data);
+      this.acks.push(parsed.data.upToSeq);
+    }
   }
 
   async publishEvents(events: SignedEvent[]): Promise<void> {

@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlServer, ScannerSim } from './controlServer';
 import { startControlServer } from './controlServer';
@@ -11,6 +13,32 @@ async function call(server: ControlServer, method: string, path: string, body?: 
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * A real request on the server's socket with the Host and Origin a browser would send: a page
+ * whose domain name was rebound to 127.0.0.1, or a cross-site page posting to 127.0.0.1.
+ */
+function rawCall(
+  server: ControlServer,
+  method: string,
+  path: string,
+  headers: { host?: string; origin?: string; 'content-type'?: string },
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  const { port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method, path, setHost: headers.host === undefined, headers },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -199,6 +227,129 @@ describe('control server over a Kerong bus', () => {
   it('answers 404 for unknown routes and 405 for wrong methods', async () => {
     expect((await call(server, 'GET', '/nope')).status).toBe(404);
     expect((await call(server, 'GET', '/doors/close')).status).toBe(405);
+  });
+});
+
+describe('control server against DNS rebinding and cross-site pages', () => {
+  let bus: SimulatedLockBus;
+  let server: ControlServer;
+  let port: string;
+  const refusals: { details: Record<string, unknown>; message: string }[] = [];
+  const scans: string[] = [];
+
+  beforeAll(async () => {
+    bus = await startSimulatedLockBus({ protocol: 'kerong-cu16', boards: [0], doorOpenDelayMs: 5 });
+    server = await startControlServer({
+      bus,
+      scanner: { scan: (text) => void scans.push(text) },
+      log: { warn: (details, message) => void refusals.push({ details, message }) },
+    });
+    port = new URL(server.url).port;
+  });
+  afterAll(async () => {
+    await server.close();
+    await bus.close();
+  });
+
+  const doorOpen = (lock: number) => bus.sim.boards()[0]!.locks[lock - 1]!.doorOpen;
+  const itemPresent = (lock: number) => bus.sim.boards()[0]!.locks[lock - 1]!.itemPresent;
+
+  it('refuses a rebound Host with 421 before any route runs, and changes nothing', async () => {
+    // The attacker's page at rebind.attacker.example, its name now resolving to 127.0.0.1: to
+    // the browser this is same-origin, so it sends its own name as Host (and as Origin).
+    const host = `rebind.attacker.example:${port}`;
+    const json = { 'content-type': 'application/json' };
+    const attempts = [
+      rawCall(server, 'GET', '/state', { host }),
+      rawCall(server, 'POST', '/doors/open', { host, ...json }, '{"board":0,"lock":3}'),
+      rawCall(server, 'POST', '/items', { host, ...json }, '{"board":0,"lock":4,"present":true}'),
+      rawCall(server, 'POST', '/scan', { host, origin: `http://${host}`, ...json }, '{"text":"X"}'),
+    ];
+    for (const answer of await Promise.all(attempts)) {
+      expect(answer.status).toBe(421);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: expect.stringMatching(/Host/) });
+    }
+    expect(doorOpen(3)).toBe(false);
+    expect(itemPresent(4)).toBe(false);
+    expect(scans).toEqual([]);
+    expect(refusals.map((r) => r.details['host'])).toContain(host);
+    expect(refusals[0]?.message).toMatch(/Host/);
+  });
+
+  it('refuses a loopback name on another port, a look-alike name and a missing Host', async () => {
+    for (const host of [
+      `localhost:${Number(port) + 1}`,
+      'localhost',
+      `127.0.0.2:${port}`,
+      `localhost.attacker.example:${port}`,
+      `127.0.0.1:${port}.attacker.example`,
+    ])
+      expect((await rawCall(server, 'GET', '/state', { host })).status, host).toBe(421);
+    // Without a Host, Node's HTTP server refuses an HTTP/1.1 request itself (400).
+    expect([400, 421]).toContain((await rawCall(server, 'GET', '/state', { host: '' })).status);
+  });
+
+  it('refuses a cross-site page posting to 127.0.0.1, even as a simple text/plain request', async () => {
+    // No rebinding needed: a page anywhere may POST a "simple" request to 127.0.0.1 without a
+    // CORS preflight; it cannot read the answer, but the door would open all the same.
+    const host = `127.0.0.1:${port}`;
+    const body = '{"board":0,"lock":5}';
+    for (const origin of ['https://attacker.example', 'null', `http://localhost:${port}`]) {
+      const answer = await rawCall(
+        server,
+        'POST',
+        '/doors/open',
+        { host, origin, 'content-type': 'text/plain' },
+        body,
+      );
+      expect(answer.status, origin).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: expect.stringMatching(/Origin/) });
+    }
+    expect(doorOpen(5)).toBe(false);
+    expect(refusals.map((r) => r.details['origin'])).toContain('https://attacker.example');
+  });
+
+  it('serves its own loopback names, its own origin and clients that send no Origin', async () => {
+    const json = { 'content-type': 'application/json' };
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`])
+      expect((await rawCall(server, 'GET', '/state', { host })).status, host).toBe(200);
+    const own = await rawCall(
+      server,
+      'POST',
+      '/doors/open',
+      { host: `localhost:${port}`, origin: `http://localhost:${port}`, ...json },
+      '{"board":0,"lock":6}',
+    );
+    expect(own.status).toBe(200);
+    expect(doorOpen(6)).toBe(true);
+    // fetch from Node (the dashboard proxy, simctl) sends no Origin.
+    expect(
+      (await call(server, 'POST', '/items', { board: 0, lock: 7, present: true })).status,
+    ).toBe(200);
+    expect(itemPresent(7)).toBe(true);
+  });
+
+  it('answers a request-target no URL parser takes with 400 and keeps serving', async () => {
+    // Before, the route lookup threw outside its try: an unhandled rejection ends the process.
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+      socket.on('error', reject);
+    });
+    expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect((await call(server, 'GET', '/state')).status).toBe(200);
+  });
+
+  it('listens on loopback only: it refuses to bind any other address', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const host of ['0.0.0.0', '::', '192.0.2.1'])
+      await expect(startControlServer({ bus, host })).rejects.toThrow(/loopback/);
   });
 });
 

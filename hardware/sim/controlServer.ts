@@ -1,7 +1,9 @@
 /**
  * Loopback HTTP control for the simulators (development, tests, the cloud-mock dashboard):
  * read the boards, shut or force doors, place items, inject faults, scan a code. JSON in and out;
- * bad input gets a 400 with a clear message and changes nothing.
+ * bad input gets a 400 with a clear message and changes nothing. It binds loopback only and
+ * answers no browser page but its own: a foreign Host (DNS rebinding) gets 421, a foreign
+ * Origin (a cross-site page posting to 127.0.0.1) 403, before any route runs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -19,12 +21,19 @@ export interface ScannerSim {
   scan(text: string, symbology?: string): void;
 }
 
+/** Where refusals are reported; a pino logger fits. Without one they go to stderr. */
+export interface ControlServerLog {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
 export interface ControlServerOptions {
   bus: Pick<SimulatedLockBus, 'sim' | 'plugged' | 'unplug' | 'replug'>;
   scanner?: ScannerSim;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** A loopback address or `localhost` (default 127.0.0.1); anything else is refused. */
   host?: string;
+  log?: ControlServerLog;
 }
 
 export interface ControlServer {
@@ -58,8 +67,22 @@ class BadRequest extends Error {
   }
 }
 
+// It opens doors for anyone who asks, so it is never bound where the network can ask.
+const LOOPBACK_BINDS = new Set(['127.0.0.1', '::1', 'localhost']);
+// hardware/ imports nothing from src/ (DESIGN §2), so not src/shared/node/servedHosts: a server
+// bound to loopback is reached by these names only, with its port.
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+const stderrLog: ControlServerLog = {
+  warn: (details, message) =>
+    void process.stderr.write(`sim control: ${message} ${JSON.stringify(details)}\n`),
+};
+
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { bus, scanner } = options;
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK_BINDS.has(host))
+    throw new Error(`the simulator control server binds loopback only, not ${host}`);
 
   const state = () => ({
     protocol: bus.sim.protocol.name,
@@ -116,22 +139,56 @@ export async function startControlServer(options: ControlServerOptions): Promise
     },
   };
 
+  let served = new Set<string>();
+  const log = options.log ?? stderrLog;
   const server = createServer((request, response) => {
-    void handle(request, response, routes);
+    const refusal = browserRefusal(request, served);
+    if (refusal === null) return void handle(request, response, routes);
+    log.warn(
+      {
+        host: request.headers.host?.slice(0, 200) ?? null,
+        origin: request.headers.origin?.slice(0, 200) ?? null,
+        method: request.method,
+        path: request.url?.slice(0, 200),
+      },
+      `request refused: ${refusal.error}`,
+    );
+    send(response, refusal.status, { error: refusal.error });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  served = new Set(LOOPBACK_NAMES.map((name) => `${name}:${address.port}`));
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${address.address}:${address.port}`,
+    url: `http://${urlHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Why a request must not reach the routes, or null: a Host this server is not (a page whose name
+ * was rebound to 127.0.0.1), or an Origin other than its own (a page elsewhere posting to
+ * 127.0.0.1, which needs no CORS preflight for a text/plain body). Clients that are not browser
+ * pages (the dashboard's proxy, simctl, curl) send no Origin and pass.
+ */
+function browserRefusal(
+  request: IncomingMessage,
+  served: ReadonlySet<string>,
+): { status: number; error: string } | null {
+  const host = request.headers.host?.toLowerCase();
+  if (host === undefined || !served.has(host))
+    return { status: 421, error: 'this simulator control server does not serve that Host' };
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin.toLowerCase() !== `http://${host}`)
+    return { status: 403, error: 'requests from another Origin are refused' };
+  return null;
 }
 
 function isRefusal(outcome: unknown): outcome is { ok: false; error: unknown } {
@@ -155,9 +212,9 @@ async function handle(
   response: ServerResponse,
   routes: Record<string, (body: unknown) => Promise<unknown> | unknown>,
 ): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const route = routes[`${request.method ?? 'GET'} ${path}`];
   try {
+    const path = pathOf(request);
+    const route = routes[`${request.method ?? 'GET'} ${path}`];
     if (route === undefined) {
       const known = Object.keys(routes).some((key) => key.endsWith(` ${path}`));
       throw new BadRequest(
@@ -170,6 +227,15 @@ async function handle(
   } catch (error) {
     if (error instanceof BadRequest) send(response, error.status, { error: error.message });
     else send(response, 500, { error: `simulator error: ${(error as Error).message}` });
+  }
+}
+
+/** The request's path; a target no URL parser takes (never a browser's) is a bad request. */
+function pathOf(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    throw new BadRequest('the request target is not a URL');
   }
 }
 

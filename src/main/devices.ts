@@ -78,6 +78,7 @@ export async function openDevices(
     ? await startControlServer({
         bus,
         port: options.simControlPort ?? 0,
+        log,
         ...(scannerSim ? { scanner: scannerSim } : {}),
       })
     : null;

@@ -121,10 +121,32 @@ export interface EventPayloads {
     error?: string;
     detail?: string;
   };
+  /**
+   * A message on the commands topic that is not a verified command (unreadable, invalid, or its
+   * signature does not verify): never answered with a command.result, so the id it claims is
+   * kept only for forensics. Throttled, so a flood cannot fill the log.
+   */
+  'command.rejected_unverified': {
+    reason: string;
+    detail: string;
+    claimedId?: string;
+    claimedType?: string;
+  };
   /** Local clock vs the cloud's issue times, reported when the gap exceeds the threshold. */
   'clock.skew': { skewMs: number; thresholdMs: number; commandId: string };
   /** A policy change the cloud applied with config.update. */
   'config.updated': { changes: Record<string, number>; actor: string };
+  /**
+   * The cloud's signed ack went back below events pruned here (a cloud restored from an older
+   * backup): it lacks seqs from `askedFromSeq` on, but the log here starts at `oldestHeldSeq`,
+   * after the checkpoint. What is held is sent; the rest needs an operator.
+   */
+  'cloud.rewind_unservable': {
+    askedFromSeq: number;
+    oldestHeldSeq: number;
+    checkpointSeq: number;
+    checkpointHash: string;
+  };
 }
 
 export type EventType = keyof EventPayloads;

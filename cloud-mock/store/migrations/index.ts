@@ -4,7 +4,9 @@ import { up as alerts } from './002_alerts';
 import { up as parcelAliases } from './003_parcel_aliases';
 import { up as lockerCodeLength } from './004_locker_code_length';
 import { up as qrPayloads } from './005_qr_payloads';
+import { up as commandLifetimes } from './006_command_lifetimes';
 import { up as brokerAccounts } from './007_broker_accounts';
+import { up as apiKeys } from './008_api_keys';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -15,5 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'parcel aliases', up: parcelAliases },
   { version: 4, name: 'locker code length', up: lockerCodeLength },
   { version: 5, name: 'qr payloads', up: qrPayloads },
+  { version: 6, name: 'command lifetimes', up: commandLifetimes },
   { version: 7, name: 'broker accounts', up: brokerAccounts },
+  { version: 8, name: 'api keys', up: apiKeys },
 ];

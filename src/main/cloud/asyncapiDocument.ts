@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   COMMAND_TYPES,
   CommandPayloadSchemas,
+  CommandRejectedUnverifiedSchema,
   CommandResultSchema,
   SignedCommandSchema,
 } from '../../shared/protocol/commands';
@@ -131,7 +132,9 @@ export function asyncApiDocument(): Record<string, unknown> {
       ),
       acks: channel(
         'acks',
-        'Cumulative acks: the highest contiguous seq the cloud has durably stored.',
+        'Cumulative acks signed by the cloud (Ed25519 over RFC 8785 canonical JSON of all fields ' +
+          'but sig): the highest contiguous seq the cloud has durably stored, as of `at`. Sent ' +
+          'after every events message and when the locker’s presence turns online.',
         ['ack'],
       ),
       commands: channel(
@@ -139,9 +142,12 @@ export function asyncApiDocument(): Record<string, unknown> {
         'Commands signed by the cloud (Ed25519 over RFC 8785 canonical JSON of all fields but sig).',
         commandNames,
       ),
-      state: channel('state', 'Retained compartment snapshot for reconciliation.', [
-        'stateSnapshot',
-      ]),
+      state: channel(
+        'state',
+        'Retained compartment snapshot for reconciliation, signed with the device key (Ed25519 ' +
+          'over RFC 8785 canonical JSON of all fields but sig); the cloud drops any other.',
+        ['stateSnapshot'],
+      ),
       presence: channel(
         'presence',
         'Retained presence; the offline form is also the connection’s last will.',
@@ -161,13 +167,19 @@ export function asyncApiDocument(): Record<string, unknown> {
       receiveAcks: {
         action: 'receive',
         channel: { $ref: '#/channels/acks' },
+        summary: 'Verify; take only acks for this locker no older than the newest taken.',
+        description:
+          'Higher than the stored ack: delivered (pruned once confirmed for policy.eventRetentionDays). ' +
+          'Lower: an authoritative rewind; resend from there, or raise cloud.rewind_unservable when ' +
+          'those events are pruned. Beyond the last seq sent: ignored.',
         messages: messageRefs('acks', ['ack']),
         bindings: mqtt(1),
       },
       receiveCommands: {
         action: 'receive',
         channel: { $ref: '#/channels/commands' },
-        summary: 'Verify, dedupe by id, apply, and answer with a command.result event.',
+        summary:
+          'Verify, refuse once past notAfter, dedupe by id, apply, and answer with a command.result event (an unverified message: command.rejected_unverified, never a result).',
         messages: messageRefs('commands', commandNames),
         bindings: mqtt(1),
       },
@@ -217,6 +229,11 @@ export function asyncApiDocument(): Record<string, unknown> {
           ...jsonSchema(CommandResultSchema),
           description:
             'Payload of the command.result event the locker sends through the events channel.',
+        },
+        commandRejectedUnverifiedPayload: {
+          ...jsonSchema(CommandRejectedUnverifiedSchema),
+          description:
+            'Payload of the command.rejected_unverified event: a message on the commands channel that did not verify.',
         },
         enrollmentRequest: {
           ...jsonSchema(EnrollmentRequestSchema),

@@ -36,18 +36,20 @@ describe('outbox relay over a real broker', () => {
     }
   });
 
-  it('takes only cumulative acks up to the last sent seq: stale, duplicate, malformed and too-high acks change nothing', async () => {
+  it('takes only signed cumulative acks up to the last sent seq: replayed, duplicate, unsigned, malformed and too-high acks change nothing', async () => {
     const k = await startLinkedKiosk(broker.url, 'ack-rules', { autoAck: false });
     try {
       appendBacklog(k, 20);
       const head = headSeq(k.db);
       await until(() => k.peer.events.length === head, 'all events received');
+      const early = k.peer.signedAck(3); // signed before ack 5, sent after it: a replay
       await k.peer.ack(5);
       await until(() => ackedSeq(k.db) === 5, 'ack 5 applied');
       // QoS 1 from one publisher keeps its order: once ack 7 is applied, the ones before it were seen.
       await k.peer.ack(head + 1000); // beyond the last sent seq
-      await k.peer.ack(3); // out of order: older than what is acked
+      await k.peer.sendAck(early);
       await k.peer.ack(5); // duplicate
+      await k.peer.publishRaw(k.peer.topics.acks, JSON.stringify({ v: 1, upToSeq: head }));
       await k.peer.publishRaw(k.peer.topics.acks, '{"v":1,"upToSeq":-4}');
       await k.peer.publishRaw(k.peer.topics.acks, 'not json');
       await k.peer.ack(7);

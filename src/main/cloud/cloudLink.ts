@@ -9,13 +9,14 @@ import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { AckSchema, type Presence } from '../../shared/protocol/messages';
+import type { Presence } from '../../shared/protocol/messages';
 import { lockerTopics, MAX_MESSAGE_BYTES, type LockerTopics } from '../../shared/protocol/topics';
 import type { PolicyConfig } from '../config/kioskConfig';
 import type { Clock } from '../services/context';
 import type { KioskCore } from '../services/kioskCore';
 import type { Db } from '../store/database';
 import { ackedSeq } from '../store/events';
+import { checkAck } from './ackCheck';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { CommandHandler } from './commandHandler';
 import { classifyConnectError } from './connectError';
@@ -142,6 +143,8 @@ export class CloudLink {
       db: o.db,
       log: o.log,
       now: this.monotonic,
+      wallClock: () => o.clock.now(),
+      onUnservableRewind: (alarm) => o.core.audit.append('cloud.rewind_unservable', alarm),
       publish: (json) => this.publish(this.topics.events, json, false),
       publishesPerSecond: o.publishesPerSecond,
       maxInFlight: this.tuning.maxInFlight,
@@ -161,7 +164,7 @@ export class CloudLink {
         this.clockSkewMs = skewMs;
         this.board.changed();
       },
-      windowMs: this.tuning.commandWindowMs,
+      futureSkewMs: this.tuning.commandWindowMs,
       skewThresholdMs: this.tuning.skewThresholdMs,
     });
     this.unsubscribeAudit = o.core.audit.onAppend(() => {
@@ -360,26 +363,42 @@ export class CloudLink {
     this.o.log.warn({ topic: packet.topic }, 'message on an unexpected topic ignored');
   }
 
+  /** Only acks the cloud signed for this locker, newer than the last one taken, count. */
   private onAck(payload: Buffer): void {
-    if (payload.length > MAX_MESSAGE_BYTES) {
-      this.o.log.warn({ bytes: payload.length }, 'oversized ack ignored');
+    const checked = checkAck(payload, {
+      lockerId: this.o.lockerId,
+      cloudKey: this.o.cloudPublicKey,
+    });
+    if (!checked.ok) {
+      this.o.log.warn({ reason: checked.reason, detail: checked.detail }, 'ack refused');
       return;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch (e) {
-      this.o.log.warn({ reason: (e as Error).message }, 'ack is not JSON; ignored');
-      return;
+    const { upToSeq } = checked.ack;
+    const outcome = this.relay.ack(checked.ack);
+    switch (outcome) {
+      case 'advanced':
+        this.board.changed();
+        return;
+      case 'replayed':
+        this.o.log.warn(
+          { reason: 'replayed', detail: 'older than the newest ack taken', upToSeq },
+          'ack refused',
+        );
+        return;
+      case 'rewound':
+        this.o.log.warn({ upToSeq }, 'the cloud rewound its ack: resending from there');
+        this.board.changed();
+        return;
+      case 'rewind_unservable':
+        this.o.log.error(
+          { upToSeq },
+          'the cloud rewound its ack below pruned events: sending what is held, alarm raised',
+        );
+        this.board.changed();
+        return;
+      default:
+        this.o.log.debug({ upToSeq, outcome }, 'ack ignored');
     }
-    const parsed = AckSchema.safeParse(json);
-    if (!parsed.success) {
-      this.o.log.warn({ reason: parsed.error.issues[0]?.message }, 'invalid ack ignored');
-      return;
-    }
-    const outcome = this.relay.ack(parsed.data.upToSeq);
-    if (outcome === 'advanced') this.board.changed();
-    else this.o.log.debug({ upToSeq: parsed.data.upToSeq, outcome }, 'ack ignored');
   }
 
   private scheduleSnapshot(): void {
@@ -397,7 +416,9 @@ export class CloudLink {
     const content = snapshotContent(snapshot);
     if (!force && content === this.lastSnapshot) return;
     this.lastSnapshot = content;
-    this.publish(this.topics.state, JSON.stringify(snapshot), true).catch((e: unknown) => {
+    // Signed with the device key, so nobody else's retained snapshot can pass for ours.
+    const signed = this.o.core.audit.signMessage(snapshot);
+    this.publish(this.topics.state, JSON.stringify(signed), true).catch((e: unknown) => {
       this.lastSnapshot = null; // try again on the next change or connect
       this.o.log.debug({ err: e }, 'state snapshot not published');
     });

@@ -1,8 +1,8 @@
 /**
  * Decides whether a message on the commands topic is a command this locker may apply: size,
  * JSON, envelope schema, the cloud's Ed25519 signature over the canonical body, the locker id,
- * the issue-time window and the payload schema of its type. Replays are the handler's job
- * (they need the store).
+ * its lifetime (`notAfter`, and an issue time not too far ahead) and the payload schema of its
+ * type. Replays are the handler's job (they need the store).
  */
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
@@ -35,6 +35,8 @@ export interface AcceptedCommand {
   payload: unknown;
   /** Local time minus issue time: transit and queueing delay plus clock difference. */
   skewMs: number;
+  /** End of its lifetime (epoch ms); null: none. */
+  notAfter: number | null;
 }
 
 export interface RefusedCommand {
@@ -54,9 +56,15 @@ export type CheckedCommand = AcceptedCommand | RefusedCommand;
 export interface CommandCheckOptions {
   lockerId: string;
   cloudKey: KeyObject;
+  /** The wall clock (epoch ms): skew is measured against it. */
   now: number;
-  /** Accepted distance between issue time and local time, both ways. */
-  windowMs: number;
+  /**
+   * The latest time this locker has already lived through (its newest event). Lifetimes are
+   * judged at the later of it and `now`, so a clock set back revives nothing.
+   */
+  floor: number;
+  /** How far ahead of local time an issue time may be (the clocks' difference). */
+  futureSkewMs: number;
 }
 
 const IdSchema = z.uuid();
@@ -86,11 +94,15 @@ export function checkCommand(raw: Buffer, o: CommandCheckOptions): CheckedComman
     return refuse('wrong_locker', `for ${command.lockerId}, this is ${o.lockerId}`, signed);
   }
   const skewMs = o.now - Date.parse(command.issuedAt);
-  if (skewMs > o.windowMs) {
-    return refuse('expired', `issued ${Math.round(skewMs / 1000)} s ago`, { ...signed, skewMs });
+  const at = Math.max(o.now, o.floor);
+  const notAfter = command.notAfter === null ? null : Date.parse(command.notAfter);
+  if (notAfter !== null && at > notAfter) {
+    const ago = Math.round((at - notAfter) / 1000);
+    return refuse('expired', `its lifetime ended ${ago} s ago (${command.notAfter})`, signed);
   }
-  if (skewMs < -o.windowMs) {
-    return refuse('not_yet_valid', `issued ${Math.round(-skewMs / 1000)} s in the future`, {
+  const ahead = Date.parse(command.issuedAt) - at;
+  if (ahead > o.futureSkewMs) {
+    return refuse('not_yet_valid', `issued ${Math.round(ahead / 1000)} s in the future`, {
       ...signed,
       skewMs,
     });
@@ -99,7 +111,7 @@ export function checkCommand(raw: Buffer, o: CommandCheckOptions): CheckedComman
   if (!payload.success) {
     return refuse('invalid_payload', describe(payload.error), { ...signed, skewMs });
   }
-  return { ok: true, command, payload: payload.data, skewMs };
+  return { ok: true, command, payload: payload.data, skewMs, notAfter };
 }
 
 function refuse(

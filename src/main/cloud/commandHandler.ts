@@ -1,14 +1,18 @@
 /**
  * Applies verified cloud commands through KioskCore, exactly once per id, and answers every
- * command it can identify with a `command.result` event, which reaches the cloud through the
- * outbox. A command's id, its effect and its result are committed in one transaction where the
- * effect is synchronous; a remote door opening is marked handled before the door is unlocked,
- * so a crash can never open the door twice for one command.
+ * command the cloud signed with a `command.result` event, which reaches the cloud through the
+ * outbox. Only an applied command's id is recorded: one refused (expired, not yet valid, bad
+ * payload) can come again and be applied. A message whose signature does not verify is never
+ * answered in the cloud's name: it becomes a throttled `command.rejected_unverified` event. A
+ * command's id, its effect and its result are committed in one transaction where the effect is
+ * synchronous; a remote door opening is marked handled before the door is unlocked, so a crash
+ * can never open the door twice for one command.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type {
   CommandPayloadSchemas,
+  CommandRejectedUnverified,
   CommandType,
   SignedCommand,
 } from '../../shared/protocol/commands';
@@ -17,6 +21,7 @@ import type { PolicyConfig } from '../config/kioskConfig';
 import type { Clock } from '../services/context';
 import type { KioskCore } from '../services/kioskCore';
 import type { Db } from '../store/database';
+import { latestEventTime } from '../store/events';
 import { markCommandProcessed, pruneProcessedCommands } from '../store/processedCommands';
 import { checkCommand, type AcceptedCommand, type RefusedCommand } from './commandCheck';
 import {
@@ -40,8 +45,8 @@ export interface CommandHandlerDeps {
   publishSnapshot: () => void;
   /** Called with every measured skew of a signed command for this locker. */
   onSkew: (skewMs: number) => void;
-  /** Issue-time window, both ways (default 24 h). */
-  windowMs?: number;
+  /** How far ahead of local time an issue time may be (default 24 h). */
+  futureSkewMs?: number;
   /** A skew beyond this is written as a clock.skew event (default 5 min). */
   skewThresholdMs?: number;
 }
@@ -55,17 +60,17 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 export class CommandHandler {
   private queue: Promise<void> = Promise.resolve();
-  private readonly windowMs: number;
+  private readonly futureSkewMs: number;
   private readonly skewThresholdMs: number;
-  /** Answers to unsigned messages are throttled, so a flood cannot fill the audit log. */
-  private readonly unsignedAnswers: TokenBucket;
+  /** Records of unverified messages are throttled, so a flood cannot fill the audit log. */
+  private readonly unverifiedRecords: TokenBucket;
   private lastSkewEventAt = -Infinity;
   private lastPruneAt = -Infinity;
 
   constructor(private readonly d: CommandHandlerDeps) {
-    this.windowMs = d.windowMs ?? DAY_MS;
+    this.futureSkewMs = d.futureSkewMs ?? DAY_MS;
     this.skewThresholdMs = d.skewThresholdMs ?? 300_000;
-    this.unsignedAnswers = new TokenBucket(1, 20, () => d.clock.now());
+    this.unverifiedRecords = new TokenBucket(1, 20, () => d.clock.now());
   }
 
   /**
@@ -90,21 +95,24 @@ export class CommandHandler {
 
   private async process(raw: Buffer, durable: () => void): Promise<void> {
     const now = this.d.clock.now();
-    this.prune(now);
+    // The same floor as badge expiry: a clock set back cannot make an old command young.
+    const floor = latestEventTime(this.d.db);
+    this.prune(Math.max(now, floor));
     const checked = checkCommand(raw, {
       lockerId: this.d.lockerId,
       cloudKey: this.d.cloudKey,
       now,
-      windowMs: this.windowMs,
+      floor,
+      futureSkewMs: this.futureSkewMs,
     });
     const skewOf = checked.ok ? checked.command.id : checked.id;
-    if (checked.skewMs !== undefined && skewOf !== undefined) {
+    // Measured only on a signed command for this locker that has not outlived its lifetime.
+    if (checked.skewMs !== undefined && skewOf !== undefined)
       this.recordSkew(checked.skewMs, skewOf);
-      // Signed by the cloud for this locker (skewMs is measured only then): trusted time.
-      this.d.core.confirmTime(now - checked.skewMs);
-    }
     if (!checked.ok) return this.refuse(checked);
     const { command } = checked;
+    // Trusted time only from a command accepted in its lifetime, never an expired one late.
+    this.d.core.confirmTime(Date.parse(command.issuedAt));
     this.d.log.info({ commandId: command.id, type: command.type }, 'cloud command accepted');
     if (command.type === 'door.open_remote') return this.openDoor(checked, durable);
     this.applyNow(checked);
@@ -116,21 +124,27 @@ export class CommandHandler {
       { commandId: r.id, type: r.type, reason: r.reason, detail: r.detail },
       'cloud command refused',
     );
-    if (r.id === undefined || r.type === undefined) return;
-    if (!r.signed && !this.unsignedAnswers.tryTake()) return;
-    const { db } = this.d;
-    db.transaction(() => {
-      // A genuine command refused for its time or payload is still "handled": record its id.
-      if (r.signed && r.reason !== 'wrong_locker') this.mark(r.id!, r.type!, r);
-      this.answer(r.id!, r.type!, { ok: false, error: r.reason, detail: r.detail });
-    })();
+    if (!r.signed) return this.recordUnverified(r);
+    // Signed by the cloud, so its id is real; not applied, so not recorded: it may come again.
+    this.d.db.transaction(() =>
+      this.answer(r.id!, r.type!, { ok: false, error: r.reason, detail: r.detail }),
+    )();
+  }
+
+  /** Not the cloud's word: what it claims is kept for forensics, never answered as a result. */
+  private recordUnverified(r: RefusedCommand): void {
+    if (!this.unverifiedRecords.tryTake()) return;
+    const payload: CommandRejectedUnverified = { reason: r.reason, detail: r.detail };
+    if (r.id !== undefined) payload.claimedId = r.id;
+    if (r.type !== undefined) payload.claimedType = r.type;
+    this.d.db.transaction(() => this.d.core.audit.append('command.rejected_unverified', payload))();
   }
 
   private applyNow(c: AcceptedCommand): void {
     const { command } = c;
     try {
       this.d.db.transaction(() => {
-        if (!this.mark(command.id, command.type, c)) return this.answerReplay(command);
+        if (!this.mark(c)) return this.answerReplay(command);
         this.answer(command.id, command.type, this.apply(command, c.payload));
       })();
       // Only after the commit: a rolled-back update must not change the running policy.
@@ -139,7 +153,7 @@ export class CommandHandler {
       // A bug in a service: the transaction rolled back; record the id so it is not retried.
       this.d.log.error({ err: e, commandId: command.id }, 'cloud command failed');
       this.d.db.transaction(() => {
-        if (!this.mark(command.id, command.type, c)) return;
+        if (!this.mark(c)) return;
         this.answer(command.id, command.type, {
           ok: false,
           error: 'internal_error',
@@ -152,7 +166,7 @@ export class CommandHandler {
   private async openDoor(c: AcceptedCommand, durable: () => void): Promise<void> {
     const { command } = c;
     const fresh = this.d.db.transaction(() => {
-      const marked = this.mark(command.id, command.type, c);
+      const marked = this.mark(c);
       if (!marked) this.answerReplay(command);
       return marked;
     })();
@@ -227,14 +241,15 @@ export class CommandHandler {
     return { ok: true, detail: JSON.stringify(changes) };
   }
 
-  private mark(
-    id: string,
-    type: CommandType,
-    c: { command?: SignedCommand; skewMs?: number },
-  ): boolean {
-    const now = this.d.clock.now();
-    const issuedAt = c.command ? Date.parse(c.command.issuedAt) : now - (c.skewMs ?? 0);
-    return markCommandProcessed(this.d.db, { id, type, issuedAt, receivedAt: now });
+  /** Records the id of a command being applied; false: it was applied before (a replay). */
+  private mark(c: AcceptedCommand): boolean {
+    return markCommandProcessed(this.d.db, {
+      id: c.command.id,
+      type: c.command.type,
+      issuedAt: Date.parse(c.command.issuedAt),
+      notAfter: c.notAfter,
+      receivedAt: this.d.clock.now(),
+    });
   }
 
   private answerReplay(command: SignedCommand): void {
@@ -279,11 +294,12 @@ export class CommandHandler {
     )();
   }
 
-  private prune(now: number): void {
-    if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
-    this.lastPruneAt = now;
-    // Ids issued before the window can go: such a command is refused as expired anyway.
-    pruneProcessedCommands(this.d.db, now - 2 * this.windowMs);
+  private prune(at: number): void {
+    if (at - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = at;
+    // An id can go once its command is refused as expired without it; the future-skew margin
+    // covers a clock that reads behind the cloud's.
+    pruneProcessedCommands(this.d.db, at - this.futureSkewMs);
   }
 }
 

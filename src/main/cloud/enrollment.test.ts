@@ -117,7 +117,8 @@ describe('enrolment', () => {
       lockerId: 'enrol-b',
       prefix: 'fleet/v1',
       devicePublicKey: deviceKeys.publicKey,
-      cloudPrivateKey: generateKeyPairSync('ed25519').privateKey,
+      // The key whose public half the enrolment answer names: the unit verifies acks with it.
+      cloudPrivateKey: cloudKeys.privateKey,
     });
     script.push([503, { error: 'try later' }]);
     const statuses: (string | undefined)[] = [];

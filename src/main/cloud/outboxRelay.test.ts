@@ -20,6 +20,8 @@ describe('outbox relay', () => {
       db: f.db,
       log: pino({ level: 'silent' }),
       now: () => Date.now(),
+      wallClock: f.clock.now,
+      onUnservableRewind: (alarm) => f.core.audit.append('cloud.rewind_unservable', alarm),
       publishesPerSecond: 1,
       publish: async (json) => {
         sentFirstSeqs.push(EventBatchSchema.parse(JSON.parse(json)).events[0]!.seq);
@@ -30,7 +32,7 @@ describe('outbox relay', () => {
     relay.start();
     for (let t = 0; t < 4; t++) {
       await vi.advanceTimersByTimeAsync(1000);
-      expect(relay.ack(0)).toBe('stale');
+      expect(relay.ack({ upToSeq: 0, at: f.clock.now() + t })).toBe('stale');
     }
     const batches = Math.ceil(relay.backlog() / 100);
     expect(batches).toBeGreaterThan(4); // the backlog is far from sent…

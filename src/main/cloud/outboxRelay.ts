@@ -3,21 +3,44 @@
  * seq order, as EventBatch messages of at most MAX_MESSAGE_BYTES, under a publish rate limit
  * and a cap on publishes the cloud has not yet acked. An event is delivered only when the
  * cloud's cumulative ack covers it; after a reconnect, a restart or a silent cloud the relay
- * starts again from there (the cloud dedupes by seq).
+ * starts again from there (the cloud dedupes by seq). A verified ack below the stored one is
+ * the cloud's word that it lost events (a restore from backup): the relay goes back and
+ * resends them, or raises an alarm when they are already pruned.
  */
 import type { Logger } from 'pino';
+import type { EventPayloads } from '../../shared/eventTypes';
 import { MAX_MESSAGE_BYTES } from '../../shared/protocol/topics';
+import { forgetReceiptsAbove, recordAckReceipt } from '../store/ackReceipts';
 import type { Db } from '../store/database';
-import { ackedSeq, chainHead, listEvents, setAckedSeq } from '../store/events';
+import {
+  ackedAt,
+  ackedSeq,
+  chainHead,
+  checkpoint,
+  listEvents,
+  setAckedAt,
+  setAckedSeq,
+} from '../store/events';
+import type { VerifiedAck } from './ackCheck';
 import { nextBatch } from './eventBatches';
 import { TokenBucket } from './tokenBucket';
+
+export type UnservableRewind = EventPayloads['cloud.rewind_unservable'];
 
 const FIRST_RESEND_AFTER_CONNECT_MS = 3_000;
 
 export interface OutboxRelayOptions {
   db: Db;
   log: Logger;
+  /** Monotonic milliseconds, for the rate limit and resend timers. */
   now: () => number;
+  /** Wall-clock epoch ms, for when an ack was received (pruning waits on it). */
+  wallClock: () => number;
+  /**
+   * The cloud rewound below the checkpoint: called inside the ack's transaction, to append the
+   * `cloud.rewind_unservable` event with it.
+   */
+  onUnservableRewind: (alarm: UnservableRewind) => void;
   /** Publishes one batch at QoS 1; rejects when the connection cannot take it. */
   publish: (json: string) => Promise<void>;
   publishesPerSecond: number;
@@ -28,7 +51,15 @@ export interface OutboxRelayOptions {
   resendAfterMs?: number;
 }
 
-export type AckOutcome = 'advanced' | 'stale' | 'beyond_sent';
+export type AckOutcome =
+  | 'advanced'
+  /** Taken, and it moves nothing (the same seq again). */
+  | 'stale'
+  /** Older than the newest ack taken: a replay, refused. */
+  | 'replayed'
+  | 'beyond_sent'
+  | 'rewound'
+  | 'rewind_unservable';
 
 const READ_AHEAD = 2000;
 
@@ -112,23 +143,58 @@ export class OutboxRelay {
     }
   }
 
-  /** A cumulative ack from the cloud: everything up to `upToSeq` is durably stored there. */
-  ack(upToSeq: number): AckOutcome {
-    const acked = ackedSeq(this.o.db);
-    if (upToSeq <= acked) return 'stale';
-    if (upToSeq > this.lastSentSeq) {
+  /**
+   * A verified cumulative ack from the cloud: everything up to `upToSeq` is durably stored
+   * there. Higher than the stored ack: delivered. Lower: the cloud lost the rest, so send it
+   * again. Older than the newest ack taken, or beyond what this process sent: ignored.
+   */
+  ack(ack: VerifiedAck): AckOutcome {
+    const outcome = this.o.db.transaction(() => this.takeAck(ack))();
+    if (outcome === 'replayed' || outcome === 'stale') return outcome;
+    if (outcome === 'beyond_sent') {
       this.o.log.warn(
-        { upToSeq, lastSentSeq: this.lastSentSeq },
+        { upToSeq: ack.upToSeq, lastSentSeq: this.lastSentSeq },
         'ack beyond the last sent seq ignored',
       );
-      return 'beyond_sent';
+      return outcome;
     }
-    setAckedSeq(this.o.db, upToSeq);
     this.resendWindowMs = this.resendAfterMs;
-    this.inFlight = this.inFlight.filter((last) => last > upToSeq);
-    this.armResend();
+    if (outcome === 'advanced') {
+      this.inFlight = this.inFlight.filter((last) => last > ack.upToSeq);
+      this.armResend();
+    } else {
+      this.rewind();
+    }
     this.wake();
-    return 'advanced';
+    return outcome;
+  }
+
+  /** The store's side of an ack, in one transaction. */
+  private takeAck({ upToSeq, at }: VerifiedAck): AckOutcome {
+    const { db } = this.o;
+    const newest = ackedAt(db);
+    if (newest !== null && at < newest) return 'replayed';
+    const acked = ackedSeq(db);
+    if (upToSeq > acked && upToSeq > this.lastSentSeq) return 'beyond_sent';
+    setAckedAt(db, at);
+    if (upToSeq === acked) return 'stale';
+    setAckedSeq(db, upToSeq);
+    if (upToSeq > acked) {
+      recordAckReceipt(db, upToSeq, this.o.wallClock());
+      return 'advanced';
+    }
+    forgetReceiptsAbove(db, upToSeq);
+    const kept = checkpoint(db);
+    if (kept && upToSeq < kept.seq) {
+      this.o.onUnservableRewind({
+        askedFromSeq: upToSeq + 1,
+        oldestHeldSeq: kept.seq + 1,
+        checkpointSeq: kept.seq,
+        checkpointHash: kept.hash,
+      });
+      return 'rewind_unservable';
+    }
+    return 'rewound';
   }
 
   private rewind(): void {

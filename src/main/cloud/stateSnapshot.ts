@@ -1,12 +1,12 @@
-/** The retained compartment snapshot (StateSnapshotSchema) built from the local store. */
-import type { StateSnapshot } from '../../shared/protocol/messages';
+/** The retained compartment snapshot's body (StateSnapshotBodySchema) built from the local store. */
+import type { StateSnapshotBody } from '../../shared/protocol/messages';
 import { listCompartments } from '../store/compartments';
 import type { Db } from '../store/database';
 import { chainHead } from '../store/events';
 import { parcelInCompartment } from '../store/parcels';
 import { returnInCompartment } from '../store/returns';
 
-export function buildStateSnapshot(db: Db, lockerId: string, now: number): StateSnapshot {
+export function buildStateSnapshot(db: Db, lockerId: string, now: number): StateSnapshotBody {
   // One read transaction, so the seq matches the compartments it reports.
   return db.transaction(() => ({
     v: 1 as const,
@@ -25,6 +25,6 @@ export function buildStateSnapshot(db: Db, lockerId: string, now: number): State
 }
 
 /** What a snapshot says about the locker, without its time and seq (to skip no-op publishes). */
-export function snapshotContent(s: StateSnapshot): string {
+export function snapshotContent(s: StateSnapshotBody): string {
   return JSON.stringify(s.compartments);
 }

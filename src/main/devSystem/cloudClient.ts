@@ -1,4 +1,4 @@
-/** A small REST client for cloud-mock, typed from the shared REST schemas. */
+/** A small REST client for cloud-mock, typed from the shared REST schemas; it sends its key. */
 import type { z } from 'zod';
 import {
   AllocationResponseSchema,
@@ -11,7 +11,14 @@ import {
 } from '../../shared/rest/schemas';
 
 export class CloudClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string,
+  ) {}
+
+  private get auth() {
+    return { authorization: `Bearer ${this.apiKey}` };
+  }
 
   private async call<T extends z.ZodType>(
     method: string,
@@ -21,17 +28,31 @@ export class CloudClient {
   ): Promise<z.infer<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: {
+        ...this.auth,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
     return schema.parse(JSON.parse(text));
   }
 
+  /** Whether the cloud takes this client's key (false on 401: unknown or revoked). */
+  async keyAccepted(): Promise<boolean> {
+    const response = await fetch(`${this.baseUrl}/api/v1/lockers?limit=1`, { headers: this.auth });
+    await response.body?.cancel();
+    return response.status !== 401;
+  }
+
   async lockerExists(lockerId: string): Promise<boolean> {
-    const response = await fetch(`${this.baseUrl}/api/v1/lockers/${encodeURIComponent(lockerId)}`);
+    const response = await fetch(`${this.baseUrl}/api/v1/lockers/${encodeURIComponent(lockerId)}`, {
+      headers: this.auth,
+    });
+    await response.body?.cancel();
+    if (response.status === 401 || response.status === 403)
+      throw new Error(`GET /api/v1/lockers/${lockerId}: ${response.status}`);
     return response.ok;
   }
 

@@ -17,8 +17,9 @@ import { startKiosk } from '../kiosk';
 import { listEvents } from '../store/events';
 import { startKioskWebShell } from '../webshell/serveKiosk';
 import { CloudClient } from './cloudClient';
-import { startCloudProcess, type CloudProcess } from './cloudProcess';
+import { startCloudProcess } from './cloudProcess';
 import { runConsole } from './console';
+import { operatorKey } from './operatorKey';
 import { ensureRendererBuilt } from './rendererBuild';
 import { chooseScreen, openChromiumApp, openElectron } from './screen';
 import { runWalkthrough } from './walkthrough';
@@ -66,8 +67,7 @@ async function cloudPorts(file: string): Promise<{ http: number; mqtt: number }>
 }
 
 /** Provisions the locker at first start and hands the kiosk its one-time enrolment token. */
-async function enrolment(config: KioskConfig, cloud: CloudProcess): Promise<KioskConfig> {
-  const client = new CloudClient(cloud.httpUrl);
+async function enrolment(config: KioskConfig, client: CloudClient): Promise<KioskConfig> {
   const enrolled = existsSync(join(config.dataDir, 'cloud-enrollment.json'));
   if (await client.lockerExists(config.lockerId)) {
     if (!enrolled) {
@@ -101,7 +101,7 @@ async function enrolment(config: KioskConfig, cloud: CloudProcess): Promise<Kios
     })),
   });
   log.info({ lockerId: config.lockerId }, 'cloud: demo locker provisioned');
-  return { ...config, cloud: { ...config.cloud, apiUrl: cloud.httpUrl, enrollmentToken } };
+  return { ...config, cloud: { ...config.cloud, apiUrl: client.baseUrl, enrollmentToken } };
 }
 
 const loaded = loadKioskConfig(values.config);
@@ -120,8 +120,18 @@ const cloud = await startCloudProcess({
   ...(simulated ? { simulatorUrl: `http://127.0.0.1:${simPort}` } : {}),
   onLog: (line) => log.debug({ from: 'cloud-mock' }, line),
 });
-const config = await enrolment(loaded.value, cloud);
-const client = new CloudClient(cloud.httpUrl);
+// The dev system is the cloud's operator: it makes its own key on first start and keeps it.
+const key = await operatorKey({
+  file: join(dataRoot, 'operator-key'),
+  cloudDataDir: join(dataRoot, 'cloud'),
+  httpUrl: cloud.httpUrl,
+  out,
+}).catch(async (e: unknown) => {
+  await cloud.stop();
+  fail((e as Error).message);
+});
+const client = new CloudClient(cloud.httpUrl, key);
+const config = await enrolment(loaded.value, client);
 const stops: (() => Promise<void>)[] = [() => cloud.stop()];
 const stop = async (code = 0) => {
   for (const s of stops.reverse()) await s().catch(() => undefined);

@@ -7,6 +7,7 @@ import {
   setAckedSeq,
   type StoredEvent,
 } from '../store/events';
+import { recordAckReceipt } from '../store/ackReceipts';
 import type { Db } from '../store/database';
 import { deviceKeys, digestOf, startFixture } from './testSupport/kioskFixture';
 
@@ -66,10 +67,12 @@ describe('stored audit log', () => {
   it('prunes only delivered events and keeps the rest verifiable from a checkpoint', async () => {
     const f = await lockerWithHistory();
     const total = listEvents(f.db).length;
-    const future = new Date(f.clock.now() + 1000).toISOString();
-    expect(pruneDelivered(f.db, future)).toBe(0); // nothing acked yet
+    const later = f.clock.now() + 1000;
+    expect(pruneDelivered(f.db, later)).toBe(0); // nothing acked yet
     setAckedSeq(f.db, 12);
-    expect(pruneDelivered(f.db, future)).toBe(12);
+    recordAckReceipt(f.db, 12, f.clock.now());
+    expect(pruneDelivered(f.db, f.clock.now() - 1)).toBe(0); // confirmed after the cut-off
+    expect(pruneDelivered(f.db, later)).toBe(12);
     expect(checkpoint(f.db)?.seq).toBe(12);
     expect(listEvents(f.db)[0]?.seq).toBe(13);
     expect(verifyStored(f.db)).toMatchObject({ ok: true, lastSeq: total });

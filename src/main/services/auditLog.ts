@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { EVENT_VERSION, GENESIS_HASH, type SignedEvent } from '../../shared/events';
 import type { EventPayloads, EventType } from '../../shared/eventTypes';
 import { canonicalBody, signEvent } from '../../shared/node/eventChain';
+import { signMessage } from '../../shared/node/signedMessage';
 import type { Db } from '../store/database';
 import { chainHead, insertEvent } from '../store/events';
 
@@ -40,6 +41,11 @@ export class AuditLog {
     // table, so an event rolled back with its transaction is never sent.
     if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((l) => l()));
     return event;
+  }
+
+  /** Signs a message (the state snapshot) with the device key the events are signed with. */
+  signMessage<T extends object>(body: T): T & { sig: string } {
+    return signMessage(body, this.deviceKey);
   }
 
   onAppend(listener: () => void): () => void {

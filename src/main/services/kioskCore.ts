@@ -149,8 +149,11 @@ export class KioskCore {
     this.expireDue(expiryTime(this.trustedTime, now));
     if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
       this.lastPruneAt = now;
-      const before = new Date(now - this.ctx.policy.eventRetentionDays * 86_400_000).toISOString();
-      const pruned = pruneDelivered(this.ctx.db, before);
+      // Only what the cloud confirmed at least the retention period ago (store/ackReceipts.ts).
+      const pruned = pruneDelivered(
+        this.ctx.db,
+        now - this.ctx.policy.eventRetentionDays * 86_400_000,
+      );
       if (pruned > 0) this.ctx.log.info({ pruned }, 'delivered events pruned');
     }
   }

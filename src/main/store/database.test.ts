@@ -15,6 +15,7 @@ describe('database', () => {
       )
       .all() as { name: string; strict: number }[];
     expect(tables.map((t) => t.name).sort()).toEqual([
+      'ack_receipts',
       'code_throttle',
       'compartments',
       'door_operations',

@@ -2,6 +2,7 @@
  * Queries on the events table: the signed audit log, which is also the outbox. Bodies are
  * stored as the exact canonical text that was signed, so verification never re-serialises.
  */
+import { confirmedBy, dropReceiptsUpTo } from './ackReceipts';
 import type { Db } from './database';
 import { getMeta, setMeta } from './meta';
 
@@ -64,23 +65,33 @@ export function setAckedSeq(db: Db, seq: number): void {
   setMeta(db, 'acked_seq', String(seq));
 }
 
+/** The cloud's time on the newest ack taken (epoch ms), or null before the first. */
+export function ackedAt(db: Db): number | null {
+  const at = getMeta(db, 'acked_at');
+  return at === undefined ? null : Number(at);
+}
+
+export function setAckedAt(db: Db, at: number): void {
+  setMeta(db, 'acked_at', String(at));
+}
+
 /**
- * Deletes acked events older than `before` (epoch ms of their time) and records the last
- * deleted one as the checkpoint the remaining chain verifies from.
+ * Deletes the events an ack received at or before `confirmedBefore` (epoch ms) covers, never
+ * beyond the current ack, and records the last deleted one as the checkpoint the remaining
+ * chain verifies from. The event's own age does not matter: what the cloud confirmed only a
+ * minute ago stays, so a cloud restored from yesterday's backup can still be served.
  */
-export function pruneDelivered(db: Db, beforeIso: string): number {
+export function pruneDelivered(db: Db, confirmedBefore: number): number {
   return db.transaction(() => {
-    const acked = ackedSeq(db);
+    const upTo = Math.min(ackedSeq(db), confirmedBy(db, confirmedBefore));
     const last = db
-      .prepare(
-        `SELECT seq, hash FROM events WHERE seq <= ? AND json_extract(body, '$.at') < ?
-         ORDER BY seq DESC LIMIT 1`,
-      )
-      .get(acked, beforeIso) as { seq: number; hash: string } | undefined;
+      .prepare('SELECT seq, hash FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1')
+      .get(upTo) as { seq: number; hash: string } | undefined;
     if (!last) return 0;
     const { changes } = db.prepare('DELETE FROM events WHERE seq <= ?').run(last.seq);
     setMeta(db, 'checkpoint_seq', String(last.seq));
     setMeta(db, 'checkpoint_hash', last.hash);
+    dropReceiptsUpTo(db, last.seq);
     return changes;
   })();
 }

@@ -1,7 +1,13 @@
 /** A small key/value table for single facts: outbox position, chain checkpoint. */
 import type { Db } from './database';
 
-export type MetaKey = 'acked_seq' | 'checkpoint_seq' | 'checkpoint_hash' | 'trusted_time';
+export type MetaKey =
+  | 'acked_seq'
+  /** The cloud's time on the newest ack taken (epoch ms): an older one is a replay. */
+  | 'acked_at'
+  | 'checkpoint_seq'
+  | 'checkpoint_hash'
+  | 'trusted_time';
 
 export function getMeta(db: Db, key: MetaKey): string | undefined {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as

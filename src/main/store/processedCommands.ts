@@ -1,19 +1,24 @@
-/** Queries on processed_commands: the ids of cloud commands already handled (replay guard). */
+/**
+ * Queries on processed_commands: the ids of cloud commands already applied (the replay guard),
+ * each kept until its lifetime has ended.
+ */
 import type { Db } from './database';
 
 export interface ProcessedCommand {
   id: string;
   type: string;
   issuedAt: number;
+  /** End of the command's lifetime (epoch ms); null: it never expires, so neither does its id. */
+  notAfter: number | null;
   receivedAt: number;
 }
 
-/** Records a command id; false when it was already there (a replay). */
+/** Records the id of a command being applied; false when it was there already (a replay). */
 export function markCommandProcessed(db: Db, c: ProcessedCommand): boolean {
   const { changes } = db
     .prepare(
-      `INSERT OR IGNORE INTO processed_commands (id, type, issued_at, received_at)
-       VALUES (@id, @type, @issuedAt, @receivedAt)`,
+      `INSERT OR IGNORE INTO processed_commands (id, type, issued_at, not_after, received_at)
+       VALUES (@id, @type, @issuedAt, @notAfter, @receivedAt)`,
     )
     .run(c);
   return changes === 1;
@@ -24,9 +29,10 @@ export function isCommandProcessed(db: Db, id: string): boolean {
 }
 
 /**
- * Forgets ids issued before `issuedBefore` (epoch ms). Only safe for ids older than the
- * accepted issue window: such a command is refused as expired without the table.
+ * Forgets ids whose lifetime ended before `expiredBefore` (epoch ms). Only safe for commands
+ * that are refused as expired by then without the table.
  */
-export function pruneProcessedCommands(db: Db, issuedBefore: number): number {
-  return db.prepare('DELETE FROM processed_commands WHERE issued_at < ?').run(issuedBefore).changes;
+export function pruneProcessedCommands(db: Db, expiredBefore: number): number {
+  return db.prepare('DELETE FROM processed_commands WHERE not_after < ?').run(expiredBefore)
+    .changes;
 }

@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -20,7 +22,17 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-async function shell() {
+/** Log records the shell writes, to see that each refusal says why. */
+function recordingLog() {
+  const records: Record<string, unknown>[] = [];
+  const log = pino(
+    { level: 'warn' },
+    { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { log, records };
+}
+
+async function shell(log = pino({ level: 'silent' })) {
   const f = await startFixture();
   const push = new PushHub();
   const handlers = createHandlerTable({
@@ -33,7 +45,7 @@ async function shell() {
     simulated: true,
     log: pino({ level: 'silent' }),
   });
-  const s = await startWebShell({ handlers, push, rendererDir, token: 'secret-token-123' });
+  const s = await startWebShell({ handlers, push, rendererDir, token: 'secret-token-123', log });
   open.push(s);
   return { s, push };
 }
@@ -50,6 +62,128 @@ function upgrade(url: string, origin?: string): Promise<number> {
     ws.on('error', () => resolve(-1));
   });
 }
+
+/** A real GET on the shell's socket with the Host a browser would send (rebinding: its own name). */
+function getWithHost(
+  s: WebShell,
+  path: string,
+  host: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: s.port, path, setHost: false, headers: { host } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The upgrade's status for a WebSocket to 127.0.0.1 sent with a chosen Host and Origin. */
+function upgradeWithHost(s: WebShell, host: string, origin?: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ipc?token=${s.token}`, {
+      headers: { host },
+      ...(origin ? { origin } : {}),
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve(-1));
+  });
+}
+
+/** The status line the shell answers to raw request bytes (what no browser would send). */
+function rawStatusLine(s: WebShell, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(s.port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+  });
+}
+
+describe('the web shell against DNS rebinding', () => {
+  it('refuses a rebound Host with 421 on the page and the WebSocket, token or not, and logs why', async () => {
+    const { log, records } = recordingLog();
+    const { s } = await shell(log);
+    // The attacker's page at rebind.attacker.example, its name now resolving to 127.0.0.1; even
+    // holding the token (a leaked page URL), it reaches nothing.
+    const host = `rebind.attacker.example:${s.port}`;
+    for (const path of ['/', `/?token=${s.token}`, '/index.html', '/app.js']) {
+      const answer = await getWithHost(s, path, host);
+      expect(answer.status, path).toBe(421);
+      expect(answer.body).not.toContain('<title>kiosk</title>');
+    }
+    expect(await upgradeWithHost(s, host, `http://${host}`)).toBe(421);
+    expect(await upgradeWithHost(s, host)).toBe(421);
+    const refused = records.filter((r) => String(r['msg']).includes('Host'));
+    expect(refused.map((r) => r['host'])).toContain(host);
+  });
+
+  it('refuses loopback names on another port and look-alike names', async () => {
+    const { s } = await shell();
+    for (const host of [
+      `localhost:${s.port + 1}`,
+      'localhost',
+      `127.0.0.2:${s.port}`,
+      `localhost.attacker.example:${s.port}`,
+    ]) {
+      expect((await getWithHost(s, `/?token=${s.token}`, host)).status, host).toBe(421);
+      expect(await upgradeWithHost(s, host, `http://${host}`), host).toBe(421);
+    }
+  });
+
+  it("accepts its loopback names, and on the WebSocket only the page's own origin", async () => {
+    const { log, records } = recordingLog();
+    const { s } = await shell(log);
+    for (const name of ['127.0.0.1', 'localhost', 'LOCALHOST']) {
+      const host = `${name}:${s.port}`;
+      expect((await getWithHost(s, `/?token=${s.token}`, host)).status, host).toBe(200);
+      expect(await upgradeWithHost(s, host, `http://${host}`), host).toBe(101);
+    }
+    // A page on the other loopback name, or a cross-site page, is not this page's origin.
+    const host = `127.0.0.1:${s.port}`;
+    for (const origin of [`http://localhost:${s.port}`, 'https://attacker.example', 'null'])
+      expect(await upgradeWithHost(s, host, origin), origin).toBe(403);
+    expect(records.map((r) => r['origin'])).toContain('https://attacker.example');
+  });
+});
+
+describe('the web shell against malformed requests', () => {
+  it('answers a request-target no URL parser takes with 400 and keeps serving', async () => {
+    const { log, records } = recordingLog();
+    const { s } = await shell(log);
+    const host = `Host: 127.0.0.1:${s.port}`;
+    const upgrade = [
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      `Origin: ${s.origin}`,
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    ].join('\r\n');
+    // Before, the upgrade threw out of its event handler: one request ended the kiosk process.
+    expect(await rawStatusLine(s, `GET http://[ HTTP/1.1\r\n${host}\r\n${upgrade}\r\n\r\n`)).toBe(
+      'HTTP/1.1 400 Bad Request',
+    );
+    expect(
+      await rawStatusLine(s, `GET http://[ HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`),
+    ).toBe('HTTP/1.1 400 Bad Request');
+    // A path that is not percent-encoding is the client's mistake, not the shell's.
+    expect((await fetch(`${s.origin}/%zz.js?token=${s.token}`)).status).toBe(400);
+    expect((await fetch(s.pageUrl)).status).toBe(200);
+    expect(await upgradeWithHost(s, `127.0.0.1:${s.port}`, s.origin)).toBe(101);
+    expect(records.filter((r) => String(r['msg']).includes('request target'))).toHaveLength(3);
+    expect(records.filter((r) => r['level'] === 50)).toEqual([]);
+  });
+});
 
 describe('the web shell', () => {
   it('binds 127.0.0.1 only and refuses any other host', async () => {

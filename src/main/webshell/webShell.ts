@@ -1,8 +1,9 @@
 /**
  * The web shell: serves the built renderer and bridges the IPC handler table over WebSocket,
  * for development and for end-to-end tests in Chromium (DESIGN §1). Loopback only: it binds
- * 127.0.0.1 and nothing else, checks Host and Origin, and wants a random per-run token on the
- * page URL and on the WebSocket upgrade. Off in packaged builds unless explicitly allowed.
+ * 127.0.0.1 and nothing else, refuses a foreign Host (DNS rebinding) with 421 and a WebSocket from
+ * any page but its own, and wants a random per-run token on the page URL and on the WebSocket
+ * upgrade. Off in packaged builds unless explicitly allowed.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isChannel } from '../../shared/ipc/contract';
+import { isOwnOrigin, isServedHost, servedHosts } from '../../shared/node/servedHosts';
 import {
   requestFrameSchema,
   WS_PATH,
@@ -78,10 +80,34 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     const b = Buffer.from(token);
     return a.length === b.length && timingSafeEqual(a, b);
   };
-  const loopbackHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
-  const hostOk = (req: IncomingMessage) => loopbackHosts().includes(req.headers.host ?? '');
-  const originOk = (req: IncomingMessage) =>
-    loopbackHosts().some((h) => req.headers.origin === `http://${h}`);
+  let served = new Set<string>();
+  const hostOk = (req: IncomingMessage) => isServedHost(served, req.headers.host);
+  // The renderer opens its socket on its own page's host, so a browser sends exactly that
+  // origin; a page on any other origin (another site, the other loopback name) is refused. A
+  // client that sends no Origin is not a browser page and is refused too: nothing needs it.
+  const originOk = (req: IncomingMessage) => isOwnOrigin(req.headers.origin, req.headers.host!);
+  /** Logs why a request was refused; the token never appears in the log. */
+  const refused = (req: IncomingMessage, why: string) =>
+    options.log?.warn(
+      {
+        host: req.headers.host?.slice(0, 200) ?? null,
+        origin: req.headers.origin?.slice(0, 200) ?? null,
+        method: req.method,
+        // Without the query: the page URL carries the token.
+        path: (req.url ?? '').split('?')[0]!.slice(0, 200),
+      },
+      `web shell request refused: ${why}`,
+    );
+  const BAD_HOST = 'its Host is not one this web shell serves (DNS rebinding?)';
+  const BAD_TARGET = 'its request target is not a valid URL';
+  /** The request's URL, or null for a target no URL parser takes (never a browser's). */
+  const urlOf = (req: IncomingMessage): URL | null => {
+    try {
+      return new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
+    } catch {
+      return null;
+    }
+  };
   const cookieToken = (req: IncomingMessage) =>
     (req.headers.cookie ?? '')
       .split(';')
@@ -113,16 +139,31 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!hostOk(req)) return send(res, 403, 'forbidden host', 'text/plain');
+    if (!hostOk(req)) {
+      refused(req, BAD_HOST);
+      return send(res, 421, 'this web shell does not serve that Host', 'text/plain');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'method not allowed', 'text/plain');
-    const url = new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
+    const url = urlOf(req);
+    if (url === null) {
+      refused(req, BAD_TARGET);
+      return send(res, 400, 'bad request target', 'text/plain');
+    }
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
     const authorised = isPage
       ? sameToken(url.searchParams.get('token'))
       : sameToken(cookieToken(req)) || sameToken(url.searchParams.get('token'));
-    if (!authorised) return send(res, 403, 'a valid token is required', 'text/plain');
-    const relative = normalize(isPage ? 'index.html' : decodeURIComponent(url.pathname.slice(1)));
+    if (!authorised) {
+      refused(req, 'no valid token');
+      return send(res, 403, 'a valid token is required', 'text/plain');
+    }
+    const wanted = isPage ? 'index.html' : decodedPath(url.pathname.slice(1));
+    if (wanted === null) {
+      refused(req, BAD_TARGET);
+      return send(res, 400, 'bad request target', 'text/plain');
+    }
+    const relative = normalize(wanted);
     const file = join(root, relative);
     if (relative.startsWith('..') || !file.startsWith(root + sep))
       return send(res, 404, 'not found', 'text/plain');
@@ -150,15 +191,21 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const refuse = (socket: Duplex, status: string) => {
+  const refuse = (req: IncomingMessage, socket: Duplex, status: string, why: string) => {
+    refused(req, `WebSocket upgrade: ${why}`);
     socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.destroy();
   };
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${WEB_SHELL_HOST}:${port}`);
-    if (url.pathname !== WS_PATH) return refuse(socket, '404 Not Found');
-    if (!hostOk(req) || !originOk(req)) return refuse(socket, '403 Forbidden');
-    if (!sameToken(url.searchParams.get('token'))) return refuse(socket, '403 Forbidden');
+    if (!hostOk(req)) return refuse(req, socket, '421 Misdirected Request', BAD_HOST);
+    // A throw here would leave this event handler and end the process: errors are values.
+    const url = urlOf(req);
+    if (url === null) return refuse(req, socket, '400 Bad Request', BAD_TARGET);
+    if (url.pathname !== WS_PATH) return refuse(req, socket, '404 Not Found', 'no such path');
+    if (!originOk(req))
+      return refuse(req, socket, '403 Forbidden', "its Origin is not this web shell's page");
+    if (!sameToken(url.searchParams.get('token')))
+      return refuse(req, socket, '403 Forbidden', 'no valid token');
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws));
   });
 
@@ -196,6 +243,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     server.listen(options.port ?? 0, WEB_SHELL_HOST, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  served = servedHosts({ listenHost: WEB_SHELL_HOST }, port);
   const origin = `http://${WEB_SHELL_HOST}:${port}`;
   return {
     origin,
@@ -209,4 +257,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A percent-encoded path decoded, or null when it is not valid percent-encoding. */
+function decodedPath(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
 }

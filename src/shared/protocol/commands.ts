@@ -1,8 +1,8 @@
 /**
- * Cloud → device commands (DESIGN §5): an envelope with an id, an issue time and the cloud's
- * Ed25519 signature over the RFC 8785 canonical JSON of every field but `sig`, and one payload
- * schema per command type. The device verifies, drops replays by id, applies, and answers with
- * a `command.result` event.
+ * Cloud → device commands (DESIGN §5): an envelope with an id, an issue time, a lifetime
+ * (`notAfter`) and the cloud's Ed25519 signature over the RFC 8785 canonical JSON of every field
+ * but `sig`, and one payload schema per command type. The device verifies, refuses what has
+ * outlived its lifetime, drops replays by id, applies, and answers with a `command.result` event.
  */
 import { z } from 'zod';
 import { CODE_LENGTH, SIZES } from '../domain';
@@ -73,6 +73,11 @@ export const CommandBodySchema = z.strictObject({
   id: z.uuid(),
   lockerId: LockerIdSchema,
   issuedAt: z.iso.datetime({ precision: 3 }),
+  /**
+   * The last moment the command may be applied, fixed when it is created and kept on every
+   * resend; null: no expiry (only for commands whose replay is harmless, credentials.revoke).
+   */
+  notAfter: z.iso.datetime({ precision: 3 }).nullable(),
   type: z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]),
   payload: z.record(z.string(), z.unknown()),
 });
@@ -90,8 +95,26 @@ export const CommandResultSchema = z.strictObject({
   commandId: z.uuid(),
   type: z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]),
   ok: z.boolean(),
-  /** A reason code when not ok: bad_signature, replayed, expired, invalid_payload, or the service's reason. */
+  /**
+   * A reason code when not ok: wrong_locker, expired, not_yet_valid, invalid_payload, replayed,
+   * or the service's reason. Never bad_signature: an unverified message is not answered
+   * (command.rejected_unverified records it instead).
+   */
   error: z.string().max(200).optional(),
   detail: z.string().max(1000).optional(),
 });
 export type CommandResult = z.infer<typeof CommandResultSchema>;
+
+/**
+ * What the device records, as the payload of a `command.rejected_unverified` event, about a
+ * message on its commands topic that is not a verified command (oversized, malformed_json,
+ * invalid_schema, bad_signature). The id and type it claims are not the cloud's word: kept for
+ * forensics, never an answer to the command with that id.
+ */
+export const CommandRejectedUnverifiedSchema = z.strictObject({
+  reason: z.string().max(200),
+  detail: z.string().max(1000),
+  claimedId: z.uuid().optional(),
+  claimedType: z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]).optional(),
+});
+export type CommandRejectedUnverified = z.infer<typeof CommandRejectedUnverifiedSchema>;

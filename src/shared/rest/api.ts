@@ -1,9 +1,10 @@
 /**
- * Every REST endpoint of the cloud in one table: method, path, the schemas of its params,
- * query, body and responses. cloud-mock registers its handlers against it and the OpenAPI
- * document is generated from it, so the two cannot drift.
+ * Every REST endpoint of the cloud in one table: method, path, who may call it, the schemas of
+ * its params, query, body and responses. cloud-mock registers its handlers (and checks keys)
+ * against it and the OpenAPI document is generated from it, so the three cannot drift.
  */
 import type { z } from 'zod';
+import type { ApiRole } from './apiKeys';
 import * as s from './schemas';
 
 export interface Endpoint {
@@ -12,6 +13,11 @@ export interface Endpoint {
   path: string;
   summary: string;
   tag: string;
+  /**
+   * The roles whose API key (`Authorization: Bearer …`) may call it; or `enrollment_token`:
+   * no key, the one-time token in the body authenticates the call.
+   */
+  access: readonly ApiRole[] | 'enrollment_token';
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -22,11 +28,18 @@ export interface Endpoint {
 const err = (description: string) => ({ description, schema: s.ErrorResponseSchema });
 const notFound = { 404: err('No such locker, allocation, return or badge') };
 
+// The operator may do everything; the others get the routes their job needs.
+const OPERATOR: readonly ApiRole[] = ['operator'];
+const MERCHANT: readonly ApiRole[] = ['merchant', 'operator'];
+const READ: readonly ApiRole[] = ['operator', 'dashboard'];
+const SEARCH: readonly ApiRole[] = ['merchant', 'operator', 'dashboard'];
+
 export const API = {
   provisionLocker: {
     method: 'POST',
     path: '/api/v1/lockers',
     tag: 'lockers',
+    access: OPERATOR,
     summary: 'Provision a locker and get its one-time enrolment token',
     body: s.ProvisionLockerRequestSchema,
     responses: {
@@ -38,6 +51,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/lockers/:id/enroll',
     tag: 'lockers',
+    access: 'enrollment_token',
     summary: 'Enrol a unit: exchange the token for the cloud key and MQTT settings',
     params: s.LockerIdParamsSchema,
     body: s.EnrollRequestSchema,
@@ -53,6 +67,7 @@ export const API = {
     method: 'GET',
     path: '/api/v1/lockers',
     tag: 'lockers',
+    access: SEARCH,
     summary: 'Lockers nearest a point (all lockers without lat/lng), with availability by size',
     query: s.LockerSearchQuerySchema,
     responses: { 200: { description: 'Lockers', schema: s.LockerSearchResponseSchema } },
@@ -61,6 +76,7 @@ export const API = {
     method: 'GET',
     path: '/api/v1/lockers/:id',
     tag: 'lockers',
+    access: READ,
     summary: 'Presence, compartments, parcels and returns of one locker',
     params: s.LockerIdParamsSchema,
     responses: { 200: { description: 'Locker', schema: s.LockerDetailSchema }, ...notFound },
@@ -69,6 +85,7 @@ export const API = {
     method: 'GET',
     path: '/api/v1/lockers/:id/audit',
     tag: 'lockers',
+    access: READ,
     summary: "The locker's verified event chain: acked seq, gaps, broken links",
     params: s.LockerIdParamsSchema,
     responses: { 200: { description: 'Audit', schema: s.AuditResponseSchema }, ...notFound },
@@ -77,6 +94,7 @@ export const API = {
     method: 'GET',
     path: '/api/v1/lockers/:id/reconciliation',
     tag: 'lockers',
+    access: READ,
     summary: "Mismatches between the retained state snapshot and the cloud's records",
     params: s.LockerIdParamsSchema,
     responses: {
@@ -88,6 +106,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/lockers/:id/open',
     tag: 'lockers',
+    access: OPERATOR,
     summary: 'Open one door remotely (reason required): sends door.open_remote',
     params: s.LockerIdParamsSchema,
     body: s.RemoteOpenRequestSchema,
@@ -101,6 +120,7 @@ export const API = {
     method: 'PUT',
     path: '/api/v1/lockers/:id/policy',
     tag: 'lockers',
+    access: OPERATOR,
     summary:
       "Set a locker's code length (6–10): new pickup and return codes get it, codes issued " +
       'before keep working; sends config.update',
@@ -115,6 +135,7 @@ export const API = {
     method: 'GET',
     path: '/api/v1/lockers/:id/alerts',
     tag: 'lockers',
+    access: READ,
     summary:
       'Operator alerts of one locker (jams, unexpected openings, unknown outcomes, ' +
       'inspections, foreign items), newest first',
@@ -129,6 +150,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/lockers/:id/alerts/:alertId/acknowledge',
     tag: 'lockers',
+    access: OPERATOR,
     summary:
       'Acknowledge an alert (someone is on it); it stays open until the locker clears it. ' +
       'A second acknowledgement keeps the first',
@@ -143,6 +165,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/allocations',
     tag: 'allocations',
+    access: MERCHANT,
     summary: 'Reserve capacity for a parcel and announce it to the locker',
     body: s.AllocationRequestSchema,
     responses: {
@@ -155,6 +178,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/allocations/:id/cancel',
     tag: 'allocations',
+    access: MERCHANT,
     summary: 'Cancel an allocation whose parcel is not deposited yet',
     params: s.EntityIdParamsSchema,
     responses: {
@@ -167,6 +191,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/allocations/:id/extend',
     tag: 'allocations',
+    access: MERCHANT,
     summary: 'Hold the parcel longer: adds days to its holding period',
     params: s.EntityIdParamsSchema,
     body: s.ExtendRequestSchema,
@@ -180,6 +205,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/returns',
     tag: 'returns',
+    access: MERCHANT,
     summary: 'Expect a customer return at a locker; the code goes to the customer',
     body: s.ReturnRequestSchema,
     responses: {
@@ -192,6 +218,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/badges',
     tag: 'badges',
+    access: OPERATOR,
     summary: 'Issue a courier or staff badge signed with the cloud key',
     body: s.BadgeRequestSchema,
     responses: {
@@ -203,6 +230,7 @@ export const API = {
     method: 'POST',
     path: '/api/v1/badges/:id/revoke',
     tag: 'badges',
+    access: OPERATOR,
     summary: 'Revoke a badge on every enrolled locker',
     params: s.BadgeIdParamsSchema,
     responses: { 200: { description: 'Revoked', schema: s.RevokeResponseSchema }, ...notFound },
@@ -211,6 +239,7 @@ export const API = {
     method: 'GET',
     path: '/api/v1/notifications',
     tag: 'notifications',
+    access: OPERATOR,
     summary: 'The notification inbox (development stand-in for SMS and e-mail), newest first',
     query: s.NotificationsQuerySchema,
     responses: { 200: { description: 'Notifications', schema: s.NotificationsResponseSchema } },

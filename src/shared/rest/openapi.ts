@@ -1,7 +1,11 @@
 /** Builds the OpenAPI 3.1 document of the cloud's REST API from the endpoint table. */
 import { z } from 'zod';
 import { API, type Endpoint } from './api';
+import { ForbiddenSchema, UnauthorizedSchema } from './apiKeys';
 import { ValidationErrorSchema } from './schemas';
+
+/** The one security scheme: an API key sent as a bearer token. */
+export const SECURITY_SCHEME = 'apiKey';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -50,10 +54,26 @@ function operation(name: string, endpoint: Endpoint): Record<string, unknown> {
       content: { 'application/json': { schema: jsonSchema(ValidationErrorSchema, 'output') } },
     };
   }
+  if (endpoint.access !== 'enrollment_token') {
+    responses['401'] = {
+      description: 'No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer)',
+      content: { 'application/json': { schema: jsonSchema(UnauthorizedSchema, 'output') } },
+    };
+    responses['403'] = {
+      description: `The key's role may not call this (roles: ${endpoint.access.join(', ')})`,
+      content: { 'application/json': { schema: jsonSchema(ForbiddenSchema, 'output') } },
+    };
+  }
   const op: Record<string, unknown> = {
     operationId: name,
     summary: endpoint.summary,
     tags: [endpoint.tag],
+    // OpenAPI 3.1 lets a non-OAuth requirement list role names: one alternative per role.
+    security:
+      endpoint.access === 'enrollment_token'
+        ? []
+        : endpoint.access.map((role) => ({ [SECURITY_SCHEME]: [role] })),
+    'x-roles': endpoint.access === 'enrollment_token' ? [] : [...endpoint.access],
     responses,
   };
   const params = parameters(endpoint);
@@ -82,7 +102,23 @@ export function buildOpenApi(): Record<string, unknown> {
       description:
         'REST API of the development cloud: provisioning and enrolment, locker search, ' +
         'allocations, returns, remote open, badges, the notification inbox, audit, ' +
-        'reconciliation and operator alerts. Generated from src/shared/rest; do not edit by hand.',
+        'reconciliation and operator alerts. Generated from src/shared/rest; do not edit by hand.\n\n' +
+        'Every route needs an API key (`Authorization: Bearer plk_…`, made with ' +
+        '`npm run cloud -- keys create --role …`) of one of the roles it lists; enrolment needs ' +
+        'none (the one-time token in its body authenticates it). Roles: merchant (allocations, ' +
+        'returns, search), operator (everything), dashboard (read-only, never the inbox).',
+    },
+    // Every operation states its own security; this default covers nothing left unsaid.
+    security: [{ [SECURITY_SCHEME]: ['operator'] }],
+    components: {
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'plk_<id>_<secret>',
+          description: 'An API key with a role: merchant, operator or dashboard.',
+        },
+      },
     },
     paths,
   };

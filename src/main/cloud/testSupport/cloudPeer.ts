@@ -1,20 +1,20 @@
 /**
  * Test support: the cloud's end of the MQTT contract, as a protocol peer. It subscribes to a
  * locker's topics, parses every message with the real src/shared/protocol schemas, verifies
- * the event chain with the device key, stores each seq once, acks cumulatively, and signs
- * commands with the cloud key.
+ * the event chain and the state snapshots with the device key, stores each seq once, acks
+ * cumulatively with acks signed like the cloud's, and signs commands with the cloud key.
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { SignedEvent } from '../../../shared/events';
-import { canonicalJson } from '../../../shared/node/canonicalJson';
-import { signDetached } from '../../../shared/node/ed25519';
 import { ChainVerifier, type ChainFailure } from '../../../shared/node/eventChain';
-import { CommandBodySchema, type CommandType } from '../../../shared/protocol/commands';
+import { signMessage, verifyMessage } from '../../../shared/node/signedMessage';
+import type { CommandType } from '../../../shared/protocol/commands';
 import {
   EventBatchSchema,
   PresenceSchema,
   StateSnapshotSchema,
+  type Ack,
   type Presence,
   type StateSnapshot,
 } from '../../../shared/protocol/messages';
@@ -23,6 +23,7 @@ import {
   MAX_MESSAGE_BYTES,
   type LockerTopics,
 } from '../../../shared/protocol/topics';
+import { signedCommand } from './signedCommand';
 
 export interface ReceivedBatch {
   at: number;
@@ -57,6 +58,7 @@ export class CloudPeer {
   duplicates = 0;
   autoAck: boolean;
   private readonly verifier: ChainVerifier;
+  private lastAckAt = 0;
 
   private constructor(
     private readonly o: CloudPeerOptions,
@@ -88,8 +90,30 @@ export class CloudPeer {
     return this.verifier.state.lastSeq;
   }
 
+  /**
+   * An ack signed as the cloud signs it, stamped later than every one before (override fields
+   * or the key to forge or misaddress it; keep one to replay it later).
+   */
+  signedAck(
+    upToSeq: number,
+    overrides: { lockerId?: string; at?: number; key?: KeyObject } = {},
+  ): Ack {
+    this.lastAckAt = Math.max((this.o.now ?? Date.now)(), this.lastAckAt + 1);
+    const body = {
+      v: 1 as const,
+      lockerId: overrides.lockerId ?? this.o.lockerId,
+      upToSeq,
+      at: new Date(overrides.at ?? this.lastAckAt).toISOString(),
+    };
+    return signMessage(body, overrides.key ?? this.o.cloudPrivateKey);
+  }
+
   async ack(upToSeq: number): Promise<void> {
-    await this.client.publishAsync(this.topics.acks, JSON.stringify({ v: 1, upToSeq }), { qos: 1 });
+    await this.sendAck(this.signedAck(upToSeq));
+  }
+
+  async sendAck(ack: Ack): Promise<void> {
+    await this.client.publishAsync(this.topics.acks, JSON.stringify(ack), { qos: 1 });
   }
 
   async publishRaw(topic: string, payload: string | Buffer): Promise<void> {
@@ -100,20 +124,17 @@ export class CloudPeer {
   command(
     type: CommandType,
     payload: Record<string, unknown>,
-    overrides: Partial<Record<'id' | 'lockerId' | 'issuedAt', string>> & { key?: KeyObject } = {},
+    overrides: Partial<Record<'id' | 'lockerId' | 'issuedAt', string>> & {
+      notAfter?: string | null;
+      key?: KeyObject;
+    } = {},
   ): Record<string, unknown> {
-    const body = CommandBodySchema.parse({
-      v: 1,
-      id: overrides.id ?? randomUUID(),
-      lockerId: overrides.lockerId ?? this.o.lockerId,
-      issuedAt: overrides.issuedAt ?? new Date((this.o.now ?? Date.now)()).toISOString(),
-      type,
-      payload,
+    const { key, issuedAt, lockerId, ...rest } = overrides;
+    return signedCommand(key ?? this.o.cloudPrivateKey, type, payload, {
+      ...rest,
+      lockerId: lockerId ?? this.o.lockerId,
+      issuedAt: issuedAt !== undefined ? Date.parse(issuedAt) : (this.o.now ?? Date.now)(),
     });
-    return {
-      ...body,
-      sig: signDetached(canonicalJson(body), overrides.key ?? this.o.cloudPrivateKey),
-    };
   }
 
   async sendCommand(command: Record<string, unknown>): Promise<void> {
@@ -149,8 +170,10 @@ export class CloudPeer {
     }
     if (topic === this.topics.state) {
       const s = StateSnapshotSchema.safeParse(JSON.parse(payload.toString()));
-      if (s.success) this.snapshots.push(s.data);
-      else this.malformed.push(`state: ${s.error.message}`);
+      if (!s.success) this.malformed.push(`state: ${s.error.message}`);
+      else if (!verifyMessage(s.data, this.o.devicePublicKey))
+        this.malformed.push('state: not signed with the device key');
+      else this.snapshots.push(s.data);
       return;
     }
     if (topic !== this.topics.events) return;

@@ -6,6 +6,8 @@ import { up as doorPhases } from './004_door_phases';
 import { up as parcelAliases } from './005_parcel_aliases';
 import { up as throttleDebt } from './006_throttle_debt';
 import { up as qrDigests } from './007_qr_digests';
+import { up as commandLifetimes } from './008_command_lifetimes';
+import { up as ackReceipts } from './009_ack_receipts';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -18,4 +20,6 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'parcel_aliases', up: parcelAliases },
   { version: 6, name: 'throttle_debt', up: throttleDebt },
   { version: 7, name: 'qr_digests', up: qrDigests },
+  { version: 8, name: 'command_lifetimes', up: commandLifetimes },
+  { version: 9, name: 'ack_receipts', up: ackReceipts },
 ];
