@@ -5,7 +5,8 @@ import { testKey } from '../../src/shared/node/testChain';
 import { MAX_MESSAGE_BYTES } from '../../src/shared/protocol/topics';
 import type { AuditResponse } from '../../src/shared/rest/schemas';
 import { DeviceChain, DeviceLink } from '../testSupport/device';
-import { mosquittoPub, targetOf } from '../../src/shared/node/testSupport/mosquittoClients';
+import { mosquittoPub } from '../../src/shared/node/testSupport/mosquittoClients';
+import { asLocker, asStranger } from '../testSupport/brokerLogins';
 import { startSecuredMosquitto, type SecuredMosquitto } from '../testSupport/securedMosquitto';
 import {
   provisionAndEnroll,
@@ -126,19 +127,12 @@ describe.each(['embedded aedes', 'mosquitto'] as const)('event ingest on %s', (b
       payload: JSON.stringify({ v: 1, events: [forged] }),
     };
     // A stranger is refused by the broker itself.
-    const stranger = await mosquittoPub(targetOf(cloud.mqttUrl), message);
+    const stranger = await mosquittoPub(asStranger(cloud.mqttUrl), message);
     expect(stranger.status).not.toBe(0);
     // The locker's own broker account (a stolen broker password, but not its device key) may
     // publish on its events topic: the cloud's own check has to catch this one.
     const ingested = cloud.logs.records.length;
-    const r = await mosquittoPub(
-      targetOf(cloud.mqttUrl, {
-        clientId: locker.login.lockerId,
-        username: locker.login.username!,
-        password: locker.login.password!,
-      }),
-      message,
-    );
+    const r = await mosquittoPub(asLocker(cloud.mqttUrl, locker.login), message);
     expect(r.status, r.stderr).toBe(0);
     await cloud.logs.waitFor(
       (rec) =>

@@ -5,13 +5,13 @@
  * `pattern` lines (identities given by the operator; the cloud's accounts `managed-elsewhere`).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mosquitto } from '../../src/shared/node/testSupport/mosquitto';
-import { BROKER_IDENTITY_FILE } from '../brokerAccess/cloudIdentity';
 import { newBrokerPassword } from '../brokerAccess/passwordHash';
 import type { CloudOptions } from '../cloud';
+import { cloudAccountIn } from './brokerLogins';
 import type { EnrolledLocker, TestCloud } from './cloudFixture';
 import type { DeviceLogin } from './device';
 import { startSecuredMosquitto } from './securedMosquitto';
@@ -57,12 +57,7 @@ export async function startBrokerSetup(
   if (kind === 'aedes')
     return {
       cloudOptions: {},
-      cloudUsername: (cloud) =>
-        (
-          JSON.parse(readFileSync(join(cloud.dataDir, BROKER_IDENTITY_FILE), 'utf8')) as {
-            username: string;
-          }
-        ).username,
+      cloudUsername: (cloud) => cloudAccountIn(cloud.dataDir).username,
       loginOf: (locker) => locker.login,
       close: async () => {},
     };

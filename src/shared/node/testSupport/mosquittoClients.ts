@@ -1,7 +1,9 @@
 /**
  * Test support: the real `mosquitto_sub` and `mosquitto_pub` binaries (clients nobody here
  * wrote) as an attacker or a witness: given host, port, credentials, client id and TLS files,
- * each runs with a timeout and returns what it printed and how it exited.
+ * each runs with a timeout and returns what it printed and how it exited. The one helper every
+ * attacker test uses; who they connect as comes from the test (cloud-mock/testSupport/
+ * brokerLogins.ts names the cloud's and a locker's accounts).
  */
 import { spawn } from 'node:child_process';
 
@@ -14,6 +16,11 @@ export interface BrokerTarget {
   username?: string;
   password?: string;
   clientId?: string;
+  /**
+   * Keep the session of this client id (`-c`): taking over a client id with a clean session
+   * would wipe the owner's queued messages and subscriptions, which is not the harm under test.
+   */
+  persistent?: boolean;
   /** CA to verify the broker with (mqtts); a client certificate and key to present. */
   tls?: { caFile: string; certFile?: string; keyFile?: string };
 }
@@ -45,6 +52,7 @@ function connectArgs(t: BrokerTarget): string[] {
     ...(t.username !== undefined ? ['-u', t.username] : []),
     ...(t.password !== undefined ? ['-P', t.password] : []),
     ...(t.clientId !== undefined ? ['-i', t.clientId] : []),
+    ...(t.persistent ? ['-c'] : []),
     ...(t.tls ? ['--cafile', t.tls.caFile] : []),
     ...(t.tls?.certFile ? ['--cert', t.tls.certFile] : []),
     ...(t.tls?.keyFile ? ['--key', t.tls.keyFile] : []),
