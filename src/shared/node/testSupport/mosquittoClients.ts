@@ -105,7 +105,10 @@ export function mosquittoSub(
   topics: string[],
   o: {
     listenMs: number;
+    /** Stop after this many messages (those on `ignore` not counted). */
     count?: number;
+    /** Topics whose messages are neither printed nor counted (`-T`), e.g. a resumed session's. */
+    ignore?: string[];
     /** A last will, left with the broker at connect. */
     will?: { topic: string; payload: string; retain?: boolean };
     /** How it is stopped after listenMs: SIGTERM disconnects cleanly, SIGKILL leaves the will. */
@@ -118,6 +121,7 @@ export function mosquittoSub(
     if (o.will.retain) args.push('--will-retain');
   }
   for (const topic of topics) args.push('-t', topic);
+  for (const topic of o.ignore ?? []) args.push('-T', topic);
   if (o.count !== undefined) args.push('-C', String(o.count));
   // Line-buffered, so `ready` sees the SUBACK as it happens.
   const child = spawn('stdbuf', ['-oL', '-eL', SUB, ...args], {
