@@ -20,6 +20,7 @@ import { mosquittoSub, targetOf } from '../../src/shared/node/testSupport/mosqui
 import { makeTestPki, type TestPki } from '../../src/shared/node/testSupport/testPki';
 import type { EnrollResponse, ProvisionLockerResponse } from '../../src/shared/rest/schemas';
 import { startCloud, type RunningCloud } from '../cloud';
+import { mintKey } from '../testSupport/cloudFixture';
 import { startSecuredMosquitto, type SecuredMosquitto } from '../testSupport/securedMosquitto';
 import { DEMO_CONFIG, demoLayout, until } from './stand';
 
@@ -29,6 +30,8 @@ let pki: TestPki;
 let secured: SecuredMosquitto;
 let impostor: Mosquitto;
 let cloud: RunningCloud;
+/** An operator's API key, minted in the cloud's data dir as the keys CLI does. */
+let operatorKey: string;
 const dirs: string[] = [];
 const kiosks: Kiosk[] = [];
 
@@ -41,7 +44,7 @@ const tempDir = (name: string) => {
 async function rest<T>(path: string, body: unknown, status: number): Promise<T> {
   const r = await fetch(`${cloud.httpUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorKey}` },
     body: JSON.stringify(body),
   });
   const json = (await r.json()) as T;
@@ -88,8 +91,9 @@ beforeAll(async () => {
   secured = await startSecuredMosquitto({ tls: { caFile: pki.caFile, ...pki.server } });
   impostor = await Mosquitto.start({ tls: { caFile: pki.caFile, ...pki.impostorServer } });
   const cloudCert = pki.client('cloud-test');
+  const cloudDir = tempDir('cloud-tls-');
   cloud = await startCloud({
-    dataDir: tempDir('cloud-tls-'),
+    dataDir: cloudDir,
     httpPort: 0,
     ...secured.cloudOptions,
     // The cloud itself on the listener that requires a client certificate.
@@ -99,6 +103,7 @@ beforeAll(async () => {
     log: log(),
     scheduler: false,
   });
+  operatorKey = mintKey(cloudDir, 'operator');
 });
 afterAll(async () => {
   for (const k of kiosks) await k.close();
