@@ -14,6 +14,8 @@ describe('npm run cloud options', () => {
       '--http-port',
       '0',
       '--broker=mqtt://127.0.0.1:1884',
+      '--broker-accounts',
+      'mosquitto-dynsec',
       '--data-dir',
       '/tmp/x',
       '--no-scheduler',
@@ -23,6 +25,7 @@ describe('npm run cloud options', () => {
       args: {
         httpPort: 0,
         broker: 'mqtt://127.0.0.1:1884',
+        brokerAccounts: 'mosquitto-dynsec',
         dataDir: '/tmp/x',
         host: '127.0.0.1',
         scheduler: false,
@@ -42,6 +45,90 @@ describe('npm run cloud options', () => {
       error: expect.stringContaining('exclude each other'),
     });
     expect(parseArgs(['--broker', 'http://h'])).toMatchObject({ ok: false });
+  });
+
+  it('takes the credentials out of --broker: the cloud keeps them, the URL for units has none', () => {
+    const r = parseArgs([
+      '--broker',
+      'mqtts://cloud-a:s3cr%40t@mq.example.org:8883',
+      '--broker-accounts',
+      'mosquitto-dynsec',
+      '--broker-ca',
+      '/etc/ca.pem',
+    ]);
+    expect(r).toEqual({
+      ok: true,
+      args: {
+        httpPort: 8080,
+        broker: 'mqtts://mq.example.org:8883',
+        brokerCredentials: { username: 'cloud-a', password: 's3cr@t' },
+        brokerAccounts: 'mosquitto-dynsec',
+        brokerCa: '/etc/ca.pem',
+        dataDir: '.data/cloud',
+        host: '127.0.0.1',
+        scheduler: true,
+      },
+    });
+    const { brokerCredentials: _kept, ...rest } = r.ok ? r.args : { brokerCredentials: null };
+    expect(JSON.stringify(rest)).not.toMatch(/s3cr|cloud-a/);
+    expect(
+      parseArgs(['--broker', 'mqtts://only-user@h:8883', '--broker-accounts', 'managed-elsewhere']),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('both a username and a password'),
+    });
+  });
+
+  it('says which broker-account backend works with which broker', () => {
+    expect(parseArgs(['--broker', 'mqtts://h:8883'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('--broker needs --broker-accounts'),
+    });
+    expect(
+      parseArgs(['--broker', 'mqtts://h:8883', '--broker-accounts', 'embedded']),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('embedded broker'),
+    });
+    expect(parseArgs(['--broker-accounts', 'mosquitto-dynsec'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('need an external broker'),
+    });
+    expect(parseArgs(['--broker-accounts', 'ldap'])).toMatchObject({ ok: false });
+    expect(parseArgs(['--broker-ca', '/ca.pem'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('for an external broker'),
+    });
+    expect(
+      parseArgs([
+        '--broker',
+        'mqtts://h:8883',
+        '--broker-accounts',
+        'managed-elsewhere',
+        '--broker-cert',
+        '/c.pem',
+      ]),
+    ).toMatchObject({ ok: false, error: '--broker-cert and --broker-key go together' });
+  });
+
+  it('refuses to listen on every interface without being told where units should connect', () => {
+    for (const host of ['0.0.0.0', '::', '[::]']) {
+      expect(parseArgs(['--host', host])).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('--advertise-mqtt'),
+      });
+    }
+    expect(
+      parseArgs(['--host', '0.0.0.0', '--advertise-mqtt', 'mqtts://lockers.example.org:8883']),
+    ).toMatchObject({ ok: true, args: { advertiseMqtt: 'mqtts://lockers.example.org:8883' } });
+    expect(parseArgs(['--advertise-mqtt', 'mqtt://0.0.0.0:1883'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not an address units can connect to'),
+    });
+    expect(parseArgs(['--advertise-mqtt', 'mqtts://u:p@h:8883'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('must not carry credentials'),
+    });
   });
 
   it('reads --public-host as a comma-separated list of names, refusing anything else', () => {

@@ -8,9 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { publicKeyToRaw } from '../src/shared/node/ed25519';
 import { DEFAULT_TOPIC_PREFIX } from '../src/shared/protocol/topics';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
+import type { BrokerAccountsKind } from './brokerAccess/accounts';
+import { openBrokerSide } from './brokerAccess/brokerSide';
+import type { BrokerTlsFiles } from './brokerAccess/brokerTls';
+import type { BrokerCredentials } from './brokerAccess/cloudIdentity';
+import { SECRET_LOG_PATHS } from './brokerAccess/secretLogPaths';
 import { buildHttp } from './http/server';
 import { connectMqtt, type MqttLink } from './mqttLink';
 import { Allocations } from './services/allocations';
@@ -33,11 +36,26 @@ export interface CloudOptions {
   httpPort?: number;
   /** Port of the embedded broker; 0 picks a free one (default 0). Ignored with brokerUrl. */
   mqttPort?: number;
-  /** Use this external broker (mqtt://host:port) instead of the embedded aedes. */
+  /**
+   * Use this external broker instead of the embedded aedes. Credentials in it (user:pass@) are
+   * for the cloud's own connection only: units are never told them.
+   */
   brokerUrl?: string;
+  /**
+   * Where broker accounts live: `embedded` (the default, and only, with the embedded broker),
+   * `mosquitto-dynsec` or `managed-elsewhere` (an external broker needs one of these).
+   */
+  brokerAccounts?: BrokerAccountsKind;
+  /** The cloud's own broker account; else the brokerUrl's, else the one in the data dir. */
+  brokerCredentials?: BrokerCredentials;
+  /** CA to verify an external broker with, and a client certificate to present to it. */
+  brokerTls?: BrokerTlsFiles;
   /** Interface the HTTP server and the embedded broker listen on (default 127.0.0.1). */
   host?: string;
-  /** Broker URL handed to enrolling units, when it differs from the one the cloud uses. */
+  /**
+   * Broker URL handed to enrolling units, when it differs from the one the cloud uses; needed
+   * when the embedded broker listens on every interface (0.0.0.0, ::).
+   */
   advertisedMqttUrl?: string;
   dataDir: string;
   topicPrefix?: string;
@@ -64,6 +82,7 @@ export interface CloudOptions {
 
 export interface RunningCloud {
   httpUrl: string;
+  /** The broker URL units are told to use (never with credentials). */
   mqttUrl: string;
   cloudPublicKey: KeyObject;
   /** Runs the scheduler once on the injected clock. */
@@ -74,7 +93,7 @@ export interface RunningCloud {
 }
 
 export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
-  const log = options.log ?? pino({ level: 'info' });
+  const log = options.log ?? pino({ level: 'info', redact: SECRET_LOG_PATHS });
   const host = options.host ?? '127.0.0.1';
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const keys = options.signingKey
@@ -98,26 +117,33 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   };
 
   try {
-    let broker: EmbeddedBroker | null = null;
-    if (!options.brokerUrl) {
-      broker = await startEmbeddedBroker(options.mqttPort ?? 0, host);
-      cleanups.push(() => broker!.close());
-    }
-    const brokerUrl = options.brokerUrl ?? broker!.url;
-
     let link: MqttLink | null = null;
+    const publish = (topic: string, payload: string, qos: 0 | 1) => {
+      if (!link) return Promise.reject(new Error('the MQTT link is not up yet'));
+      return link.publish(topic, payload, qos);
+    };
+    const topicPrefix = options.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
+    const brokerSide = await openBrokerSide(
+      { ...options, host, topicPrefix },
+      {
+        db,
+        publicKey: keys.publicKey,
+        log,
+        now: () => options.clock?.now() ?? Date.now(),
+        publish: (topic, payload) => publish(topic, payload, 1),
+      },
+    );
+    cleanups.push(() => brokerSide.close());
     const ctx: CloudContext = {
       db,
       clock: options.clock ?? { now: () => Date.now() },
       log,
       signingKey: keys.privateKey,
       publicKey: keys.publicKey,
-      topicPrefix: options.topicPrefix ?? DEFAULT_TOPIC_PREFIX,
-      mqttUrl: options.advertisedMqttUrl ?? brokerUrl,
-      publish: (topic, payload, qos) => {
-        if (!link) return Promise.reject(new Error('the MQTT link is not up yet'));
-        return link.publish(topic, payload, qos);
-      },
+      topicPrefix,
+      mqttUrl: brokerSide.advertised,
+      brokerAccounts: brokerSide.accounts,
+      publish,
       newId: randomUUID,
       randomDigits: options.randomDigits ?? cryptoDigits,
       randomBytes: options.randomBytes ?? ((size) => randomBytes(size)),
@@ -129,14 +155,18 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const scheduler = new Scheduler(ctx, commands);
 
     link = await connectMqtt({
-      url: brokerUrl,
-      // Stable per signing key, so the broker keeps this cloud's session across restarts.
-      clientId: `cloud-${publicKeyToRaw(keys.publicKey).slice(0, 16)}`,
-      subscriptions: ingest.subscriptions(),
-      onMessage: (topic, payload) => void ingest.onMessage(topic, payload),
+      url: brokerSide.url,
+      clientId: brokerSide.clientId,
+      ...(brokerSide.credentials ? { credentials: brokerSide.credentials } : {}),
+      ...(brokerSide.tls ? { tls: brokerSide.tls } : {}),
+      subscriptions: [...ingest.subscriptions(), ...brokerSide.subscriptions],
+      onMessage: (topic, payload) => {
+        if (!brokerSide.onMessage(topic, payload)) void ingest.onMessage(topic, payload);
+      },
       log,
     });
     cleanups.push(() => link!.close());
+    await brokerSide.linkUp();
 
     const http = buildHttp({
       ctx,
@@ -156,10 +186,19 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       cleanups.push(() => clearInterval(timer));
     }
 
-    log.info({ http: address, mqtt: brokerUrl }, 'cloud-mock ready');
+    log.info(
+      {
+        http: address,
+        mqtt: brokerSide.url,
+        advertised: brokerSide.advertised,
+        brokerAccounts: brokerSide.accounts.kind,
+        clientId: brokerSide.clientId,
+      },
+      'cloud-mock ready',
+    );
     return {
       httpUrl: address,
-      mqttUrl: brokerUrl,
+      mqttUrl: brokerSide.advertised,
       cloudPublicKey: keys.publicKey,
       tick: () => scheduler.tick(),
       http,

@@ -1,11 +1,13 @@
 /**
  * `npm run cloud`: starts the development cloud and prints `CLOUD_HTTP=<url>` and
- * `CLOUD_MQTT=<url>` on stdout when ready (logs go to stderr); stops cleanly on SIGINT/SIGTERM.
+ * `CLOUD_MQTT=<url>` (the broker URL units are told, never with credentials) on stdout when
+ * ready (logs go to stderr, passwords redacted); stops cleanly on SIGINT/SIGTERM.
  * `npm run cloud -- keys …` manages the REST API's keys instead (keysCli.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { parseArgs, USAGE } from './args';
+import { SECRET_LOG_PATHS } from './brokerAccess/secretLogPaths';
 import { startCloud } from './cloud';
 import { runKeysCli } from './keysCli';
 
@@ -25,10 +27,22 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { args } = parsed;
-  const log = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+  const log = pino(
+    { level: process.env['LOG_LEVEL'] ?? 'info', redact: SECRET_LOG_PATHS },
+    pino.destination(2),
+  );
+  const tls = {
+    ...(args.brokerCa ? { caFile: args.brokerCa } : {}),
+    ...(args.brokerCert ? { certFile: args.brokerCert } : {}),
+    ...(args.brokerKey ? { keyFile: args.brokerKey } : {}),
+  };
   const cloud = await startCloud({
     httpPort: args.httpPort,
     ...(args.broker ? { brokerUrl: args.broker } : { mqttPort: args.mqttPort ?? 1883 }),
+    ...(args.brokerAccounts ? { brokerAccounts: args.brokerAccounts } : {}),
+    ...(args.brokerCredentials ? { brokerCredentials: args.brokerCredentials } : {}),
+    ...(Object.keys(tls).length > 0 ? { brokerTls: tls } : {}),
+    ...(args.advertiseMqtt ? { advertisedMqttUrl: args.advertiseMqtt } : {}),
     dataDir: args.dataDir,
     host: args.host,
     ...(args.topicPrefix ? { topicPrefix: args.topicPrefix } : {}),

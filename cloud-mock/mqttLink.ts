@@ -1,10 +1,13 @@
 /**
  * The cloud's own MQTT connection (to the embedded broker or an external one): a persistent
- * session under a client id derived from the cloud key, so QoS 1 messages published while the
- * cloud was down wait at the broker; reconnects on its own.
+ * session under its own broker account (client id = username), so QoS 1 messages published
+ * while the cloud was down wait at the broker; TLS with the given CA and client certificate;
+ * reconnects on its own.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import type { BrokerTls } from './brokerAccess/brokerTls';
+import type { BrokerCredentials } from './brokerAccess/cloudIdentity';
 
 const FIRST_CONNECT_MS = 15_000;
 
@@ -15,25 +18,38 @@ export interface MqttLink {
 }
 
 export async function connectMqtt(options: {
+  /** Without userinfo: credentials travel only in `credentials`. */
   url: string;
   clientId: string;
+  /** None when the broker knows the cloud by its client certificate alone. */
+  credentials?: BrokerCredentials;
+  tls?: BrokerTls;
   subscriptions: string[];
   onMessage: (topic: string, payload: Buffer) => void;
   log: Logger;
 }): Promise<MqttLink> {
-  const { log } = options;
+  const { log, tls } = options;
   const client: MqttClient = mqtt.connect(options.url, {
     clientId: options.clientId,
+    ...(options.credentials
+      ? { username: options.credentials.username, password: options.credentials.password }
+      : {}),
     clean: false,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     protocolVersion: 4,
+    ...(tls?.ca ? { ca: tls.ca } : {}),
+    ...(tls?.cert ? { cert: tls.cert } : {}),
+    ...(tls?.key ? { key: tls.key } : {}),
+    rejectUnauthorized: true,
   });
   client.on('message', (topic, payload) => options.onMessage(topic, payload));
   client.on('error', (e) => log.warn({ err: e }, 'mqtt error'));
   client.on('offline', () => log.warn('mqtt offline; reconnecting'));
+  let first = true;
   client.on('connect', (connack) => {
     log.info({ url: options.url, sessionPresent: connack.sessionPresent }, 'mqtt connected');
+    if (first) return; // the first round is awaited below
     // Re-subscribing is harmless when the broker kept the session, and needed when it did not.
     client.subscribe(options.subscriptions, { qos: 1 }, (e) => {
       if (e) log.error({ err: e }, 'mqtt subscribe failed');
@@ -49,15 +65,40 @@ export async function connectMqtt(options: {
       () => fail(new Error(`no MQTT connection to ${options.url} within ${FIRST_CONNECT_MS} ms`)),
       FIRST_CONNECT_MS,
     );
-    client.once('error', fail);
+    const refused = (e: Error) =>
+      fail(
+        new Error(
+          `the broker at ${options.url} refused the cloud (client ${options.clientId}): ${e.message}`,
+        ),
+      );
+    client.once('error', refused);
     client.once('connect', () => {
       clearTimeout(timer);
-      client.off('error', fail);
+      client.off('error', refused);
       resolve();
     });
   });
-  // Wait for the first subscription round so a test can publish right after startCloud.
-  await client.subscribeAsync(options.subscriptions, { qos: 1 });
+  first = false;
+  // Wait for the first subscription round so a test can publish right after startCloud; a
+  // broker that refuses one (SUBACK 0x80) has not given this account the cloud's rights.
+  let granted: number[];
+  try {
+    granted = (await client.subscribeAsync(options.subscriptions, { qos: 1 })).map((g) => g.qos);
+  } catch (e) {
+    const suback = (e as { packet?: { granted?: unknown } }).packet?.granted;
+    if (!Array.isArray(suback)) {
+      await client.endAsync(true);
+      throw e;
+    }
+    granted = suback as number[];
+  }
+  const refused = options.subscriptions.filter((_, i) => granted[i] === 128);
+  if (refused.length > 0) {
+    await client.endAsync(true);
+    throw new Error(
+      `the broker refused the cloud's subscription to ${refused.join(', ')}: its account (${options.clientId}) lacks the cloud's role`,
+    );
+  }
   return {
     publish: async (topic, payload, qos) => {
       await client.publishAsync(topic, payload, { qos });

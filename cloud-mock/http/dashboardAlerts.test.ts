@@ -23,7 +23,7 @@ describe('dashboard alerts', () => {
   async function raiseAlerts() {
     const locker = await provisionAndEnroll(cloud, 'DASH-ALERT', {}, 110);
     const chain = new DeviceChain('DASH-ALERT', locker.key, cloud.clock);
-    const link = await DeviceLink.connect(cloud.mqttUrl, 'DASH-ALERT', {
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
       cloudPublicKey: cloud.cloudPublicKey,
     });
     await link.publishEvents([

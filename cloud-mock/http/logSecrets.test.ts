@@ -1,21 +1,23 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_PATTERN } from '../../src/shared/rest/apiKeys';
-import type { Notification } from '../../src/shared/rest/schemas';
+import type { EnrollResponse, Notification } from '../../src/shared/rest/schemas';
 import { revokeKey } from '../services/apiKeys';
 import { openDatabase } from '../store/database';
 import {
   allocationRequest,
   enrolledUnit,
   inbox,
+  loginOf,
   mintKey,
   startTestCloud,
   type TestCloud,
 } from '../testSupport/cloudFixture';
+import { DeviceLink } from '../testSupport/device';
 
 /**
  * A busy day at the cloud, every secret of it on the wire: keys good, forged and revoked, an
- * enrolment token (and a wrong one), pickup and return codes, QR payloads, a staff badge. Then
+ * enrolment token (and a wrong one), the broker passwords it issued, pickup and return codes, QR payloads, a staff badge. Then
  * the cloud's own log, as captured at debug level, is searched for each of them.
  */
 describe('secrets never reach the log', () => {
@@ -29,15 +31,23 @@ describe('secrets never reach the log', () => {
   it('holds no key, Authorization value, enrolment token, code, QR payload or badge', async () => {
     for (const [role, key] of Object.entries(cloud.keys)) secrets.set(`${role} key`, key);
 
-    const { locker, chain, link } = await enrolledUnit(cloud, 'LOG-1', 61);
+    const { locker, chain, link: first } = await enrolledUnit(cloud, 'LOG-1', 61);
     secrets.set('enrolment token', locker.token);
     secrets.set('enrolment secret', locker.token.split('.')[1]!);
-    const replay = await cloud.request('POST', '/api/v1/lockers/LOG-1/enroll', {
+    secrets.set('broker password', locker.login.password!);
+    const replay = await cloud.request<EnrollResponse>('POST', '/api/v1/lockers/LOG-1/enroll', {
       token: locker.token,
       devicePublicKey: locker.devicePublicKey,
       codeDigestKey: locker.codeDigestKey.toString('base64url'),
     });
     expect(replay.status).toBe(200);
+    // Enrolling again issued a new broker identity and ended the old one's session.
+    await first.close();
+    const login = loginOf('LOG-1', replay.body);
+    secrets.set('broker password after re-enrolment', login.password!);
+    const link = await DeviceLink.connect(cloud.mqttUrl, login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
     const wrongToken = locker.token.slice(0, -3) + (locker.token.endsWith('AAA') ? 'BBB' : 'AAA');
     secrets.set('wrong enrolment token', wrongToken);
     await cloud.request('POST', '/api/v1/lockers/LOG-1/enroll', {

@@ -6,18 +6,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   AllocationResponse,
+  AuditResponse,
   BadgeResponse,
   CancelResponseSchema,
   RevokeResponseSchema,
 } from '../../src/shared/rest/schemas';
 import { lockerTopics } from '../../src/shared/protocol/topics';
+import { chainHead } from '../../src/main/store/events';
 import { getParcel } from '../../src/main/store/parcels';
 import { isBadgeRevoked } from '../../src/main/store/revokedBadges';
 import type { z } from 'zod';
 import { allocationRequest } from '../testSupport/cloudFixture';
 import { until as untilIn } from './stand';
+import { mosquittoPub } from '../../src/shared/node/testSupport/mosquittoClients';
+import { asStranger } from '../testSupport/brokerLogins';
 import {
-  attackerPublish,
   startFakeTimeStand,
   type FakeTimeStand,
   type LinkedLocker,
@@ -137,8 +140,17 @@ describe('an unsigned message carrying a genuine pending command id', () => {
       ...genuine,
       payload: { ...genuine.payload, codeDigest: 'f'.repeat(64) },
     } as Record<string, unknown>;
-    const topic = lockerTopics('locker/v1', 'life-forged').commands;
-    await attackerPublish(stand.cloud.mqttUrl, topic, JSON.stringify(forged), { retain: true });
+    const message = {
+      topic: lockerTopics('locker/v1', 'life-forged').commands,
+      payload: JSON.stringify(forged),
+      retain: true,
+    };
+    // A stranger is refused by the broker; the cloud's own broker account (a compromised broker
+    // password, not the signing key) may publish commands, so the unit's check must catch it.
+    const stranger = await mosquittoPub(asStranger(stand.cloud.mqttUrl), message);
+    expect(stranger.status).not.toBe(0);
+    const sent = await mosquittoPub(stand.asCloud(), message);
+    expect(sent.status, sent.stderr).toBe(0);
 
     await l.connect();
     await until(() => getParcel(l.db, 'p-forged')?.state === 'expected', 'genuine applied');
@@ -149,7 +161,21 @@ describe('an unsigned message carrying a genuine pending command id', () => {
       expect.objectContaining({ claimedId: genuine.id, claimedType: 'parcel.expect' }),
     ]);
     expect(resultsFor(l, genuine.id)).toEqual([expect.objectContaining({ ok: true })]);
-    await attackerPublish(stand.cloud.mqttUrl, topic, '', { retain: true });
+    // The locker's chain, the forgery's refusal in it, verifies at the cloud.
+    await until(() => l.link!.status().ackedSeq === chainHead(l.db)?.seq, 'all acked');
+    const audit = await stand.cloud.request<AuditResponse>(
+      'GET',
+      '/api/v1/lockers/life-forged/audit',
+    );
+    expect(audit.body).toMatchObject({
+      ackedSeq: chainHead(l.db)!.seq,
+      lastHash: chainHead(l.db)!.hash,
+      gaps: [],
+      brokenLinks: [],
+      flagged: false,
+    });
+    const cleared = await mosquittoPub(stand.asCloud(), { ...message, payload: '' });
+    expect(cleared.status, cleared.stderr).toBe(0);
   });
 });
 

@@ -1,15 +1,23 @@
 /**
  * Forged retained state snapshots, published with the real mosquitto_pub at a unit's state
  * topic on the real cloud's embedded broker: one unsigned with a huge seq, one signed by
- * another key. The cloud's view does not change, and the unit's next genuine snapshot is taken.
+ * another key. The broker refuses a stranger, so the forger holds the locker's own broker
+ * account (a stolen broker password, not its device key): the cloud's own check must refuse
+ * them. The cloud's view does not change, and the unit's next genuine snapshot is taken.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/shared/node/canonicalJson';
 import { signDetached } from '../../src/shared/node/ed25519';
-import type { LockerDetail, ReconciliationResponse } from '../../src/shared/rest/schemas';
+import type {
+  AuditResponse,
+  LockerDetail,
+  ReconciliationResponse,
+} from '../../src/shared/rest/schemas';
 import { deposit } from '../../src/main/cloud/testSupport/kioskActions';
-import { attackerAccess, mosquittoPub } from '../testSupport/mosquittoClients';
+import { mosquittoPub } from '../../src/shared/node/testSupport/mosquittoClients';
+import { chainHead } from '../../src/main/store/events';
+import { asStranger } from '../testSupport/brokerLogins';
 import { until } from './stand';
 import { kioskOnCloud, type KioskOnCloud } from './testSupport/kioskOnCloud';
 import { RestartableCloud } from './testSupport/linkedCloud';
@@ -62,16 +70,24 @@ describe('forged state snapshots from the network', () => {
           (r) => r.msg === 'mqtt message dropped' && String(r['topic']).endsWith('/state'),
         ).length;
       const dropsBefore = drops();
-      const attacker = attackerAccess(cloud.mqttUrl);
       const unsigned = emptyLocker(k, 1_000_000_000);
       const body = emptyLocker(k, 1_000_000_001);
       const otherKey = generateKeyPairSync('ed25519').privateKey;
       const wronglySigned = { ...body, sig: signDetached(canonicalJson(body), otherKey) };
+      const stranger = await mosquittoPub(asStranger(cloud.mqttUrl), {
+        topic: k.topics.state,
+        payload: JSON.stringify(unsigned),
+        retain: true,
+      });
+      expect(stranger.status).not.toBe(0);
+      // Under the locker's client id: the unit's own session is taken over meanwhile.
       for (const forged of [unsigned, wronglySigned]) {
-        const r = await mosquittoPub(attacker, k.topics.state, JSON.stringify(forged), {
+        const r = await mosquittoPub(k.asLocker(), {
+          topic: k.topics.state,
+          payload: JSON.stringify(forged),
           retain: true,
         });
-        expect(r.code, r.stderr).toBe(0);
+        expect(r.status, r.stderr).toBe(0);
       }
       await until(
         async () =>
@@ -96,6 +112,18 @@ describe('forged state snapshots from the network', () => {
       const after = await reconciliation();
       expect(after.snapshot!.seq).toBeGreaterThan(snapshotBefore!.seq);
       expect(after.snapshot!.seq).toBeLessThanOrEqual(k.head());
+      // The locker's chain verifies at the cloud, and its view agrees with the unit's.
+      await until(() => k.acked() === k.head(), 'every event acked', 15_000);
+      expect(
+        await cloud.request<AuditResponse>('GET', `/api/v1/lockers/${k.lockerId}/audit`),
+      ).toMatchObject({
+        ackedSeq: k.head(),
+        lastHash: chainHead(k.db)!.hash,
+        gaps: [],
+        brokenLinks: [],
+        flagged: false,
+      });
+      expect(after.mismatches).toEqual([]);
     } finally {
       await k.close();
     }

@@ -30,7 +30,7 @@ import type { Compartment } from '../../src/main/store/compartments';
 import { ackedSeq, chainHead, listEvents, type StoredEvent } from '../../src/main/store/events';
 import { getParcel, type Parcel } from '../../src/main/store/parcels';
 import { isBadgeRevoked } from '../../src/main/store/revokedBadges';
-import { Mosquitto } from '../../src/main/cloud/testSupport/mosquitto';
+import { startSecuredMosquitto } from '../testSupport/securedMosquitto';
 
 export type BrokerKind = 'aedes' | 'mosquitto';
 
@@ -101,13 +101,15 @@ export interface CloudStand {
 
 export async function startStand(kind: BrokerKind): Promise<CloudStand> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cloud-stand-'));
-  const mosquitto = kind === 'mosquitto' ? await Mosquitto.start() : null;
+  // Mosquitto as deployed: every unit logs in with its enrolment's identity, the cloud as admin.
+  const secured = kind === 'mosquitto' ? await startSecuredMosquitto() : null;
+  const mosquitto = secured?.mosquitto ?? null;
   const log = logger('cloud');
   const open = (ports: { http: number; mqtt: number }) =>
     startCloud({
       dataDir,
       httpPort: ports.http,
-      ...(mosquitto ? { brokerUrl: mosquitto.url } : { mqttPort: ports.mqtt }),
+      ...(secured ? secured.cloudOptions : { mqttPort: ports.mqtt }),
       log,
       scheduler: false,
     });
@@ -202,7 +204,7 @@ export async function startStand(kind: BrokerKind): Promise<CloudStand> {
     close: async () => {
       await cloud?.close();
       cloud = null;
-      await mosquitto?.stop();
+      await mosquitto?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

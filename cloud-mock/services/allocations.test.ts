@@ -98,7 +98,7 @@ describe('allocations', () => {
   });
 
   it('sends a signed parcel.expect carrying only the code digest; cancel frees the capacity', async () => {
-    const device = await DeviceLink.connect(cloud.mqttUrl, locker.lockerId, {
+    const device = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
       cloudPublicKey: cloud.cloudPublicKey,
     });
     try {

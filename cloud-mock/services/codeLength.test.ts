@@ -100,7 +100,7 @@ describe('a code length per locker', () => {
 
   it("issues announced, unannounced and return codes at the locker's length", async () => {
     const { locker, chain } = await unit('LEN-NINE', 9);
-    const link = await DeviceLink.connect(cloud.mqttUrl, 'LEN-NINE', {
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
       cloudPublicKey: cloud.cloudPublicKey,
     });
     try {
@@ -129,7 +129,7 @@ describe('a code length per locker', () => {
 
   it('PUT …/policy sends config.update; new codes get the new length, a code issued before keeps its digest', async () => {
     const { locker, chain } = await unit('LEN-CHANGE', 6);
-    const link = await DeviceLink.connect(cloud.mqttUrl, 'LEN-CHANGE', {
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
       cloudPublicKey: cloud.cloudPublicKey,
     });
     try {
@@ -161,14 +161,14 @@ describe('a code length per locker', () => {
   });
 
   it('a length set before the unit first comes online reaches it then, as config.update', async () => {
-    await unit('LEN-EARLY', 7);
-    await unit('LEN-LATER');
+    const early = await unit('LEN-EARLY', 7);
+    const later = await unit('LEN-LATER');
     expect((await setLength('LEN-LATER', { codeLength: 10 })).status).toBe(200);
-    for (const [id, codeLength] of [
-      ['LEN-EARLY', 7],
-      ['LEN-LATER', 10],
+    for (const [{ locker }, codeLength] of [
+      [early, 7],
+      [later, 10],
     ] as const) {
-      const link = await DeviceLink.connect(cloud.mqttUrl, id, {
+      const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
         cloudPublicKey: cloud.cloudPublicKey,
       });
       try {

@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CommandType } from '../../src/shared/protocol/commands';
+import type { BrokerAccounts } from '../brokerAccess/accounts';
 import type { Db } from '../store/database';
 
 export interface Clock {
@@ -18,8 +19,10 @@ export interface CloudContext {
   signingKey: KeyObject;
   publicKey: KeyObject;
   topicPrefix: string;
-  /** The broker URL handed to enrolling units. */
+  /** The broker URL handed to enrolling units (never with credentials). */
   mqttUrl: string;
+  /** Where enrolment puts each locker's broker identity. */
+  brokerAccounts: BrokerAccounts;
   publish: Publish;
   newId: () => string;
   /** A uniformly random string of `length` decimal digits (CSPRNG unless a test injects one). */

@@ -51,22 +51,36 @@ describe('provisioning and enrolment', () => {
     expect(r.body.lockerId).toBe('ENR-3');
     expect(r.body.cloudPublicKey).toBe(publicKeyToRaw(cloud.cloudPublicKey));
     expect(() => publicKeyFromRaw(r.body.cloudPublicKey)).not.toThrow();
-    expect(r.body.mqtt).toEqual({ url: cloud.mqttUrl, topicPrefix: 'locker/v1' });
+    expect(r.body.mqtt).toEqual({
+      url: cloud.mqttUrl,
+      topicPrefix: 'locker/v1',
+      // A broker identity of its own: username = locker id, 192 random bits of password.
+      username: 'ENR-3',
+      password: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+    });
     // The token pins the key the answer carries, so the unit can tell it from an impostor's.
     expect(pinnedCloudKey(token)).toBe(cloudKeyFingerprint(r.body.cloudPublicKey));
     const detail = await cloud.request<{ enrolled: boolean }>('GET', '/api/v1/lockers/ENR-3');
     expect(detail.body.enrolled).toBe(true);
   });
 
-  it('is idempotent with the same keys, and the used token is refused for other keys', async () => {
+  it('answers again with the same keys (a fresh broker password each time), and the used token is refused for other keys', async () => {
     const token = await provision('ENR-4');
-    const first = await cloud.request('POST', '/api/v1/lockers/ENR-4/enroll', enrollBody(token, 4));
-    const second = await cloud.request(
+    const first = await cloud.request<EnrollResponse>(
       'POST',
       '/api/v1/lockers/ENR-4/enroll',
       enrollBody(token, 4),
     );
-    expect(second).toEqual(first);
+    const second = await cloud.request<EnrollResponse>(
+      'POST',
+      '/api/v1/lockers/ENR-4/enroll',
+      enrollBody(token, 4),
+    );
+    expect(second.status).toBe(200);
+    const { password: firstPassword, ...firstMqtt } = first.body.mqtt;
+    const { password: secondPassword, ...secondMqtt } = second.body.mqtt;
+    expect({ ...second.body, mqtt: secondMqtt }).toEqual({ ...first.body, mqtt: firstMqtt });
+    expect(secondPassword).not.toBe(firstPassword);
     const otherDevice = await cloud.request(
       'POST',
       '/api/v1/lockers/ENR-4/enroll',

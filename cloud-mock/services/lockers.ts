@@ -1,6 +1,6 @@
 /**
- * Provisioning and enrolment of lockers, and the read side: search by distance with
- * availability, one locker's detail.
+ * Provisioning and enrolment of lockers (each enrolment a fresh broker identity), and the read
+ * side: search by distance with availability, one locker's detail.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Size } from '../../src/shared/domain';
@@ -16,6 +16,8 @@ import type {
   ProvisionLockerRequest,
   ProvisionLockerResponse,
 } from '../../src/shared/rest/schemas';
+import { hashBrokerPassword, newBrokerPassword } from '../brokerAccess/passwordHash';
+import { deleteLockerAccount, getBrokerAccount, putLockerAccount } from '../store/brokerAccounts';
 import { insertCompartment } from '../store/compartments';
 import { getLocker, insertLocker, listLockers, setEnrollment, type Locker } from '../store/lockers';
 import { listParcels } from '../store/parcels';
@@ -37,6 +39,7 @@ export async function provisionLocker(
   const result = ctx.db
     .transaction((): Result<ProvisionLockerResponse, Refusal> => {
       if (getLocker(ctx.db, req.id)) return refuse(409, 'locker_exists', `locker ${req.id} exists`);
+      if (getBrokerAccount(ctx.db, req.id)?.kind === 'cloud') return reservedId(req.id);
       insertLocker(ctx.db, {
         id: req.id,
         name: req.name,
@@ -61,39 +64,83 @@ export async function provisionLocker(
 }
 
 /**
- * Exchanges the one-time token for the cloud key and MQTT settings. The token works once;
- * asking again with the same keys answers the same (a unit that lost the reply retries).
+ * Exchanges the one-time token for the cloud key, the MQTT settings and a fresh broker identity.
+ * The token works once; asking again with the same keys answers again (a unit that lost the
+ * reply retries), each time with a new password that ends the previous one.
  */
-export function enrollLocker(
+export async function enrollLocker(
   ctx: CloudContext,
   lockerId: string,
   req: EnrollRequest,
-): Result<EnrollResponse, Refusal> {
-  return ctx.db
-    .transaction((): Result<EnrollResponse, Refusal> => {
-      const locker = getLocker(ctx.db, lockerId);
-      if (!locker) return notFound('locker');
-      const given = Buffer.from(tokenHash(req.token), 'hex');
-      const tokenOk = timingSafeEqual(given, Buffer.from(locker.tokenHash, 'hex'));
-      const refused = refuse(403, 'enrollment_refused', 'wrong or already used enrolment token');
-      if (!tokenOk) return refused;
-      if (locker.enrolledAt !== null) {
-        const same =
-          locker.devicePublicKey === req.devicePublicKey &&
-          locker.codeDigestKey === req.codeDigestKey;
-        if (!same) return refused;
-      } else {
+): Promise<Result<EnrollResponse, Refusal>> {
+  // The slow hash only for a request that holds the token.
+  const checked = checkEnrollment(ctx, lockerId, req);
+  if (!checked.ok) return checked;
+  const accounts = ctx.brokerAccounts;
+  const password = accounts.issuesCredentials ? newBrokerPassword() : null;
+  const hash = password === null ? null : await hashBrokerPassword(password);
+  const recorded = ctx.db
+    .transaction((): Result<{ replacing: boolean; generation: number }, Refusal> => {
+      const again = checkEnrollment(ctx, lockerId, req);
+      if (!again.ok) return again;
+      if (again.value === 'new') {
         setEnrollment(ctx.db, lockerId, req, ctx.clock.now());
         ctx.log.info({ lockerId }, 'locker enrolled');
       }
-      return ok({
-        lockerId,
-        cloudPublicKey: publicKeyToRaw(ctx.publicKey),
-        mqtt: { url: ctx.mqttUrl, topicPrefix: ctx.topicPrefix },
-      });
+      if (hash === null) return ok({ replacing: false, generation: 0 });
+      const replacing = getBrokerAccount(ctx.db, lockerId) !== null;
+      const put = putLockerAccount(ctx.db, lockerId, hash, ctx.clock.now());
+      if (put.outcome === 'taken') return reservedId(lockerId);
+      return ok({ replacing, generation: put.generation });
     })
     .immediate();
+  if (!recorded.ok) return recorded;
+  if (password !== null) {
+    const { replacing, generation } = recorded.value;
+    const applied = await accounts.replaceLocker(lockerId, password, replacing);
+    if (!applied.ok) {
+      // A first identity the broker never took is forgotten, so a retry creates it afresh.
+      if (!replacing) deleteLockerAccount(ctx.db, lockerId);
+      ctx.log.error({ lockerId, reason: applied.error }, 'broker identity not issued');
+      return refuse(
+        503,
+        'broker_unavailable',
+        `the broker did not take the new identity: ${applied.error}`,
+      );
+    }
+    ctx.log.info({ lockerId, generation, brokerAccounts: accounts.kind }, 'broker identity issued');
+  }
+  return ok({
+    lockerId,
+    cloudPublicKey: publicKeyToRaw(ctx.publicKey),
+    mqtt: {
+      url: ctx.mqttUrl,
+      topicPrefix: ctx.topicPrefix,
+      ...(password === null ? {} : { username: lockerId, password }),
+    },
+  });
 }
+
+/** 'new' for a first enrolment, 'again' for a retry with the same keys, or the refusal. */
+function checkEnrollment(
+  ctx: CloudContext,
+  lockerId: string,
+  req: EnrollRequest,
+): Result<'new' | 'again', Refusal> {
+  const locker = getLocker(ctx.db, lockerId);
+  if (!locker) return notFound('locker');
+  const given = Buffer.from(tokenHash(req.token), 'hex');
+  const tokenOk = timingSafeEqual(given, Buffer.from(locker.tokenHash, 'hex'));
+  const refused = refuse(403, 'enrollment_refused', 'wrong or already used enrolment token');
+  if (!tokenOk) return refused;
+  if (locker.enrolledAt === null) return ok('new');
+  const same =
+    locker.devicePublicKey === req.devicePublicKey && locker.codeDigestKey === req.codeDigestKey;
+  return same ? ok('again') : refused;
+}
+
+const reservedId = (lockerId: string) =>
+  refuse(409, 'locker_id_reserved', `${lockerId} is the cloud's own broker username`);
 
 const EARTH_RADIUS_M = 6_371_008.8;
 const rad = (deg: number) => (deg * Math.PI) / 180;

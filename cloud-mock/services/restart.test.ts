@@ -16,7 +16,7 @@ describe('a restarted cloud', () => {
     const locker = await provisionAndEnroll(first, 'RESTART-1');
     const chain = new DeviceChain('RESTART-1', locker.key);
     const events = chain.filler(5);
-    let link = await DeviceLink.connect(first.mqttUrl, 'RESTART-1', {
+    let link = await DeviceLink.connect(first.mqttUrl, locker.login, {
       cloudPublicKey: first.cloudPublicKey,
     });
     await link.publishEvents(events.slice(0, 3));
@@ -33,7 +33,7 @@ describe('a restarted cloud', () => {
     const second = await startTestCloud({ dataDir });
     try {
       expect(publicKeyToRaw(second.cloudPublicKey)).toBe(key);
-      link = await DeviceLink.connect(second.mqttUrl, 'RESTART-1', {
+      link = await DeviceLink.connect(second.mqttUrl, locker.login, {
         cloudPublicKey: second.cloudPublicKey,
       });
       // The unit resends from its first unacked seq, with some overlap.

@@ -19,7 +19,13 @@ import { API_ROLES, type ApiRole } from '../../src/shared/rest/apiKeys';
 import { startCloud, type CloudOptions, type RunningCloud } from '../cloud';
 import { mintApiKey } from '../services/apiKeys';
 import { openDatabase } from '../store/database';
-import { DeviceChain, DeviceLink, deviceIdentity, type DeviceIdentity } from './device';
+import {
+  DeviceChain,
+  DeviceLink,
+  deviceIdentity,
+  type DeviceIdentity,
+  type DeviceLogin,
+} from './device';
 import { LogCapture } from './logCapture';
 
 export const T0 = Date.UTC(2025, 5, 2, 8, 0, 0);
@@ -68,13 +74,13 @@ export async function startTestCloud(options: Partial<CloudOptions> = {}): Promi
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cloud-mock-test-'));
   const clock = new FakeClock();
   const logs = new LogCapture();
-  const cloud = await startCloud({
-    dataDir,
-    clock,
-    log: logs.logger,
-    scheduler: false,
-    ...options,
-  });
+  let cloud: RunningCloud;
+  try {
+    cloud = await startCloud({ dataDir, clock, log: logs.logger, scheduler: false, ...options });
+  } catch (e) {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   const keys = Object.fromEntries(
     API_ROLES.map((role) => [role, mintKey(dataDir, role)]),
   ) as Record<ApiRole, string>;
@@ -178,6 +184,8 @@ export function lockerRequest(
 export interface EnrolledLocker extends DeviceIdentity {
   token: string;
   enrollment: EnrollResponse;
+  /** The broker login this enrolment issued (DeviceLink.connect takes it). */
+  login: DeviceLogin;
   digest(code: string): string;
 }
 
@@ -208,7 +216,18 @@ export async function provisionAndEnroll(
     ...identity,
     token: provisioned.body.enrollmentToken,
     enrollment: enrolled.body,
+    login: loginOf(lockerId, enrolled.body),
     digest: (code) => codeDigest(identity.codeDigestKey, code),
+  };
+}
+
+/** The broker login an enrolment answer carries. */
+export function loginOf(lockerId: string, enrollment: EnrollResponse): DeviceLogin {
+  const { username, password } = enrollment.mqtt;
+  return {
+    lockerId,
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
   };
 }
 
@@ -235,7 +254,9 @@ export async function enrolledUnit(cloud: TestCloud, id: string, seed: number) {
   return {
     locker,
     chain: new DeviceChain(id, locker.key, cloud.clock),
-    link: await DeviceLink.connect(cloud.mqttUrl, id, { cloudPublicKey: cloud.cloudPublicKey }),
+    link: await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    }),
   };
 }
 

@@ -110,6 +110,13 @@ class Inbox<T> {
   }
 }
 
+/** How a unit logs in to the broker: its locker id (= client id) and its enrolment's credentials. */
+export interface DeviceLogin {
+  lockerId: string;
+  username?: string;
+  password?: string;
+}
+
 /** A state snapshot signed with the device key, as the unit publishes it. */
 export function signedSnapshot(key: KeyObject, body: unknown): StateSnapshot {
   return signMessage(StateSnapshotBodySchema.parse(body), key);
@@ -134,19 +141,22 @@ export class DeviceLink {
     this.topics = lockerTopics(prefix, lockerId);
   }
 
+  /** Connects as the unit does: client id = locker id, with the enrolment's credentials. */
   static async connect(
     url: string,
-    lockerId: string,
+    login: DeviceLogin,
     o: { cloudPublicKey: KeyObject; prefix?: string },
   ): Promise<DeviceLink> {
     const client = await mqtt.connectAsync(url, {
-      clientId: `test-${lockerId}-${randomBytes(4).toString('hex')}`,
+      clientId: login.lockerId,
+      ...(login.username === undefined ? {} : { username: login.username }),
+      ...(login.password === undefined ? {} : { password: login.password }),
       clean: true,
       reconnectPeriod: 0,
     });
     const link = new DeviceLink(
       client,
-      lockerId,
+      login.lockerId,
       o.prefix ?? DEFAULT_TOPIC_PREFIX,
       o.cloudPublicKey,
     );

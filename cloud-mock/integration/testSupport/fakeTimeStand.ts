@@ -1,17 +1,18 @@
 /**
- * Test support: the real cloud-mock (its embedded aedes broker, REST through inject) and real
- * lockers (KioskCore on a SQLite file, a memory lock board, the real CloudLink), enrolled through
- * the REST API and reading one fake wall clock, so a test can take a locker offline, let days
- * pass on both sides, and bring it back.
+ * Test support: the real cloud-mock (its embedded aedes broker, or Mosquitto with the cloud
+ * administering its dynamic-security accounts; REST through inject) and real lockers (KioskCore
+ * on a SQLite file, a memory lock board, the real CloudLink with the broker identity its
+ * enrolment issued), enrolled through the REST API and reading one fake wall clock, so a test
+ * can take a locker offline, let days pass on both sides, and bring it back.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { publicKeyToRaw } from '../../../src/shared/node/ed25519';
-import type { ProvisionLockerResponse } from '../../../src/shared/rest/schemas';
+import type { BrokerTarget } from '../../../src/shared/node/testSupport/mosquittoClients';
+import type { EnrollResponse, ProvisionLockerResponse } from '../../../src/shared/rest/schemas';
 import { CloudLink } from '../../../src/main/cloud/cloudLink';
 import {
   CODE_KEY,
@@ -23,13 +24,31 @@ import {
   type Fixture,
 } from '../../../src/main/services/testSupport/kioskFixture';
 import { listEvents } from '../../../src/main/store/events';
-import { lockerRequest, startTestCloud, type TestCloud } from '../../testSupport/cloudFixture';
+import type { BrokerCredentials } from '../../brokerAccess/cloudIdentity';
+import { asAccount, asLocker, cloudAccountIn } from '../../testSupport/brokerLogins';
+import {
+  loginOf,
+  lockerRequest,
+  startTestCloud,
+  type TestCloud,
+} from '../../testSupport/cloudFixture';
+import type { DeviceLogin } from '../../testSupport/device';
+import { startSecuredMosquitto, type SecuredMosquitto } from '../../testSupport/securedMosquitto';
 import { until } from '../stand';
+
+export const STAND_BROKERS = ['aedes', 'mosquitto'] as const;
+export type StandBroker = (typeof STAND_BROKERS)[number];
 
 export interface FakeTimeStand {
   /** The one wall clock: the cloud's and every locker's. */
   clock: FakeClock;
   cloud: TestCloud;
+  broker: StandBroker;
+  /**
+   * The cloud's own broker account, as whoever read its data dir (or its operator's config)
+   * has it: a compromised broker password, without the cloud's signing key.
+   */
+  asCloud(): BrokerTarget;
   /** POST /api/v1/lockers: the enrolment token. */
   provision(lockerId: string): Promise<string>;
   /** Provisions (unless given a token), enrols with the fixture's keys, starts the link. */
@@ -51,6 +70,10 @@ export interface StoredCommandRow {
 
 export interface LinkedLocker extends Fixture {
   lockerId: string;
+  /** The broker identity its enrolment issued. */
+  login: DeviceLogin;
+  /** This locker's broker account, as a thief of its password has it (not its device key). */
+  asLocker(): BrokerTarget;
   link: CloudLink | null;
   /** Starts the link and waits until the cloud has recorded this locker online. */
   connect(): Promise<void>;
@@ -61,12 +84,23 @@ export interface LinkedLocker extends Fixture {
   close(): Promise<void>;
 }
 
-export async function startFakeTimeStand(): Promise<FakeTimeStand> {
+export async function startFakeTimeStand(o: { broker?: StandBroker } = {}): Promise<FakeTimeStand> {
+  const broker = o.broker ?? 'aedes';
   const clock = new FakeClock(Date.now());
-  const cloud = await startTestCloud({
-    clock: { now: () => clock.now() },
-    signingKey: cloudKeys.privateKey,
-  });
+  const mosquitto: SecuredMosquitto | null =
+    broker === 'mosquitto' ? await startSecuredMosquitto() : null;
+  let cloud: TestCloud;
+  try {
+    cloud = await startTestCloud({
+      clock: { now: () => clock.now() },
+      signingKey: cloudKeys.privateKey,
+      ...(mosquitto?.cloudOptions ?? {}),
+    });
+  } catch (e) {
+    await mosquitto?.mosquitto.close();
+    throw e;
+  }
+  const cloudAccount: BrokerCredentials = mosquitto?.cloudLogin ?? cloudAccountIn(cloud.dataDir);
   const lockers: LinkedLocker[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'fake-time-stand-'));
 
@@ -82,12 +116,17 @@ export async function startFakeTimeStand(): Promise<FakeTimeStand> {
 
   const locker = async (lockerId: string, o: { token?: string; online?: boolean } = {}) => {
     const token = o.token ?? (await provision(lockerId));
-    const enrolled = await cloud.request('POST', `/api/v1/lockers/${lockerId}/enroll`, {
-      token,
-      devicePublicKey: publicKeyToRaw(deviceKeys.publicKey),
-      codeDigestKey: CODE_KEY.toString('base64url'),
-    });
+    const enrolled = await cloud.request<EnrollResponse>(
+      'POST',
+      `/api/v1/lockers/${lockerId}/enroll`,
+      {
+        token,
+        devicePublicKey: publicKeyToRaw(deviceKeys.publicKey),
+        codeDigestKey: CODE_KEY.toString('base64url'),
+      },
+    );
     if (enrolled.status !== 200) throw new Error(`enrol: ${JSON.stringify(enrolled.body)}`);
+    const login = loginOf(lockerId, enrolled.body);
     const config = smallLockerConfig({ lockerId });
     const f = await startFixture({ config, clock, file: join(dir, `${lockerId}.db`) });
     const onlineRecords = () =>
@@ -98,6 +137,8 @@ export async function startFakeTimeStand(): Promise<FakeTimeStand> {
     const linked: LinkedLocker = {
       ...f,
       lockerId,
+      login,
+      asLocker: () => asLocker(cloud.mqttUrl, login),
       link: null,
       async connect() {
         const before = onlineRecords();
@@ -105,6 +146,7 @@ export async function startFakeTimeStand(): Promise<FakeTimeStand> {
           lockerId,
           brokerUrl: cloud.mqttUrl,
           topicPrefix: 'locker/v1',
+          credentials: { username: login.username!, password: login.password! },
           db: f.db,
           core: f.core,
           policy: config.policy,
@@ -138,6 +180,8 @@ export async function startFakeTimeStand(): Promise<FakeTimeStand> {
   return {
     clock,
     cloud,
+    broker,
+    asCloud: () => asAccount(cloud.mqttUrl, cloudAccount),
     provision,
     locker,
     command: (id) => {
@@ -149,6 +193,7 @@ export async function startFakeTimeStand(): Promise<FakeTimeStand> {
     async close() {
       for (const l of lockers.splice(0)) await l.close();
       await cloud.close();
+      await mosquitto?.mosquitto.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -165,25 +210,4 @@ function readCommands(cloud: TestCloud, where: string, value: string): StoredCom
   } finally {
     db.close();
   }
-}
-
-/** Publishes as someone who is not the cloud, with the mosquitto_pub binary. */
-export async function attackerPublish(
-  url: string,
-  topic: string,
-  message: string,
-  o: { retain?: boolean } = {},
-): Promise<void> {
-  const { hostname, port } = new URL(url);
-  const args = ['-h', hostname, '-p', port, '-q', '1', '-t', topic, '-m', message];
-  if (o.retain) args.push('-r');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('mosquitto_pub', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`mosquitto_pub exited ${code}: ${stderr}`)),
-    );
-  });
 }

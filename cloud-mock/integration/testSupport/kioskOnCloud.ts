@@ -1,15 +1,17 @@
 /**
  * Test support: a real KioskCore on a SQLite file (kiosk fixture: memory lock board, a clock the
  * test moves) with its real CloudLink to a RestartableCloud, provisioned and enrolled there
- * through the cloud's REST API with the fixture's device key.
+ * through the cloud's REST API with the fixture's device key, and logged in to the broker with
+ * the identity that enrolment issued.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { publicKeyToRaw } from '../../../src/shared/node/ed25519';
+import type { BrokerTarget } from '../../../src/shared/node/testSupport/mosquittoClients';
 import { lockerTopics, type LockerTopics } from '../../../src/shared/protocol/topics';
-import type { ProvisionLockerResponse } from '../../../src/shared/rest/schemas';
+import type { EnrollResponse, ProvisionLockerResponse } from '../../../src/shared/rest/schemas';
 import { CloudLink, type LinkTuning } from '../../../src/main/cloud/cloudLink';
 import {
   CODE_KEY,
@@ -21,15 +23,22 @@ import {
   type Fixture,
 } from '../../../src/main/services/testSupport/kioskFixture';
 import { ackedSeq, chainHead, countEvents } from '../../../src/main/store/events';
+import { asLocker } from '../../testSupport/brokerLogins';
+import { loginOf } from '../../testSupport/cloudFixture';
+import type { DeviceLogin } from '../../testSupport/device';
 import type { RestartableCloud } from './linkedCloud';
 
 export interface KioskOnCloud extends Fixture {
   lockerId: string;
+  /** The running link (throws before `connect()` when started with `online: false`). */
   link: CloudLink;
   topics: LockerTopics;
-  /** The enrolment token, until `enroll` uses it. */
-  token: string;
-  enroll(): Promise<void>;
+  /** The broker identity its enrolment issued. */
+  login: DeviceLogin;
+  /** This locker's broker account, as a thief of its password has it (not its device key). */
+  asLocker(): BrokerTarget;
+  /** Starts the link (once). */
+  connect(): void;
   head(): number;
   acked(): number;
   held(): number;
@@ -56,13 +65,13 @@ async function provision(cloud: RestartableCloud, f: Fixture, lockerId: string):
 }
 
 /**
- * Provisions the locker, starts the kiosk core and its link; enrols it at once unless
- * `enrolled: false` (then the cloud drops what the unit sends until `enroll()`).
+ * Provisions and enrols the locker, starts the kiosk core, and its link at once unless
+ * `online: false` (then `connect()` starts it).
  */
 export async function kioskOnCloud(
   cloud: RestartableCloud,
   lockerId: string,
-  o: { enrolled?: boolean; tuning?: Partial<LinkTuning>; log?: Logger } = {},
+  o: { online?: boolean; tuning?: Partial<LinkTuning>; log?: Logger } = {},
 ): Promise<KioskOnCloud> {
   const dir = mkdtempSync(join(tmpdir(), `kiosk-${lockerId}-`));
   const config = smallLockerConfig({ lockerId });
@@ -73,40 +82,51 @@ export async function kioskOnCloud(
     clock: new FakeClock(Date.now()),
   });
   const token = await provision(cloud, f, lockerId);
-  const enroll = async () => {
-    await cloud.request('POST', `/api/v1/lockers/${lockerId}/enroll`, {
+  const enrollment = await cloud.request<EnrollResponse>(
+    'POST',
+    `/api/v1/lockers/${lockerId}/enroll`,
+    {
       token,
       devicePublicKey: publicKeyToRaw(deviceKeys.publicKey),
       codeDigestKey: CODE_KEY.toString('base64url'),
+    },
+  );
+  const login = loginOf(lockerId, enrollment);
+  let link: CloudLink | null = null;
+  const connect = () => {
+    link ??= CloudLink.start({
+      lockerId,
+      brokerUrl: cloud.mqttUrl,
+      topicPrefix: 'locker/v1',
+      credentials: { username: login.username!, password: login.password! },
+      db: f.db,
+      core: f.core,
+      policy: config.policy,
+      cloudPublicKey: cloudKeys.publicKey,
+      log: o.log ?? pino({ level: process.env['LINK_LOG'] ?? 'silent' }),
+      clock: f.clock,
+      publishesPerSecond: 1000,
+      softwareVersion: '0.1.0-test',
+      tuning: { backoff: { initialMs: 100, maxMs: 500, factor: 2 }, ...o.tuning },
     });
   };
-  if (o.enrolled ?? true) await enroll();
-  const link = CloudLink.start({
-    lockerId,
-    brokerUrl: cloud.mqttUrl,
-    topicPrefix: 'locker/v1',
-    db: f.db,
-    core: f.core,
-    policy: config.policy,
-    cloudPublicKey: cloudKeys.publicKey,
-    log: o.log ?? pino({ level: process.env['LINK_LOG'] ?? 'silent' }),
-    clock: f.clock,
-    publishesPerSecond: 1000,
-    softwareVersion: '0.1.0-test',
-    tuning: { backoff: { initialMs: 100, maxMs: 500, factor: 2 }, ...o.tuning },
-  });
+  if (o.online ?? true) connect();
   return {
     ...f,
     lockerId,
-    link,
+    get link() {
+      if (!link) throw new Error(`${lockerId} has no link yet: call connect()`);
+      return link;
+    },
     topics: lockerTopics('locker/v1', lockerId),
-    token,
-    enroll,
+    login,
+    asLocker: () => asLocker(cloud.mqttUrl, login),
+    connect,
     head: () => chainHead(f.db)?.seq ?? 0,
     acked: () => ackedSeq(f.db),
     held: () => countEvents(f.db),
     async close() {
-      await link.close();
+      await link?.close();
       await f.core.close();
       f.db.close();
       rmSync(dir, { recursive: true, force: true });

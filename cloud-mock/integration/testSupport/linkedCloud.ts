@@ -1,17 +1,31 @@
 /**
- * Test support: the real cloud-mock (startCloud, embedded aedes, SQLite in a data dir) that a
- * test can stop, restore from a backup and start again on the same ports. It signs with the
- * kiosk fixture's cloud key, so a kiosk fixture verifies what the real cloud sends.
+ * Test support: the real cloud-mock (startCloud, SQLite in a data dir) that a test can stop,
+ * restore from a backup and start again on the same ports. Its broker is the embedded aedes
+ * (down with the cloud) or Mosquitto set up from the cloud's data dir as
+ * docs/deployment-cloud.md says (dynamic security, the cloud's account from
+ * `broker-identity.json`), which stays up while the cloud is down, as a deployed broker does.
+ * It signs with the kiosk fixture's cloud key, so a kiosk fixture verifies what the real cloud
+ * sends.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import { publicKeyToRaw } from '../../../src/shared/node/ed25519';
+import type { BrokerTarget } from '../../../src/shared/node/testSupport/mosquittoClients';
+import { Mosquitto } from '../../../src/shared/node/testSupport/mosquitto';
+import { DEFAULT_TOPIC_PREFIX } from '../../../src/shared/protocol/topics';
 import type { AuditResponse, LockerDetail } from '../../../src/shared/rest/schemas';
 import { cloudKeys } from '../../../src/main/services/testSupport/kioskFixture';
+import { loadOrCreateCloudIdentity } from '../../brokerAccess/cloudIdentity';
+import { dynsecBootstrap } from '../../brokerAccess/dynsecRoles';
 import { startCloud, type RunningCloud } from '../../cloud';
+import { asAccount, cloudAccountIn } from '../../testSupport/brokerLogins';
 import { mintKey } from '../../testSupport/cloudFixture';
 import { LogCapture } from '../../testSupport/logCapture';
+
+export type RestartableBroker = 'embedded' | 'mosquitto';
 
 /** A cloud-mock that can go down and come back on the same data dir and ports. */
 export class RestartableCloud {
@@ -21,10 +35,28 @@ export class RestartableCloud {
   /** An operator key minted in the data dir at first start; a restored file keeps it. */
   private operatorKey: string | null = null;
 
-  private constructor(readonly dataDir: string) {}
+  private constructor(
+    readonly dataDir: string,
+    /** The external broker, when there is one: it outlives the cloud's restarts. */
+    private readonly mosquitto: Mosquitto | null,
+  ) {}
 
-  static async start(): Promise<RestartableCloud> {
-    const cloud = new RestartableCloud(mkdtempSync(join(tmpdir(), 'cloud-restore-')));
+  static async start(o: { broker?: RestartableBroker } = {}): Promise<RestartableCloud> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cloud-restore-'));
+    let mosquitto: Mosquitto | null = null;
+    if (o.broker === 'mosquitto') {
+      // The operator's recipe: the cloud's account from its data dir into Mosquitto's
+      // starting dynamic-security file (the name startCloud gives itself for its key).
+      const identity = loadOrCreateCloudIdentity(
+        dataDir,
+        `cloud-${publicKeyToRaw(cloudKeys.publicKey).slice(0, 16)}`,
+        pino({ level: 'silent' }),
+      );
+      mosquitto = await Mosquitto.start({
+        dynsec: dynsecBootstrap(identity, DEFAULT_TOPIC_PREFIX),
+      });
+    }
+    const cloud = new RestartableCloud(dataDir, mosquitto);
     await cloud.up();
     return cloud;
   }
@@ -34,7 +66,15 @@ export class RestartableCloud {
   }
 
   get mqttUrl(): string {
-    return `mqtt://127.0.0.1:${this.ports.mqtt}`;
+    return this.mosquitto?.url ?? `mqtt://127.0.0.1:${this.ports.mqtt}`;
+  }
+
+  /**
+   * The cloud's own broker account, as whoever read its data dir has it: a compromised broker
+   * password, without the cloud's signing key.
+   */
+  asCloud(): BrokerTarget {
+    return asAccount(this.mqttUrl, cloudAccountIn(this.dataDir));
   }
 
   get cloud(): RunningCloud {
@@ -48,7 +88,9 @@ export class RestartableCloud {
     this.running = await startCloud({
       dataDir: this.dataDir,
       httpPort: this.ports.http,
-      mqttPort: this.ports.mqtt,
+      ...(this.mosquitto
+        ? { brokerUrl: this.mosquitto.url, brokerAccounts: 'mosquitto-dynsec' as const }
+        : { mqttPort: this.ports.mqtt }),
       signingKey: cloudKeys.privateKey,
       log: this.logs.logger,
       scheduler: false,
@@ -128,6 +170,7 @@ export class RestartableCloud {
 
   async close(): Promise<void> {
     await this.down();
+    await this.mosquitto?.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 

@@ -5,6 +5,7 @@ import { up as parcelAliases } from './003_parcel_aliases';
 import { up as lockerCodeLength } from './004_locker_code_length';
 import { up as qrPayloads } from './005_qr_payloads';
 import { up as commandLifetimes } from './006_command_lifetimes';
+import { up as brokerAccounts } from './007_broker_accounts';
 import { up as apiKeys } from './008_api_keys';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
@@ -17,5 +18,6 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'locker code length', up: lockerCodeLength },
   { version: 5, name: 'qr payloads', up: qrPayloads },
   { version: 6, name: 'command lifetimes', up: commandLifetimes },
+  { version: 7, name: 'broker accounts', up: brokerAccounts },
   { version: 8, name: 'api keys', up: apiKeys },
 ];

@@ -99,9 +99,15 @@ export function asyncApiDocument(): Record<string, unknown> {
         host: 'broker.example.com:8883',
         protocol: 'mqtts',
         description:
-          'Any MQTT 3.1.1 broker (cloud-mock’s aedes, Mosquitto, EMQX, AWS IoT Core); TLS with ' +
-          'a client certificate in production.',
-        security: [{ $ref: '#/components/securitySchemes/clientCertificate' }],
+          'Any MQTT 3.1.1 broker (cloud-mock’s aedes, Mosquitto, EMQX, AWS IoT Core), over TLS. ' +
+          'Each locker logs in with the identity its enrolment issued (username = locker id = ' +
+          'client id), or with a client certificate where broker accounts are managed elsewhere ' +
+          '(AWS IoT Core); it may publish only on its own events/state/presence and read only its ' +
+          'own commands/acks (docs/deployment-cloud.md).',
+        security: [
+          { $ref: '#/components/securitySchemes/enrolledIdentity' },
+          { $ref: '#/components/securitySchemes/clientCertificate' },
+        ],
         bindings: {
           mqtt: {
             clientId: '{lockerId}',
@@ -192,6 +198,11 @@ export function asyncApiDocument(): Record<string, unknown> {
     },
     components: {
       securitySchemes: {
+        enrolledIdentity: {
+          type: 'userPassword',
+          description:
+            'Username = locker id, a random password issued at enrolment (each enrolment a new one).',
+        },
         clientCertificate: { type: 'X509', description: 'mTLS client certificate per locker.' },
       },
       messages: {

@@ -1,7 +1,8 @@
 /**
  * What the composition root starts: enrolment when the kiosk has no cloud key yet, then the
- * CloudLink with the broker, topic prefix, key and TLS material from the config or the stored
- * enrolment. Never blocks the locker: deposits and pickups go on while this waits or retries.
+ * CloudLink with the broker, topic prefix, key, broker identity and TLS material from the stored
+ * enrolment or the config. Never blocks the locker: deposits and pickups go on while this waits
+ * or retries.
  */
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import type { KioskCore } from '../services/kioskCore';
 import type { Db } from '../store/database';
 import { ackedSeq, chainHead } from '../store/events';
 import { DEFAULT_BACKOFF } from './backoff';
-import { CloudLink, type LinkTuning, type TlsMaterial } from './cloudLink';
+import { CloudLink, type BrokerLogin, type LinkTuning, type TlsMaterial } from './cloudLink';
 import {
   describeEnrollmentError,
   enrollWithRetry,
@@ -156,11 +157,19 @@ class Connection implements CloudConnection {
       this.fail('tls_config', (e as Error).message);
       return;
     }
+    let credentials: BrokerLogin | undefined;
+    try {
+      credentials = brokerLogin(enrollment, cloud);
+    } catch (e) {
+      this.fail('credentials_config', (e as Error).message);
+      return;
+    }
     this.link = CloudLink.start({
       lockerId: config.lockerId,
       brokerUrl,
       topicPrefix: enrollment?.mqtt.topicPrefix ?? cloud.topicPrefix,
       ...(tls ? { tls } : {}),
+      ...(credentials ? { credentials } : {}),
       db: this.d.db,
       core: this.d.core,
       policy: config.policy,
@@ -180,6 +189,32 @@ class Connection implements CloudConnection {
     this.d.log.warn({ code }, message);
     this.board.changed();
   }
+}
+
+/**
+ * The broker identity: the one enrolment issued, else the config's username and password file
+ * (a unit set up by hand), else none (a broker that identifies units by certificate).
+ */
+function brokerLogin(
+  enrollment: Enrollment | null,
+  cloud: KioskConfig['cloud'],
+): BrokerLogin | undefined {
+  const issued = enrollment?.mqtt;
+  if (issued?.username !== undefined && issued.password !== undefined)
+    return { username: issued.username, password: issued.password };
+  if (cloud.brokerUsername === undefined || cloud.brokerPasswordFile === undefined)
+    return undefined;
+  let password: string;
+  try {
+    password = readFileSync(cloud.brokerPasswordFile, 'utf8').replace(/\r?\n$/, '');
+  } catch (e) {
+    throw new Error(
+      `cloud.brokerPasswordFile: cannot read ${cloud.brokerPasswordFile} (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (password.length === 0)
+    throw new Error(`cloud.brokerPasswordFile: ${cloud.brokerPasswordFile} is empty`);
+  return { username: cloud.brokerUsername, password };
 }
 
 function readTls(tls: KioskConfig['cloud']['tls']): TlsMaterial | undefined {

@@ -19,6 +19,7 @@ import { ackedSeq } from '../store/events';
 import { checkAck } from './ackCheck';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { CommandHandler } from './commandHandler';
+import { classifyConnectError } from './connectError';
 import {
   StatusBoard,
   type CloudConnectionState,
@@ -69,11 +70,18 @@ export const DEFAULT_TUNING: LinkTuning = {
   skewThresholdMs: 300_000,
 };
 
+/** The unit's broker identity: username (the locker id, when enrolment issued it) and password. */
+export interface BrokerLogin {
+  username: string;
+  password: string;
+}
+
 export interface CloudLinkOptions {
   lockerId: string;
   brokerUrl: string;
   topicPrefix: string;
   tls?: TlsMaterial;
+  credentials?: BrokerLogin;
   db: Db;
   core: KioskCore;
   /** The policy object KioskCore reads (config.policy); config.update changes it in place. */
@@ -232,9 +240,10 @@ export class CloudLink {
     this.nextAttemptAt = null;
     this.counters.attempts += 1;
     this.setConnection('connecting');
-    const { tls } = this.o;
+    const { tls, credentials } = this.o;
     const client = mqtt.connect(this.o.brokerUrl, {
       clientId: this.o.lockerId,
+      ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
       clean: false,
       reconnectPeriod: 0, // this class decides when to retry
       connectTimeout: this.tuning.connectTimeoutMs,
@@ -266,8 +275,9 @@ export class CloudLink {
     };
     client.on('connect', () => this.onConnect(session));
     client.on('error', (e) => {
+      const refused = classifyConnectError(e as Error & { code?: string | number });
       const code = this.connection === 'online' ? 'connection_lost' : 'connect_failed';
-      this.setError(code, e.message);
+      this.setError(refused?.code ?? code, refused?.message ?? e.message);
     });
     client.on('disconnect', (packet) => {
       if (packet.reasonCode === SESSION_TAKEN_OVER) session.takenOver = true;

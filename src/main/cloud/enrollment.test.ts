@@ -298,6 +298,83 @@ describe('enrolment', () => {
     ).toMatchObject({ ok: true, value: { mqtt: { url: 'mqtts://broker.example.org:8883' } } });
   });
 
+  it("takes a broker identity only if it is this locker's own, keeps it 0600, and never from a URL", async () => {
+    const answer = (mqtt: Record<string, unknown>) => ({
+      cloudPublicKey: publicKeyToRaw(cloudKeys.publicKey),
+      mqtt: { url: 'mqtts://broker.example.org:8883', topicPrefix: 'locker/v1', ...mqtt },
+    });
+    const ask = () =>
+      requestEnrollment({ apiUrl, lockerId: 'enrol-id', token: token(), identity: fixedIdentity });
+    const password = 'p'.repeat(32);
+    for (const [mqtt, problem] of [
+      [{ username: 'someone-else', password }, 'mqtt.username'],
+      [{ username: 'enrol-id' }, 'username and password come together'],
+      [{ url: 'mqtts://enrol-id:secret@broker.example.org:8883' }, 'carries credentials'],
+    ] as const) {
+      script.push([200, answer(mqtt)]);
+      expect(await ask()).toMatchObject({
+        ok: false,
+        error: { reason: 'invalid_response', message: expect.stringContaining(problem) },
+      });
+    }
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'enrol-'));
+    script.push([200, answer({ username: 'enrol-id', password })]);
+    const stored = await enrollWithRetry({
+      apiUrl,
+      lockerId: 'enrol-id',
+      token: token(),
+      identity: fixedIdentity,
+      dataDir,
+      log: pino({ level: 'silent' }),
+      now: Date.now,
+      backoff: { initialMs: 10, maxMs: 10, factor: 1 },
+      signal: new AbortController().signal,
+      onError: () => {},
+    });
+    expect(stored.mqtt).toEqual({
+      url: 'mqtts://broker.example.org:8883',
+      topicPrefix: 'locker/v1',
+      username: 'enrol-id',
+      password,
+    });
+    expect(readEnrollment(dataDir)).toEqual(stored);
+    expect(statSync(join(dataDir, 'cloud-enrollment.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('says so in its status when a unit set up by hand cannot read its broker password file', async () => {
+    const config = smallLockerConfig({
+      lockerId: 'enrol-hand',
+      dataDir: mkdtempSync(join(tmpdir(), 'enrol-')),
+      cloud: {
+        brokerUrl: broker.url,
+        topicPrefix: 'locker/v1',
+        publicKey: publicKeyToRaw(cloudKeys.publicKey),
+        brokerUsername: 'enrol-hand',
+        brokerPasswordFile: '/nonexistent/broker-password',
+        publishesPerSecond: 100,
+      },
+    });
+    const f = await startFixture({ config });
+    const cloud = startCloudConnection({
+      config,
+      core: f.core,
+      db: f.db,
+      identity: fixedIdentity,
+      log: pino({ level: 'silent' }),
+    });
+    expect(cloud.status()).toMatchObject({
+      connection: 'offline',
+      lastError: {
+        code: 'credentials_config',
+        message: expect.stringContaining('/nonexistent/broker-password (ENOENT)'),
+      },
+    });
+    await cloud.close();
+    await f.core.close();
+    f.db.close();
+  });
+
   it('reports a kiosk with neither a cloud key nor an enrolment token as not enrolled', async () => {
     const config = smallLockerConfig({
       lockerId: 'enrol-c',

@@ -1,9 +1,10 @@
 /**
  * First-start enrolment: the kiosk presents its one-time token, its device public key and its
- * code-digest key to the cloud's REST API, and gets the cloud's public key and where to
- * connect. Only over https (plain http to loopback only); the answer is taken only if its cloud
- * key is the one the token pins and its broker URL is mqtts/wss (or plain to loopback). It is
- * kept in a 0600 file in the data dir (written atomically) and used on every start after that.
+ * code-digest key to the cloud's REST API, and gets the cloud's public key, where to connect and
+ * its own broker identity (username = locker id, a password shown only then). Only over https
+ * (plain http to loopback only); the answer is taken only if its cloud key is the one the token
+ * pins and its broker URL is mqtts/wss (or plain to loopback). It is kept in a 0600 file in the
+ * data dir (written atomically) and used on every start after that.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -46,14 +47,25 @@ export const EnrollmentRequestSchema = z.strictObject({
 });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequestSchema>;
 
+/** The broker identity an enrolment issues: both or neither (accounts managed elsewhere). */
+const BrokerLoginFields = {
+  username: z.string().min(1).max(128).optional(),
+  password: z.string().min(32).max(256).optional(),
+};
+const bothOrNeither = (m: { username?: string | undefined; password?: string | undefined }) =>
+  (m.username === undefined) === (m.password === undefined);
+
 /** What the cloud answers (unknown extra fields are ignored). */
 export const EnrollmentResponseSchema = z.object({
   /** The cloud's Ed25519 public key (raw 32 bytes, base64url): verifies commands and badges. */
   cloudPublicKey: Raw32Schema,
-  mqtt: z.object({
-    url: z.string().regex(/^(mqtts?|wss?):\/\/\S+$/, 'expected an mqtt(s):// or ws(s):// URL'),
-    topicPrefix: z.string().min(1).max(200),
-  }),
+  mqtt: z
+    .object({
+      url: z.string().regex(/^(mqtts?|wss?):\/\/\S+$/, 'expected an mqtt(s):// or ws(s):// URL'),
+      topicPrefix: z.string().min(1).max(200),
+      ...BrokerLoginFields,
+    })
+    .refine(bothOrNeither, 'a broker username and password come together'),
 });
 export type EnrollmentResponse = z.infer<typeof EnrollmentResponseSchema>;
 
@@ -63,7 +75,9 @@ const EnrollmentFileSchema = z.strictObject({
   lockerId: z.string(),
   enrolledAt: z.iso.datetime({ precision: 3 }),
   cloudPublicKey: Raw32Schema,
-  mqtt: z.strictObject({ url: z.string(), topicPrefix: z.string() }),
+  mqtt: z
+    .strictObject({ url: z.string(), topicPrefix: z.string(), ...BrokerLoginFields })
+    .refine(bothOrNeither, 'a broker username and password come together'),
 });
 export type Enrollment = z.infer<typeof EnrollmentFileSchema>;
 
@@ -197,13 +211,17 @@ export async function requestEnrollment(
       message: `${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`,
     });
   }
-  return checkAnswer(parsed.data, pin);
+  return checkAnswer(parsed.data, pin, o.lockerId);
 }
 
-/** The answer only if its key is the pinned one and its broker URL is encrypted (or loopback). */
+/**
+ * The answer only if its key is the pinned one, its broker URL is encrypted (or loopback) and
+ * carries no credentials, and any broker identity is this locker's own.
+ */
 function checkAnswer(
   answer: EnrollmentResponse,
   pin: string,
+  lockerId: string,
 ): Result<EnrollmentResponse, EnrollmentError> {
   const got = cloudKeyFingerprint(answer.cloudPublicKey);
   if (got !== pin)
@@ -213,6 +231,13 @@ function checkAnswer(
     });
   const broker = checkTransportUrl(answer.mqtt.url, 'broker');
   if (!broker.ok) return err({ reason: 'insecure_url', message: broker.error });
+  if (/^[a-z]+:\/\/[^/]*@/i.test(answer.mqtt.url))
+    return err({ reason: 'invalid_response', message: 'mqtt.url: carries credentials' });
+  if (answer.mqtt.username !== undefined && answer.mqtt.username !== lockerId)
+    return err({
+      reason: 'invalid_response',
+      message: `mqtt.username: ${answer.mqtt.username} is not this locker's id`,
+    });
   return ok(answer);
 }
 

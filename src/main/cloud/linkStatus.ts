@@ -8,7 +8,13 @@ export type CloudErrorCode =
   | 'duplicate_client_id'
   | 'not_enrolled'
   | 'enrolment_failed'
-  | 'tls_config';
+  | 'tls_config'
+  /** The broker's certificate is not one the configured CA vouches for, or the handshake failed. */
+  | 'tls_refused'
+  /** The broker refused this unit's username and password (or client id). */
+  | 'not_authorized'
+  /** The configured broker credentials cannot be read. */
+  | 'credentials_config';
 
 export interface CloudLinkStatus {
   connection: CloudConnectionState;

@@ -121,4 +121,22 @@ describe('kiosk configuration', () => {
     expect(withCloud({ brokerUrl: 'ws://mq.example.org/mqtt' }).ok).toBe(false);
     expect(withCloud({ apiUrl: 'http://127.0.0.1@evil.example' }).ok).toBe(false);
   });
+
+  it('takes a broker username only with its password file', () => {
+    const raw = JSON.parse(readFileSync(demo, 'utf8')) as Record<string, unknown>;
+    const withCloud = (cloud: Record<string, unknown>) =>
+      parseKioskConfig({ ...raw, cloud: { brokerUrl: 'embedded', ...cloud } }, 'kiosk.json');
+    const both = withCloud({ brokerUsername: 'locker-1', brokerPasswordFile: '/etc/locker/pw' });
+    expect(both.ok && both.value.cloud).toMatchObject({
+      brokerUsername: 'locker-1',
+      brokerPasswordFile: '/etc/locker/pw',
+    });
+    for (const half of [{ brokerUsername: 'locker-1' }, { brokerPasswordFile: '/etc/locker/pw' }])
+      expect(withCloud(half)).toMatchObject({
+        ok: false,
+        error: {
+          problems: ['cloud.brokerPasswordFile: brokerUsername and brokerPasswordFile go together'],
+        },
+      });
+  });
 });

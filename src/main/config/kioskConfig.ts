@@ -58,23 +58,38 @@ const transportUrl = (kind: TransportKind) =>
     if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.error });
   });
 
-const cloudSchema = z.object({
-  /** Where the cloud link connects; "embedded" means cloud-mock in this process tree. */
-  brokerUrl: z.literal('embedded').or(transportUrl('broker')),
-  topicPrefix: z.string().min(1).default('locker/v1'),
-  /** The cloud's Ed25519 public key (raw 32 bytes, base64url) for commands and badges. */
-  publicKey: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{43}$/)
-    .optional(),
-  enrollmentToken: z.string().min(1).optional(),
-  /** The cloud's REST API base URL, for enrolment (POST {apiUrl}/api/v1/lockers/{id}/enroll). */
-  apiUrl: transportUrl('api').optional(),
-  tls: z
-    .object({ caFile: z.string(), certFile: z.string().optional(), keyFile: z.string().optional() })
-    .optional(),
-  publishesPerSecond: z.number().int().min(1).max(1000).default(100),
-});
+const cloudSchema = z
+  .object({
+    /** Where the cloud link connects; "embedded" means cloud-mock in this process tree. */
+    brokerUrl: z.literal('embedded').or(transportUrl('broker')),
+    topicPrefix: z.string().min(1).default('locker/v1'),
+    /** The cloud's Ed25519 public key (raw 32 bytes, base64url) for commands and badges. */
+    publicKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/)
+      .optional(),
+    enrollmentToken: z.string().min(1).optional(),
+    /** The cloud's REST API base URL, for enrolment (POST {apiUrl}/api/v1/lockers/{id}/enroll). */
+    apiUrl: transportUrl('api').optional(),
+    tls: z
+      .object({
+        caFile: z.string(),
+        certFile: z.string().optional(),
+        keyFile: z.string().optional(),
+      })
+      .optional(),
+    /**
+     * The broker identity of a unit set up without enrolment (publicKey + brokerUrl here): its
+     * username, and a file holding its password. Enrolment's identity takes their place.
+     */
+    brokerUsername: z.string().min(1).max(128).optional(),
+    brokerPasswordFile: z.string().min(1).optional(),
+    publishesPerSecond: z.number().int().min(1).max(1000).default(100),
+  })
+  .refine((c) => (c.brokerUsername === undefined) === (c.brokerPasswordFile === undefined), {
+    message: 'brokerUsername and brokerPasswordFile go together',
+    path: ['brokerPasswordFile'],
+  });
 
 const policySchema = z.object({
   holdDays: z.number().int().min(1).max(30).default(3),

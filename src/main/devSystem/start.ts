@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { readEnrollment } from '../cloud/enrollment';
 import { formatConfigError, loadKioskConfig, type KioskConfig } from '../config/kioskConfig';
 import { startKiosk } from '../kiosk';
 import { listEvents } from '../store/events';
@@ -81,6 +82,11 @@ async function enrolment(config: KioskConfig, client: CloudClient): Promise<Kios
         `the cloud knows ${config.lockerId} but this kiosk was never enrolled with it: delete ${dirname(config.dataDir)} to start over`,
       );
     }
+    // Enrolled before each unit got its own broker login: the broker would refuse it.
+    if (readEnrollment(config.dataDir)?.mqtt.username === undefined)
+      fail(
+        `this kiosk was enrolled before units had broker logins: delete ${dirname(config.dataDir)} to start over`,
+      );
     return config;
   }
   if (enrolled)

@@ -58,6 +58,8 @@ export const API = {
     responses: {
       200: { description: 'Enrolled (again, with the same keys)', schema: s.EnrollResponseSchema },
       403: err('Wrong or already used token (enrollment_refused)'),
+      409: err("The locker id is the cloud's own broker username (locker_id_reserved)"),
+      503: err('The broker did not take the new identity (broker_unavailable); try again'),
       ...notFound,
     },
   },

@@ -111,8 +111,16 @@ export const EnrollResponseSchema = z.object({
   /** The cloud's Ed25519 public key (raw 32 bytes, base64url): commands and badges. */
   cloudPublicKey: b64url32,
   mqtt: z.object({
+    /** Where to connect; never with credentials in it. */
     url: z.string().regex(/^(mqtts?|wss?):\/\/\S+$/, 'expected an mqtt(s):// or ws(s):// URL'),
     topicPrefix: z.string().min(1).max(200),
+    /**
+     * This enrolment's broker identity: the username is the locker id (and its client id). Absent
+     * when broker accounts are managed elsewhere (e.g. an X.509 certificate per unit).
+     */
+    username: LockerIdSchema.optional(),
+    /** Its password (192 random bits), shown only in this answer; a new enrolment replaces it. */
+    password: z.string().min(32).max(256).optional(),
   }),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
