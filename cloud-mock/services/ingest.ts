@@ -150,8 +150,11 @@ export class Ingest {
     }
     const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
-    await this.commands.flush();
-    await this.acks.publish(ack);
+    // The ack goes first and does not wait for the commands' PUBACKs: those can queue behind
+    // the unit's own batches on the broker's connection to us. The commands are stored (and
+    // resent when the unit comes online) whatever becomes of these publishes.
+    const acked = this.acks.publish(ack);
+    await Promise.all([acked, this.commands.flush()]);
   }
 
   private verifierFor(locker: Locker): ChainVerifier {
