@@ -48,3 +48,36 @@ describe('acks before the commands a batch set off', () => {
     await link.close();
   });
 });
+
+describe('a unit coming online while its presence ack waits at the broker', () => {
+  it('resends only the commands pending when it came online, not those its batches set off meanwhile', async () => {
+    const acks = await startHoldingBroker((topic) => topic.endsWith('/acks'));
+    const slow = await startTestCloud({ brokerUrl: acks.url });
+    try {
+      const { chain, link } = await enrolledUnit(slow, 'ACK-ONLINE', 41);
+      const offlineDeposit = (parcelId: string) =>
+        chain.next('parcel.deposited', {
+          parcelId,
+          trackingBarcode: `TRK-${parcelId}`,
+          compartmentId: 'A1',
+          courier: 'courier-7',
+          expiresAt: new Date(slow.clock.now() + 3 * DAY).toISOString(),
+          announced: false,
+        });
+      await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'online' }), true);
+      await link.publishEvents([offlineDeposit('local-1')]);
+      expect(await link.commands.next()).toMatchObject({ payload: { parcelId: 'local-1' } });
+      expect(acks.held).toHaveLength(2); // the presence ack, the batch's ack
+      acks.release();
+      expect([await link.acks.next(), await link.acks.next()].sort()).toEqual([0, 1]);
+      // The next command the unit gets is the next deposit's, not local-1's again.
+      await link.publishEvents([offlineDeposit('local-2')]);
+      expect(await link.commands.next()).toMatchObject({ payload: { parcelId: 'local-2' } });
+      await link.close();
+    } finally {
+      acks.release();
+      await slow.close();
+      await acks.close();
+    }
+  });
+});

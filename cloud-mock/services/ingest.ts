@@ -289,10 +289,13 @@ export class Ingest {
   private async cameOnline(locker: Locker): Promise<number> {
     const lockerId = locker.id;
     // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
-    await this.acks
+    const acked = this.acks
       .publish(this.acks.sign(lockerId, locker.chainSeq))
       .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
-    const resent = await this.commands.resendPending(lockerId);
+    // What is pending now, not after the ack's PUBACK: by then the unit's batches may have set
+    // off commands that their own flush sends, and they would go twice.
+    const resent = this.commands.resendPending(lockerId);
+    await Promise.all([acked, resent]);
     await sendRevocationList(this.ctx, this.commands, lockerId);
     return resent;
   }
