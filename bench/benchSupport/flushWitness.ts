@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { mostInOneSecond } from '../../src/main/cloud/testSupport/publishTimes';
 
 const script = fileURLToPath(new URL('./flushWitnessChild.ts', import.meta.url));
 
@@ -144,15 +145,4 @@ export class FlushWitness {
       else this.waiters.push(w);
     }
   }
-}
-
-/** The largest number of times within any window of 1,000 ms (times sorted ascending). */
-export function mostInOneSecond(times: readonly number[]): number {
-  let most = 0;
-  let from = 0;
-  for (let to = 0; to < times.length; to++) {
-    while (times[to]! - times[from]! >= 1000) from += 1;
-    most = Math.max(most, to - from + 1);
-  }
-  return most;
 }
