@@ -10,7 +10,7 @@
  *     ceiling: { eventsPerSecond, … }, ofCeiling, … }
  *
  *   npm run bench -- flush [--events 20000] [--restart] [--rate 100] [--no-ceiling]
- *                          [--kiosk-cpu-prof <dir>]
+ *                          [--kiosk-cpu-prof <dir>] [--trace]
  */
 import { parseArgs } from 'node:util';
 import { runFlush } from './benchSupport/flushRun';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     'no-ceiling': { type: 'boolean', default: false },
     'kiosk-cpu-prof': { type: 'string' },
+    trace: { type: 'boolean', default: false },
   },
 });
 
@@ -30,6 +31,7 @@ const figures = await runFlush({
   restart: values.restart,
   publishesPerSecond: Number(values.rate),
   ceiling: !values['no-ceiling'],
+  trace: values.trace,
   ...(values['kiosk-cpu-prof'] ? { kioskCpuProfDir: values['kiosk-cpu-prof'] } : {}),
   say: (line) => console.log(line),
 });

@@ -21,7 +21,8 @@ export interface KioskEnv {
 export class FlushKioskProcess {
   private readonly lines: string[] = [];
   private readonly waiters: (() => void)[] = [];
-  private readonly exited: Promise<void>;
+  /** Resolves when the process has ended, however. */
+  readonly exited: Promise<void>;
 
   private constructor(readonly child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -45,7 +45,7 @@ export interface WireFigures {
 export class FlushWitness {
   readonly batches: SeenBatch[] = [];
   readonly acks: SeenAck[] = [];
-  private readonly waiters: { seq: number; resolve: () => void }[] = [];
+  private waiters: { holds: () => boolean; resolve: () => void }[] = [];
 
   private readonly exited: Promise<void>;
 
@@ -56,7 +56,7 @@ export class FlushWitness {
   static async connect(url: string, lockerId: string): Promise<FlushWitness> {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: { ...process.env, BROKER_URL: url, LOCKER_ID: lockerId },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     const witness = new FlushWitness(child);
     await new Promise<void>((resolve, reject) => {
@@ -74,17 +74,38 @@ export class FlushWitness {
     return this.acks.reduce((max, a) => Math.max(max, a.upToSeq), 0);
   }
 
+  /** SIGKILLs process `pid` from the witness's side the moment a batch carrying `seq` passes. */
+  killWhenSent(pid: number, seq: number): void {
+    this.child.stdin!.write(`KILL ${pid} ${seq}\n`);
+  }
+
+  /** What the witness had seen when it pulled the plug, once it has. */
+  killedAt: { at: number; sentUpTo: number; ackedUpTo: number } | null = null;
+
+  /** Highest seq any batch seen so far carried. */
+  get sentUpTo(): number {
+    return this.batches.reduce((max, b) => Math.max(max, b.lastSeq), 0);
+  }
+
   /** Resolves once an ack covering `seq` has passed (or fails after `timeoutMs`). */
   ackOf(seq: number, timeoutMs: number): Promise<void> {
-    if (this.ackedUpTo >= seq) return Promise.resolve();
+    return this.until(() => this.ackedUpTo >= seq, `an ack of seq ${seq}`, timeoutMs);
+  }
+
+  /** Resolves once a batch carrying `seq` has passed. */
+  sentPast(seq: number, timeoutMs: number): Promise<void> {
+    return this.until(() => this.sentUpTo >= seq, `a batch with seq ${seq}`, timeoutMs);
+  }
+
+  private until(holds: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    if (holds()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new Error(`no ack of seq ${seq} within ${timeoutMs} ms (at ${this.ackedUpTo})`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.holds !== holds);
+        reject(new Error(`no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.waiters.push({
-        seq,
+        holds,
         resolve: () => {
           clearTimeout(timer);
           resolve();
@@ -135,14 +156,13 @@ export class FlushWitness {
     if (kind === 'B') {
       const [firstSeq, lastSeq, count] = numbers as [number, number, number];
       this.batches.push({ at, firstSeq, lastSeq, count });
-      return;
+    } else if (kind === 'A') {
+      this.acks.push({ at, upToSeq: numbers[0]! });
+    } else if (kind === 'K') {
+      this.killedAt = { at, sentUpTo: this.sentUpTo, ackedUpTo: this.ackedUpTo };
     }
-    if (kind !== 'A') return;
-    const upToSeq = numbers[0]!;
-    this.acks.push({ at, upToSeq });
-    for (const w of this.waiters.splice(0)) {
-      if (upToSeq >= w.seq) w.resolve();
-      else this.waiters.push(w);
-    }
+    const waiting = this.waiters;
+    this.waiters = waiting.filter((w) => !w.holds());
+    for (const w of waiting) if (!this.waiters.includes(w)) w.resolve();
   }
 }
