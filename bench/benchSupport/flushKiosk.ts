@@ -4,9 +4,12 @@
  * CloudLink. With BACKLOG_EVENTS it first builds an offline backlog of real operations (the
  * cloud announces a parcel, a courier deposits it, the customer picks it up: doors open and
  * close), prints `BACKLOG <head>` and waits for a line on stdin before it connects; without, it
- * connects at once (a restart). Prints `ONLINE` once the link is up. Configured by environment:
+ * connects at once (a restart). Prints `ONLINE` once the link is up; on SIGTERM, `LOOP <json>`:
+ * how long the event loop was held while connected (p50, p99, max ms), the wait a door that
+ * must open would have had. Configured by environment:
  * DB_FILE, IDENTITY_FILE, BROKER_URL, LOCKER_ID, CLOUD_PUBLIC_KEY, BACKLOG_EVENTS, RATE.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { codeDigest } from '../../src/shared/node/codeDigest';
@@ -76,6 +79,8 @@ if (target > 0) {
   );
 }
 
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
 const link = CloudLink.start({
   lockerId: config.lockerId,
   brokerUrl: env('BROKER_URL'),
@@ -94,6 +99,10 @@ const stop = link.onStatus((s) => {
   process.stdout.write('ONLINE\n');
 });
 process.once('SIGTERM', () => {
+  loop.disable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const held = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
+  process.stdout.write(`LOOP ${JSON.stringify(held)}\n`);
   void link
     .close()
     .then(() => core.close())

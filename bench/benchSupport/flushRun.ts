@@ -35,6 +35,8 @@ export interface FlushFigures extends WireFigures {
   eventsPerSecondAcked: number;
   flushSeconds: number;
   backlogBuildSeconds: number;
+  /** How long the kiosk's event loop was held while it flushed (a door to open waits that). */
+  kioskLoopDelayMs: { p50: number; p99: number; max: number };
   /** The cloud process's CPU over the flush, in cores (1 = one core busy all the time). */
   cloudCpuCores: number;
   /** With --restart: where the kill came, and what the cloud stored (0 and 0 is the goal). */
@@ -118,6 +120,9 @@ export async function runFlush(o: FlushOptions): Promise<FlushFigures> {
       restart.doubled = stored.rows - stored.distinct + stored.notifiedTwice;
     }
     for (const k of kiosks) await k.stop();
+    const kioskLoopDelayMs = JSON.parse(
+      await kiosks.at(-1)!.said('LOOP', 1000),
+    ) as FlushFigures['kioskLoopDelayMs'];
     await cloud.close();
     cloudClosed = true;
 
@@ -142,6 +147,7 @@ export async function runFlush(o: FlushOptions): Promise<FlushFigures> {
       flushSeconds,
       backlogBuildSeconds,
       ...wire,
+      kioskLoopDelayMs,
       cloudCpuCores,
       restart,
       stored,
