@@ -10,9 +10,9 @@ import { getCompartment } from '../store/compartments';
 import type { Locker } from '../store/lockers';
 import {
   deleteParcel,
+  findExpectedByBarcode,
   getParcelByParcelId,
   insertParcel,
-  listParcels,
   saveParcel,
   type CloudParcel,
 } from '../store/parcels';
@@ -50,10 +50,7 @@ export function recordDeposit(
   let parcel =
     getParcelByParcelId(db, l.id, p.parcelId) ??
     // The unit names an unannounced parcel itself; the cloud may know it by its barcode.
-    listParcels(db, l.id).find(
-      (x) => x.state === 'expected' && x.trackingBarcode === p.trackingBarcode,
-    ) ??
-    null;
+    findExpectedByBarcode(db, l.id, p.trackingBarcode);
   const codeKey = l.codeDigestKey === null ? null : Buffer.from(l.codeDigestKey, 'base64url');
   if (codeKey === null) return;
 

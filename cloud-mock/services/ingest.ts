@@ -150,8 +150,11 @@ export class Ingest {
     }
     const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
-    await this.commands.flush();
-    await this.acks.publish(ack);
+    // The ack goes first and does not wait for the commands' PUBACKs: those can queue behind
+    // the unit's own batches on the broker's connection to us. The commands are stored (and
+    // resent when the unit comes online) whatever becomes of these publishes.
+    const acked = this.acks.publish(ack);
+    await Promise.all([acked, this.commands.flush()]);
   }
 
   private verifierFor(locker: Locker): ChainVerifier {
@@ -286,10 +289,13 @@ export class Ingest {
   private async cameOnline(locker: Locker): Promise<number> {
     const lockerId = locker.id;
     // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
-    await this.acks
+    const acked = this.acks
       .publish(this.acks.sign(lockerId, locker.chainSeq))
       .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
-    const resent = await this.commands.resendPending(lockerId);
+    // What is pending now, not after the ack's PUBACK: by then the unit's batches may have set
+    // off commands that their own flush sends, and they would go twice.
+    const resent = this.commands.resendPending(lockerId);
+    await Promise.all([acked, resent]);
     await sendRevocationList(this.ctx, this.commands, lockerId);
     return resent;
   }

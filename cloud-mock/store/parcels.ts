@@ -194,3 +194,20 @@ export function activeParcelDigests(db: Db, lockerId: string): string[] {
       .all(lockerId) as { code_digest: string }[]
   ).map((r) => r.code_digest);
 }
+
+/**
+ * The newest expected parcel of a locker with this tracking barcode, or null. Reads only the
+ * locker's expected parcels (through parcels_by_state), however long its history.
+ */
+export function findExpectedByBarcode(
+  db: Db,
+  lockerId: string,
+  trackingBarcode: string,
+): CloudParcel | null {
+  const row = db.prepare(findExpectedByBarcode.sql).get(lockerId, trackingBarcode) as
+    Row | undefined;
+  return row ? fromRow(row) : null;
+}
+findExpectedByBarcode.sql = `SELECT * FROM parcels
+  WHERE state = 'expected' AND locker_id = ? AND tracking_barcode = ?
+  ORDER BY created_at DESC, parcel_id LIMIT 1`;

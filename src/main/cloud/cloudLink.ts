@@ -263,15 +263,19 @@ export class CloudLink {
     });
     const session: Session = { client, connectedAt: null, takenOver: false, closed: false };
     this.session = session;
-    // Acknowledge a message only once it has been handled durably.
+    // Acknowledge a message only once it has been handled durably. Each in a turn of its own:
+    // the client takes the next message of a read at once, and a door must not wait for a
+    // burst of commands (each with its own fsync'd transaction).
     client.handleMessage = (packet, done) => {
-      this.onMessage(packet).then(
-        () => done(),
-        (e: unknown) => {
-          this.o.log.error({ err: e, topic: packet.topic }, 'message handling failed');
-          done();
-        },
-      );
+      setImmediate(() => {
+        this.onMessage(packet).then(
+          () => done(),
+          (e: unknown) => {
+            this.o.log.error({ err: e, topic: packet.topic }, 'message handling failed');
+            done();
+          },
+        );
+      });
     };
     client.on('connect', () => this.onConnect(session));
     client.on('error', (e) => {

@@ -1,0 +1,12 @@
+/** Test support: what a broker counting publishes per second would count. */
+
+/** The largest number of times within any window of 1,000 ms (times in ms, ascending). */
+export function mostInOneSecond(times: readonly number[]): number {
+  let most = 0;
+  let from = 0;
+  for (let to = 0; to < times.length; to++) {
+    while (times[to]! - times[from]! >= 1000) from += 1;
+    most = Math.max(most, to - from + 1);
+  }
+  return most;
+}
