@@ -58,6 +58,9 @@ export async function startFlushCloud(o: {
   const running = await startCloud({
     dataDir,
     brokerUrl: o.brokerUrl,
+    // The bench's Mosquitto is open (no logins, no ACL checks): it measures the flush, and its
+    // witness watches the locker's topics beside it; docs/performance.md says so.
+    brokerAccounts: 'managed-elsewhere',
     signingKey: signing.privateKey,
     log: pino({ level: process.env['FLUSH_LOG'] ?? 'silent' }, pino.destination(2)),
     scheduler: false,

@@ -14,7 +14,8 @@ let cloud: TestCloud;
 
 beforeAll(async () => {
   broker = await startHoldingBroker((topic) => topic.endsWith('/commands'));
-  cloud = await startTestCloud({ brokerUrl: broker.url });
+  // An open broker of the test's own that holds PUBACKs: its accounts are managed elsewhere.
+  cloud = await startTestCloud({ brokerUrl: broker.url, brokerAccounts: 'managed-elsewhere' });
 });
 afterAll(async () => {
   broker.release();
@@ -52,7 +53,7 @@ describe('acks before the commands a batch set off', () => {
 describe('a unit coming online while its presence ack waits at the broker', () => {
   it('resends only the commands pending when it came online, not those its batches set off meanwhile', async () => {
     const acks = await startHoldingBroker((topic) => topic.endsWith('/acks'));
-    const slow = await startTestCloud({ brokerUrl: acks.url });
+    const slow = await startTestCloud({ brokerUrl: acks.url, brokerAccounts: 'managed-elsewhere' });
     try {
       const { chain, link } = await enrolledUnit(slow, 'ACK-ONLINE', 41);
       const offlineDeposit = (parcelId: string) =>
