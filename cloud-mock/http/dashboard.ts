@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
+import { CREATE_PANEL } from './dashboardForms';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -171,6 +172,7 @@ function page(simulatorUrl: string | undefined): string {
       <th scope="col">Size</th><th scope="col">Compartment</th><th scope="col">Expires</th>
     </tr></thead><tbody></tbody></table></div>
   </section>
+  ${CREATE_PANEL}
   ${sim}
   <section class="panel" aria-labelledby="inbox-title">
     <div class="panel-head"><h2 id="inbox-title">Notification inbox</h2>
