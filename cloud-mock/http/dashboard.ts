@@ -1,7 +1,8 @@
 /**
  * The dashboard at `/`: a public page shell that holds no data, and a little vanilla JS that
  * asks for an API key, then polls the JSON API with it for alerts, lockers, compartments,
- * parcels and the inbox, and — when a simulator control URL is configured — drives the
+ * parcels and the inbox, offers forms that create parcels, returns and badges through the same
+ * API (dashboardForms.ts), and — when a simulator control URL is configured — drives the
  * hardware simulators through a same-origin proxy that wants an operator key too.
  */
 import type { FastifyInstance } from 'fastify';
