@@ -5,6 +5,7 @@ import { allocation, pickupCode } from '../cloud-mock/integration/stand';
 import { returnReference } from '../src/shared/returnReference';
 import { expect, test } from './fixtures';
 import { deposited } from './testSupport/deposited';
+import { readQrOnScreen } from './testSupport/qrOnScreen';
 import { checkScreen } from './testSupport/screenCheck';
 
 async function typeCode(page: Page, code: string): Promise<void> {
@@ -199,6 +200,21 @@ test('a customer drops a return and gets a receipt', async ({ page, locker }, te
   await expect(page.getByTestId('return-reference')).toHaveText(returnReference('RET-42'));
   await expect(page.getByTestId('receipt')).toContainText(door);
   await checkScreen(page, testInfo, 'return-receipt');
+
+  // The receipt's QR code, read off the screen, is what a courier's scanner sends to collect it.
+  const qr = page.getByRole('img', { name: `QR code of reference ${returnReference('RET-42')}` });
+  const reading = await readQrOnScreen(qr);
+  expect(reading).toMatchObject({ text: returnReference('RET-42'), version: 1, level: 'H' });
+  await page.getByRole('button', { name: 'Done' }).click();
+  await locker.scan(locker.badge('courier', 'erin'));
+  await page.getByRole('button', { name: 'Collect expired parcels and returns' }).click();
+  await page.getByRole('button', { name: `Open door ${door}` }).click();
+  await locker.waitForDoor(door, true);
+  await locker.scan(reading.text);
+  await expect(page.getByText(`${reading.text} taken out of door ${door}.`)).toBeVisible();
+  await locker.closeDoor(door, false);
+  await expect(page.getByTestId('collection-count')).toHaveText('Nothing left to collect.');
+  expect(locker.kiosk.core.compartments().find((c) => c.id === door)!.state).toBe('available');
 });
 
 test('a return QR scanned on the home screen opens the return flow', async ({ page, locker }) => {

@@ -1,12 +1,14 @@
 /**
  * The dashboard at `/`: a public page shell that holds no data, and a little vanilla JS that
  * asks for an API key, then polls the JSON API with it for alerts, lockers, compartments,
- * parcels and the inbox, and — when a simulator control URL is configured — drives the
+ * parcels and the inbox, offers forms that create parcels, returns and badges through the same
+ * API (dashboardForms.ts), and — when a simulator control URL is configured — drives the
  * hardware simulators through a same-origin proxy that wants an operator key too.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DASHBOARD_CSS, DASHBOARD_JS } from './dashboardAssets';
+import { CREATE_PANEL } from './dashboardForms';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -171,6 +173,7 @@ function page(simulatorUrl: string | undefined): string {
       <th scope="col">Size</th><th scope="col">Compartment</th><th scope="col">Expires</th>
     </tr></thead><tbody></tbody></table></div>
   </section>
+  ${CREATE_PANEL}
   ${sim}
   <section class="panel" aria-labelledby="inbox-title">
     <div class="panel-head"><h2 id="inbox-title">Notification inbox</h2>

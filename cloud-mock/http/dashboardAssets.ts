@@ -1,5 +1,6 @@
 /** The dashboard's stylesheet and script, served as static text (no build step, no framework). */
 import type { AlertKind } from '../../src/shared/rest/schemas';
+import { FORMS_CSS, FORMS_JS } from './dashboardForms';
 
 /** How each alert kind reads on the dashboard (the page and its script share these words). */
 export const ALERT_LABELS: Record<AlertKind, string> = {
@@ -92,7 +93,7 @@ input { font: inherit; padding: 0.3rem 0.5rem; border: 1px solid #9aa5b1; border
 .pill.alerting { background: var(--oos); color: #fff; }
 .cell.has-alert { outline: 3px solid var(--oos); outline-offset: -3px; }
 .cell .alert-note { font-size: 0.8rem; font-weight: 700; color: var(--oos); }
-`;
+${FORMS_CSS}`;
 
 export const DASHBOARD_JS = `
 const ALERT_LABELS = ${JSON.stringify(ALERT_LABELS)};
@@ -283,12 +284,14 @@ async function refresh() {
     const alerts = new Map(lockers.map((l, i) => [l.id, open[i]]));
     renderAlerts(lockers, alerts);
     renderLockers(lockers, alerts);
+    renderLockerChoice(lockers);
     const query = selected ? '?limit=50&lockerId=' + encodeURIComponent(selected) : '?limit=50';
     const [detail] = await Promise.all([
       selected ? getJson('/api/v1/lockers/' + encodeURIComponent(selected)) : null,
       refreshInbox(query),
     ]);
     if (detail) renderDetail(detail, alerts.get(detail.id) || []);
+    await refreshAwaitedCodes();
     await refreshSimulator();
     $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
   } catch (e) {
@@ -297,6 +300,7 @@ async function refresh() {
   }
 }
 
+${FORMS_JS}
 $('scan-form')?.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $('scan-text').value.trim();

@@ -6,7 +6,8 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import type { Result } from '../../src/shared/result';
+import { ok, type Result } from '../../src/shared/result';
+import { returnReference } from '../../src/shared/returnReference';
 import { API, type Endpoint } from '../../src/shared/rest/api';
 import { buildOpenApi } from '../../src/shared/rest/openapi';
 import { enrollLocker, lockerDetail, provisionLocker, searchLockers } from '../services/lockers';
@@ -144,7 +145,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   route(API.createAllocation, 201, ({ body }) => allocations.allocate(body));
   route(API.cancelAllocation, 200, ({ params }) => allocations.cancel(params.id));
   route(API.extendAllocation, 200, ({ params, body }) => allocations.extend(params.id, body.days));
-  route(API.createReturn, 201, ({ body }) => createReturn(ctx, commands, body));
+  route(API.createReturn, 201, async ({ body }) => {
+    const created = await createReturn(ctx, commands, body);
+    // The reference the kiosk's receipt will show, so whoever created the return knows it too.
+    return created.ok
+      ? ok({ ...created.value, reference: returnReference(created.value.returnId) })
+      : created;
+  });
   route(API.issueBadge, 201, ({ body }) => issueBadge(ctx, body));
   route(API.revokeBadge, 200, ({ params }) => revokeBadgeEverywhere(ctx, commands, params.id));
   route(API.listNotifications, 200, ({ query }) =>

@@ -13,6 +13,8 @@ export interface DomNode {
   className: string;
   hidden: boolean;
   value: string;
+  checked: boolean;
+  disabled: boolean;
   querySelector(selector: string): DomNode | null;
   querySelectorAll(selector: string): Iterable<DomNode> & { length: number };
   click(): void;
@@ -38,6 +40,8 @@ export interface Dashboard {
   storedKey(): string | null;
   /** Types a key into the form and submits it. */
   enterKey(key: string): void;
+  /** Fills fields by id (text, or true/false for a checkbox), then presses the form's submit. */
+  submit(formId: string, fields?: Record<string, string | boolean>): void;
   /** Every API path the script called, in order, with the key it sent (or null). */
   calls: { url: string; authorization: string | null }[];
   close(): void;
@@ -89,6 +93,13 @@ export async function openDashboard(
     enterKey: (key) => {
       byId('api-key').value = key;
       byId('key-form').querySelector('button[type="submit"]')!.click();
+    },
+    submit: (formId, fields = {}) => {
+      for (const [id, value] of Object.entries(fields)) {
+        if (typeof value === 'boolean') byId(id).checked = value;
+        else byId(id).value = value;
+      }
+      byId(formId).querySelector('button[type="submit"]')!.click();
     },
     calls,
     close: () => window.close(),

@@ -6,8 +6,7 @@
  *
  *   npm start [-- --config <kiosk.json>] [--headless] [--no-walkthrough]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -19,6 +18,7 @@ import { startKioskWebShell } from '../webshell/serveKiosk';
 import { CloudClient } from './cloudClient';
 import { startCloudProcess } from './cloudProcess';
 import { runConsole } from './console';
+import { devPorts } from './devPorts';
 import { operatorKey } from './operatorKey';
 import { ensureRendererBuilt } from './rendererBuild';
 import { chooseScreen, openChromiumApp, openElectron } from './screen';
@@ -41,36 +41,6 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 function fail(message: string): never {
   process.stderr.write(`npm start: ${message}\n`);
   process.exit(1);
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-type DevPorts = { http: number; mqtt: number; kiosk: number; sim: number };
-
-/**
- * Ports chosen once and kept across runs: the kiosk stored the broker URL at enrolment, and a
- * bookmarked screen or simulator URL keeps working (the screens' token is still new each run).
- */
-async function devPorts(file: string): Promise<DevPorts> {
-  const kept = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevPorts>)
-    : {};
-  const ports: DevPorts = {
-    http: kept.http ?? (await freePort()),
-    mqtt: kept.mqtt ?? (await freePort()),
-    kiosk: kept.kiosk ?? (await freePort()),
-    sim: kept.sim ?? (await freePort()),
-  };
-  writeFileSync(file, JSON.stringify(ports));
-  return ports;
 }
 
 /** Provisions the locker at first start and hands the kiosk its one-time enrolment token. */

@@ -31,7 +31,7 @@ export function summary(f: SummaryFacts): string[] {
     `   Badges         courier ${short(f.courierBadge)}  staff ${short(f.staffBadge)}`,
     f.codes.length > 0
       ? `   Codes waiting  ${f.codes.map((c) => `${c.parcelId}: ${c.code}`).join('   ')}`
-      : '   Codes waiting  none (every parcel has been picked up)',
+      : '   Codes waiting  none (no parcel is waiting at the locker)',
     ' Try:',
     '   type a code on the screen, or scan a QR or a badge through the simulated scanner;',
     ...(sim

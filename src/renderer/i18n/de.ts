@@ -56,9 +56,11 @@ export const de: Translation = {
     doesntFit: 'Passt nicht',
     receiptTitle: 'Rücksendung angenommen',
     receiptRef: 'Referenz',
+    receiptQr: 'QR-Code der Referenz {{reference}}',
     receiptDoor: 'Fach',
     receiptTime: 'Zeit',
-    receiptNote: 'Bewahren Sie die Referenz auf. Sie erhalten zusätzlich eine Bestätigung.',
+    receiptNote:
+      'Bewahren Sie die Referenz auf oder fotografieren Sie ihren QR-Code. Sie erhalten zusätzlich eine Bestätigung.',
   },
   notice: {
     codeInvalid: 'Dieser Code kann nicht verwendet werden. Bitte prüfen und erneut versuchen.',

@@ -54,9 +54,11 @@ export const en = {
     doesntFit: "It doesn't fit",
     receiptTitle: 'Return received',
     receiptRef: 'Reference',
+    receiptQr: 'QR code of reference {{reference}}',
     receiptDoor: 'Door',
     receiptTime: 'Time',
-    receiptNote: 'Keep this reference. You will also receive a confirmation by message.',
+    receiptNote:
+      'Keep this reference, or take a photo of its QR code. You will also receive a confirmation by message.',
   },
   notice: {
     codeInvalid: 'This code cannot be used. Please check it and try again.',

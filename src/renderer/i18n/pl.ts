@@ -58,9 +58,11 @@ export const pl: Translation = {
     doesntFit: 'Nie mieści się',
     receiptTitle: 'Zwrot przyjęty',
     receiptRef: 'Numer',
+    receiptQr: 'Kod QR numeru {{reference}}',
     receiptDoor: 'Skrytka',
     receiptTime: 'Godzina',
-    receiptNote: 'Zachowaj ten numer. Otrzymasz też potwierdzenie w wiadomości.',
+    receiptNote:
+      'Zachowaj ten numer albo zrób zdjęcie jego kodu QR. Otrzymasz też potwierdzenie w wiadomości.',
   },
   notice: {
     codeInvalid: 'Tego kodu nie można użyć. Sprawdź go i spróbuj ponownie.',

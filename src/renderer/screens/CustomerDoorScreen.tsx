@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '../components/Button';
 import { LockerDrawing } from '../components/LockerDrawing';
 import { Notice } from '../components/Notice';
+import { QrCode } from '../components/QrCode';
 import { customerDoorOutcome, STILL_SHUT_AFTER_MS } from '../store/doorOutcome';
 import { useKiosk } from '../store/kioskStore';
 import type { CustomerDoor } from '../store/screens';
@@ -60,25 +61,32 @@ export function CustomerDoorScreen() {
           {body}
         </p>
         {isReturn && screen.phase === 'closed' && screen.receipt && (
-          <dl className="receipt" data-testid="receipt">
-            <div className="receipt-ref">
-              <dt>{t('return.receiptRef')}</dt>
-              <dd data-testid="return-reference">{screen.receipt.reference}</dd>
-            </div>
-            <div>
-              <dt>{t('return.receiptDoor')}</dt>
-              <dd>{id}</dd>
-            </div>
-            <div>
-              <dt>{t('return.receiptTime')}</dt>
-              <dd>
-                {new Intl.DateTimeFormat(i18n.language, {
-                  dateStyle: 'medium',
-                  timeStyle: 'short',
-                }).format(screen.receipt.at)}
-              </dd>
-            </div>
-          </dl>
+          <div className="receipt" data-testid="receipt">
+            <dl className="receipt-facts">
+              <div className="receipt-ref">
+                <dt>{t('return.receiptRef')}</dt>
+                <dd data-testid="return-reference">{screen.receipt.reference}</dd>
+              </div>
+              <div>
+                <dt>{t('return.receiptDoor')}</dt>
+                <dd>{id}</dd>
+              </div>
+              <div>
+                <dt>{t('return.receiptTime')}</dt>
+                <dd>
+                  {new Intl.DateTimeFormat(i18n.language, {
+                    dateStyle: 'medium',
+                    timeStyle: 'short',
+                  }).format(screen.receipt.at)}
+                </dd>
+              </div>
+            </dl>
+            {/* The same reference for a phone's camera or a courier's scanner. */}
+            <QrCode
+              text={screen.receipt.reference}
+              label={t('return.receiptQr', { reference: screen.receipt.reference })}
+            />
+          </div>
         )}
         {screen.notice && (
           <Notice tone={screen.notice.tone}>{t(screen.notice.key, screen.notice.params)}</Notice>

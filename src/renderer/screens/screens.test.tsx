@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App';
 import { createI18n } from '../i18n';
 import { resetKioskStore, useKiosk } from '../store/kioskStore';
+import { drawnModules } from '../testing/drawnModules';
 import { fakeApi } from '../testing/fakeApi';
+import { readQr } from '../testing/qrReader';
 import { customerDoor } from '../testing/renderKiosk';
 
 const T0 = 1_800_000_000_000;
@@ -120,7 +122,7 @@ describe('screens', () => {
     expect(screen.getByRole('button', { name: 'Done' })).toBeTruthy();
   });
 
-  it('a return ends with a receipt', () => {
+  it('a return ends with a receipt: the short reference, and a QR code of it', () => {
     show({
       screen: customerDoor({
         purpose: 'return',
@@ -130,6 +132,8 @@ describe('screens', () => {
       }),
     });
     expect(screen.getByTestId('receipt').textContent).toContain('R-0ABC12');
+    const qr = screen.getByRole('img', { name: 'QR code of reference R-0ABC12' });
+    expect(readQr(drawnModules(qr)).text).toBe('R-0ABC12');
   });
 
   it("the courier screen offers doesn't fit and door didn't open while a door is opening", () => {

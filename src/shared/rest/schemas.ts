@@ -366,6 +366,8 @@ export type ReturnRequest = z.infer<typeof ReturnRequestSchema>;
 export const ReturnResponseSchema = z.object({
   returnId: uuid,
   returnCode: z.string(),
+  /** The short reference on the customer's receipt and for the courier (returnReference). */
+  reference: z.string(),
   commandId: uuid,
 });
 
