@@ -1,6 +1,7 @@
 /** Queries on the compartments table: the provisioned layout and the state events describe. */
 import type { CompartmentState, Dimensions, Size } from '../../src/shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface CloudCompartment {
   lockerId: string;
@@ -51,7 +52,8 @@ export function insertCompartment(
   db: Db,
   c: Pick<CloudCompartment, 'lockerId' | 'id' | 'size' | 'inner' | 'maxWeightG' | 'lowerDoor'>,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO compartments
        (locker_id, id, size, length_mm, width_mm, height_mm, max_weight_g, lower_door)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -69,14 +71,15 @@ export function insertCompartment(
 
 export function listCompartments(db: Db, lockerId: string): CloudCompartment[] {
   return (
-    db.prepare('SELECT * FROM compartments WHERE locker_id = ? ORDER BY id').all(lockerId) as Row[]
+    stmt(db, 'SELECT * FROM compartments WHERE locker_id = ? ORDER BY id').all(lockerId) as Row[]
   ).map(fromRow);
 }
 
 export function getCompartment(db: Db, lockerId: string, id: string): CloudCompartment | null {
-  const row = db
-    .prepare('SELECT * FROM compartments WHERE locker_id = ? AND id = ?')
-    .get(lockerId, id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM compartments WHERE locker_id = ? AND id = ?').get(
+    lockerId,
+    id,
+  ) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 
@@ -96,7 +99,8 @@ export function setCompartmentState(
   const current = getCompartment(db, lockerId, id);
   if (!current) return false;
   const next = { ...current, ...change };
-  db.prepare(
+  stmt(
+    db,
     `UPDATE compartments SET state = ?, parcel_id = ?, return_id = ?, door_open = ?, state_seq = ?
      WHERE locker_id = ? AND id = ?`,
   ).run(
