@@ -57,18 +57,19 @@ export class Commands {
     return command.id;
   }
 
-  /** Publishes every issued command that was committed (QoS 1). */
+  /**
+   * Publishes every issued command that was committed (QoS 1), in issue order, without waiting
+   * for the broker's PUBACK: each is in the store already, so nobody need wait for the broker,
+   * and one whose publish fails stays pending and is resent when its locker next comes online.
+   */
   async flush(): Promise<void> {
     const ids = this.queued;
     this.queued = [];
-    await Promise.all(
-      ids.map((id) => {
-        const stored = getCommand(this.ctx.db, id);
-        return stored?.status === 'pending'
-          ? this.publishSigned(stored.lockerId, stored.signed)
-          : undefined;
-      }),
-    );
+    for (const id of ids) {
+      // Absent when its transaction rolled back: never sent.
+      const stored = getCommand(this.ctx.db, id);
+      if (stored?.status === 'pending') void this.publishSigned(stored.lockerId, stored.signed);
+    }
   }
 
   /**
