@@ -7,7 +7,7 @@ import { sizeRank, SIZES, type Size } from '../../src/shared/domain';
 import { ok, type Result } from '../../src/shared/result';
 import type { AllocationRequestSchema, AllocationResponse } from '../../src/shared/rest/schemas';
 import type { z } from 'zod';
-import { listCompartments } from '../store/compartments';
+import { listCompartmentShapes } from '../store/compartments';
 import { getLocker } from '../store/lockers';
 import { getParcel, getParcelByParcelId, insertParcel, saveParcel } from '../store/parcels';
 import { availability } from './capacity';
@@ -18,13 +18,23 @@ import { fits } from './fit';
 import { notFound, refuse, type Refusal } from './refusal';
 
 type AllocationInput = z.output<typeof AllocationRequestSchema>;
+type CompartmentShape = ReturnType<typeof listCompartmentShapes>[number];
 const MAX_HOLD_DAYS = 30;
 
 export class Allocations {
+  /** Each locker's compartment shapes: fixed at provisioning, so read once. */
+  private readonly shapes = new Map<string, CompartmentShape[]>();
+
   constructor(
     private readonly ctx: CloudContext,
     private readonly commands: Commands,
   ) {}
+
+  private shapesOf(lockerId: string): CompartmentShape[] {
+    let shapes = this.shapes.get(lockerId);
+    if (!shapes) this.shapes.set(lockerId, (shapes = listCompartmentShapes(this.ctx.db, lockerId)));
+    return shapes;
+  }
 
   async allocate(req: AllocationInput): Promise<Result<AllocationResponse, Refusal>> {
     const result = this.ctx.db.transaction(() => this.allocateInTx(req)).immediate();
@@ -47,7 +57,7 @@ export class Allocations {
       );
 
     const fittingSizes = new Set<Size>(
-      listCompartments(db, locker.id)
+      this.shapesOf(locker.id)
         .filter((c) => fits(req, c))
         .map((c) => c.size),
     );

@@ -2,6 +2,7 @@
  * Queries on the lockers table: provisioning, enrolment, policy (code length), presence, chain
  * head, snapshot.
  */
+import { recordSnapshotCompartments } from './compartments';
 import type { Db } from './database';
 import { stmt } from './statements';
 
@@ -142,7 +143,9 @@ export function flagLocker(db: Db, id: string): void {
   stmt(db, 'UPDATE lockers SET flagged = 1 WHERE id = ?').run(id);
 }
 
+/** Keeps the unit's latest state snapshot, and beside each compartment what it says of it. */
 export function setSnapshot(db: Db, id: string, json: string, seq: number, at: number): void {
+  recordSnapshotCompartments(db, id, json, seq);
   stmt(db, 'UPDATE lockers SET snapshot = ?, snapshot_seq = ?, snapshot_at = ? WHERE id = ?').run(
     json,
     seq,

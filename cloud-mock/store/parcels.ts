@@ -183,13 +183,13 @@ export function countExpectedBySize(db: Db, lockerId: string): Map<Size, number>
   return new Map(rows.map((r) => [r.size, r.n]));
 }
 
-/** Code digests of the locker's parcels that can still be picked up. */
-export function activeParcelDigests(db: Db, lockerId: string): string[] {
+/** Whether a parcel of the locker that can still be picked up has this code digest. */
+export function hasActiveParcelDigest(db: Db, lockerId: string, digest: string): boolean {
   return (
     stmt(
       db,
-      `SELECT code_digest FROM parcels WHERE locker_id = ? AND code_digest IS NOT NULL
-         AND state IN ('expected','deposited','expired')`,
-    ).all(lockerId) as { code_digest: string }[]
-  ).map((r) => r.code_digest);
+      `SELECT 1 FROM parcels WHERE locker_id = ? AND code_digest = ?
+       AND state IN ('expected','deposited','expired')`,
+    ).get(lockerId, digest) !== undefined
+  );
 }

@@ -97,10 +97,12 @@ export function countExpectedReturnsBySize(db: Db, lockerId: string): Map<Size, 
   return new Map(rows.map((r) => [r.size, r.n]));
 }
 
-export function activeReturnDigests(db: Db, lockerId: string): string[] {
+/** Whether an expected return of the locker has this code digest. */
+export function hasActiveReturnDigest(db: Db, lockerId: string, digest: string): boolean {
   return (
-    stmt(db, `SELECT code_digest FROM returns WHERE locker_id = ? AND state = 'expected'`).all(
-      lockerId,
-    ) as { code_digest: string }[]
-  ).map((r) => r.code_digest);
+    stmt(
+      db,
+      `SELECT 1 FROM returns WHERE locker_id = ? AND code_digest = ? AND state = 'expected'`,
+    ).get(lockerId, digest) !== undefined
+  );
 }

@@ -6,6 +6,7 @@ import { up as lockerCodeLength } from './004_locker_code_length';
 import { up as qrPayloads } from './005_qr_payloads';
 import { up as commandLifetimes } from './006_command_lifetimes';
 import { up as apiKeys } from './008_api_keys';
+import { up as capacity } from './009_capacity';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'qr payloads', up: qrPayloads },
   { version: 6, name: 'command lifetimes', up: commandLifetimes },
   { version: 8, name: 'api keys', up: apiKeys },
+  { version: 9, name: 'capacity', up: capacity },
 ];
