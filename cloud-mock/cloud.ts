@@ -125,6 +125,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     };
     const commands = new Commands(ctx);
     const ingest = new Ingest(ctx, new LockerView(ctx, commands), commands);
+    cleanups.push(() => ingest.close());
     const allocations = new Allocations(ctx, commands);
     const scheduler = new Scheduler(ctx, commands);
 
