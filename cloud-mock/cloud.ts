@@ -134,7 +134,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       // Stable per signing key, so the broker keeps this cloud's session across restarts.
       clientId: `cloud-${publicKeyToRaw(keys.publicKey).slice(0, 16)}`,
       subscriptions: ingest.subscriptions(),
-      onMessage: (topic, payload) => void ingest.onMessage(topic, payload),
+      onMessage: (topic, payload) => ingest.take(topic, payload),
       log,
     });
     cleanups.push(() => link!.close());

@@ -45,7 +45,7 @@ import type { Commands } from './commands';
 import type { CloudContext } from './context';
 import type { LockerView } from './lockerView';
 import { heldEventProblem, unservableRewind } from './heldEvents';
-import { LockerQueue } from './lockerQueue';
+import { LockerQueue, Room } from './lockerQueue';
 import { defaultSignatureWorkers, SignatureChecks } from './signatureChecks';
 
 /** Events held behind one gap, per locker; beyond that the unit must resend. */
@@ -63,6 +63,9 @@ export type DropReason =
 
 /** A batch with fewer events to prove is proved on the main thread: a worker's round trip would cost more. */
 const MIN_EVENTS_OFF_THREAD = 16;
+
+/** Event batches taken in and not yet stored before the cloud reads no further message. */
+const MAX_BATCHES_IN_FLIGHT = 64;
 
 /** Proofs computed ahead for a batch, and the device key they were computed with. */
 interface Proofs {
@@ -90,6 +93,7 @@ export class Ingest {
   private readonly verifiers = new Map<string, CachedVerifier>();
   private readonly acks: Acks;
   private readonly inTurn = new LockerQueue();
+  private readonly room = new Room(MAX_BATCHES_IN_FLIGHT);
   private readonly checks: SignatureChecks;
 
   constructor(
@@ -111,6 +115,16 @@ export class Ingest {
   subscriptions(): string[] {
     const base = this.ctx.topicPrefix.replace(/\/+$/, '');
     return [`${base}/+/events`, `${base}/+/state`, `${base}/+/presence`];
+  }
+
+  /**
+   * Starts handling one message; resolves once there is room for the next (fewer than
+   * MAX_BATCHES_IN_FLIGHT event batches taken in and not stored yet), so that while the cloud
+   * is behind, the broker holds what waits rather than this process.
+   */
+  take(topic: string, payload: Buffer): Promise<void> {
+    void this.onMessage(topic, payload);
+    return this.room.wait();
   }
 
   async onMessage(topic: string, payload: Buffer): Promise<void> {
@@ -167,10 +181,16 @@ export class Ingest {
     if (!locker) return;
     // The signatures are checked off this thread from now; the batch is stored in its turn.
     const proofs = this.proofsAhead(locker, batch.events);
-    const ackSent = await this.inTurn.run(lockerId, () =>
-      this.storeInTurn(topic, lockerId, batch.events, proofs),
-    );
-    await ackSent;
+    this.room.enter();
+    let stored: { ackSent: Promise<void> };
+    try {
+      stored = await this.inTurn.run(lockerId, () =>
+        this.storeInTurn(topic, lockerId, batch.events, proofs),
+      );
+    } finally {
+      this.room.leave();
+    }
+    await stored.ackSent;
   }
 
   /**
@@ -199,18 +219,19 @@ export class Ingest {
   /**
    * Stores a batch once the batches before it (of this locker) are stored: its own transaction,
    * then the signed ack of the stored head, sent in the same order. Resolves with the ack's
-   * publish, so the next batch need not wait for the broker.
+   * publish in flight (wrapped, so it is not awaited here): the next batch need not wait for
+   * the broker.
    */
   private async storeInTurn(
     topic: string,
     lockerId: string,
     events: readonly SignedEvent[],
     proofsAhead: Promise<Proofs> | null,
-  ): Promise<Promise<void>> {
+  ): Promise<{ ackSent: Promise<void> }> {
     const proofs = proofsAhead ? await proofsAhead : null;
     // Read again: the batches stored meanwhile moved its head.
     const locker = this.enrolledLocker(topic, lockerId);
-    if (!locker) return Promise.resolve();
+    if (!locker) return { ackSent: Promise.resolve() };
     const usable = proofs?.deviceKey === locker.devicePublicKey ? proofs.byEvent : NO_PROOFS;
     let outcome: BatchOutcome;
     try {
@@ -222,7 +243,7 @@ export class Ingest {
     const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
     await this.commands.flush();
-    return this.acks.publish(ack);
+    return { ackSent: this.acks.publish(ack) };
   }
 
   private verifierFor(locker: Locker): ChainVerifier {

@@ -1,7 +1,8 @@
 /**
- * Runs each locker's steps one after another, in the order they were queued, while different
- * lockers' steps interleave: a locker's event batches are stored in the order they arrived even
- * when the checks before them finish out of order.
+ * Ordering and room for ingest's work in flight: each locker's steps run one after another, in
+ * the order they were queued, while different lockers' steps interleave (a locker's event batches
+ * are stored in the order they arrived even when the checks before them finish out of order);
+ * and a bound on how much is in flight at once.
  */
 export class LockerQueue {
   private readonly tails = new Map<string, Promise<void>>();
@@ -20,5 +21,28 @@ export class LockerQueue {
       if (this.tails.get(lockerId) === tail) this.tails.delete(lockerId);
     });
     return result;
+  }
+}
+
+/** A count of work in flight with a limit; `wait` resolves while it is below the limit. */
+export class Room {
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  enter(): void {
+    this.inFlight += 1;
+  }
+
+  leave(): void {
+    this.inFlight -= 1;
+    while (this.inFlight < this.limit && this.waiters.length > 0) this.waiters.shift()!();
+  }
+
+  /** Resolves once fewer than `limit` are in flight. */
+  wait(): Promise<void> {
+    if (this.inFlight < this.limit) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 }

@@ -2,8 +2,8 @@
  * The costly part of verifying events — hashing each body and checking its Ed25519 signature —
  * on worker threads, so the main thread stores one batch while the next is being checked. Each
  * request is answered with its proofs in the events' order; the chain's own checks (seq, links)
- * stay with the caller, in order. A pool that is busy enough, or broken, answers null and the
- * caller proves the events itself.
+ * stay with the caller, in order. A pool without workers (closed, or broken) answers null and
+ * the caller proves the events itself.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -15,8 +15,6 @@ import type { ProofAnswer, ProofJob } from './signatureWorker';
 const BOOT = new URL('./tsWorker.mjs', import.meta.url);
 const WORKER = new URL('./signatureWorker.ts', import.meta.url).href;
 
-/** Events queued on the least busy worker beyond which the caller had better check them itself. */
-const BACKLOG_LIMIT = 4_000;
 /** Workers that may fail (and be replaced) before the pool gives up and answers null. */
 const MAX_FAILURES = 3;
 
@@ -65,8 +63,7 @@ export class SignatureChecks {
   private leastBusy(): PoolWorker | null {
     if (this.closed || this.size <= 0 || this.failures >= MAX_FAILURES) return null;
     while (this.workers.length < this.size) this.workers.push(this.start());
-    const best = this.workers.reduce((a, b) => (b.backlog < a.backlog ? b : a));
-    return best.backlog < BACKLOG_LIMIT ? best : null;
+    return this.workers.reduce((a, b) => (b.backlog < a.backlog ? b : a));
   }
 
   private start(): PoolWorker {
