@@ -43,6 +43,9 @@ interface PhaseFigures {
   cloudCpuSeconds: number;
   /** Cloud CPU seconds per wall second: how many cores it kept busy. */
   cloudCores: number;
+  /** CPU of the cloud's main thread per event, and the rate that allows with a core of its own. */
+  mainThreadUsPerEvent: number;
+  mainThreadBoundPerSec: number;
   verifyPerCore: number;
 }
 
@@ -68,6 +71,7 @@ async function ingestPhase(kind: ChainKind): Promise<PhaseFigures> {
     const verifyPerCore = verifyRate(chains[0]!.events, lockers[0]!.publicKey);
 
     const cpuBefore = cloud.cpuSeconds();
+    const mainBefore = cloud.mainThreadCpuSeconds();
     const started = performance.now();
     const timeout = setTimeout(() => {
       throw new Error(`not every chain was acked within ${ACK_TIMEOUT_MS} ms`);
@@ -84,6 +88,7 @@ async function ingestPhase(kind: ChainKind): Promise<PhaseFigures> {
     clearTimeout(timeout);
     const seconds = (performance.now() - started) / 1000;
     const cpu = cloud.cpuSeconds() - cpuBefore;
+    const main = cloud.mainThreadCpuSeconds() - mainBefore;
     await Promise.all(units.map((u) => u.close()));
 
     const stored = storedChains(cloud.dataDir);
@@ -100,6 +105,8 @@ async function ingestPhase(kind: ChainKind): Promise<PhaseFigures> {
       perSec: round(total / seconds),
       cloudCpuSeconds: round(cpu, 2),
       cloudCores: round(cpu / seconds, 2),
+      mainThreadUsPerEvent: round((main * 1e6) / total, 1),
+      mainThreadBoundPerSec: round(total / main),
       verifyPerCore: round(verifyPerCore),
     };
   } finally {

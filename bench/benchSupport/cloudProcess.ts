@@ -22,6 +22,8 @@ export interface CloudProcess {
   pid: number;
   /** CPU seconds (user + system, every thread) the cloud has used so far. */
   cpuSeconds(): number;
+  /** CPU seconds of its main thread alone: the one that parses, stores and answers. */
+  mainThreadCpuSeconds(): number;
   /** An API key of this role, minted in the cloud's store as `keys create` does. */
   key(role: ApiRole): string;
   /** SIGTERM, then waits for a clean exit (which writes the CPU profile, if one was asked). */
@@ -67,6 +69,7 @@ export async function startCloudProcess(options: CloudProcessOptions = {}): Prom
       dataDir,
       pid,
       cpuSeconds: () => processCpuSeconds(pid),
+      mainThreadCpuSeconds: () => processCpuSeconds(pid, pid),
       key: (role) => mintKey(dataDir, role, `bench ${role}`),
       stop: async () => {
         await stopChild(child);
@@ -110,9 +113,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** utime + stime of the whole process (fields 14 and 15 of /proc/<pid>/stat). */
-export function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime (fields 14 and 15 of stat) of the whole process, or of one of its threads. */
+export function processCpuSeconds(pid: number, thread?: number): number {
+  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }

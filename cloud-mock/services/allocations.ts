@@ -27,14 +27,17 @@ const MAX_HOLD_DAYS = 30;
 export class Allocations {
   /** Each locker's compartment shapes: fixed at provisioning, so read once. */
   private readonly shapes = new Map<string, CompartmentShape[]>();
-  /** Requests that arrive together share one durable commit. */
-  private readonly group: GroupCommit;
+  /** Requests that arrive together share one durable commit; their commands go out after it. */
+  private readonly group: GroupCommit<string[]>;
 
   constructor(
     private readonly ctx: CloudContext,
     private readonly commands: Commands,
   ) {
-    this.group = new GroupCommit(ctx.db);
+    this.group = new GroupCommit(ctx.db, {
+      atCommit: () => commands.takeIssued(),
+      whenDurable: (ids) => commands.publish(ids),
+    });
   }
 
   private shapesOf(lockerId: string): CompartmentShape[] {
@@ -44,9 +47,7 @@ export class Allocations {
   }
 
   async allocate(req: AllocationInput): Promise<Result<AllocationResponse, Refusal>> {
-    const result = await this.group.run(() => this.allocateInTx(req));
-    if (result.ok) await this.commands.flush();
-    return result;
+    return this.group.run(() => this.allocateInTx(req));
   }
 
   private allocateInTx(req: AllocationInput): Result<AllocationResponse, Refusal> {
@@ -140,7 +141,6 @@ export class Allocations {
       });
       return ok({ allocationId, state: 'cancelled' as const, commandId });
     });
-    if (result.ok) await this.commands.flush();
     return result;
   }
 
@@ -181,7 +181,6 @@ export class Allocations {
         commandId,
       });
     });
-    if (result.ok) await this.commands.flush();
     return result;
   }
 }

@@ -12,7 +12,7 @@ import {
   deleteParcel,
   getParcelByParcelId,
   insertParcel,
-  listParcels,
+  findExpectedParcelByBarcode,
   saveParcel,
   type CloudParcel,
 } from '../store/parcels';
@@ -50,9 +50,7 @@ export function recordDeposit(
   let parcel =
     getParcelByParcelId(db, l.id, p.parcelId) ??
     // The unit names an unannounced parcel itself; the cloud may know it by its barcode.
-    listParcels(db, l.id).find(
-      (x) => x.state === 'expected' && x.trackingBarcode === p.trackingBarcode,
-    ) ??
+    findExpectedParcelByBarcode(db, l.id, p.trackingBarcode) ??
     null;
   const codeKey = l.codeDigestKey === null ? null : Buffer.from(l.codeDigestKey, 'base64url');
   if (codeKey === null) return;

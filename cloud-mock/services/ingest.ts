@@ -38,6 +38,7 @@ import {
   setSnapshot,
   type Locker,
 } from '../store/lockers';
+import { walSyncOf, type WalSync } from '../store/walSync';
 import { Acks } from './acks';
 import { clearClosedDoors } from './alerts';
 import { sendRevocationList } from './badges';
@@ -95,6 +96,7 @@ export class Ingest {
   private readonly inTurn = new LockerQueue();
   private readonly room = new Room(MAX_BATCHES_IN_FLIGHT);
   private readonly checks: SignatureChecks;
+  private readonly wal: WalSync;
 
   constructor(
     private readonly ctx: CloudContext,
@@ -104,6 +106,7 @@ export class Ingest {
   ) {
     this.acks = new Acks(ctx);
     this.checks = new SignatureChecks(signatureWorkers, ctx.log);
+    this.wal = walSyncOf(ctx.db);
   }
 
   /** Stops the signature workers. */
@@ -218,7 +221,8 @@ export class Ingest {
 
   /**
    * Stores a batch once the batches before it (of this locker) are stored: its own transaction,
-   * then the signed ack of the stored head, sent in the same order. Resolves with the ack's
+   * then — once that is on disk — its commands and the signed ack of the stored head, sent in
+   * the order stored. Resolves with the ack's
    * publish in flight (wrapped, so it is not awaited here): the next batch need not wait for
    * the broker.
    */
@@ -235,15 +239,20 @@ export class Ingest {
     const usable = proofs?.deviceKey === locker.devicePublicKey ? proofs.byEvent : NO_PROOFS;
     let outcome: BatchOutcome;
     try {
-      outcome = this.ctx.db.transaction(() => this.storeBatch(locker, events, usable)).immediate();
+      outcome = this.wal.commit(() => this.storeBatch(locker, events, usable));
     } catch (e) {
       this.verifiers.delete(lockerId); // it may have moved past what was rolled back
       throw e;
     }
+    const issued = this.commands.takeIssued();
     const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
-    await this.commands.flush();
-    return { ackSent: this.acks.publish(ack) };
+    // Nothing it caused leaves the process before it is on disk: its commands, then its ack.
+    const ackSent = this.wal.sync().then(() => {
+      this.commands.publish(issued);
+      return this.acks.publish(ack);
+    });
+    return { ackSent };
   }
 
   private verifierFor(locker: Locker): ChainVerifier {
@@ -390,8 +399,11 @@ export class Ingest {
   private async cameOnline(locker: Locker): Promise<number> {
     const lockerId = locker.id;
     // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
-    await this.acks
-      .publish(this.acks.sign(lockerId, locker.chainSeq))
+    const ack = this.acks.sign(lockerId, locker.chainSeq);
+    // That head may be a commit still on its way to disk (WalSync): named only once it is there.
+    await this.wal
+      .sync()
+      .then(() => this.acks.publish(ack))
       .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
     const resent = await this.commands.resendPending(lockerId);
     await sendRevocationList(this.ctx, this.commands, lockerId);

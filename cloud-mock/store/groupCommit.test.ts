@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type Db } from '../../src/shared/node/sqlite';
 import { GroupCommit } from './groupCommit';
+import { fdatasyncFile, WalSync, type DataSync } from './walSync';
 
 describe('group commit', () => {
   let dir: string;
@@ -90,6 +91,36 @@ describe('group commit', () => {
     // The next group starts clean.
     await group.run(insert(4));
     expect(stored()).toEqual([4]);
+  });
+
+  it('answers nobody until the commit is on disk, and hands what it issued on only then', async () => {
+    let release = () => {};
+    const held: DataSync = async (file) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      await fdatasyncFile(file);
+    };
+    const order: string[] = [];
+    const group = new GroupCommit(
+      db,
+      {
+        atCommit: () => {
+          order.push('committed');
+          return stored().length;
+        },
+        whenDurable: (count) => order.push(`durable with ${count}`),
+      },
+      new WalSync(db, held),
+    );
+    const answers = [1, 2, 3].map((n) =>
+      group.run(insert(n)).then(() => order.push(`answer ${n}`)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Committed (others see it), but nobody told yet.
+    expect(order).toEqual(['committed']);
+    expect(stored()).toEqual([1, 2, 3]);
+    release();
+    await Promise.all(answers);
+    expect(order).toEqual(['committed', 'durable with 3', 'answer 1', 'answer 2', 'answer 3']);
   });
 
   it('starts a new group for writes that arrive after the commit', async () => {

@@ -1,10 +1,20 @@
 /**
  * Group commit: writes that arrive together share one transaction, and so one fsync, while each
  * keeps its own outcome. Each runs in a savepoint of its own, so one that throws is rolled back
- * alone; every caller is answered only once the shared COMMIT is durable, and if the COMMIT
- * fails, every caller of the group gets its error and nothing of the group is stored.
+ * alone; every caller is answered only once the shared COMMIT is durable (the fsync runs off the
+ * event loop, WalSync, so the next group can form and commit meanwhile), and if the COMMIT or
+ * its sync fails, every caller of the group gets the error.
  */
 import type { Db } from './database';
+import { walSyncOf, type WalSync } from './walSync';
+
+/** What runs around each group's commit, for what may leave the process only once it is durable. */
+export interface CommitHooks<T> {
+  /** Right after the COMMIT, before the disk has it: e.g. take the commands the group issued. */
+  atCommit(): T;
+  /** Once the commit is on disk, before any caller is answered: e.g. publish them. */
+  whenDurable(taken: T): void;
+}
 
 interface Pending {
   work: () => unknown;
@@ -17,26 +27,20 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /** Largest group, so one commit never holds the thread for long. */
 const MAX_GROUP = 256;
 
-export class GroupCommit {
+export class GroupCommit<T = void> {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly savepoint: (work: () => unknown) => unknown;
-  private readonly transaction: { immediate(group: Pending[]): Outcome[] };
   /** Groups committed and writes they held, for the benchmarks' figures. */
   readonly stats = { groups: 0, writes: 0 };
 
-  constructor(private readonly db: Db) {
-    // Called inside a transaction, better-sqlite3 runs these as SAVEPOINTs.
+  constructor(
+    db: Db,
+    private readonly hooks: CommitHooks<T> | null = null,
+    private readonly wal: WalSync = walSyncOf(db),
+  ) {
+    // Called inside a transaction, better-sqlite3 runs this as a SAVEPOINT.
     this.savepoint = db.transaction((work: () => unknown) => work());
-    this.transaction = db.transaction((group: Pending[]) =>
-      group.map((item): Outcome => {
-        try {
-          return { ok: true, value: this.savepoint(item.work) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
-    );
   }
 
   /**
@@ -62,18 +66,36 @@ export class GroupCommit {
     const group = this.queue.splice(0, MAX_GROUP);
     if (this.queue.length > 0) this.schedule();
     let outcomes: Outcome[];
+    let taken: T;
     try {
-      outcomes = this.transaction.immediate(group);
+      outcomes = this.wal.commit(() =>
+        group.map((item): Outcome => {
+          try {
+            return { ok: true, value: this.savepoint(item.work) };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        }),
+      );
+      taken = this.hooks ? this.hooks.atCommit() : (undefined as T);
     } catch (error) {
       for (const item of group) item.reject(error);
       return;
     }
     this.stats.groups += 1;
     this.stats.writes += group.length;
-    group.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    this.wal.sync().then(
+      () => {
+        this.hooks?.whenDurable(taken);
+        group.forEach((item, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) item.resolve(outcome.value);
+          else item.reject(outcome.error);
+        });
+      },
+      (error: unknown) => {
+        for (const item of group) item.reject(error);
+      },
+    );
   }
 }
