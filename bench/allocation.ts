@@ -91,18 +91,22 @@ try {
   };
   await ceiling(false);
 
-  const cpuBefore = cloud.cpuSeconds();
+  let spareCpu = 0;
+  let spareMain = 0;
   const spareRuns: LoadResult[] = [];
   let cancelled = 0;
   for (let r = 0; r < ROUNDS; r++) {
     await ceiling(true);
+    const cpuBefore = cloud.cpuSeconds();
+    const mainBefore = cloud.mainThreadCpuSeconds();
     const run = await runLoad(rest, CLIENTS, parcels.take(Math.floor(capacity / 2)));
+    spareCpu += cloud.cpuSeconds() - cpuBefore;
+    spareMain += cloud.mainThreadCpuSeconds() - mainBefore;
     spareRuns.push(run);
     const created = createdIds(run);
     cancelled += created.length;
     await cancel(created);
   }
-  const spareCpu = cloud.cpuSeconds() - cpuBefore;
 
   // Fill to a few free compartments (not measured), then far more requests than fit.
   const fill = await runLoad(
@@ -143,6 +147,7 @@ try {
         p99Ms: ceilingFigures.p99Ms,
       },
       spareCloudCpuPerAllocationMs: round((spareCpu * 1000) / spare.requests, 3),
+      spareMainThreadCpuPerAllocationMs: round((spareMain * 1000) / spare.requests, 3),
       overPromised: promises.overPromised,
       livePromises: promises.live,
       commandsIssued: sent,

@@ -12,7 +12,7 @@ import {
   deleteParcel,
   getParcelByParcelId,
   insertParcel,
-  findExpectedParcelByBarcode,
+  listParcels,
   saveParcel,
   type CloudParcel,
 } from '../store/parcels';
@@ -50,7 +50,9 @@ export function recordDeposit(
   let parcel =
     getParcelByParcelId(db, l.id, p.parcelId) ??
     // The unit names an unannounced parcel itself; the cloud may know it by its barcode.
-    findExpectedParcelByBarcode(db, l.id, p.trackingBarcode) ??
+    listParcels(db, l.id).find(
+      (x) => x.state === 'expected' && x.trackingBarcode === p.trackingBarcode,
+    ) ??
     null;
   const codeKey = l.codeDigestKey === null ? null : Buffer.from(l.codeDigestKey, 'base64url');
   if (codeKey === null) return;
