@@ -26,6 +26,7 @@ import { Ingest } from './services/ingest';
 import { LockerView } from './services/lockerView';
 import { Scheduler, type TickReport } from './services/scheduler';
 import { loadOrCreateSigningKey } from './signingKey';
+import { startCheckpointer } from './store/checkpointer';
 import { openDatabase } from './store/database';
 
 export interface CloudOptions {
@@ -87,6 +88,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       db.close();
     },
   ];
+  const checkpoints = startCheckpointer(db, log);
+  cleanups.push(() => checkpoints.close());
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       try {

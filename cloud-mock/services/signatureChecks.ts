@@ -12,7 +12,7 @@ import type { SignedEvent } from '../../src/shared/events';
 import type { LinkProof } from '../../src/shared/node/eventChain';
 import type { ProofAnswer, ProofJob } from './signatureWorker';
 
-const BOOT = new URL('./tsWorker.mjs', import.meta.url);
+const BOOT = new URL('../tsWorker.mjs', import.meta.url);
 const WORKER = new URL('./signatureWorker.ts', import.meta.url).href;
 
 /** Workers that may fail (and be replaced) before the pool gives up and answers null. */
