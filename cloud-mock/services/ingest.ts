@@ -247,10 +247,13 @@ export class Ingest {
     const issued = this.commands.takeIssued();
     const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
-    // Nothing it caused leaves the process before it is on disk: its commands, then its ack.
+    // Nothing it caused leaves the process before it is on disk. Then the ack goes first, and
+    // does not wait for the commands' PUBACKs (they can queue behind the unit's own batches on
+    // the broker's connection to us); the commands are stored and resent whatever becomes of it.
     const ackSent = this.wal.sync().then(() => {
+      const acked = this.acks.publish(ack);
       this.commands.publish(issued);
-      return this.acks.publish(ack);
+      return acked;
     });
     return { ackSent };
   }
@@ -401,11 +404,13 @@ export class Ingest {
     // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
     const ack = this.acks.sign(lockerId, locker.chainSeq);
     // That head may be a commit still on its way to disk (WalSync): named only once it is there.
-    await this.wal
+    const acked = this.wal
       .sync()
       .then(() => this.acks.publish(ack))
       .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
-    const resent = await this.commands.resendPending(lockerId);
+    // What is pending now, not after the ack's PUBACK: by then the unit's batches may have set
+    // off commands that go out with them, and they would go twice.
+    const [, resent] = await Promise.all([acked, this.commands.resendPending(lockerId)]);
     await sendRevocationList(this.ctx, this.commands, lockerId);
     return resent;
   }

@@ -193,20 +193,3 @@ export function hasActiveParcelDigest(db: Db, lockerId: string, digest: string):
     ).get(lockerId, digest) !== undefined
   );
 }
-
-/**
- * The expected allocation of a locker with this tracking barcode (the newest, if several):
- * how a deposit the unit names itself meets the allocation made for it, by index, not by scan.
- */
-export function findExpectedParcelByBarcode(
-  db: Db,
-  lockerId: string,
-  trackingBarcode: string,
-): CloudParcel | null {
-  const row = stmt(
-    db,
-    `SELECT * FROM parcels WHERE locker_id = ? AND tracking_barcode = ? AND state = 'expected'
-     ORDER BY created_at DESC, parcel_id LIMIT 1`,
-  ).get(lockerId, trackingBarcode) as Row | undefined;
-  return row ? fromRow(row) : null;
-}

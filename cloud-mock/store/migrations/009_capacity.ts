@@ -106,7 +106,4 @@ END;
 -- A code must be unique among the locker's active codes: found by digest, not by a scan.
 CREATE INDEX parcels_by_code ON parcels (locker_id, code_digest) WHERE code_digest IS NOT NULL;
 CREATE INDEX returns_by_code ON returns (locker_id, code_digest);
--- A deposit the unit names itself meets its allocation by barcode.
-CREATE INDEX parcels_expected_by_barcode ON parcels (locker_id, tracking_barcode)
-  WHERE state = 'expected';
 `;
