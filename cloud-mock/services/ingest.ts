@@ -205,7 +205,7 @@ export class Ingest {
     const wanted = events.filter((e) => e.lockerId === locker.id && e.seq > locker.chainSeq);
     if (wanted.length < MIN_EVENTS_OFF_THREAD) return null;
     const deviceKey = locker.devicePublicKey!;
-    const proved = this.checks.prove(deviceKey, wanted);
+    const proved = this.checks.prove(publicKeyFromRaw(deviceKey), wanted);
     if (!proved) return null;
     return proved.then(
       (proofs) => ({ deviceKey, byEvent: new Map(wanted.map((e, i) => [e, proofs[i]!])) }),

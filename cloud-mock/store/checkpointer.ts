@@ -8,10 +8,14 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from './database';
-import type { CheckpointWorkerData } from './checkpointWorker';
 
-const BOOT = new URL('../tsWorker.mjs', import.meta.url);
-const WORKER = new URL('./checkpointWorker.ts', import.meta.url).href;
+const WORKER = new URL('./checkpointWorker.mjs', import.meta.url);
+
+/** What checkpointWorker.mjs is started with. */
+interface CheckpointWorkerData {
+  file: string;
+  intervalMs: number;
+}
 
 const INTERVAL_MS = 250;
 /** Pages (4 KiB) the log may hold before the main connection checkpoints it itself. */
@@ -23,12 +27,8 @@ export interface Checkpointer {
 
 export function startCheckpointer(db: Db, log: Logger, intervalMs = INTERVAL_MS): Checkpointer {
   db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-  const worker = new Worker(BOOT, {
-    workerData: {
-      module: WORKER,
-      file: db.name,
-      intervalMs,
-    } satisfies CheckpointWorkerData & { module: string },
+  const worker = new Worker(WORKER, {
+    workerData: { file: db.name, intervalMs } satisfies CheckpointWorkerData,
   });
   worker.unref();
   let closing = false;
