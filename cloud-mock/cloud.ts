@@ -29,6 +29,7 @@ import { Ingest } from './services/ingest';
 import { LockerView } from './services/lockerView';
 import { Scheduler, type TickReport } from './services/scheduler';
 import { loadOrCreateSigningKey } from './signingKey';
+import { startCheckpointer } from './store/checkpointer';
 import { openDatabase } from './store/database';
 
 export interface CloudOptions {
@@ -106,6 +107,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       db.close();
     },
   ];
+  const checkpoints = startCheckpointer(db, log);
+  cleanups.push(() => checkpoints.close());
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       try {
@@ -151,6 +154,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     };
     const commands = new Commands(ctx);
     const ingest = new Ingest(ctx, new LockerView(ctx, commands), commands);
+    cleanups.push(() => ingest.close());
     const allocations = new Allocations(ctx, commands);
     const scheduler = new Scheduler(ctx, commands);
 
@@ -160,9 +164,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       ...(brokerSide.credentials ? { credentials: brokerSide.credentials } : {}),
       ...(brokerSide.tls ? { tls: brokerSide.tls } : {}),
       subscriptions: [...ingest.subscriptions(), ...brokerSide.subscriptions],
-      onMessage: (topic, payload) => {
-        if (!brokerSide.onMessage(topic, payload)) void ingest.onMessage(topic, payload);
-      },
+      onMessage: (topic, payload) =>
+        brokerSide.onMessage(topic, payload) ? undefined : ingest.take(topic, payload),
       log,
     });
     cleanups.push(() => link!.close());

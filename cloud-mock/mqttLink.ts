@@ -25,7 +25,11 @@ export async function connectMqtt(options: {
   credentials?: BrokerCredentials;
   tls?: BrokerTls;
   subscriptions: string[];
-  onMessage: (topic: string, payload: Buffer) => void;
+  /**
+   * May return a promise: the next message is read only once it settles, so a busy cloud
+   * leaves messages waiting at the broker instead of buffering them without bound.
+   */
+  onMessage: (topic: string, payload: Buffer) => void | Promise<void>;
   log: Logger;
 }): Promise<MqttLink> {
   const { log, tls } = options;
@@ -43,7 +47,12 @@ export async function connectMqtt(options: {
     ...(tls?.key ? { key: tls.key } : {}),
     rejectUnauthorized: true,
   });
-  client.on('message', (topic, payload) => options.onMessage(topic, payload));
+  // Rather than the 'message' event: mqtt.js reads the next packet once `done` is called.
+  client.handleMessage = (packet, done) => {
+    const taken = options.onMessage(packet.topic, packet.payload as Buffer);
+    if (taken) taken.then(() => done(), done);
+    else done();
+  };
   client.on('error', (e) => log.warn({ err: e }, 'mqtt error'));
   client.on('offline', () => log.warn('mqtt offline; reconnecting'));
   let first = true;

@@ -1,13 +1,16 @@
 /**
  * Allocations (DESIGN §6): reserve a size's capacity for a parcel in one SQLite transaction,
  * so no compartment is promised twice, generate its pickup code and QR, and announce it to the
- * unit with only their digests. Cancel and extend follow the parcel's state.
+ * unit with only their digests. Cancel and extend follow the parcel's state. Requests that
+ * arrive together are committed together (each in its own savepoint), one fsync for the group,
+ * and each is answered once that commit is durable.
  */
 import { sizeRank, SIZES, type Size } from '../../src/shared/domain';
 import { ok, type Result } from '../../src/shared/result';
 import type { AllocationRequestSchema, AllocationResponse } from '../../src/shared/rest/schemas';
 import type { z } from 'zod';
-import { listCompartments } from '../store/compartments';
+import { listCompartmentShapes } from '../store/compartments';
+import { GroupCommit } from '../store/groupCommit';
 import { getLocker } from '../store/lockers';
 import { getParcel, getParcelByParcelId, insertParcel, saveParcel } from '../store/parcels';
 import { availability } from './capacity';
@@ -18,18 +21,33 @@ import { fits } from './fit';
 import { notFound, refuse, type Refusal } from './refusal';
 
 type AllocationInput = z.output<typeof AllocationRequestSchema>;
+type CompartmentShape = ReturnType<typeof listCompartmentShapes>[number];
 const MAX_HOLD_DAYS = 30;
 
 export class Allocations {
+  /** Each locker's compartment shapes: fixed at provisioning, so read once. */
+  private readonly shapes = new Map<string, CompartmentShape[]>();
+  /** Requests that arrive together share one durable commit; their commands go out after it. */
+  private readonly group: GroupCommit<string[]>;
+
   constructor(
     private readonly ctx: CloudContext,
     private readonly commands: Commands,
-  ) {}
+  ) {
+    this.group = new GroupCommit(ctx.db, {
+      atCommit: () => commands.takeIssued(),
+      whenDurable: (ids) => commands.publish(ids),
+    });
+  }
+
+  private shapesOf(lockerId: string): CompartmentShape[] {
+    let shapes = this.shapes.get(lockerId);
+    if (!shapes) this.shapes.set(lockerId, (shapes = listCompartmentShapes(this.ctx.db, lockerId)));
+    return shapes;
+  }
 
   async allocate(req: AllocationInput): Promise<Result<AllocationResponse, Refusal>> {
-    const result = this.ctx.db.transaction(() => this.allocateInTx(req)).immediate();
-    if (result.ok) await this.commands.flush();
-    return result;
+    return this.group.run(() => this.allocateInTx(req));
   }
 
   private allocateInTx(req: AllocationInput): Result<AllocationResponse, Refusal> {
@@ -47,7 +65,7 @@ export class Allocations {
       );
 
     const fittingSizes = new Set<Size>(
-      listCompartments(db, locker.id)
+      this.shapesOf(locker.id)
         .filter((c) => fits(req, c))
         .map((c) => c.size),
     );
@@ -106,26 +124,23 @@ export class Allocations {
     allocationId: string,
   ): Promise<Result<{ allocationId: string; state: 'cancelled'; commandId: string }, Refusal>> {
     const { db, clock } = this.ctx;
-    const result = db
-      .transaction(() => {
-        const parcel = getParcel(db, allocationId);
-        if (!parcel) return notFound('allocation');
-        if (parcel.state !== 'expected')
-          return refuse(409, 'not_cancellable', `the parcel is ${parcel.state}`);
-        saveParcel(db, {
-          ...parcel,
-          state: 'cancelled',
-          pickupCode: null,
-          qrPayload: null,
-          closedAt: clock.now(),
-        });
-        const commandId = this.commands.issue(parcel.lockerId, 'parcel.cancel', {
-          parcelId: parcel.parcelId,
-        });
-        return ok({ allocationId, state: 'cancelled' as const, commandId });
-      })
-      .immediate();
-    if (result.ok) await this.commands.flush();
+    const result = await this.group.run(() => {
+      const parcel = getParcel(db, allocationId);
+      if (!parcel) return notFound('allocation');
+      if (parcel.state !== 'expected')
+        return refuse(409, 'not_cancellable', `the parcel is ${parcel.state}`);
+      saveParcel(db, {
+        ...parcel,
+        state: 'cancelled',
+        pickupCode: null,
+        qrPayload: null,
+        closedAt: clock.now(),
+      });
+      const commandId = this.commands.issue(parcel.lockerId, 'parcel.cancel', {
+        parcelId: parcel.parcelId,
+      });
+      return ok({ allocationId, state: 'cancelled' as const, commandId });
+    });
     return result;
   }
 
@@ -139,37 +154,33 @@ export class Allocations {
     >
   > {
     const { db } = this.ctx;
-    const result = db
-      .transaction(() => {
-        const parcel = getParcel(db, allocationId);
-        if (!parcel) return notFound('allocation');
-        // The unit extends a parcel in the locker; before deposit the hold has not started.
-        if (parcel.state !== 'deposited' && parcel.state !== 'expired')
-          return refuse(409, 'not_extendable', `the parcel is ${parcel.state}`);
-        const holdDays = parcel.holdDays + days;
-        if (holdDays > MAX_HOLD_DAYS)
-          return refuse(409, 'not_extendable', `at most ${MAX_HOLD_DAYS} hold days in total`);
-        const expiresAt =
-          parcel.depositedAt === null ? null : parcel.depositedAt + holdDays * DAY_MS;
-        saveParcel(db, {
-          ...parcel,
-          holdDays,
-          expiresAt,
-          state: parcel.state === 'expired' ? 'deposited' : parcel.state,
-        });
-        const commandId = this.commands.issue(parcel.lockerId, 'parcel.extend', {
-          parcelId: parcel.parcelId,
-          holdDays,
-        });
-        return ok({
-          allocationId,
-          holdDays,
-          expiresAt: expiresAt === null ? null : iso(expiresAt),
-          commandId,
-        });
-      })
-      .immediate();
-    if (result.ok) await this.commands.flush();
+    const result = await this.group.run(() => {
+      const parcel = getParcel(db, allocationId);
+      if (!parcel) return notFound('allocation');
+      // The unit extends a parcel in the locker; before deposit the hold has not started.
+      if (parcel.state !== 'deposited' && parcel.state !== 'expired')
+        return refuse(409, 'not_extendable', `the parcel is ${parcel.state}`);
+      const holdDays = parcel.holdDays + days;
+      if (holdDays > MAX_HOLD_DAYS)
+        return refuse(409, 'not_extendable', `at most ${MAX_HOLD_DAYS} hold days in total`);
+      const expiresAt = parcel.depositedAt === null ? null : parcel.depositedAt + holdDays * DAY_MS;
+      saveParcel(db, {
+        ...parcel,
+        holdDays,
+        expiresAt,
+        state: parcel.state === 'expired' ? 'deposited' : parcel.state,
+      });
+      const commandId = this.commands.issue(parcel.lockerId, 'parcel.extend', {
+        parcelId: parcel.parcelId,
+        holdDays,
+      });
+      return ok({
+        allocationId,
+        holdDays,
+        expiresAt: expiresAt === null ? null : iso(expiresAt),
+        commandId,
+      });
+    });
     return result;
   }
 }

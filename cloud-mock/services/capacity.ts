@@ -1,16 +1,13 @@
 /**
- * What the cloud may still promise at a locker: each compartment's state from the retained
- * snapshot or the ingested events (whichever reflects the later seq), minus the capacity open
- * allocations and expected returns already hold.
+ * What the cloud may still promise at a locker, and each compartment's state from the retained
+ * snapshot or the ingested events (whichever reflects the later seq).
  */
 import { StateSnapshotSchema, type StateSnapshot } from '../../src/shared/protocol/messages';
-import { SIZES, type Size } from '../../src/shared/domain';
 import type { Availability, CompartmentView } from '../../src/shared/rest/schemas';
 import { listCompartments } from '../store/compartments';
 import type { Db } from '../store/database';
 import type { Locker } from '../store/lockers';
-import { countExpectedBySize } from '../store/parcels';
-import { countExpectedReturnsBySize } from '../store/returns';
+import { availableBySize } from '../store/capacity';
 
 export function readSnapshot(locker: Locker): StateSnapshot | null {
   if (locker.snapshot === null) return null;
@@ -45,18 +42,12 @@ export function effectiveCompartments(db: Db, locker: Locker): CompartmentView[]
   });
 }
 
-/** Free compartments per size minus expected parcels and returns of that size (never < 0). */
-export function availability(db: Db, locker: Locker): Availability {
-  const free = new Map<Size, number>(SIZES.map((s) => [s, 0]));
-  for (const c of effectiveCompartments(db, locker)) {
-    if (c.state === 'available' && c.doorOpen !== true)
-      free.set(c.size, (free.get(c.size) ?? 0) + 1);
-  }
-  const parcels = countExpectedBySize(db, locker.id);
-  const returns = countExpectedReturnsBySize(db, locker.id);
-  const out = { S: 0, M: 0, L: 0, XL: 0 };
-  for (const s of SIZES) {
-    out[s] = Math.max(0, (free.get(s) ?? 0) - (parcels.get(s) ?? 0) - (returns.get(s) ?? 0));
-  }
-  return out;
+/**
+ * What the locker can still promise per size: compartments free by the newer of snapshot and
+ * events, less open allocations and expected returns. Read from the capacity table, which the
+ * store keeps in the same transaction as each change (migration 009), so it costs one indexed
+ * read however many compartments and allocations the locker has.
+ */
+export function availability(db: Db, locker: Pick<Locker, 'id'>): Availability {
+  return availableBySize(db, locker.id);
 }

@@ -7,8 +7,8 @@ import { randomInt } from 'node:crypto';
 import { codeDigest } from '../../src/shared/node/codeDigest';
 import { QR_TOKEN_BYTES, qrPayload, type QrKind } from '../../src/shared/qrToken';
 import type { Locker } from '../store/lockers';
-import { activeParcelDigests } from '../store/parcels';
-import { activeReturnDigests } from '../store/returns';
+import { hasActiveParcelDigest } from '../store/parcels';
+import { hasActiveReturnDigest } from '../store/returns';
 import type { CloudContext } from './context';
 
 const MAX_ATTEMPTS = 100;
@@ -38,14 +38,14 @@ export function newLockerCode(
   codeDigestKey: Buffer,
   kind: QrKind,
 ): IssuedCode {
-  const taken = new Set([
-    ...activeParcelDigests(ctx.db, locker.id),
-    ...activeReturnDigests(ctx.db, locker.id),
-  ]);
+  // Looked up by digest (indexed), not by reading every active code of the locker.
+  const taken = (digest: string) =>
+    hasActiveParcelDigest(ctx.db, locker.id, digest) ||
+    hasActiveReturnDigest(ctx.db, locker.id, digest);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const code = ctx.randomDigits(locker.codeLength);
     const digest = codeDigest(codeDigestKey, code);
-    if (taken.has(digest)) continue;
+    if (taken(digest)) continue;
     // 128 random bits: no need to check it against the others.
     const payload = qrPayload(kind, ctx.randomBytes(QR_TOKEN_BYTES).toString('base64url'));
     return { code, digest, qrPayload: payload, qrDigest: codeDigest(codeDigestKey, payload) };

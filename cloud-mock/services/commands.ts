@@ -23,6 +23,7 @@ import {
   replaceSigned,
   type StoredCommand,
 } from '../store/commands';
+import { walSyncOf } from '../store/walSync';
 import { iso, type CloudContext } from './context';
 
 export class Commands {
@@ -57,18 +58,34 @@ export class Commands {
     return command.id;
   }
 
-  /** Publishes every issued command that was committed (QoS 1). */
+  /**
+   * Publishes every issued command that was committed (QoS 1), in issue order, without waiting
+   * for the broker's PUBACK: each is in the store already, so nobody need wait for the broker,
+   * and one whose publish fails stays pending and is resent when its locker next comes online.
+   * After a commit that did not wait for the disk (WalSync), take them at once instead and
+   * publish them once it is durable.
+   */
   async flush(): Promise<void> {
+    this.publish(this.takeIssued());
+  }
+
+  /**
+   * The commands issued since the last take, in issue order; take them right after a commit
+   * whose sync is still to come, and `publish` them once it is durable.
+   */
+  takeIssued(): string[] {
     const ids = this.queued;
     this.queued = [];
-    await Promise.all(
-      ids.map((id) => {
-        const stored = getCommand(this.ctx.db, id);
-        return stored?.status === 'pending'
-          ? this.publishSigned(stored.lockerId, stored.signed)
-          : undefined;
-      }),
-    );
+    return ids;
+  }
+
+  /** Publishes these committed commands (QoS 1) in order, not waiting for the broker. */
+  publish(ids: readonly string[]): void {
+    for (const id of ids) {
+      // Absent when its transaction rolled back: never sent.
+      const stored = getCommand(this.ctx.db, id);
+      if (stored?.status === 'pending') void this.publishSigned(stored.lockerId, stored.signed);
+    }
   }
 
   /**
@@ -96,6 +113,8 @@ export class Commands {
         return listPendingCommands(this.ctx.db, lockerId).map((c) => this.withLifetime(c));
       })
       .immediate();
+    // Some may come from a commit still on its way to disk (WalSync): sent once it is there.
+    await walSyncOf(this.ctx.db).sync();
     await Promise.all(pending.map((signed) => this.publishSigned(lockerId, signed)));
     return pending.length;
   }

@@ -6,16 +6,23 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { SignedEvent } from '../../src/shared/events';
-import { ChainVerifier } from '../../src/shared/node/eventChain';
+import { ChainVerifier, type LinkProof } from '../../src/shared/node/eventChain';
 
-/** Null when the device key signed this event as it stands, else why not. */
-export function heldEventProblem(event: SignedEvent, deviceKey: KeyObject): string | null {
+/**
+ * Null when the device key signed this event as it stands, else why not (`proof`: its hash and
+ * signature checked ahead, e.g. on a worker thread).
+ */
+export function heldEventProblem(
+  event: SignedEvent,
+  deviceKey: KeyObject,
+  proof?: LinkProof,
+): string | null {
   const alone = new ChainVerifier(deviceKey, {
     seq: event.seq,
     prevHash: event.prevHash,
     lockerId: event.lockerId,
   });
-  const pushed = alone.push(event);
+  const pushed = alone.pushParsed(event, proof);
   return pushed.ok ? null : `${pushed.reason}: ${pushed.detail}`;
 }
 

@@ -1,8 +1,9 @@
 /**
- * Ingest of what units publish (DESIGN §5): event batches are size-checked, parsed, deduped by
- * (lockerId, seq), verified link by link with a per-locker ChainVerifier against the enrolled
- * device key, stored with their effect on the view in one transaction, and acked
- * cumulatively with a signed ack. Events ahead of a gap wait in pending_events; a broken link
+ * Ingest of what units publish (DESIGN §5): event batches are size-checked, parsed once, deduped
+ * by (lockerId, seq), verified link by link with a per-locker ChainVerifier against the enrolled
+ * device key (hashes and signatures checked ahead on worker threads, SignatureChecks; each
+ * locker's batches stored in arrival order, LockerQueue), stored with their effect on the view
+ * in one transaction, and acked cumulatively with a signed ack. Events ahead of a gap wait in pending_events; a broken link
  * is recorded, the locker flagged, and nothing past it is acked. Retained state snapshots are
  * recorded when the device key signed them; a snapshot showing a door shut ends its
  * unexpected-opening alert. A locker coming online is sent a signed ack of the stored head, so
@@ -11,7 +12,7 @@
  */
 import type { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
-import { ChainVerifier } from '../../src/shared/node/eventChain';
+import { ChainVerifier, type LinkProof } from '../../src/shared/node/eventChain';
 import { publicKeyFromRaw } from '../../src/shared/node/ed25519';
 import { verifyMessage } from '../../src/shared/node/signedMessage';
 import {
@@ -37,6 +38,7 @@ import {
   setSnapshot,
   type Locker,
 } from '../store/lockers';
+import { walSyncOf, type WalSync } from '../store/walSync';
 import { Acks } from './acks';
 import { clearClosedDoors } from './alerts';
 import { sendRevocationList } from './badges';
@@ -44,6 +46,8 @@ import type { Commands } from './commands';
 import type { CloudContext } from './context';
 import type { LockerView } from './lockerView';
 import { heldEventProblem, unservableRewind } from './heldEvents';
+import { LockerQueue, Room } from './lockerQueue';
+import { defaultSignatureWorkers, SignatureChecks } from './signatureChecks';
 
 /** Events held behind one gap, per locker; beyond that the unit must resend. */
 export const MAX_PENDING_EVENTS = 10_000;
@@ -58,6 +62,19 @@ export type DropReason =
   | 'wrong_locker'
   | 'bad_signature';
 
+/** A batch with fewer events to prove is proved on the main thread: a worker's round trip would cost more. */
+const MIN_EVENTS_OFF_THREAD = 16;
+
+/** Event batches taken in and not yet stored before the cloud reads no further message. */
+const MAX_BATCHES_IN_FLIGHT = 64;
+
+/** Proofs computed ahead for a batch, and the device key they were computed with. */
+interface Proofs {
+  deviceKey: string;
+  byEvent: ReadonlyMap<SignedEvent, LinkProof>;
+}
+const NO_PROOFS: ReadonlyMap<SignedEvent, LinkProof> = new Map();
+
 interface CachedVerifier {
   deviceKey: string;
   verifier: ChainVerifier;
@@ -66,6 +83,8 @@ interface CachedVerifier {
 export interface BatchOutcome {
   ackedSeq: number;
   stored: number;
+  /** Of those stored, how many had their signature checked ahead on a worker thread. */
+  provedAhead: number;
   duplicates: number;
   held: number;
   rejected: number;
@@ -74,19 +93,41 @@ export interface BatchOutcome {
 export class Ingest {
   private readonly verifiers = new Map<string, CachedVerifier>();
   private readonly acks: Acks;
+  private readonly inTurn = new LockerQueue();
+  private readonly room = new Room(MAX_BATCHES_IN_FLIGHT);
+  private readonly checks: SignatureChecks;
+  private readonly wal: WalSync;
 
   constructor(
     private readonly ctx: CloudContext,
     private readonly view: LockerView,
     private readonly commands: Commands,
+    signatureWorkers = defaultSignatureWorkers(),
   ) {
     this.acks = new Acks(ctx);
+    this.checks = new SignatureChecks(signatureWorkers, ctx.log);
+    this.wal = walSyncOf(ctx.db);
+  }
+
+  /** Stops the signature workers. */
+  close(): Promise<void> {
+    return this.checks.close();
   }
 
   /** Subscriptions the cloud needs, with the prefix's wildcards. */
   subscriptions(): string[] {
     const base = this.ctx.topicPrefix.replace(/\/+$/, '');
     return [`${base}/+/events`, `${base}/+/state`, `${base}/+/presence`];
+  }
+
+  /**
+   * Starts handling one message; resolves once there is room for the next (fewer than
+   * MAX_BATCHES_IN_FLIGHT event batches taken in and not stored yet), so that while the cloud
+   * is behind, the broker holds what waits rather than this process.
+   */
+  take(topic: string, payload: Buffer): Promise<void> {
+    void this.onMessage(topic, payload);
+    return this.room.wait();
   }
 
   async onMessage(topic: string, payload: Buffer): Promise<void> {
@@ -141,20 +182,80 @@ export class Ingest {
     if (!batch) return;
     const locker = this.enrolledLocker(topic, lockerId);
     if (!locker) return;
+    // The signatures are checked off this thread from now; the batch is stored in its turn.
+    const proofs = this.proofsAhead(locker, batch.events);
+    this.room.enter();
+    let stored: { ackSent: Promise<void> };
+    try {
+      stored = await this.inTurn.run(lockerId, () =>
+        this.storeInTurn(topic, lockerId, batch.events, proofs),
+      );
+    } finally {
+      this.room.leave();
+    }
+    await stored.ackSent;
+  }
+
+  /**
+   * Starts the proofs of the batch's events the chain may still need (a duplicate needs none)
+   * on a worker thread; null for a batch too small to be worth it, or a pool too busy, whose
+   * events are then proved here as they are reached.
+   */
+  private proofsAhead(locker: Locker, events: readonly SignedEvent[]): Promise<Proofs> | null {
+    const wanted = events.filter((e) => e.lockerId === locker.id && e.seq > locker.chainSeq);
+    if (wanted.length < MIN_EVENTS_OFF_THREAD) return null;
+    const deviceKey = locker.devicePublicKey!;
+    const proved = this.checks.prove(publicKeyFromRaw(deviceKey), wanted);
+    if (!proved) return null;
+    return proved.then(
+      (proofs) => ({ deviceKey, byEvent: new Map(wanted.map((e, i) => [e, proofs[i]!])) }),
+      (e: unknown) => {
+        this.ctx.log.warn(
+          { err: e, lockerId: locker.id },
+          'signature checks failed; checking here',
+        );
+        return { deviceKey, byEvent: new Map() };
+      },
+    );
+  }
+
+  /**
+   * Stores a batch once the batches before it (of this locker) are stored: its own transaction,
+   * then — once that is on disk — its commands and the signed ack of the stored head, sent in
+   * the order stored. Resolves with the ack's
+   * publish in flight (wrapped, so it is not awaited here): the next batch need not wait for
+   * the broker.
+   */
+  private async storeInTurn(
+    topic: string,
+    lockerId: string,
+    events: readonly SignedEvent[],
+    proofsAhead: Promise<Proofs> | null,
+  ): Promise<{ ackSent: Promise<void> }> {
+    const proofs = proofsAhead ? await proofsAhead : null;
+    // Read again: the batches stored meanwhile moved its head.
+    const locker = this.enrolledLocker(topic, lockerId);
+    if (!locker) return { ackSent: Promise.resolve() };
+    const usable = proofs?.deviceKey === locker.devicePublicKey ? proofs.byEvent : NO_PROOFS;
     let outcome: BatchOutcome;
     try {
-      outcome = this.ctx.db.transaction(() => this.storeBatch(locker, batch.events)).immediate();
+      outcome = this.wal.commit(() => this.storeBatch(locker, events, usable));
     } catch (e) {
       this.verifiers.delete(lockerId); // it may have moved past what was rolled back
       throw e;
     }
+    const issued = this.commands.takeIssued();
     const ack = this.acks.sign(lockerId, outcome.ackedSeq);
     this.ctx.log.debug({ lockerId, ...outcome }, 'event batch ingested');
-    // The ack goes first and does not wait for the commands' PUBACKs: those can queue behind
-    // the unit's own batches on the broker's connection to us. The commands are stored (and
-    // resent when the unit comes online) whatever becomes of these publishes.
-    const acked = this.acks.publish(ack);
-    await Promise.all([acked, this.commands.flush()]);
+    // Nothing it caused leaves the process before it is on disk. Then the ack goes first, and
+    // does not wait for the commands' PUBACKs (they can queue behind the unit's own batches on
+    // the broker's connection to us); the commands are stored and resent whatever becomes of it.
+    const ackSent = this.wal.sync().then(() => {
+      const acked = this.acks.publish(ack);
+      this.commands.publish(issued);
+      return acked;
+    });
+    return { ackSent };
   }
 
   private verifierFor(locker: Locker): ChainVerifier {
@@ -174,18 +275,29 @@ export class Ingest {
     return verifier;
   }
 
-  private storeBatch(locker: Locker, events: readonly SignedEvent[]): BatchOutcome {
+  private storeBatch(
+    locker: Locker,
+    events: readonly SignedEvent[],
+    proofs: ReadonlyMap<SignedEvent, LinkProof>,
+  ): BatchOutcome {
     const { db } = this.ctx;
     const verifier = this.verifierFor(locker);
     const deviceKey = publicKeyFromRaw(locker.devicePublicKey!);
-    const outcome: BatchOutcome = { ackedSeq: 0, stored: 0, duplicates: 0, held: 0, rejected: 0 };
+    const outcome: BatchOutcome = {
+      ackedSeq: 0,
+      stored: 0,
+      provedAhead: 0,
+      duplicates: 0,
+      held: 0,
+      rejected: 0,
+    };
     const reject = (seq: number | null, reason: string, detail: string) => {
       outcome.rejected += 1;
       this.recordBreak(locker.id, seq, reason, detail);
     };
 
     const accept = (event: SignedEvent): boolean => {
-      const pushed = verifier.push(event);
+      const pushed = verifier.pushParsed(event, proofs.get(event));
       if (!pushed.ok) {
         reject(pushed.seq, pushed.reason, pushed.detail);
         return false;
@@ -193,6 +305,7 @@ export class Ingest {
       insertEvent(db, pushed.event, this.ctx.clock.now());
       this.view.apply(locker, pushed.event);
       outcome.stored += 1;
+      if (proofs.has(event)) outcome.provedAhead += 1;
       return true;
     };
 
@@ -208,7 +321,7 @@ export class Ingest {
           reject(event.seq, 'conflicting_duplicate', `stored hash ${hash}, received ${event.hash}`);
       } else if (event.seq > next) {
         // Only what the unit signed waits: a forgery held first would keep its seq's place.
-        const problem = heldEventProblem(event, deviceKey);
+        const problem = heldEventProblem(event, deviceKey, proofs.get(event));
         if (problem) {
           outcome.rejected += 1;
           this.ctx.log.warn(
@@ -289,13 +402,15 @@ export class Ingest {
   private async cameOnline(locker: Locker): Promise<number> {
     const lockerId = locker.id;
     // Where the stored chain ends: a unit ahead of it (a restored cloud) resends from there.
-    const acked = this.acks
-      .publish(this.acks.sign(lockerId, locker.chainSeq))
+    const ack = this.acks.sign(lockerId, locker.chainSeq);
+    // That head may be a commit still on its way to disk (WalSync): named only once it is there.
+    const acked = this.wal
+      .sync()
+      .then(() => this.acks.publish(ack))
       .catch((e: unknown) => this.ctx.log.warn({ err: e, lockerId }, 'presence ack not sent'));
     // What is pending now, not after the ack's PUBACK: by then the unit's batches may have set
-    // off commands that their own flush sends, and they would go twice.
-    const resent = this.commands.resendPending(lockerId);
-    await Promise.all([acked, resent]);
+    // off commands that go out with them, and they would go twice.
+    const [, resent] = await Promise.all([acked, this.commands.resendPending(lockerId)]);
     await sendRevocationList(this.ctx, this.commands, lockerId);
     return resent;
   }

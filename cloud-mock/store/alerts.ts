@@ -1,6 +1,7 @@
 /** Queries on the alerts table: raised by door and item events, cleared by later ones. */
 import type { Alert, AlertKind } from '../../src/shared/rest/schemas';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface NewAlert {
   lockerId: string;
@@ -55,16 +56,16 @@ const fromRow = (r: Row): Alert => ({
 
 /** One alert per event: a second insert for the same (locker, seq) changes nothing. */
 export function insertAlert(db: Db, a: NewAlert): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT OR IGNORE INTO alerts (locker_id, compartment_id, kind, detail, seq, raised_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(a.lockerId, a.compartmentId, a.kind, a.detail, a.seq, a.raisedAt);
 }
 
 export function getAlert(db: Db, lockerId: string, id: number): Alert | null {
-  const row = db
-    .prepare('SELECT * FROM alerts WHERE locker_id = ? AND id = ?')
-    .get(lockerId, id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM alerts WHERE locker_id = ? AND id = ?').get(lockerId, id) as
+    Row | undefined;
   return row ? fromRow(row) : null;
 }
 
@@ -75,12 +76,11 @@ export function listAlerts(
 ): Alert[] {
   const where = { open: 'AND cleared_at IS NULL', cleared: 'AND cleared_at IS NOT NULL', all: '' };
   return (
-    db
-      .prepare(
-        `SELECT * FROM alerts WHERE locker_id = ? ${where[filter.state]}
+    stmt(
+      db,
+      `SELECT * FROM alerts WHERE locker_id = ? ${where[filter.state]}
          ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(lockerId, filter.limit) as Row[]
+    ).all(lockerId, filter.limit) as Row[]
   ).map(fromRow);
 }
 
@@ -96,13 +96,12 @@ export function clearAlerts(
   upToSeq: number,
   clearing: Clearing,
 ): number {
-  return db
-    .prepare(
-      `UPDATE alerts SET cleared_at = ?, cleared_seq = ?, cleared_reason = ?
+  return stmt(
+    db,
+    `UPDATE alerts SET cleared_at = ?, cleared_seq = ?, cleared_reason = ?
        WHERE locker_id = ? AND compartment_id = ? AND cleared_at IS NULL AND seq <= ?
          AND kind IN (${kinds.map(() => '?').join(', ')})`,
-    )
-    .run(clearing.at, clearing.seq, clearing.reason, lockerId, compartmentId, upToSeq, ...kinds)
+  ).run(clearing.at, clearing.seq, clearing.reason, lockerId, compartmentId, upToSeq, ...kinds)
     .changes;
 }
 
@@ -115,11 +114,10 @@ export function acknowledgeAlert(
   by: string,
 ): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ?
+    stmt(
+      db,
+      `UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ?
          WHERE locker_id = ? AND id = ? AND acknowledged_at IS NULL`,
-      )
-      .run(at, by, lockerId, id).changes > 0
+    ).run(at, by, lockerId, id).changes > 0
   );
 }

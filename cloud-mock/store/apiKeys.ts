@@ -1,6 +1,7 @@
 /** Queries on the api_keys table: the REST API's keys, stored as hashes, and their revocation. */
 import type { ApiRole } from '../../src/shared/rest/apiKeys';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface ApiKeyRecord {
   id: string;
@@ -28,7 +29,8 @@ const record = (r: Row): ApiKeyRecord => ({
 });
 
 export function insertApiKey(db: Db, key: ApiKeyRecord, keyHash: string): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO api_keys (id, role, label, key_hash, created_at, revoked_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(key.id, key.role, key.label, keyHash, key.createdAt, key.revokedAt);
@@ -36,18 +38,18 @@ export function insertApiKey(db: Db, key: ApiKeyRecord, keyHash: string): void {
 
 /** The key with this id and its stored hash, for checking a presented key. */
 export function findApiKey(db: Db, id: string): { key: ApiKeyRecord; keyHash: string } | null {
-  const r = db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as Row | undefined;
+  const r = stmt(db, 'SELECT * FROM api_keys WHERE id = ?').get(id) as Row | undefined;
   return r ? { key: record(r), keyHash: r.key_hash } : null;
 }
 
 export function listApiKeys(db: Db): ApiKeyRecord[] {
-  return (db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map(record);
+  return (stmt(db, 'SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map(record);
 }
 
 /** Marks the key revoked (the first revocation time stays); false if there is no such key. */
 export function revokeApiKey(db: Db, id: string, at: number): boolean {
   return (
-    db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(at, id)
+    stmt(db, 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(at, id)
       .changes === 1
   );
 }

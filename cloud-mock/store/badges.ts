@@ -1,6 +1,7 @@
 /** Queries on the badges table: issued courier and staff badges and their revocation. */
 import type { BadgeRole } from '../../src/shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface IssuedBadge {
   id: string;
@@ -23,7 +24,8 @@ interface Row {
 }
 
 export function insertBadge(db: Db, b: IssuedBadge): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO badges (id, role, subject, lockers, issued_at, expires_at, revoked_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -38,7 +40,7 @@ export function insertBadge(db: Db, b: IssuedBadge): void {
 }
 
 export function getBadge(db: Db, id: string): IssuedBadge | null {
-  const r = db.prepare('SELECT * FROM badges WHERE id = ?').get(id) as Row | undefined;
+  const r = stmt(db, 'SELECT * FROM badges WHERE id = ?').get(id) as Row | undefined;
   if (!r) return null;
   return {
     id: r.id,
@@ -52,5 +54,5 @@ export function getBadge(db: Db, id: string): IssuedBadge | null {
 }
 
 export function revokeBadge(db: Db, id: string, at: number): void {
-  db.prepare('UPDATE badges SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(at, id);
+  stmt(db, 'UPDATE badges SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(at, id);
 }

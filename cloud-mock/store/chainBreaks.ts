@@ -1,5 +1,6 @@
 /** Queries on the chain_breaks table: every link the verifier refused, for the audit view. */
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface ChainBreak {
   seq: number | null;
@@ -9,13 +10,15 @@ export interface ChainBreak {
 }
 
 export function insertChainBreak(db: Db, lockerId: string, b: ChainBreak): void {
-  db.prepare(
+  stmt(
+    db,
     'INSERT INTO chain_breaks (locker_id, seq, reason, detail, at) VALUES (?, ?, ?, ?, ?)',
   ).run(lockerId, b.seq, b.reason, b.detail, b.at);
 }
 
 export function listChainBreaks(db: Db, lockerId: string): ChainBreak[] {
-  return db
-    .prepare('SELECT seq, reason, detail, at FROM chain_breaks WHERE locker_id = ? ORDER BY id')
-    .all(lockerId) as ChainBreak[];
+  return stmt(
+    db,
+    'SELECT seq, reason, detail, at FROM chain_breaks WHERE locker_id = ? ORDER BY id',
+  ).all(lockerId) as ChainBreak[];
 }

@@ -3,6 +3,7 @@
  * its lifetime (`not_after`) ends.
  */
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export type CommandStatus = 'pending' | 'done' | 'failed';
 
@@ -48,7 +49,8 @@ export function insertCommand(
   db: Db,
   c: Pick<StoredCommand, 'id' | 'lockerId' | 'type' | 'signed' | 'issuedAt' | 'notAfter'>,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO commands (id, locker_id, type, signed, status, issued_at, not_after)
      VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
   ).run(c.id, c.lockerId, c.type, c.signed, c.issuedAt, c.notAfter);
@@ -56,29 +58,28 @@ export function insertCommand(
 
 /** Replaces the signed text of a command stored before lifetimes (see Commands.resendPending). */
 export function replaceSigned(db: Db, id: string, signed: string): void {
-  db.prepare('UPDATE commands SET signed = ? WHERE id = ?').run(signed, id);
+  stmt(db, 'UPDATE commands SET signed = ? WHERE id = ?').run(signed, id);
 }
 
 export function getCommand(db: Db, id: string): StoredCommand | null {
-  const row = db.prepare('SELECT * FROM commands WHERE id = ?').get(id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM commands WHERE id = ?').get(id) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 
 export function listPendingCommands(db: Db, lockerId: string): StoredCommand[] {
   return (
-    db
-      .prepare(
-        `SELECT * FROM commands WHERE locker_id = ? AND status = 'pending' ORDER BY issued_at, rowid`,
-      )
-      .all(lockerId) as Row[]
+    stmt(
+      db,
+      `SELECT * FROM commands WHERE locker_id = ? AND status = 'pending' ORDER BY issued_at, rowid`,
+    ).all(lockerId) as Row[]
   ).map(fromRow);
 }
 
 export function listCommands(db: Db, lockerId: string): StoredCommand[] {
   return (
-    db
-      .prepare('SELECT * FROM commands WHERE locker_id = ? ORDER BY issued_at, rowid')
-      .all(lockerId) as Row[]
+    stmt(db, 'SELECT * FROM commands WHERE locker_id = ? ORDER BY issued_at, rowid').all(
+      lockerId,
+    ) as Row[]
   ).map(fromRow);
 }
 
@@ -92,14 +93,13 @@ export function expirePendingCommands(
   lockerId: string | null = null,
 ): StoredCommand[] {
   return (
-    db
-      .prepare(
-        `UPDATE commands SET status = 'failed', error = 'expired', finished_at = @now
+    stmt(
+      db,
+      `UPDATE commands SET status = 'failed', error = 'expired', finished_at = @now
          WHERE status = 'pending' AND not_after < @now
            AND (@lockerId IS NULL OR locker_id = @lockerId)
          RETURNING *`,
-      )
-      .all({ now, lockerId }) as Row[]
+    ).all({ now, lockerId }) as Row[]
   ).map(fromRow);
 }
 
@@ -111,11 +111,10 @@ export function finishCommand(
   outcome: { ok: boolean; error: string | null },
   at: number,
 ): boolean {
-  const info = db
-    .prepare(
-      `UPDATE commands SET status = ?, error = ?, finished_at = ?
+  const info = stmt(
+    db,
+    `UPDATE commands SET status = ?, error = ?, finished_at = ?
        WHERE id = ? AND locker_id = ? AND status = 'pending'`,
-    )
-    .run(outcome.ok ? 'done' : 'failed', outcome.error, at, id, lockerId);
+  ).run(outcome.ok ? 'done' : 'failed', outcome.error, at, id, lockerId);
   return info.changes > 0;
 }

@@ -1,6 +1,7 @@
 /** Queries on the compartments table: the provisioned layout and the state events describe. */
 import type { CompartmentState, Dimensions, Size } from '../../src/shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface CloudCompartment {
   lockerId: string;
@@ -51,7 +52,8 @@ export function insertCompartment(
   db: Db,
   c: Pick<CloudCompartment, 'lockerId' | 'id' | 'size' | 'inner' | 'maxWeightG' | 'lowerDoor'>,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO compartments
        (locker_id, id, size, length_mm, width_mm, height_mm, max_weight_g, lower_door)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -69,14 +71,15 @@ export function insertCompartment(
 
 export function listCompartments(db: Db, lockerId: string): CloudCompartment[] {
   return (
-    db.prepare('SELECT * FROM compartments WHERE locker_id = ? ORDER BY id').all(lockerId) as Row[]
+    stmt(db, 'SELECT * FROM compartments WHERE locker_id = ? ORDER BY id').all(lockerId) as Row[]
   ).map(fromRow);
 }
 
 export function getCompartment(db: Db, lockerId: string, id: string): CloudCompartment | null {
-  const row = db
-    .prepare('SELECT * FROM compartments WHERE locker_id = ? AND id = ?')
-    .get(lockerId, id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM compartments WHERE locker_id = ? AND id = ?').get(
+    lockerId,
+    id,
+  ) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 
@@ -93,20 +96,75 @@ export function setCompartmentState(
   },
   seq: number,
 ): boolean {
-  const current = getCompartment(db, lockerId, id);
-  if (!current) return false;
-  const next = { ...current, ...change };
-  db.prepare(
-    `UPDATE compartments SET state = ?, parcel_id = ?, return_id = ?, door_open = ?, state_seq = ?
-     WHERE locker_id = ? AND id = ?`,
-  ).run(
-    next.state,
-    next.parcelId,
-    next.returnId,
-    next.doorOpen === null ? null : next.doorOpen ? 1 : 0,
-    seq,
-    lockerId,
-    id,
+  // One statement: each field the change names is set, the others keep their value.
+  const given = (v: unknown) => (v === undefined ? 0 : 1);
+  return (
+    stmt(
+      db,
+      `UPDATE compartments SET
+         state = IIF(@setState, @state, state),
+         parcel_id = IIF(@setParcel, @parcelId, parcel_id),
+         return_id = IIF(@setReturn, @returnId, return_id),
+         door_open = IIF(@setDoor, @doorOpen, door_open),
+         state_seq = @seq
+       WHERE locker_id = @lockerId AND id = @id`,
+    ).run({
+      lockerId,
+      id,
+      seq,
+      setState: given(change.state),
+      state: change.state ?? null,
+      setParcel: given(change.parcelId),
+      parcelId: change.parcelId ?? null,
+      setReturn: given(change.returnId),
+      returnId: change.returnId ?? null,
+      setDoor: given(change.doorOpen),
+      doorOpen: change.doorOpen === undefined || change.doorOpen === null ? null : +change.doorOpen,
+    }).changes > 0
   );
-  return true;
+}
+
+/** The distinct shapes (size, inner dimensions, weight limit) of a locker's compartments. */
+export function listCompartmentShapes(
+  db: Db,
+  lockerId: string,
+): Pick<CloudCompartment, 'size' | 'inner' | 'maxWeightG'>[] {
+  return (
+    stmt(
+      db,
+      `SELECT DISTINCT size, length_mm, width_mm, height_mm, max_weight_g
+       FROM compartments WHERE locker_id = ?`,
+    ).all(lockerId) as Row[]
+  ).map((r) => ({
+    size: r.size,
+    inner: { lengthMm: r.length_mm, widthMm: r.width_mm, heightMm: r.height_mm },
+    maxWeightG: r.max_weight_g,
+  }));
+}
+
+/**
+ * Keeps beside each compartment what a state snapshot (its JSON text, at `seq`) says of it, or
+ * nothing where the snapshot does not list it: the capacity table counts from the newer of
+ * snapshot and events.
+ */
+export function recordSnapshotCompartments(
+  db: Db,
+  lockerId: string,
+  json: string,
+  seq: number,
+): void {
+  stmt(
+    db,
+    `UPDATE compartments SET snapshot_seq = NULL, snapshot_state = NULL, snapshot_door_open = NULL
+     WHERE locker_id = @lockerId AND snapshot_seq IS NOT NULL
+       AND id NOT IN (SELECT value ->> '$.id' FROM json_each(@json, '$.compartments'))`,
+  ).run({ lockerId, json });
+  stmt(
+    db,
+    `UPDATE compartments AS c
+     SET snapshot_seq = @seq, snapshot_state = s.value ->> '$.state',
+         snapshot_door_open = s.value ->> '$.doorOpen'
+     FROM json_each(@json, '$.compartments') AS s
+     WHERE c.locker_id = @lockerId AND c.id = s.value ->> '$.id'`,
+  ).run({ lockerId, json, seq });
 }

@@ -215,6 +215,101 @@ describe('cloud store migrations', () => {
     expect(db.prepare('SELECT revoked_at FROM api_keys').get()).toEqual({ revoked_at: null });
   });
 
+  it('migration 9 counts what each locker can still promise per size, from the newer of snapshot and events, and triggers keep it', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.version <= 8),
+    );
+    const snapshot = {
+      v: 1,
+      lockerId: 'L',
+      at: '2025-06-02T08:00:00.000Z',
+      seq: 5,
+      compartments: [
+        { id: 'A1', size: 'S', state: 'occupied', doorOpen: false, parcelId: 'P', returnId: null },
+        {
+          id: 'B1',
+          size: 'M',
+          state: 'out_of_service',
+          doorOpen: null,
+          parcelId: null,
+          returnId: null,
+        },
+        {
+          id: 'D1',
+          size: 'XL',
+          state: 'available',
+          doorOpen: true,
+          parcelId: null,
+          returnId: null,
+        },
+      ],
+      sig: 'x',
+    };
+    db.prepare(
+      `INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash,
+         snapshot, snapshot_seq) VALUES ('L','n','a',1,1,'t',1,'h',?,5)`,
+    ).run(JSON.stringify(snapshot));
+    const compartment = db.prepare(
+      `INSERT INTO compartments (locker_id, id, size, length_mm, width_mm, height_mm,
+         max_weight_g, lower_door, state, state_seq) VALUES ('L', ?, ?, 1, 1, 1, 1, 0, ?, ?)`,
+    );
+    compartment.run('A1', 'S', 'available', 3); // the snapshot is newer: occupied
+    compartment.run('A2', 'S', 'available', 0); // not in the snapshot: free
+    compartment.run('B1', 'M', 'available', 7); // an event after the snapshot: free
+    compartment.run('C1', 'L', 'occupied', 2);
+    compartment.run('D1', 'XL', 'available', 1); // the snapshot says its door is open
+    const parcel = db.prepare(
+      `INSERT INTO parcels (allocation_id, locker_id, parcel_id, tracking_barcode, state, size,
+         accessible, hold_days, announced, created_at, lapses_at)
+       VALUES (?, 'L', ?, 'TRK', ?, ?, 0, 3, 1, 1, 1)`,
+    );
+    parcel.run('a1', 'P-1', 'expected', 'S');
+    parcel.run('a2', 'P-2', 'cancelled', 'S');
+    parcel.run('a3', 'P-3', 'expected', 'M');
+    parcel.run('a4', 'P-4', 'deposited', null);
+    db.prepare(
+      `INSERT INTO returns (return_id, locker_id, size, state, customer, code_digest, created_at)
+       VALUES ('R-1', 'L', 'L', 'expected', '{}', 'd', 1)`,
+    ).run();
+
+    migrate(db, migrations);
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    const capacity = () =>
+      Object.fromEntries(
+        (
+          db.prepare('SELECT size, free, promised FROM capacity ORDER BY size').all() as {
+            size: string;
+            free: number;
+            promised: number;
+          }[]
+        ).map((r) => [r.size, [r.free, r.promised]]),
+      );
+    expect(capacity()).toEqual({ S: [1, 1], M: [1, 1], L: [0, 1], XL: [0, 0] });
+
+    // Every later change moves it in the same statement.
+    parcel.run('a5', 'P-5', 'expected', 'S');
+    expect(capacity().S).toEqual([1, 2]);
+    db.prepare("UPDATE parcels SET state = 'cancelled' WHERE allocation_id = 'a1'").run();
+    db.prepare("UPDATE parcels SET size = 'L' WHERE allocation_id = 'a5'").run();
+    db.prepare("DELETE FROM parcels WHERE allocation_id = 'a3'").run();
+    db.prepare("UPDATE returns SET state = 'deposited' WHERE return_id = 'R-1'").run();
+    expect(capacity()).toEqual({ S: [1, 0], M: [1, 0], L: [0, 1], XL: [0, 0] });
+    const event = db.prepare(
+      "UPDATE compartments SET state = ?, door_open = ?, state_seq = ? WHERE locker_id = 'L' AND id = ?",
+    );
+    event.run('occupied', 0, 8, 'A2');
+    event.run('available', 0, 9, 'A1'); // newer than the snapshot now
+    event.run('available', 1, 10, 'C1'); // available, but its door is open
+    expect(capacity()).toEqual({ S: [1, 0], M: [1, 0], L: [0, 1], XL: [0, 0] });
+    event.run('available', 0, 11, 'C1');
+    expect(capacity().L).toEqual([1, 1]);
+    expect(() =>
+      db.prepare("UPDATE compartments SET snapshot_state = 'broken' WHERE id = 'A1'").run(),
+    ).toThrow(/CHECK/);
+  });
+
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 99');

@@ -2,7 +2,9 @@
  * Queries on the lockers table: provisioning, enrolment, policy (code length), presence, chain
  * head, snapshot.
  */
+import { recordSnapshotCompartments } from './compartments';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface Locker {
   id: string;
@@ -86,7 +88,8 @@ export function insertLocker(
     | 'codeLength'
   >,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO lockers
        (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash, code_length)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -104,12 +107,12 @@ export function insertLocker(
 }
 
 export function getLocker(db: Db, id: string): Locker | null {
-  const row = db.prepare('SELECT * FROM lockers WHERE id = ?').get(id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM lockers WHERE id = ?').get(id) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 
 export function listLockers(db: Db): Locker[] {
-  return (db.prepare('SELECT * FROM lockers ORDER BY id').all() as Row[]).map(fromRow);
+  return (stmt(db, 'SELECT * FROM lockers ORDER BY id').all() as Row[]).map(fromRow);
 }
 
 export function setEnrollment(
@@ -118,29 +121,32 @@ export function setEnrollment(
   keys: { devicePublicKey: string; codeDigestKey: string },
   at: number,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     'UPDATE lockers SET enrolled_at = ?, device_public_key = ?, code_digest_key = ? WHERE id = ?',
   ).run(at, keys.devicePublicKey, keys.codeDigestKey, id);
 }
 
 export function setCodeLength(db: Db, id: string, codeLength: number): void {
-  db.prepare('UPDATE lockers SET code_length = ? WHERE id = ?').run(codeLength, id);
+  stmt(db, 'UPDATE lockers SET code_length = ? WHERE id = ?').run(codeLength, id);
 }
 
 export function setPresence(db: Db, id: string, presence: 'online' | 'offline', at: number): void {
-  db.prepare('UPDATE lockers SET presence = ?, presence_at = ? WHERE id = ?').run(presence, at, id);
+  stmt(db, 'UPDATE lockers SET presence = ?, presence_at = ? WHERE id = ?').run(presence, at, id);
 }
 
 export function setChainHead(db: Db, id: string, seq: number, hash: string): void {
-  db.prepare('UPDATE lockers SET chain_seq = ?, chain_hash = ? WHERE id = ?').run(seq, hash, id);
+  stmt(db, 'UPDATE lockers SET chain_seq = ?, chain_hash = ? WHERE id = ?').run(seq, hash, id);
 }
 
 export function flagLocker(db: Db, id: string): void {
-  db.prepare('UPDATE lockers SET flagged = 1 WHERE id = ?').run(id);
+  stmt(db, 'UPDATE lockers SET flagged = 1 WHERE id = ?').run(id);
 }
 
+/** Keeps the unit's latest state snapshot, and beside each compartment what it says of it. */
 export function setSnapshot(db: Db, id: string, json: string, seq: number, at: number): void {
-  db.prepare('UPDATE lockers SET snapshot = ?, snapshot_seq = ?, snapshot_at = ? WHERE id = ?').run(
+  recordSnapshotCompartments(db, id, json, seq);
+  stmt(db, 'UPDATE lockers SET snapshot = ?, snapshot_seq = ?, snapshot_at = ? WHERE id = ?').run(
     json,
     seq,
     at,

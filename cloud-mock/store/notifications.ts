@@ -1,6 +1,7 @@
 /** Queries on the notifications table: the development inbox standing in for SMS and e-mail. */
 import type { Notification, NotificationKind } from '../../src/shared/rest/schemas';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface NewNotification {
   kind: NotificationKind;
@@ -46,32 +47,29 @@ const fromRow = (r: Row): Notification => ({
 
 /** False when one with the same dedupe key was already sent. */
 export function insertNotification(db: Db, n: NewNotification): boolean {
-  const info = db
-    .prepare(
-      `INSERT OR IGNORE INTO notifications (kind, locker_id, parcel_id, return_id, recipients,
+  const info = stmt(
+    db,
+    `INSERT OR IGNORE INTO notifications (kind, locker_id, parcel_id, return_id, recipients,
          subject, text, code, qr_payload, created_at, dedupe_key)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      n.kind,
-      n.lockerId,
-      n.parcelId,
-      n.returnId,
-      JSON.stringify(n.to),
-      n.subject,
-      n.text,
-      n.code,
-      n.qrPayload,
-      n.createdAt,
-      n.dedupeKey,
-    );
+  ).run(
+    n.kind,
+    n.lockerId,
+    n.parcelId,
+    n.returnId,
+    JSON.stringify(n.to),
+    n.subject,
+    n.text,
+    n.code,
+    n.qrPayload,
+    n.createdAt,
+    n.dedupeKey,
+  );
   return info.changes > 0;
 }
 
 export function hasNotification(db: Db, dedupeKey: string): boolean {
-  return (
-    db.prepare('SELECT 1 FROM notifications WHERE dedupe_key = ?').get(dedupeKey) !== undefined
-  );
+  return stmt(db, 'SELECT 1 FROM notifications WHERE dedupe_key = ?').get(dedupeKey) !== undefined;
 }
 
 export function listNotifications(
@@ -96,5 +94,5 @@ export function listNotifications(
   }
   const sql = `SELECT * FROM notifications ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
     ORDER BY id DESC LIMIT ?`;
-  return (db.prepare(sql).all(...args, filter.limit) as Row[]).map(fromRow);
+  return (stmt(db, sql).all(...args, filter.limit) as Row[]).map(fromRow);
 }

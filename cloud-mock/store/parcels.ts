@@ -1,6 +1,7 @@
 /** Queries on the parcels table: allocations and the parcels they become. */
 import type { Dimensions, ParcelState, Size } from '../../src/shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface CloudParcel {
   allocationId: string;
@@ -119,20 +120,21 @@ const toParams = (p: CloudParcel) => ({
 const COLUMNS = Object.keys(toParams({} as CloudParcel));
 
 export function insertParcel(db: Db, p: CloudParcel): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO parcels (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`,
   ).run(toParams(p));
 }
 
 export function saveParcel(db: Db, p: CloudParcel): void {
   const sets = COLUMNS.filter((c) => c !== 'allocation_id').map((c) => `${c} = @${c}`);
-  db.prepare(`UPDATE parcels SET ${sets.join(', ')} WHERE allocation_id = @allocation_id`).run(
+  stmt(db, `UPDATE parcels SET ${sets.join(', ')} WHERE allocation_id = @allocation_id`).run(
     toParams(p),
   );
 }
 
 export function getParcel(db: Db, allocationId: string): CloudParcel | null {
-  const row = db.prepare('SELECT * FROM parcels WHERE allocation_id = ?').get(allocationId) as
+  const row = stmt(db, 'SELECT * FROM parcels WHERE allocation_id = ?').get(allocationId) as
     Row | undefined;
   return row ? fromRow(row) : null;
 }
@@ -143,56 +145,53 @@ export function getParcelByParcelId(
   lockerId: string,
   parcelId: string,
 ): CloudParcel | null {
-  const row = db
-    .prepare(
-      `SELECT * FROM parcels WHERE locker_id = ? AND (parcel_id = ? OR cloud_parcel_id = ?)
+  const row = stmt(
+    db,
+    `SELECT * FROM parcels WHERE locker_id = ? AND (parcel_id = ? OR cloud_parcel_id = ?)
        ORDER BY parcel_id = ? DESC LIMIT 1`,
-    )
-    .get(lockerId, parcelId, parcelId, parcelId) as Row | undefined;
+  ).get(lockerId, parcelId, parcelId, parcelId) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 
 export function deleteParcel(db: Db, allocationId: string): void {
-  db.prepare('DELETE FROM parcels WHERE allocation_id = ?').run(allocationId);
+  stmt(db, 'DELETE FROM parcels WHERE allocation_id = ?').run(allocationId);
 }
 
 export function listParcels(db: Db, lockerId: string): CloudParcel[] {
   return (
-    db
-      .prepare('SELECT * FROM parcels WHERE locker_id = ? ORDER BY created_at DESC, parcel_id')
-      .all(lockerId) as Row[]
+    stmt(db, 'SELECT * FROM parcels WHERE locker_id = ? ORDER BY created_at DESC, parcel_id').all(
+      lockerId,
+    ) as Row[]
   ).map(fromRow);
 }
 
 export function listParcelsInState(db: Db, states: readonly ParcelState[]): CloudParcel[] {
   return (
-    db
-      .prepare(`SELECT * FROM parcels WHERE state IN (${states.map(() => '?').join(', ')})`)
-      .all(...states) as Row[]
+    stmt(db, `SELECT * FROM parcels WHERE state IN (${states.map(() => '?').join(', ')})`).all(
+      ...states,
+    ) as Row[]
   ).map(fromRow);
 }
 
 /** Expected parcels per size at one locker: capacity already promised. */
 export function countExpectedBySize(db: Db, lockerId: string): Map<Size, number> {
-  const rows = db
-    .prepare(
-      `SELECT size, COUNT(*) AS n FROM parcels
+  const rows = stmt(
+    db,
+    `SELECT size, COUNT(*) AS n FROM parcels
        WHERE locker_id = ? AND state = 'expected' AND size IS NOT NULL GROUP BY size`,
-    )
-    .all(lockerId) as { size: Size; n: number }[];
+  ).all(lockerId) as { size: Size; n: number }[];
   return new Map(rows.map((r) => [r.size, r.n]));
 }
 
-/** Code digests of the locker's parcels that can still be picked up. */
-export function activeParcelDigests(db: Db, lockerId: string): string[] {
+/** Whether a parcel of the locker that can still be picked up has this code digest. */
+export function hasActiveParcelDigest(db: Db, lockerId: string, digest: string): boolean {
   return (
-    db
-      .prepare(
-        `SELECT code_digest FROM parcels WHERE locker_id = ? AND code_digest IS NOT NULL
-         AND state IN ('expected','deposited','expired')`,
-      )
-      .all(lockerId) as { code_digest: string }[]
-  ).map((r) => r.code_digest);
+    stmt(
+      db,
+      `SELECT 1 FROM parcels WHERE locker_id = ? AND code_digest = ?
+       AND state IN ('expected','deposited','expired')`,
+    ).get(lockerId, digest) !== undefined
+  );
 }
 
 /**

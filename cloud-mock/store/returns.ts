@@ -1,6 +1,7 @@
 /** Queries on the returns table. */
 import type { ReturnState, Size } from '../../src/shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface CloudReturn {
   returnId: string;
@@ -46,7 +47,8 @@ const fromRow = (r: Row): CloudReturn => ({
 });
 
 export function insertReturn(db: Db, r: CloudReturn): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO returns (return_id, locker_id, size, state, customer, return_code, code_digest,
        qr_payload, compartment_id, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -65,13 +67,14 @@ export function insertReturn(db: Db, r: CloudReturn): void {
 }
 
 export function getReturn(db: Db, returnId: string): CloudReturn | null {
-  const row = db.prepare('SELECT * FROM returns WHERE return_id = ?').get(returnId) as
+  const row = stmt(db, 'SELECT * FROM returns WHERE return_id = ?').get(returnId) as
     Row | undefined;
   return row ? fromRow(row) : null;
 }
 
 export function saveReturn(db: Db, r: CloudReturn): void {
-  db.prepare(
+  stmt(
+    db,
     `UPDATE returns SET state = ?, return_code = ?, qr_payload = ?, compartment_id = ?,
        closed_at = ? WHERE return_id = ?`,
   ).run(r.state, r.returnCode, r.qrPayload, r.compartmentId, r.closedAt, r.returnId);
@@ -79,26 +82,27 @@ export function saveReturn(db: Db, r: CloudReturn): void {
 
 export function listReturns(db: Db, lockerId: string): CloudReturn[] {
   return (
-    db
-      .prepare('SELECT * FROM returns WHERE locker_id = ? ORDER BY created_at DESC')
-      .all(lockerId) as Row[]
+    stmt(db, 'SELECT * FROM returns WHERE locker_id = ? ORDER BY created_at DESC').all(
+      lockerId,
+    ) as Row[]
   ).map(fromRow);
 }
 
 export function countExpectedReturnsBySize(db: Db, lockerId: string): Map<Size, number> {
-  const rows = db
-    .prepare(
-      `SELECT size, COUNT(*) AS n FROM returns WHERE locker_id = ? AND state = 'expected'
+  const rows = stmt(
+    db,
+    `SELECT size, COUNT(*) AS n FROM returns WHERE locker_id = ? AND state = 'expected'
        GROUP BY size`,
-    )
-    .all(lockerId) as { size: Size; n: number }[];
+  ).all(lockerId) as { size: Size; n: number }[];
   return new Map(rows.map((r) => [r.size, r.n]));
 }
 
-export function activeReturnDigests(db: Db, lockerId: string): string[] {
+/** Whether an expected return of the locker has this code digest. */
+export function hasActiveReturnDigest(db: Db, lockerId: string, digest: string): boolean {
   return (
-    db
-      .prepare(`SELECT code_digest FROM returns WHERE locker_id = ? AND state = 'expected'`)
-      .all(lockerId) as { code_digest: string }[]
-  ).map((r) => r.code_digest);
+    stmt(
+      db,
+      `SELECT 1 FROM returns WHERE locker_id = ? AND code_digest = ? AND state = 'expected'`,
+    ).get(lockerId, digest) !== undefined
+  );
 }

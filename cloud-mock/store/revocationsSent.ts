@@ -3,6 +3,7 @@
  * enrolment has been sent, and by which credentials.revoke command.
  */
 import type { Db } from './database';
+import { stmt } from './statements';
 
 /** Revoked, not yet expired, and valid at this locker (no locker list, or one naming it). */
 const REVOKED_HERE = `
@@ -12,9 +13,10 @@ const REVOKED_HERE = `
 /** The locker's current revocation list: badge ids in id order. */
 export function listRevokedAt(db: Db, lockerId: string, now: number): string[] {
   return (
-    db
-      .prepare(`SELECT b.id FROM badges b WHERE ${REVOKED_HERE} ORDER BY b.id`)
-      .all({ lockerId, now }) as { id: string }[]
+    stmt(db, `SELECT b.id FROM badges b WHERE ${REVOKED_HERE} ORDER BY b.id`).all({
+      lockerId,
+      now,
+    }) as { id: string }[]
   ).map((r) => r.id);
 }
 
@@ -28,15 +30,14 @@ export function countUnsentRevocations(
   enrolment: string,
   now: number,
 ): number {
-  const row = db
-    .prepare(
-      `SELECT count(*) AS n FROM badges b WHERE ${REVOKED_HERE}
+  const row = stmt(
+    db,
+    `SELECT count(*) AS n FROM badges b WHERE ${REVOKED_HERE}
          AND NOT EXISTS (
            SELECT 1 FROM revocations_sent s JOIN commands c ON c.id = s.command_id
            WHERE s.locker_id = @lockerId AND s.badge_id = b.id
              AND s.enrolment = @enrolment AND c.status != 'failed')`,
-    )
-    .get({ lockerId, enrolment, now }) as { n: number };
+  ).get({ lockerId, enrolment, now }) as { n: number };
   return row.n;
 }
 
@@ -44,7 +45,8 @@ export function recordRevocationsSent(
   db: Db,
   sent: { lockerId: string; enrolment: string; commandId: string; badgeIds: readonly string[] },
 ): void {
-  const insert = db.prepare(
+  const insert = stmt(
+    db,
     `INSERT OR IGNORE INTO revocations_sent (locker_id, badge_id, enrolment, command_id)
      VALUES (?, ?, ?, ?)`,
   );

@@ -7,6 +7,7 @@ import { up as qrPayloads } from './005_qr_payloads';
 import { up as commandLifetimes } from './006_command_lifetimes';
 import { up as brokerAccounts } from './007_broker_accounts';
 import { up as apiKeys } from './008_api_keys';
+import { up as capacity } from './009_capacity';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'command lifetimes', up: commandLifetimes },
   { version: 7, name: 'broker accounts', up: brokerAccounts },
   { version: 8, name: 'api keys', up: apiKeys },
+  { version: 9, name: 'capacity', up: capacity },
 ];

@@ -7,6 +7,7 @@ import {
   ChainVerifier,
   canonicalBody,
   hashBody,
+  proveLink,
   signEvent,
   verifyChain,
   verifyDetached,
@@ -273,6 +274,26 @@ describe('tamper detection over a 50-event chain', () => {
       expectResult(verifyChain(events, publicKey), expected, `${name} at seq ${k}`);
     }
   });
+
+  it.each(TAMPERS.filter((t) => !t.name.startsWith('field') && !t.name.startsWith('signature r')))(
+    'reports it at the same link with proofs computed ahead, as a worker thread does: $name',
+    ({ name, apply }) => {
+      for (let k = 1; k <= 50; k++) {
+        const events = clone(CHAIN);
+        const expected = apply(events, k);
+        // Every proof first, none knowing the chain; then the chain's checks, in order.
+        const proofs = events.map((e) => proveLink(e, publicKey));
+        const verifier = new ChainVerifier(publicKey);
+        let result: ChainResult = verifier.pushAll([]);
+        for (const [i, event] of events.entries()) {
+          const pushed = verifier.pushParsed(event, proofs[i]);
+          result = pushed.ok ? verifier.pushAll([]) : pushed;
+          if (!pushed.ok) break;
+        }
+        expectResult(result, expected, `${name} at seq ${k}`);
+      }
+    },
+  );
 
   it('rejects a chain signed by another device', () => {
     expectResult(

@@ -49,6 +49,28 @@ export function signEvent(body: EventBody, privateKey: KeyObject): SignedEvent {
   return { ...valid, hash: hashBody(canonical), sig: signDetached(canonical, privateKey) };
 }
 
+/**
+ * What the costly checks of one event found: its body's hash and whether the device key signed
+ * it. They need nothing of the chain, so they can run anywhere (a worker thread) and ahead of
+ * time; the chain's own checks then run in order with {@link ChainVerifier.pushParsed}.
+ */
+export interface LinkProof {
+  /** SHA-256 of the canonical body, lowercase hex. */
+  hash: string;
+  /** The signature verifies over the canonical body (not checked, so false, when the hash differs from the event's). */
+  signed: boolean;
+}
+
+/** Hashes an event's body and, if it hashes to what the event claims, checks its signature. */
+export function proveLink(
+  event: EventBody & { hash: string; sig: string },
+  publicKey: KeyObject,
+): LinkProof {
+  const canonical = canonicalBody(event);
+  const hash = hashBody(canonical);
+  return { hash, signed: hash === event.hash && verifyDetached(canonical, event.sig, publicKey) };
+}
+
 export type ChainFailureReason =
   | 'malformed'
   | 'wrong_locker'
@@ -149,48 +171,59 @@ export class ChainVerifier {
 
   /** Checks one event against the chain so far and, if it links, appends it. */
   push(input: unknown): PushResult {
-    const index = this.pushed++;
-    const fail = (
-      seq: number | null,
-      reason: ChainFailureReason,
-      detail: string,
-    ): ChainFailure => ({
-      ok: false,
-      seq,
-      index,
-      reason,
-      detail,
-    });
-
     const parsed = SignedEventSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'event';
-      return fail(claimedSeq(input), 'malformed', `${where}: ${issue?.message ?? 'invalid'}`);
+      return this.fail(
+        this.pushed++,
+        claimedSeq(input),
+        'malformed',
+        `${where}: ${issue?.message ?? 'invalid'}`,
+      );
     }
-    const event = parsed.data;
-    const { seq } = event;
+    return this.pushParsed(parsed.data);
+  }
 
+  /**
+   * {@link push} for an event already parsed with SignedEventSchema (e.g. within its batch), with
+   * its {@link LinkProof} when one was computed ahead (else it is computed here, only if the
+   * event gets that far). The checks and their order are push's: the first broken link is
+   * reported at the same seq either way.
+   */
+  pushParsed(event: SignedEvent, proof?: LinkProof): PushResult {
+    const index = this.pushed++;
+    const { seq } = event;
     if (this.lockerId !== null && event.lockerId !== this.lockerId) {
-      return fail(seq, 'wrong_locker', `lockerId ${event.lockerId}, chain is ${this.lockerId}`);
+      return this.fail(
+        index,
+        seq,
+        'wrong_locker',
+        `lockerId ${event.lockerId}, chain is ${this.lockerId}`,
+      );
     }
     if (seq !== this.nextSeq) {
-      return fail(seq, 'seq_gap', `expected seq ${this.nextSeq}, got ${seq}`);
+      return this.fail(index, seq, 'seq_gap', `expected seq ${this.nextSeq}, got ${seq}`);
     }
     if (event.prevHash !== this.lastHash) {
-      return fail(
+      return this.fail(
+        index,
         seq,
         'prev_hash_mismatch',
         `prevHash ${event.prevHash}, expected ${this.lastHash}`,
       );
     }
-    const canonical = canonicalBody(event);
-    const hash = hashBody(canonical);
+    const { hash, signed } = proof ?? proveLink(event, this.publicKey);
     if (event.hash !== hash) {
-      return fail(seq, 'hash_mismatch', `hash ${event.hash}, body hashes to ${hash}`);
+      return this.fail(index, seq, 'hash_mismatch', `hash ${event.hash}, body hashes to ${hash}`);
     }
-    if (!verifyDetached(canonical, event.sig, this.publicKey)) {
-      return fail(seq, 'bad_signature', 'signature does not verify with the device key');
+    if (!signed) {
+      return this.fail(
+        index,
+        seq,
+        'bad_signature',
+        'signature does not verify with the device key',
+      );
     }
 
     this.lockerId = event.lockerId;
@@ -198,6 +231,15 @@ export class ChainVerifier {
     this.lastHash = hash;
     this.accepted += 1;
     return { ...this.okResult(), event };
+  }
+
+  private fail(
+    index: number,
+    seq: number | null,
+    reason: ChainFailureReason,
+    detail: string,
+  ): ChainFailure {
+    return { ok: false, seq, index, reason, detail };
   }
 
   /** Pushes events in order and stops at the first failure. */
