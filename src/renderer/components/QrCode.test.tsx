@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen } from '@testing-library/react';
-import { create } from 'qrcode';
+import { create } from 'qrcode/lib/core/qrcode.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { returnReference } from '../../shared/returnReference';
 import { drawnModules } from '../testing/drawnModules';
