@@ -29,7 +29,7 @@ test('the dashboard asks for a key, keeps it for the tab, and a refused key brin
 
   await keyField.fill('plk_000000000000_' + 'A'.repeat(43));
   await page.getByRole('button', { name: 'Use key' }).click();
-  await expect(page.getByRole('alert')).toContainText('did not accept');
+  await expect(page.locator('#key-message')).toContainText('did not accept');
   await expect(keyField).toBeVisible();
   await page.screenshot({ path: 'e2e/screenshots/dashboard-key-refused.png' });
 
@@ -58,7 +58,7 @@ test('the dashboard asks for a key, keeps it for the tab, and a refused key brin
   revokeKey(db, API_KEY_PATTERN.exec(operator)![1]!, Date.now());
   db.close();
   await expect(keyField).toBeVisible({ timeout: 10_000 });
-  await expect(page.getByRole('alert')).toContainText('did not accept');
+  await expect(page.locator('#key-message')).toContainText('did not accept');
   await expect(page.locator('#lockers').getByText('Locker dash-e2e-1')).toBeHidden();
 });
 
