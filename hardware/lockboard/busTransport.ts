@@ -9,6 +9,11 @@ export interface BusTransport {
   write(bytes: Uint8Array): Promise<void>;
   /** Throw away bytes received but not yet read (stale replies, line noise). */
   discardInput(): Promise<void>;
+  /**
+   * Hand over through onData, now, the bytes already received but not yet read, where the
+   * transport can: before a timeout is declared, an answer that came in during a stall counts.
+   */
+  readPending?(): void;
   close(): Promise<void>;
   onData(listener: (chunk: Buffer) => void): void;
   /** Called once when the link goes away by itself (unplugged, I/O error), never after close(). */
@@ -154,19 +159,24 @@ class PosixTransport implements BusTransport {
     this.port.poller.once('readable', (error) => {
       if (this.closing) return;
       if (error) return this.lose(`serial port error: ${error.message}`);
-      for (;;) {
-        let chunk: Buffer | null;
-        try {
-          chunk = this.readNow();
-        } catch (e) {
-          return this.lose(`serial port error: ${(e as Error).message}`);
-        }
-        if (chunk === null) break;
-        this.dataListener(chunk);
-        if (this.closing) return; // the listener closed the port
-      }
-      this.watch();
+      if (this.readPending()) this.watch();
     });
+  }
+
+  /** Reads all there is and hands it on; false once the port is gone or closed. */
+  readPending(): boolean {
+    while (!this.closing) {
+      let chunk: Buffer | null;
+      try {
+        chunk = this.readNow();
+      } catch (e) {
+        this.lose(`serial port error: ${(e as Error).message}`);
+        return false;
+      }
+      if (chunk === null) return true;
+      this.dataListener(chunk);
+    }
+    return false;
   }
 
   private lose(reason: string): void {

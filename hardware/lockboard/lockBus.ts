@@ -70,9 +70,9 @@ interface Deadline {
 }
 
 /**
- * Runs `expire` once `ms` have passed and the event loop has then read the I/O that came in
- * meanwhile: timers run before I/O in a loop turn, so after a stall (a long transaction, a
- * GC pause) a plain timer would call an answer already waiting in the port a timeout.
+ * Runs `expire` once `ms` have passed and the event loop has then handled the I/O that came in
+ * meanwhile: timers run before I/O in a loop turn, so after a stall (a long transaction, a GC
+ * pause) a plain timer would call a flush that had already finished a hung one.
  */
 function afterDeadline(ms: number, expire: () => void): Deadline {
   let check: NodeJS.Immediate | undefined;
@@ -319,17 +319,20 @@ export class LockBus<R> {
         finish: (outcome) => {
           if (this.waiter !== waiter) return;
           this.waiter = undefined;
-          deadline.cancel();
+          clearTimeout(timer);
           resolve(outcome);
         },
       };
-      const deadline = afterDeadline(this.options.replyTimeoutMs, () =>
+      const timer = setTimeout(() => {
+        // Timers run before I/O in a loop turn: after a stall (a long transaction, a GC pause)
+        // the answer may be waiting in the port. Read it first; only silence is a timeout.
+        transport.readPending?.();
         waiter.finish({
           kind: 'no_reply',
           heard: this.heardSince(before, waiter),
           paidUntil: waiter.paidUntil,
-        }),
-      );
+        });
+      }, this.options.replyTimeoutMs);
       this.waiter = waiter;
       transport.write(ask.request).catch(() => waiter.finish({ kind: 'lost', written: true }));
     });
