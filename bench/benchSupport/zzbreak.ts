@@ -1,0 +1,41 @@
+import { performance } from 'node:perf_hooks';
+import { FloorProbe } from './floorProbe';
+import { FLOOR_LOCK, UnlockStand } from './unlockStand';
+const scenario = (process.argv[2] ?? 'idle') as 'idle' | 'backlog';
+const stand = await UnlockStand.start({ scenario, compartments: 150, backlog: 20000 });
+const floor = new FloorProbe(stand.dir, stand.witness, FLOOR_LOCK);
+const core = stand.kiosk.core as any;
+const ctx = core.ctx;
+const marks: Record<string, number> = {};
+const origAuth = core.pickups.authorize.bind(core.pickups);
+core.pickups.authorize = (...a: unknown[]) => { marks.authStart = performance.now(); const r = origAuth(...a); marks.authEnd = performance.now(); return r; };
+const board = ctx.board;
+const origUnlock = board.unlock.bind(board);
+board.unlock = (...a: unknown[]) => { marks.boardUnlock = performance.now(); return origUnlock(...a); };
+const bus = board.bus;
+const origAttempt = bus.attempt.bind(bus);
+bus.attempt = (...a: unknown[]) => { marks.attempt = performance.now(); return origAttempt(...a); };
+const origListen = bus.listen.bind(bus);
+bus.listen = (...a: unknown[]) => { marks.listen = performance.now(); return origListen(...a); };
+const parcels = await stand.fill();
+if (scenario !== 'idle') await stand.appendBacklog(20000);
+const rows: number[][] = [];
+for (const p of parcels.slice(0, 140)) {
+  await new Promise((r) => setTimeout(r, 20 + Math.random() * 60));
+  for (const k of Object.keys(marks)) delete marks[k];
+  const t0 = performance.now(); const ns = process.hrtime.bigint();
+  const r = await stand.ipc.handlers['pickup:code']({ code: p.code, method: 'code' });
+  if (!r.ok) { console.log('refused', r.error); continue; }
+  const heard = await stand.witness.unlockHeard(p.address, ns);
+  const total = Number(heard - ns) / 1e6;
+  await new Promise((r) => setTimeout(r, 5));
+  const f = await floor.sample();
+  rows.push([total, marks.authStart! - t0, marks.authEnd! - marks.authStart!, marks.boardUnlock! - marks.authEnd!, marks.attempt! - marks.boardUnlock!, marks.listen! - marks.attempt!, f ?? NaN]);
+}
+const cols = ['total', 'queueWait', 'authorize', 'toBoard', 'busQueue', 'flush', 'floor'];
+const pct = (i: number, q: number) => { const s = rows.map((r) => r[i]!).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!.toFixed(2); };
+for (const [i, c] of cols.entries()) console.log(c.padEnd(10), 'p50', pct(i, 0.5), 'p90', pct(i, 0.9), 'p99', pct(i, 0.99), 'max', pct(i, 1));
+const slow = rows.filter((r) => r[0]! > 5).map((r) => r.map((x) => x.toFixed(1)).join(' '));
+console.log('slow (>5ms):', slow.length); slow.slice(0, 15).forEach((s) => console.log('  ', s));
+floor.close();
+await stand.close();
