@@ -59,6 +59,9 @@ for (const scenario of scenarios) {
     `${scenario.padEnd(8)} unlock p50 ${u.p50} p95 ${u.p95} p99 ${u.p99} max ${u.max} ms (n ${u.n}) | ` +
       `floor p50 ${r.floorMs.p50} p99 ${r.floorMs.p99} ms | ×floor p50 ${r.ratio.p50} p99 ${r.ratio.p99} | ` +
       `unacked ${r.unacked.atStart} → ${r.unacked.atEnd}` +
+      (r.flush
+        ? ` | ${r.flush.rounds} flush round(s), acked ${r.flush.ackedPerSecond ?? '?'}/s, ${r.afterFlush} pickups after a flush not counted`
+        : '') +
       (r.refused.length > 0
         ? ` | REFUSED ${r.refused.length}: ${r.refused.slice(0, 3).join(', ')}`
         : '') +

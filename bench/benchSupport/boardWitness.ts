@@ -43,6 +43,8 @@ export class BoardWitness {
   private constructor(
     private readonly child: ChildProcess,
     readonly kioskPath: string,
+    /** Whether the boards' process (and socat) run at raised priority, as hardware would. */
+    readonly priority: string,
   ) {}
 
   static async start(o: BoardWitnessOptions): Promise<BoardWitness> {
@@ -59,20 +61,20 @@ export class BoardWitness {
         '--open-delay',
         String(o.openDelayMs ?? 30),
         '--swap-after',
-        String(o.swapAfterMs ?? 600),
+        String(o.swapAfterMs ?? 1500),
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const lines = createInterface({ input: child.stdout! });
-    const ready = await new Promise<string>((resolve, reject) => {
+    const ready = await new Promise<{ ready: string; priority: string }>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`board process exited with ${code}`)));
       lines.once('line', (line) => {
-        const parsed = JSON.parse(line) as { ready?: string };
-        if (parsed.ready) resolve(parsed.ready);
+        const parsed = JSON.parse(line) as { ready?: string; priority?: string };
+        if (parsed.ready) resolve({ ready: parsed.ready, priority: parsed.priority ?? '?' });
         else reject(new Error(`board process said ${line} before it was ready`));
       });
     });
-    const witness = new BoardWitness(child, ready);
+    const witness = new BoardWitness(child, ready.ready, ready.priority);
     child.removeAllListeners('exit');
     child.once('exit', () => {
       witness.exited = true;

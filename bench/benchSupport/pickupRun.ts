@@ -29,7 +29,7 @@ export interface ScenarioResult {
   ratio: { p50: number; p99: number };
   /** Unacked events when the counted pickups began and when they ended. */
   unacked: { atStart: number; atEnd: number };
-  /** Flushing only: pickups not counted because the outbox was already drained. */
+  /** Flushing only: pickups not counted because the round's backlog was already drained. */
   afterFlush: number;
   /**
    * Floor frames that never reached the board: the kiosk's driver, flushing its port before a
@@ -38,6 +38,12 @@ export interface ScenarioResult {
   floorLost: number;
   /** Pickups the kiosk refused (each a failure of the benchmark's promise), with the reason. */
   refused: string[];
+  /** Flushing only: backlog rounds flushed, and how fast the cloud acked them. */
+  flush?: { rounds: number; ackedPerSecond: number | null };
+  /** Chain or schema failures the cloud peer saw (flushing); any makes the run void. */
+  cloudFailures: number;
+  /** The simulated boards' scheduling priority ("raised" unless not permitted). */
+  boardPriority: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -80,34 +86,33 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const random = prng(o.seed ?? 12);
   const unlockMs: number[] = [];
   const floorMs: number[] = [];
-  let done = 0;
-  let afterFlush = 0;
-  let floorLost = 0;
   const refused: string[] = [];
-  let unackedAtStart = -1;
+  let [done, afterFlush, floorLost, unackedAtStart] = [0, 0, 0, -1];
+  const flush = new FlushRounds(stand, o);
+  // Flushing: pickups after a round's backlog is drained do not count; stop somewhere anyway.
+  const most = o.warmup + 5 * o.pickups;
   try {
-    while (done < o.warmup + o.pickups) {
+    while (unlockMs.length < o.pickups && done < most) {
       const parcels = await stand.fill();
-      if (unackedAtStart < 0 && o.scenario !== 'idle') await stand.appendBacklog(o.backlog);
       const order = [...parcels].sort(() => random() - 0.5);
-      const round = order.slice(0, o.warmup + o.pickups - done);
-      const opened = new Set(round);
-      for (const p of round) {
+      const opened = new Set<Pickup>();
+      for (const p of order) {
+        if (unlockMs.length >= o.pickups || done >= most) break;
+        await flush.ensureBacklog();
         await sleep(20 + random() * 60);
         const counted = done >= o.warmup;
         if (counted && unackedAtStart < 0) unackedAtStart = stand.unacked();
-        const draining = stand.unacked() > 0;
         const unlock = await pickUp(stand, p);
+        done += 1;
         if (typeof unlock === 'string') {
           refused.push(`${p.parcelId}: ${unlock}`);
-          opened.delete(p);
           continue;
         }
+        opened.add(p);
         await sleep(5);
         const probe = await floor.sample();
-        done += 1;
         if (!counted) continue;
-        if (o.scenario === 'flushing' && !(draining && stand.unacked() > 0)) {
+        if (!flush.stillDraining()) {
           afterFlush += 1;
           continue;
         }
@@ -126,12 +131,70 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       floorMs: f,
       ratio: { p50: ratio(u.p50, f.p50), p99: ratio(u.p99, f.p99) },
       unacked: { atStart: unackedAtStart, atEnd: stand.unacked() },
+      ...(o.scenario === 'flushing' ? { flush: flush.summary() } : {}),
       afterFlush,
       floorLost,
       refused,
+      cloudFailures: stand.cloudFailures,
+      boardPriority: stand.witness.priority,
     };
   } finally {
     floor.close();
     await stand.close();
+  }
+}
+
+/**
+ * The backlog of a scenario. Backlog: put in once, never sent. Flushing: put in while the link
+ * is down, then the link comes up and drains it; once drained, the next round starts the same
+ * way, so every counted pickup happens while a backlog of that size is being flushed.
+ */
+class FlushRounds {
+  private head = 0;
+  private rounds: { startedAt: number; from: number; to: number; endedAt?: number }[] = [];
+
+  constructor(
+    private readonly stand: UnlockStand,
+    private readonly o: ScenarioOptions,
+  ) {}
+
+  async ensureBacklog(): Promise<void> {
+    if (this.o.scenario === 'idle') return;
+    if (this.o.scenario === 'backlog') {
+      if (this.head === 0) {
+        await this.stand.appendBacklog(this.o.backlog);
+        this.head = this.stand.head();
+      }
+      return;
+    }
+    if (this.head > 0 && this.stand.acked() < this.head) return;
+    const last = this.rounds.at(-1);
+    if (last && last.endedAt === undefined) last.endedAt = performance.now();
+    await this.stand.goOffline();
+    await this.stand.appendBacklog(this.o.backlog);
+    this.head = this.stand.head();
+    this.rounds.push({ startedAt: performance.now(), from: this.stand.acked(), to: this.head });
+    this.stand.goOnline();
+  }
+
+  /** Whether this scenario's condition still held when a pickup ended. */
+  stillDraining(): boolean {
+    if (this.o.scenario !== 'flushing') return true;
+    const round = this.rounds.at(-1);
+    const acked = this.stand.acked();
+    if (round && acked >= round.to && round.endedAt === undefined)
+      round.endedAt = performance.now();
+    return acked < this.head;
+  }
+
+  /** Rounds flushed, and the rate the cloud acked the finished ones at. */
+  summary(): { rounds: number; ackedPerSecond: number | null } {
+    const finished = this.rounds.filter((r) => r.endedAt !== undefined);
+    const events = finished.reduce((n, r) => n + (r.to - r.from), 0);
+    const seconds = finished.reduce((t, r) => t + (r.endedAt! - r.startedAt) / 1000, 0);
+    return {
+      rounds: this.rounds.length,
+      ackedPerSecond: seconds > 0 ? Math.round(events / seconds) : null,
+    };
   }
 }

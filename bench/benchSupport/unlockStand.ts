@@ -15,8 +15,10 @@ import { kioskConfigSchema, type KioskConfig } from '../../src/main/config/kiosk
 import { FileIdentityStore } from '../../src/main/identity/fileIdentityStore';
 import { startKioskIpc, type KioskIpc } from '../../src/main/ipc/kioskIpc';
 import { startKiosk, type Kiosk } from '../../src/main/kiosk';
+import { startCloudConnection, type CloudConnection } from '../../src/main/cloud/cloudConnection';
 import type { Actor } from '../../src/main/services/context';
 import { ackedSeq, chainHead } from '../../src/main/store/events';
+import { listDoorOperations } from '../../src/main/store/doorOperations';
 import { getParcel } from '../../src/main/store/parcels';
 import { BoardWitness, type LockAddress } from './boardWitness';
 import { startCloudDrain, type CloudDrain } from './cloudDrain';
@@ -96,7 +98,24 @@ export class UnlockStand {
     readonly dir: string,
     readonly config: KioskConfig,
     private readonly drain: CloudDrain | null,
+    private readonly log: Logger,
   ) {}
+
+  private link: CloudConnection | null = null;
+
+  /** Starts the kiosk's cloud connection (flushing scenario): the outbox starts draining. */
+  goOnline(): void {
+    if (this.link || !this.drain) return;
+    const { core, db, identity } = this.kiosk;
+    this.link = startCloudConnection({ config: this.config, core, db, identity, log: this.log });
+  }
+
+  /** Closes it again, so the next backlog builds up unsent. */
+  async goOffline(): Promise<void> {
+    const link = this.link;
+    this.link = null;
+    await link?.close();
+  }
 
   static async start(o: UnlockStandOptions): Promise<UnlockStand> {
     if (o.compartments < 1 || o.compartments > 150)
@@ -123,9 +142,11 @@ export class UnlockStand {
       const identity = FileIdentityStore.open(join(config.dataDir, 'identity.json'));
       await drain.startPeer(config.lockerId, identity.deviceKey().publicKey);
     }
+    // Backlog: the link keeps trying an unreachable broker. Flushing: the link is started by
+    // goOnline() once a backlog is waiting, as when the network comes back.
     const kiosk = await startKiosk(config, log, {
       cloudPublicKey: cloudKeys.publicKey,
-      cloud: o.scenario !== 'idle',
+      cloud: o.scenario === 'backlog',
     });
     // A bench run with a bus fault measures something else: say so where it happened.
     kiosk.devices.board.onEvent((e) => {
@@ -134,7 +155,7 @@ export class UnlockStand {
     const ipc = startKioskIpc(kiosk, { lockerId: config.lockerId, log });
     // A screen listening, as the web shell's socket does: every push is serialised.
     ipc.push.subscribe((event, payload) => void JSON.stringify({ event, payload }));
-    return new UnlockStand(kiosk, ipc, witness, dir, config, drain);
+    return new UnlockStand(kiosk, ipc, witness, dir, config, drain, log);
   }
 
   /** Announces and deposits a parcel in every compartment; resolves once all are deposited. */
@@ -170,7 +191,18 @@ export class UnlockStand {
     }
     const deadline = Date.now() + 60_000;
     while (started.some((p) => getParcel(db, p.parcelId)?.state !== 'deposited')) {
-      if (Date.now() > deadline) throw new Error('deposits did not complete within a minute');
+      if (Date.now() > deadline) {
+        const stuck = started.filter((p) => getParcel(db, p.parcelId)?.state !== 'deposited');
+        const ops = listDoorOperations(db).map(
+          (op) => `${op.compartmentId}:${op.kind}:${op.phase}`,
+        );
+        throw new Error(
+          `deposits did not complete within a minute: ${stuck.length} left (${stuck
+            .slice(0, 5)
+            .map((p) => `${p.parcelId} in ${p.compartmentId}`)
+            .join(', ')}); door operations: ${ops.slice(0, 10).join(', ')}`,
+        );
+      }
       await sleep(50);
     }
     return started;
@@ -181,17 +213,29 @@ export class UnlockStand {
     return appendHistory(this.kiosk.core.audit, this.kiosk.db, this.config, count);
   }
 
-  /** Events in the outbox the cloud has not acknowledged. */
-  unacked(): number {
-    return (chainHead(this.kiosk.db)?.seq ?? 0) - ackedSeq(this.kiosk.db);
+  /** The newest event's seq. */
+  head(): number {
+    return chainHead(this.kiosk.db)?.seq ?? 0;
   }
 
-  get flushing(): boolean {
-    return this.drain !== null;
+  /** The highest seq the cloud has acknowledged. */
+  acked(): number {
+    return ackedSeq(this.kiosk.db);
+  }
+
+  /** Events in the outbox the cloud has not acknowledged. */
+  unacked(): number {
+    return this.head() - this.acked();
+  }
+
+  /** Chain or schema failures the cloud peer reported (a flush with any is void). */
+  get cloudFailures(): number {
+    return this.drain?.failures ?? 0;
   }
 
   async close(): Promise<void> {
     this.ipc.close();
+    await this.goOffline();
     await this.kiosk.close();
     await this.drain?.close();
     await this.witness.close();
