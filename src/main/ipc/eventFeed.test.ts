@@ -29,7 +29,8 @@ describe('the event feed', () => {
       onLinkChange: () => () => {},
     });
     f.db.transaction(() => f.core.audit.append('hardware.fault', { reason: 'test' }))();
-    await Promise.resolve(); // the commit's wake-up has run: a read is scheduled
+    // The commit's wake-up has run (a macrotask after the commit): a read is scheduled.
+    await new Promise((resolve) => setImmediate(resolve));
     stop();
     f.db.close();
     await new Promise((resolve) => setImmediate(resolve));
