@@ -77,11 +77,7 @@ async function allPickedUp(stand: UnlockStand, parcels: Pickup[]): Promise<void>
 }
 
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
-  const stand = await UnlockStand.start({
-    scenario: o.scenario,
-    compartments: o.compartments,
-    backlog: o.backlog,
-  });
+  const stand = await UnlockStand.start({ scenario: o.scenario, compartments: o.compartments });
   const floor = new FloorProbe(stand.dir, stand.witness, FLOOR_LOCK);
   const random = prng(o.seed ?? 12);
   const unlockMs: number[] = [];

@@ -13,7 +13,9 @@ import { codeDigest } from '../../src/shared/node/codeDigest';
 import { publicKeyToRaw } from '../../src/shared/node/ed25519';
 import { kioskConfigSchema, type KioskConfig } from '../../src/main/config/kioskConfig';
 import { FileIdentityStore } from '../../src/main/identity/fileIdentityStore';
+import { linkStatusOf } from '../../src/main/ipc/cloudLinkStatus';
 import { startKioskIpc, type KioskIpc } from '../../src/main/ipc/kioskIpc';
+import { notConnected, type LinkStatus } from '../../src/main/ipc/linkStatus';
 import { startKiosk, type Kiosk } from '../../src/main/kiosk';
 import { startCloudConnection, type CloudConnection } from '../../src/main/cloud/cloudConnection';
 import type { Actor } from '../../src/main/services/context';
@@ -41,8 +43,6 @@ export interface UnlockStandOptions {
   scenario: Scenario;
   /** Compartments, each holding one deposited parcel (at most 150). */
   compartments: number;
-  /** Unsent events put in the outbox before the pickups (backlog and flushing). */
-  backlog: number;
   log?: Logger;
 }
 
@@ -88,6 +88,29 @@ function codes(count: number, seed: number): string[] {
   return [...out];
 }
 
+/** The link status the screens see, following whichever cloud connection is current. */
+class SwitchableLinkStatus implements LinkStatus {
+  private following: LinkStatus = notConnected;
+  private unfollow: () => void = () => {};
+  private readonly listeners = new Set<() => void>();
+
+  follow(connection: CloudConnection | null): void {
+    this.unfollow();
+    this.following = connection ? linkStatusOf(connection) : notConnected;
+    this.unfollow = this.following.onChange(() => this.listeners.forEach((l) => l()));
+    this.listeners.forEach((l) => l());
+  }
+
+  current(): ReturnType<LinkStatus['current']> {
+    return this.following.current();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
 export class UnlockStand {
   private round = 0;
 
@@ -99,6 +122,7 @@ export class UnlockStand {
     readonly config: KioskConfig,
     private readonly drain: CloudDrain | null,
     private readonly log: Logger,
+    private readonly screens: SwitchableLinkStatus,
   ) {}
 
   private link: CloudConnection | null = null;
@@ -108,12 +132,14 @@ export class UnlockStand {
     if (this.link || !this.drain) return;
     const { core, db, identity } = this.kiosk;
     this.link = startCloudConnection({ config: this.config, core, db, identity, log: this.log });
+    this.screens.follow(this.link);
   }
 
   /** Closes it again, so the next backlog builds up unsent. */
   async goOffline(): Promise<void> {
     const link = this.link;
     this.link = null;
+    this.screens.follow(null);
     await link?.close();
   }
 
@@ -152,10 +178,13 @@ export class UnlockStand {
     kiosk.devices.board.onEvent((e) => {
       if (e.type === 'fault') process.stderr.write(`bench: lock bus fault: ${e.reason}\n`);
     });
-    const ipc = startKioskIpc(kiosk, { lockerId: config.lockerId, log });
+    // The screens follow the link the stand starts and stops, as they follow the kiosk's own.
+    const screens = new SwitchableLinkStatus();
+    if (kiosk.cloud) screens.follow(kiosk.cloud);
+    const ipc = startKioskIpc(kiosk, { lockerId: config.lockerId, log, link: screens });
     // A screen listening, as the web shell's socket does: every push is serialised.
     ipc.push.subscribe((event, payload) => void JSON.stringify({ event, payload }));
-    return new UnlockStand(kiosk, ipc, witness, dir, config, drain, log);
+    return new UnlockStand(kiosk, ipc, witness, dir, config, drain, log, screens);
   }
 
   /** Announces and deposits a parcel in every compartment; resolves once all are deposited. */
