@@ -100,9 +100,9 @@ export function outboxBacklog(db: Db): { waiting: number; oldestAt: number | nul
 const MAX_SUMMARY = 160;
 
 export function recentEvents(db: Db, limit: number): RecentEvent[] {
-  const rows = stmt(db, 'SELECT seq, type, body FROM events ORDER BY seq DESC LIMIT ?').all(
-    limit,
-  ) as { seq: number; type: string; body: string }[];
+  const rows = db
+    .prepare('SELECT seq, type, body FROM events ORDER BY seq DESC LIMIT ?')
+    .all(limit) as { seq: number; type: string; body: string }[];
   return rows.map((r) => {
     const body = JSON.parse(r.body) as { at: string; payload: Record<string, unknown> };
     const summary = Object.entries(body.payload)

@@ -163,7 +163,7 @@ export type DigestOf = 'code' | 'qr';
 
 /**
  * The parcel waiting for its customer (deposited, or expired and kept) whose pickup code or QR
- * token has this digest, found through its index (migration 10); the oldest one should two
+ * token has this digest, found through its index (migration 11); the oldest one should two
  * ever share a digest.
  */
 export function parcelForPickup(db: Db, of: DigestOf, digest: string): Parcel | undefined {

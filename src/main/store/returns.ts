@@ -89,7 +89,7 @@ export function listReturnsInState(db: Db, state: ReturnState): ReturnParcel[] {
 
 /**
  * The expected return whose code or QR token has this digest, found through its index
- * (migration 10); the oldest one should two ever share a digest.
+ * (migration 11); the oldest one should two ever share a digest.
  */
 export function returnForDeposit(
   db: Db,

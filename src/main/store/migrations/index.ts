@@ -8,7 +8,7 @@ import { up as throttleDebt } from './006_throttle_debt';
 import { up as qrDigests } from './007_qr_digests';
 import { up as commandLifetimes } from './008_command_lifetimes';
 import { up as ackReceipts } from './009_ack_receipts';
-import { up as digestLookup } from './010_digest_lookup';
+import { up as digestLookup } from './011_digest_lookup';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -23,5 +23,6 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'qr_digests', up: qrDigests },
   { version: 8, name: 'command_lifetimes', up: commandLifetimes },
   { version: 9, name: 'ack_receipts', up: ackReceipts },
-  { version: 10, name: 'digest_lookup', up: digestLookup },
+  // 10 is door_reopens, written alongside on another branch (issue 11).
+  { version: 11, name: 'digest_lookup', up: digestLookup },
 ];
