@@ -3,7 +3,8 @@
  * the IPC handler table one after another (a short random pause between them, doors opening
  * and shutting meanwhile); each pickup is timed from the call to the moment the board side of
  * the pty reads the last byte of its unlock frame, and each is followed by a floor sample on
- * the same pty, so both see the same machine at the same moment.
+ * the same pty after the same kind of pause, so both see the same machine at about the same
+ * moment and from the same state (a process that was waiting, not one already running).
  */
 import { getParcel } from '../../src/main/store/parcels';
 import { FloorProbe } from './floorProbe';
@@ -105,7 +106,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
           continue;
         }
         opened.add(p);
-        await sleep(5);
+        // The same pause as before a pickup: both start from a process that was waiting.
+        await sleep(20 + random() * 60);
         const probe = await floor.sample();
         if (!counted) continue;
         if (!flush.stillDraining()) {
