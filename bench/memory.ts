@@ -60,7 +60,7 @@ function slopePer1000(points: readonly { cycles: number; heapUsedMb: number }[])
 
 const end = readings.at(-1)!;
 const heapSlopeMbPer1000 = slopePer1000(readings.slice(Math.floor(readings.length / 2)));
-const heapGrowthMb = Math.round((end.heapUsedMb - warm.heapUsedMb) * 10) / 10;
+const heapGrowthMb = Math.round((end.heapUsedMb - warm.heapUsedMb) * 100) / 100;
 console.log(
   JSON.stringify({
     goal: GOAL,

@@ -31,7 +31,8 @@ export interface MemoryReading {
   externalMb: number;
 }
 
-const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
+/** MB to 10 KB: coarser rounding would hide a slow trend in the heap. */
+const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 100) / 100;
 
 /** Heap and RSS after a full collection (twice: weak references and finalizers go first). */
 export function readMemory(): MemoryReading {
