@@ -106,11 +106,13 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
           continue;
         }
         opened.add(p);
+        // Judged as the pickup ends: was the backlog still draining the whole time?
+        const duringFlush = flush.stillDraining();
         // The same pause as before a pickup: both start from a process that was waiting.
         await sleep(20 + random() * 60);
         const probe = await floor.sample();
         if (!counted) continue;
-        if (!flush.stillDraining()) {
+        if (!duringFlush) {
           afterFlush += 1;
           continue;
         }

@@ -16,7 +16,7 @@ describe('bench unlock', () => {
       '--warmup',
       '1',
       '--backlog',
-      '300',
+      '1000',
       '--idle',
       '--flushing',
     ])) as {
