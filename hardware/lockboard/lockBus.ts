@@ -65,6 +65,28 @@ interface Waiter<R> {
   sawOtherFrame: boolean;
 }
 
+interface Deadline {
+  cancel(): void;
+}
+
+/**
+ * Runs `expire` once `ms` have passed and the event loop has then handled the I/O that came in
+ * meanwhile: timers run before I/O in a loop turn, so after a stall (a long transaction, a GC
+ * pause) a plain timer would call a flush that had already finished a hung one.
+ */
+function afterDeadline(ms: number, expire: () => void): Deadline {
+  let check: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => {
+    check = setImmediate(expire);
+  }, ms);
+  return {
+    cancel: () => {
+      clearTimeout(timer);
+      clearImmediate(check);
+    },
+  };
+}
+
 export class LockBus<R> {
   private readonly reader: FrameReader<R>;
   private readonly owed: OwedAnswers<R>;
@@ -264,7 +286,7 @@ export class LockBus<R> {
 
   /** Throws away stale input; a flush that fails or hangs (tcflush can) means the port is gone. */
   private async flush(transport: BusTransport): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
+    let deadline: Deadline | undefined;
     const { flushTimeoutMs } = this.options;
     const result = await Promise.race([
       transport.discardInput().then(
@@ -272,13 +294,12 @@ export class LockBus<R> {
         (error: unknown) => `flushing stale input failed: ${(error as Error).message}`,
       ),
       new Promise<string>((resolve) => {
-        timer = setTimeout(
-          () => resolve(`flushing stale input did not finish within ${flushTimeoutMs} ms`),
-          flushTimeoutMs,
+        deadline = afterDeadline(flushTimeoutMs, () =>
+          resolve(`flushing stale input did not finish within ${flushTimeoutMs} ms`),
         );
       }),
     ]);
-    clearTimeout(timer);
+    deadline?.cancel();
     this.reader.reset();
     if (result === 'flushed') return true;
     this.lose(transport, result);
@@ -302,15 +323,16 @@ export class LockBus<R> {
           resolve(outcome);
         },
       };
-      const timer = setTimeout(
-        () =>
-          waiter.finish({
-            kind: 'no_reply',
-            heard: this.heardSince(before, waiter),
-            paidUntil: waiter.paidUntil,
-          }),
-        this.options.replyTimeoutMs,
-      );
+      const timer = setTimeout(() => {
+        // Timers run before I/O in a loop turn: after a stall (a long transaction, a GC pause)
+        // the answer may be waiting in the port. Read it first; only silence is a timeout.
+        transport.readPending?.();
+        waiter.finish({
+          kind: 'no_reply',
+          heard: this.heardSince(before, waiter),
+          paidUntil: waiter.paidUntil,
+        });
+      }, this.options.replyTimeoutMs);
       this.waiter = waiter;
       transport.write(ask.request).catch(() => waiter.finish({ kind: 'lost', written: true }));
     });

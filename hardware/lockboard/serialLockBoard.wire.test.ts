@@ -114,6 +114,42 @@ describe('disconnected only when nothing was written', () => {
   });
 });
 
+/** Blocks the event loop, as a long transaction or a GC pause does. */
+const stall = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+describe('a stalled event loop is no timeout', () => {
+  it('takes an unlock acknowledgement that came in while the loop was stalled past the reply timeout', async () => {
+    const wire = new ScriptedWire();
+    wire.answer = () => {
+      queueMicrotask(() => stall(TIMEOUT_MS * 3)); // the answer arrives meanwhile
+      return ['02 04 35 FF FF 00 00 03 3C'];
+    };
+    const board = await drive(wire, kerong);
+    // Asked from the loop's check phase, as I/O callbacks run late in a turn: the next turn
+    // starts with the overdue timer, and the answer is only read after it.
+    const unlocked = await new Promise((resolve) =>
+      setImmediate(() => resolve(board.unlock({ board: 0, lock: 5 }))),
+    );
+    expect(unlocked).toEqual({ ok: true, value: undefined });
+    expect(wire.written).toEqual(['02 04 31 03 3A']);
+  });
+
+  it('keeps the port when a flush finished while the loop was stalled past the flush timeout', async () => {
+    const wire = new ScriptedWire();
+    wire.discardInput = () => {
+      queueMicrotask(() => stall(120));
+      return new Promise((resolve) => setImmediate(resolve)); // done during the stall
+    };
+    wire.answer = () => ['02 04 35 FF FF 00 00 03 3C'];
+    const board = await drive(wire, { ...kerong, flushTimeoutMs: 40 });
+    const unlocked = await new Promise((resolve) =>
+      setImmediate(() => resolve(board.unlock({ board: 0, lock: 5 }))),
+    );
+    expect(unlocked).toEqual({ ok: true, value: undefined });
+    expect(events).toEqual([]);
+  });
+});
+
 describe('flushing stale input has a timeout', () => {
   it('gives up on a hung flush: disconnected, nothing written, port reopened', async () => {
     const wire = new ScriptedWire();

@@ -20,6 +20,8 @@ export const toHex = (bytes: Uint8Array): string =>
 interface Link {
   data?: (chunk: Buffer) => void;
   lost?: (reason: string) => void;
+  /** Answer chunks on their way: in the port, not read yet (what readPending hands over). */
+  pending: Buffer[];
 }
 
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -40,7 +42,7 @@ export class ScriptedWire {
 
   /** For the driver's `openTransport` option; every open gives a fresh link on this wire. */
   readonly open: OpenBusTransport = () => {
-    const link: Link = {};
+    const link: Link = { pending: [] };
     this.link = link;
     this.opens += 1;
     return Promise.resolve(this.transport(link));
@@ -67,6 +69,10 @@ export class ScriptedWire {
         return Promise.resolve();
       },
       discardInput: () => this.discardInput(),
+      readPending: () => {
+        for (let chunk = link.pending.shift(); chunk; chunk = link.pending.shift())
+          if (this.link === link) link.data?.(chunk);
+      },
       close: () => {
         this.closes += 1;
         if (this.link === link) this.link = undefined;
@@ -83,9 +89,13 @@ export class ScriptedWire {
 
   /** One chunk per macrotask, so a reply after an echo really is a separate read. */
   private async play(link: Link, chunks: string[]): Promise<void> {
-    for (const chunk of chunks) {
+    const mine = chunks.map((chunk) => Buffer.from(hex(chunk)));
+    link.pending.push(...mine);
+    for (const chunk of mine) {
       await nextMacrotask();
-      if (this.link === link) link.data?.(Buffer.from(hex(chunk)));
+      if (link.pending[0] !== chunk) continue; // read already, by readPending
+      link.pending.shift();
+      if (this.link === link) link.data?.(chunk);
     }
   }
 }

@@ -58,6 +58,7 @@ export function startEventFeed(deps: EventFeedDeps): () => void {
   const { db, push } = deps;
   let lastSeq = chainHead(db)?.seq ?? 0;
   let scheduled = false;
+  let stopped = false;
 
   const translate = (type: string, payload: Record<string, unknown>): boolean => {
     const compartmentId = String(payload.compartmentId ?? '');
@@ -87,6 +88,7 @@ export function startEventFeed(deps: EventFeedDeps): () => void {
 
   const drain = () => {
     scheduled = false;
+    if (stopped) return; // the store may be closed by now
     let lockerChanged = false;
     for (const e of listEvents(db, lastSeq + 1)) {
       lastSeq = e.seq;
@@ -118,5 +120,8 @@ export function startEventFeed(deps: EventFeedDeps): () => void {
         push.emit('scan:received', { text: scan.text, symbology: scan.symbology }),
       ),
     );
-  return () => unsubscribe.forEach((u) => u());
+  return () => {
+    stopped = true;
+    unsubscribe.forEach((u) => u());
+  };
 }

@@ -12,9 +12,10 @@ import type {
 import { listCompartments, type Compartment } from '../store/compartments';
 import type { Db } from '../store/database';
 import { listDoorOperations } from '../store/doorOperations';
-import { ackedSeq } from '../store/events';
+import { ackedSeq, chainHead } from '../store/events';
 import { parcelInCompartment } from '../store/parcels';
 import { returnInCompartment } from '../store/returns';
+import { stmt } from '../store/statements';
 
 const layoutOf = (c: Compartment): LayoutCompartment => ({
   id: c.id,
@@ -62,12 +63,11 @@ export function staffCompartments(db: Db): StaffCompartment[] {
 
 /** Parcels `actor` deposited since `since` (epoch ms), newest first. */
 export function visitDeposits(db: Db, actor: string, since: number): VisitDeposit[] {
-  const rows = db
-    .prepare(
-      `SELECT id, tracking_barcode, compartment_id, deposited_at FROM parcels
+  const rows = stmt(
+    db,
+    `SELECT id, tracking_barcode, compartment_id, deposited_at FROM parcels
        WHERE deposited_by = ? AND deposited_at >= ? ORDER BY deposited_at DESC, rowid DESC`,
-    )
-    .all(actor, since) as {
+  ).all(actor, since) as {
     id: string;
     tracking_barcode: string;
     compartment_id: string;
@@ -81,14 +81,20 @@ export function visitDeposits(db: Db, actor: string, since: number): VisitDeposi
   }));
 }
 
-/** Events the cloud has not acknowledged yet, and when the oldest of them happened. */
+/**
+ * Events the cloud has not acknowledged yet, and when the oldest of them happened. Read from
+ * the ends of the chain, never by counting rows: the seqs in the table are contiguous (the log
+ * is gap-free and pruning only cuts a prefix), so the first unacked one and the head say how
+ * many there are. The screens ask after every commit, with thousands waiting.
+ */
 export function outboxBacklog(db: Db): { waiting: number; oldestAt: number | null } {
-  const row = db
-    .prepare(
-      `SELECT count(*) AS n, min(json_extract(body, '$.at')) AS oldest FROM events WHERE seq > ?`,
-    )
-    .get(ackedSeq(db)) as { n: number; oldest: string | null };
-  return { waiting: row.n, oldestAt: row.oldest === null ? null : Date.parse(row.oldest) };
+  const first = stmt(
+    db,
+    `SELECT seq, json_extract(body, '$.at') AS at FROM events WHERE seq > ? ORDER BY seq LIMIT 1`,
+  ).get(ackedSeq(db)) as { seq: number; at: string } | undefined;
+  if (first === undefined) return { waiting: 0, oldestAt: null };
+  const head = chainHead(db)?.seq ?? first.seq;
+  return { waiting: head - first.seq + 1, oldestAt: Date.parse(first.at) };
 }
 
 const MAX_SUMMARY = 160;

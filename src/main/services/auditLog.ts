@@ -12,6 +12,7 @@ import { chainHead, insertEvent } from '../store/events';
 
 export class AuditLog {
   private readonly listeners = new Set<() => void>();
+  private waking = false;
 
   constructor(
     private readonly db: Db,
@@ -37,15 +38,28 @@ export class AuditLog {
     );
     const { hash, sig, ...body } = event;
     insertEvent(this.db, { seq: event.seq, type, body: canonicalBody(body), hash, sig });
-    // A wake-up for the cloud relay, after the transaction has ended; the relay reads the
-    // table, so an event rolled back with its transaction is never sent.
-    if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((l) => l()));
+    this.wake();
     return event;
   }
 
   /** Signs a message (the state snapshot) with the device key the events are signed with. */
   signMessage<T extends object>(body: T): T & { sig: string } {
     return signMessage(body, this.deviceKey);
+  }
+
+  /**
+   * Tells the cloud relay and the screens' feed, once for all the events appended meanwhile,
+   * after the transaction has ended (they read the table, so an event rolled back with its
+   * transaction is never sent) and after what the caller does next without waiting: a pickup's
+   * unlock frame goes on the wire before any outbox read or publish this commit sets off.
+   */
+  private wake(): void {
+    if (this.listeners.size === 0 || this.waking) return;
+    this.waking = true;
+    setImmediate(() => {
+      this.waking = false;
+      this.listeners.forEach((l) => l());
+    });
   }
 
   onAppend(listener: () => void): () => void {

@@ -1,9 +1,11 @@
 /**
  * Checks codes typed by customers (pickup and return codes) and the tokens their QR codes
- * carry against stored digests: constant-time comparison over every candidate. Typed codes go
- * behind the persisted unit-wide throttle; QR tokens (128 bits) only behind a flood limit, so
- * the keypad's delay never holds up someone who scans. A failed attempt never touches the real
- * code.
+ * carry against stored digests. The digest is an HMAC under the unit's secret code key, so the
+ * store finds the one holding it through an index: how long that takes depends only on a keyed
+ * digest, which tells nothing about how close a guess came to any real code, and the digest it
+ * finds is compared again in constant time. Typed codes go behind the persisted unit-wide
+ * throttle; QR tokens (128 bits) only behind a flood limit, so the keypad's delay never holds up
+ * someone who scans. A failed attempt never touches the real code.
  */
 import { CODE_LENGTH } from '../../shared/domain';
 import type { CodeRejection } from '../../shared/outcomes';
@@ -17,6 +19,9 @@ import type { LockerContext } from './context';
 
 /** What a customer handed the kiosk: a typed code, or a QR token's whole payload. */
 export type CustomerKey = { by: 'code'; code: string } | { by: 'qr'; payload: string };
+
+/** Finds what holds a digest of a typed code or of a QR payload (a store lookup by index). */
+export type FindByDigest<T> = (of: 'code' | 'qr', digest: string) => T | undefined;
 
 /** Failed QR scans a minute before scanning pauses (a flood, not a guess: see scanLimit.ts). */
 const QR_FAILURES_PER_MINUTE = 10;
@@ -47,14 +52,12 @@ export class Codes {
     return fits ? { by: 'code', code: digits } : null;
   }
 
-  /** The candidate `key` opens (see matchCode and matchQr). Call inside a transaction. */
+  /** What `key` opens, found by `find` (see matchCode and matchQr). Call inside a transaction. */
   match<T extends { codeDigest: string | null; qrDigest?: string | null }>(
     key: CustomerKey,
-    candidates: readonly T[],
+    find: FindByDigest<T>,
   ): Result<T, CodeRejection> {
-    return key.by === 'code'
-      ? this.matchCode(key.code, candidates)
-      : this.matchQr(key.payload, candidates);
+    return key.by === 'code' ? this.matchCode(key.code, find) : this.matchQr(key.payload, find);
   }
 
   retryAfterMs(): number {
@@ -70,14 +73,13 @@ export class Codes {
   }
 
   /**
-   * Finds the candidate whose digest matches `code`. Every candidate is compared, so the time
-   * taken does not tell how close a guess was. Only a failure touches the throttle: a match
+   * Finds what `code` opens by its keyed digest. Only a failure touches the throttle: a match
    * (whatever it then opens or not) neither feeds nor clears it. Call inside a transaction;
    * the throttle state it updates commits with the caller's outcome.
    */
   private matchCode<T extends { codeDigest: string | null }>(
     code: string,
-    candidates: readonly T[],
+    find: FindByDigest<T>,
   ): Result<T, CodeRejection> {
     const { db, clock } = this.ctx;
     const now = clock.now();
@@ -86,33 +88,25 @@ export class Codes {
     if (!check.allowed) return err({ reason: 'throttled', retryAfterMs: check.retryAfterMs });
 
     const digest = codeDigest(this.ctx.codeDigestKey, code);
-    let found: T | undefined;
-    for (const candidate of candidates) {
-      const same = candidate.codeDigest !== null && codeDigestsEqual(candidate.codeDigest, digest);
-      if (same && found === undefined) found = candidate;
-    }
-    if (found) return ok(found);
+    const found = find('code', digest);
+    if (found?.codeDigest && codeDigestsEqual(found.codeDigest, digest)) return ok(found);
     return this.failed(now);
   }
 
   /**
-   * Finds the candidate whose QR digest matches the scanned `payload` (a whole `LKP2:`/`LKR2:`
-   * payload, src/shared/qrToken.ts), outside the keypad throttle. Call inside a transaction.
+   * Finds what the scanned `payload` (a whole `LKP2:`/`LKR2:` payload, src/shared/qrToken.ts)
+   * opens by its keyed digest, outside the keypad throttle. Call inside a transaction.
    */
   private matchQr<T extends { qrDigest?: string | null }>(
     payload: string,
-    candidates: readonly T[],
+    find: FindByDigest<T>,
   ): Result<T, CodeRejection> {
     const now = this.ctx.clock.now();
     const check = checkScan(this.scans, QR_FAILURES_PER_MINUTE, now);
     if (!check.allowed) return err({ reason: 'throttled', retryAfterMs: check.retryAfterMs });
     const digest = codeDigest(this.ctx.codeDigestKey, payload);
-    let found: T | undefined;
-    for (const candidate of candidates) {
-      const same = !!candidate.qrDigest && codeDigestsEqual(candidate.qrDigest, digest);
-      if (same && found === undefined) found = candidate;
-    }
-    if (found) return ok(found);
+    const found = find('qr', digest);
+    if (found?.qrDigest && codeDigestsEqual(found.qrDigest, digest)) return ok(found);
     this.scans = recordScanFailure(this.scans, now);
     this.ctx.audit.append('security.qr_rejected', { failuresInMinute: this.scans.failures.length });
     return err({ reason: 'code_invalid' });

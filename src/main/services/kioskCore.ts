@@ -125,9 +125,10 @@ export class KioskCore {
     // Events that arrive while start-up reconciles wait for it in the queue.
     core.unsubscribeBoard = deps.board.onEvent((event) => {
       // One at a time, in order, and never in the middle of a request: a close must not
-      // overtake the open before it, nor a board's baseline a half-done unlock.
+      // overtake the open before it, nor a board's baseline a half-done unlock. A person
+      // waiting goes first (as if the poll had seen the change a moment later).
       queue
-        .run(() => core.doors.onBoardEvent(event))
+        .runInBackground(() => core.doors.onBoardEvent(event))
         .catch((e: unknown) => deps.log.error({ err: e, event }, 'board event handling failed'));
     });
     const { settled, unreadable } = await queue.run(() => reconcileAtStart(core.ctx, core.doors));
@@ -139,7 +140,7 @@ export class KioskCore {
 
   /** Time-driven work; the composition root calls it every second, tests call it directly. */
   tick(): Promise<void> {
-    return this.ctx.queue.run(() => this.timeWork());
+    return this.ctx.queue.runInBackground(() => this.timeWork());
   }
 
   private async timeWork(): Promise<void> {

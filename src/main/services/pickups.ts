@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../shared/result';
 import { compartmentTransition, parcelTransition } from '../core/stateMachines';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import { doorOperationFor, getDoorOperation, type DoorOperation } from '../store/doorOperations';
-import { getParcel, listParcelsInState, saveParcel } from '../store/parcels';
+import { getParcel, parcelForPickup, saveParcel } from '../store/parcels';
 import type { Codes, CustomerKey } from './codes';
 import { customer, actorName, type LockerContext } from './context';
 import { doorUncertainty, type Doors } from './doors';
@@ -81,8 +81,7 @@ export class Pickups {
   private authorize(key: CustomerKey, method: 'code' | 'qr'): Result<DoorOperation, PickupError> {
     const { db } = this.ctx;
     return db.transaction((): Result<DoorOperation, PickupError> => {
-      const candidates = listParcelsInState(db, 'deposited', 'expired');
-      const match = this.codes.match(key, candidates);
+      const match = this.codes.match(key, (of, digest) => parcelForPickup(db, of, digest));
       if (!match.ok) return match;
       const parcel = match.value;
       if (parcel.state === 'expired') return err({ reason: 'parcel_expired' });

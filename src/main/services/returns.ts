@@ -13,7 +13,7 @@ import { commitInto, compartmentTransition, returnTransition } from '../core/sta
 import { getCompartment, markCompartmentUsed, setCompartmentState } from '../store/compartments';
 import { getDoorOperation, listDoorOperations, type DoorOperation } from '../store/doorOperations';
 import { allocationCandidates, reserveCompartment } from './reservation';
-import { getReturn, listReturnsInState, saveReturn, type ReturnParcel } from '../store/returns';
+import { getReturn, returnForDeposit, saveReturn, type ReturnParcel } from '../store/returns';
 import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
 import { doorUncertainty, type Doors } from './doors';
@@ -39,8 +39,9 @@ export class Returns {
     return this.ctx.queue.run(async () => {
       const key = this.codes.read(input, method, 'return');
       if (key === null) return err({ reason: 'bad_format' });
-      const matched = this.ctx.db.transaction(() =>
-        this.codes.match(key, listReturnsInState(this.ctx.db, 'expected')),
+      const { db } = this.ctx;
+      const matched = db.transaction(() =>
+        this.codes.match(key, (of, digest) => returnForDeposit(db, of, digest)),
       )();
       if (!matched.ok) return matched;
       const pending = listDoorOperations(this.ctx.db).find(

@@ -1,6 +1,7 @@
 /** Queries on the compartments table. */
 import type { CompartmentState, Dimensions, Size } from '../../shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface Compartment {
   id: string;
@@ -54,11 +55,11 @@ const fromRow = (r: Row): Compartment => ({
 });
 
 export function listCompartments(db: Db): Compartment[] {
-  return (db.prepare('SELECT * FROM compartments ORDER BY id').all() as Row[]).map(fromRow);
+  return (stmt(db, 'SELECT * FROM compartments ORDER BY id').all() as Row[]).map(fromRow);
 }
 
 export function getCompartment(db: Db, id: string): Compartment | undefined {
-  const row = db.prepare('SELECT * FROM compartments WHERE id = ?').get(id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM compartments WHERE id = ?').get(id) as Row | undefined;
   return row && fromRow(row);
 }
 
@@ -67,9 +68,10 @@ export function findCompartmentByLock(
   board: number,
   lock: number,
 ): Compartment | undefined {
-  const row = db
-    .prepare('SELECT * FROM compartments WHERE board = ? AND lock = ?')
-    .get(board, lock) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM compartments WHERE board = ? AND lock = ?').get(
+    board,
+    lock,
+  ) as Row | undefined;
   return row && fromRow(row);
 }
 
@@ -80,7 +82,8 @@ export type CompartmentLayout = Pick<
 >;
 
 export function upsertCompartmentLayout(db: Db, c: CompartmentLayout): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO compartments (id, board, lock, size, length_mm, width_mm, height_mm, max_weight_g, lower_door, state)
      VALUES (@id, @board, @lock, @size, @l, @w, @h, @maxWeightG, @lowerDoor, 'available')
      ON CONFLICT (id) DO UPDATE SET board = @board, lock = @lock, size = @size, length_mm = @l,
@@ -100,11 +103,11 @@ export function upsertCompartmentLayout(db: Db, c: CompartmentLayout): void {
 
 /** Moves a compartment to another lock address (negative: parked during a rewiring). */
 export function moveCompartmentLock(db: Db, id: string, board: number, lock: number): void {
-  db.prepare('UPDATE compartments SET board = ?, lock = ? WHERE id = ?').run(board, lock, id);
+  stmt(db, 'UPDATE compartments SET board = ?, lock = ? WHERE id = ?').run(board, lock, id);
 }
 
 export function deleteCompartment(db: Db, id: string): void {
-  db.prepare('DELETE FROM compartments WHERE id = ?').run(id);
+  stmt(db, 'DELETE FROM compartments WHERE id = ?').run(id);
 }
 
 /** Sets the state; an out-of-service compartment keeps its reason unless a new one is given. */
@@ -114,7 +117,8 @@ export function setCompartmentState(
   state: CompartmentState,
   outOfServiceReason: string | null = null,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `UPDATE compartments SET state = @state, out_of_service_reason =
        CASE WHEN @state = 'out_of_service' THEN COALESCE(@reason, out_of_service_reason) END
      WHERE id = @id`,
@@ -127,7 +131,7 @@ export function setDoorSensed(
   doorOpen: boolean | null,
   itemPresent: boolean | null,
 ): void {
-  db.prepare('UPDATE compartments SET door_open = ?, item_present = ? WHERE id = ?').run(
+  stmt(db, 'UPDATE compartments SET door_open = ?, item_present = ? WHERE id = ?').run(
     bit(doorOpen),
     bit(itemPresent),
     id,
@@ -135,5 +139,5 @@ export function setDoorSensed(
 }
 
 export function markCompartmentUsed(db: Db, id: string, at: number): void {
-  db.prepare('UPDATE compartments SET last_used_at = ? WHERE id = ?').run(at, id);
+  stmt(db, 'UPDATE compartments SET last_used_at = ? WHERE id = ?').run(at, id);
 }

@@ -1,5 +1,6 @@
 /** Queries on door_operations: the durable record of why a door is being opened. */
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export type { DoorOperationKind } from '../../shared/domain';
 import type { DoorOperationKind } from '../../shared/domain';
@@ -72,21 +73,20 @@ export function insertDoorOperation(
     'id' | 'doorOpenedAt' | 'phase' | 'phaseAt' | 'ending' | 'inspecting' | 'reopens'
   >,
 ): DoorOperation {
-  const info = db
-    .prepare(
-      `INSERT INTO door_operations (kind, compartment_id, parcel_id, return_id, actor, started_at, deadline_at, phase_at)
+  const info = stmt(
+    db,
+    `INSERT INTO door_operations (kind, compartment_id, parcel_id, return_id, actor, started_at, deadline_at, phase_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      op.kind,
-      op.compartmentId,
-      op.parcelId,
-      op.returnId,
-      op.actor,
-      op.startedAt,
-      op.deadlineAt,
-      op.startedAt,
-    );
+  ).run(
+    op.kind,
+    op.compartmentId,
+    op.parcelId,
+    op.returnId,
+    op.actor,
+    op.startedAt,
+    op.deadlineAt,
+    op.startedAt,
+  );
   return {
     ...op,
     id: Number(info.lastInsertRowid),
@@ -100,39 +100,40 @@ export function insertDoorOperation(
 }
 
 export function getDoorOperation(db: Db, id: number): DoorOperation | undefined {
-  const row = db.prepare('SELECT * FROM door_operations WHERE id = ?').get(id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM door_operations WHERE id = ?').get(id) as Row | undefined;
   return row && fromRow(row);
 }
 
 export function doorOperationFor(db: Db, compartmentId: string): DoorOperation | undefined {
-  const row = db
-    .prepare('SELECT * FROM door_operations WHERE compartment_id = ?')
-    .get(compartmentId) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM door_operations WHERE compartment_id = ?').get(
+    compartmentId,
+  ) as Row | undefined;
   return row && fromRow(row);
 }
 
 export function listDoorOperations(db: Db): DoorOperation[] {
-  return (db.prepare('SELECT * FROM door_operations ORDER BY id').all() as Row[]).map(fromRow);
+  return (stmt(db, 'SELECT * FROM door_operations ORDER BY id').all() as Row[]).map(fromRow);
 }
 
 /** The door was sensed open: the operation waits for it to close. */
 export function markDoorOpened(db: Db, id: number, at: number): void {
-  db.prepare(
+  stmt(
+    db,
     `UPDATE door_operations SET phase = 'opened', phase_at = ?, door_opened_at = COALESCE(door_opened_at, ?)
      WHERE id = ?`,
   ).run(at, at, id);
 }
 
 export function setDoorPhase(db: Db, id: number, phase: DoorPhase, at: number): void {
-  db.prepare('UPDATE door_operations SET phase = ?, phase_at = ? WHERE id = ?').run(phase, at, id);
+  stmt(db, 'UPDATE door_operations SET phase = ?, phase_at = ? WHERE id = ?').run(phase, at, id);
 }
 
 export function setDoorEnding(db: Db, id: number, ending: 'doesnt_fit' | null): void {
-  db.prepare('UPDATE door_operations SET ending = ? WHERE id = ?').run(ending, id);
+  stmt(db, 'UPDATE door_operations SET ending = ? WHERE id = ?').run(ending, id);
 }
 
 export function setInspecting(db: Db, id: number, inspecting: boolean): void {
-  db.prepare('UPDATE door_operations SET inspecting = ? WHERE id = ?').run(inspecting ? 1 : 0, id);
+  stmt(db, 'UPDATE door_operations SET inspecting = ? WHERE id = ?').run(inspecting ? 1 : 0, id);
 }
 
 /** A person asked for the door to be pulsed once more. */
@@ -141,5 +142,5 @@ export function countReopen(db: Db, id: number): void {
 }
 
 export function deleteDoorOperation(db: Db, id: number): void {
-  db.prepare('DELETE FROM door_operations WHERE id = ?').run(id);
+  stmt(db, 'DELETE FROM door_operations WHERE id = ?').run(id);
 }

@@ -4,6 +4,7 @@
  */
 import { confirmedBy, dropReceiptsUpTo } from './ackReceipts';
 import type { Db } from './database';
+import { stmt } from './statements';
 import { getMeta, setMeta } from './meta';
 
 export interface StoredEvent {
@@ -16,14 +17,15 @@ export interface StoredEvent {
 }
 
 export function insertEvent(db: Db, e: StoredEvent): void {
-  db.prepare(
+  stmt(
+    db,
     'INSERT INTO events (seq, type, body, hash, sig) VALUES (@seq, @type, @body, @hash, @sig)',
   ).run(e);
 }
 
 /** The newest event; after pruning everything, the checkpoint stands in for it. */
 export function chainHead(db: Db): { seq: number; hash: string } | undefined {
-  const row = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
+  const row = stmt(db, 'SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
     { seq: number; hash: string } | undefined;
   return row ?? checkpoint(db);
 }
@@ -33,9 +35,10 @@ export function chainHead(db: Db): { seq: number; hash: string } | undefined {
  * has already lived through, whatever its clock says now.
  */
 export function latestEventTime(db: Db): number {
-  const row = db
-    .prepare(`SELECT json_extract(body, '$.at') AS at FROM events ORDER BY seq DESC LIMIT 1`)
-    .get() as { at: string | null } | undefined;
+  const row = stmt(
+    db,
+    `SELECT json_extract(body, '$.at') AS at FROM events ORDER BY seq DESC LIMIT 1`,
+  ).get() as { at: string | null } | undefined;
   const at = row?.at ? Date.parse(row.at) : NaN;
   return Number.isFinite(at) ? at : 0;
 }
@@ -47,13 +50,14 @@ export function checkpoint(db: Db): { seq: number; hash: string } | undefined {
 }
 
 export function listEvents(db: Db, fromSeq = 0, limit = 1_000_000): StoredEvent[] {
-  return db
-    .prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq LIMIT ?')
-    .all(fromSeq, limit) as StoredEvent[];
+  return stmt(db, 'SELECT * FROM events WHERE seq >= ? ORDER BY seq LIMIT ?').all(
+    fromSeq,
+    limit,
+  ) as StoredEvent[];
 }
 
 export function countEvents(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  return (stmt(db, 'SELECT count(*) AS n FROM events').get() as { n: number }).n;
 }
 
 /** Highest seq the cloud has durably stored (cumulative ack). */
@@ -84,11 +88,12 @@ export function setAckedAt(db: Db, at: number): void {
 export function pruneDelivered(db: Db, confirmedBefore: number): number {
   return db.transaction(() => {
     const upTo = Math.min(ackedSeq(db), confirmedBy(db, confirmedBefore));
-    const last = db
-      .prepare('SELECT seq, hash FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1')
-      .get(upTo) as { seq: number; hash: string } | undefined;
+    const last = stmt(
+      db,
+      'SELECT seq, hash FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1',
+    ).get(upTo) as { seq: number; hash: string } | undefined;
     if (!last) return 0;
-    const { changes } = db.prepare('DELETE FROM events WHERE seq <= ?').run(last.seq);
+    const { changes } = stmt(db, 'DELETE FROM events WHERE seq <= ?').run(last.seq);
     setMeta(db, 'checkpoint_seq', String(last.seq));
     setMeta(db, 'checkpoint_hash', last.hash);
     dropReceiptsUpTo(db, last.seq);

@@ -1,5 +1,6 @@
 /** A small key/value table for single facts: outbox position, chain checkpoint. */
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export type MetaKey =
   | 'acked_seq'
@@ -10,13 +11,14 @@ export type MetaKey =
   | 'trusted_time';
 
 export function getMeta(db: Db, key: MetaKey): string | undefined {
-  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+  const row = stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as
     { value: string } | undefined;
   return row?.value;
 }
 
 export function setMeta(db: Db, key: MetaKey, value: string): void {
-  db.prepare(
+  stmt(
+    db,
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   ).run(key, value);
 }

@@ -1,6 +1,7 @@
 /** Queries on the parcels table. */
 import type { Dimensions, ParcelState } from '../../shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface Parcel {
   id: string;
@@ -107,7 +108,8 @@ const columns = [
 ] as const satisfies readonly (keyof ReturnType<typeof toParams>)[];
 
 export function insertParcel(db: Db, parcel: Parcel): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO parcels (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`,
   ).run(toParams(parcel));
 }
@@ -115,71 +117,86 @@ export function insertParcel(db: Db, parcel: Parcel): void {
 /** Writes back every field of a parcel read earlier (the services change a copy, then save it). */
 export function saveParcel(db: Db, parcel: Parcel): void {
   const sets = columns.filter((c) => c !== 'id').map((c) => `${c} = @${c}`);
-  db.prepare(`UPDATE parcels SET ${sets.join(', ')} WHERE id = @id`).run(toParams(parcel));
+  stmt(db, `UPDATE parcels SET ${sets.join(', ')} WHERE id = @id`).run(toParams(parcel));
 }
 
 export function getParcel(db: Db, id: string): Parcel | undefined {
-  const row = db.prepare('SELECT * FROM parcels WHERE id = ?').get(id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM parcels WHERE id = ?').get(id) as Row | undefined;
   return row && fromRow(row);
 }
 
 /** A parcel by the id the cloud uses for it: its own, or the alias a merge gave it. */
 export function findParcel(db: Db, id: string): Parcel | undefined {
-  const row = db
-    .prepare(
-      'SELECT * FROM parcels WHERE id = ? OR cloud_parcel_id = ? ORDER BY id = ? DESC LIMIT 1',
-    )
-    .get(id, id, id) as Row | undefined;
+  const row = stmt(
+    db,
+    'SELECT * FROM parcels WHERE id = ? OR cloud_parcel_id = ? ORDER BY id = ? DESC LIMIT 1',
+  ).get(id, id, id) as Row | undefined;
   return row && fromRow(row);
 }
 
 /** The cloud's id for a parcel the unit knew first under its own (deposited offline). */
 export function setCloudParcelId(db: Db, id: string, cloudParcelId: string): void {
-  db.prepare('UPDATE parcels SET cloud_parcel_id = ? WHERE id = ?').run(cloudParcelId, id);
+  stmt(db, 'UPDATE parcels SET cloud_parcel_id = ? WHERE id = ?').run(cloudParcelId, id);
 }
 
 /** Parcels still in play (not picked up, collected or cancelled) holding this code digest. */
 export function activeParcelsWithCode(db: Db, codeDigest: string): Parcel[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM parcels WHERE code_digest = ? AND state IN ('expected','deposited','expired')`,
-    )
-    .all(codeDigest) as Row[];
+  const rows = stmt(
+    db,
+    `SELECT * FROM parcels WHERE code_digest = ? AND state IN ('expected','deposited','expired')`,
+  ).all(codeDigest) as Row[];
   return rows.map(fromRow);
 }
 
 /** The parcel a courier's scan refers to: the newest one with that barcode still in play. */
 export function findParcelByBarcode(db: Db, barcode: string): Parcel | undefined {
-  const row = db
-    .prepare(
-      `SELECT * FROM parcels WHERE tracking_barcode = ? AND state IN ('expected','deposited','expired')
+  const row = stmt(
+    db,
+    `SELECT * FROM parcels WHERE tracking_barcode = ? AND state IN ('expected','deposited','expired')
        ORDER BY rowid DESC LIMIT 1`,
-    )
-    .get(barcode) as Row | undefined;
+  ).get(barcode) as Row | undefined;
+  return row && fromRow(row);
+}
+
+/** What a customer's digest was made from: a typed pickup code, or a scanned QR token. */
+export type DigestOf = 'code' | 'qr';
+
+/**
+ * The parcel waiting for its customer (deposited, or expired and kept) whose pickup code or QR
+ * token has this digest, found through its index (migration 11); the oldest one should two
+ * ever share a digest.
+ */
+export function parcelForPickup(db: Db, of: DigestOf, digest: string): Parcel | undefined {
+  const sql =
+    of === 'code'
+      ? `SELECT * FROM parcels INDEXED BY parcels_by_code_digest WHERE code_digest = ?
+           AND state IN ('deposited','expired') ORDER BY rowid LIMIT 1`
+      : `SELECT * FROM parcels INDEXED BY parcels_by_qr_digest WHERE qr_digest = ?
+           AND state IN ('deposited','expired') ORDER BY rowid LIMIT 1`;
+  const row = stmt(db, sql).get(digest) as Row | undefined;
   return row && fromRow(row);
 }
 
 export function listParcelsInState(db: Db, ...states: ParcelState[]): Parcel[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM parcels WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY rowid`,
-    )
-    .all(...states) as Row[];
+  const rows = stmt(
+    db,
+    `SELECT * FROM parcels WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY rowid`,
+  ).all(...states) as Row[];
   return rows.map(fromRow);
 }
 
 export function parcelInCompartment(db: Db, compartmentId: string): Parcel | undefined {
-  const row = db
-    .prepare(`SELECT * FROM parcels WHERE compartment_id = ? AND state IN ('deposited','expired')`)
-    .get(compartmentId) as Row | undefined;
+  const row = stmt(
+    db,
+    `SELECT * FROM parcels WHERE compartment_id = ? AND state IN ('deposited','expired')`,
+  ).get(compartmentId) as Row | undefined;
   return row && fromRow(row);
 }
 
 export function listDueToExpire(db: Db, now: number): Parcel[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM parcels WHERE state = 'deposited' AND expires_at <= ? ORDER BY expires_at`,
-    )
-    .all(now) as Row[];
+  const rows = stmt(
+    db,
+    `SELECT * FROM parcels WHERE state = 'deposited' AND expires_at <= ? ORDER BY expires_at`,
+  ).all(now) as Row[];
   return rows.map(fromRow);
 }

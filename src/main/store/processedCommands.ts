@@ -3,6 +3,7 @@
  * each kept until its lifetime has ended.
  */
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface ProcessedCommand {
   id: string;
@@ -15,17 +16,16 @@ export interface ProcessedCommand {
 
 /** Records the id of a command being applied; false when it was there already (a replay). */
 export function markCommandProcessed(db: Db, c: ProcessedCommand): boolean {
-  const { changes } = db
-    .prepare(
-      `INSERT OR IGNORE INTO processed_commands (id, type, issued_at, not_after, received_at)
+  const { changes } = stmt(
+    db,
+    `INSERT OR IGNORE INTO processed_commands (id, type, issued_at, not_after, received_at)
        VALUES (@id, @type, @issuedAt, @notAfter, @receivedAt)`,
-    )
-    .run(c);
+  ).run(c);
   return changes === 1;
 }
 
 export function isCommandProcessed(db: Db, id: string): boolean {
-  return db.prepare('SELECT 1 FROM processed_commands WHERE id = ?').get(id) !== undefined;
+  return stmt(db, 'SELECT 1 FROM processed_commands WHERE id = ?').get(id) !== undefined;
 }
 
 /**
@@ -33,6 +33,5 @@ export function isCommandProcessed(db: Db, id: string): boolean {
  * that are refused as expired by then without the table.
  */
 export function pruneProcessedCommands(db: Db, expiredBefore: number): number {
-  return db.prepare('DELETE FROM processed_commands WHERE not_after < ?').run(expiredBefore)
-    .changes;
+  return stmt(db, 'DELETE FROM processed_commands WHERE not_after < ?').run(expiredBefore).changes;
 }

@@ -1,6 +1,7 @@
 /** Queries on the returns table. */
 import type { ReturnState, Size } from '../../shared/domain';
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export interface ReturnParcel {
   id: string;
@@ -41,7 +42,8 @@ const fromRow = (r: Row): ReturnParcel => ({
 });
 
 export function insertReturn(db: Db, r: ReturnParcel): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO returns (id, code_digest, qr_digest, state, size, compartment_id, expected_at, deposited_at, collected_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -58,7 +60,8 @@ export function insertReturn(db: Db, r: ReturnParcel): void {
 }
 
 export function saveReturn(db: Db, r: ReturnParcel): void {
-  db.prepare(
+  stmt(
+    db,
     `UPDATE returns SET code_digest = ?, qr_digest = ?, state = ?, size = ?, compartment_id = ?, deposited_at = ?,
        collected_at = ? WHERE id = ?`,
   ).run(
@@ -74,19 +77,39 @@ export function saveReturn(db: Db, r: ReturnParcel): void {
 }
 
 export function getReturn(db: Db, id: string): ReturnParcel | undefined {
-  const row = db.prepare('SELECT * FROM returns WHERE id = ?').get(id) as Row | undefined;
+  const row = stmt(db, 'SELECT * FROM returns WHERE id = ?').get(id) as Row | undefined;
   return row && fromRow(row);
 }
 
 export function listReturnsInState(db: Db, state: ReturnState): ReturnParcel[] {
-  return (
-    db.prepare('SELECT * FROM returns WHERE state = ? ORDER BY rowid').all(state) as Row[]
-  ).map(fromRow);
+  return (stmt(db, 'SELECT * FROM returns WHERE state = ? ORDER BY rowid').all(state) as Row[]).map(
+    fromRow,
+  );
+}
+
+/**
+ * The expected return whose code or QR token has this digest, found through its index
+ * (migration 11); the oldest one should two ever share a digest.
+ */
+export function returnForDeposit(
+  db: Db,
+  of: 'code' | 'qr',
+  digest: string,
+): ReturnParcel | undefined {
+  const sql =
+    of === 'code'
+      ? `SELECT * FROM returns INDEXED BY returns_by_code_digest WHERE code_digest = ?
+           AND state = 'expected' ORDER BY rowid LIMIT 1`
+      : `SELECT * FROM returns INDEXED BY returns_by_qr_digest WHERE qr_digest = ?
+           AND state = 'expected' ORDER BY rowid LIMIT 1`;
+  const row = stmt(db, sql).get(digest) as Row | undefined;
+  return row && fromRow(row);
 }
 
 export function returnInCompartment(db: Db, compartmentId: string): ReturnParcel | undefined {
-  const row = db
-    .prepare(`SELECT * FROM returns WHERE compartment_id = ? AND state = 'deposited'`)
-    .get(compartmentId) as Row | undefined;
+  const row = stmt(
+    db,
+    `SELECT * FROM returns WHERE compartment_id = ? AND state = 'deposited'`,
+  ).get(compartmentId) as Row | undefined;
   return row && fromRow(row);
 }

@@ -9,6 +9,7 @@ import { up as qrDigests } from './007_qr_digests';
 import { up as commandLifetimes } from './008_command_lifetimes';
 import { up as ackReceipts } from './009_ack_receipts';
 import { up as doorReopens } from './010_door_reopens';
+import { up as digestLookup } from './011_digest_lookup';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'command_lifetimes', up: commandLifetimes },
   { version: 9, name: 'ack_receipts', up: ackReceipts },
   { version: 10, name: 'door_reopens', up: doorReopens },
+  { version: 11, name: 'digest_lookup', up: digestLookup },
 ];
