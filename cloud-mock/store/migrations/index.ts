@@ -8,6 +8,7 @@ import { up as commandLifetimes } from './006_command_lifetimes';
 import { up as brokerAccounts } from './007_broker_accounts';
 import { up as apiKeys } from './008_api_keys';
 import { up as capacity } from './009_capacity';
+import { up as statusEvents } from './010_status_events';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'broker accounts', up: brokerAccounts },
   { version: 8, name: 'api keys', up: apiKeys },
   { version: 9, name: 'capacity', up: capacity },
+  { version: 10, name: 'status events', up: statusEvents },
 ];
