@@ -20,7 +20,11 @@ export const DEFAULT_HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
 
 /** Where a reader resumes: its Last-Event-ID header, else `?after=`, else now. */
-export function resumeAfter(request: FastifyRequest, after: number | undefined, now: number): number {
+export function resumeAfter(
+  request: FastifyRequest,
+  after: number | undefined,
+  now: number,
+): number {
   const header = request.headers['last-event-id'];
   if (header === undefined) return after ?? now;
   const text = Array.isArray(header) ? header[0]! : header;
@@ -53,7 +57,8 @@ export function sendEventStream(
   const flush = () => {
     while (open && cursor < feed.durableId) {
       const { events, scannedTo } = read(cursor, feed.durableId);
-      for (const e of events) res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      for (const e of events)
+        res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
       if (scannedTo <= cursor) break;
       cursor = scannedTo;
     }

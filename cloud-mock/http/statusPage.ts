@@ -19,7 +19,10 @@ import { STATUS_PAGE_JS } from './statusPageScript';
 
 const PUBLIC = { config: { access: 'public' } } as const;
 const Params = z.object({ id: z.uuid() });
-const Query = z.object({ t: z.string().max(64).optional(), after: z.coerce.number().int().min(0).optional() });
+const Query = z.object({
+  t: z.string().max(64).optional(),
+  after: z.coerce.number().int().min(0).optional(),
+});
 const PAGE = 200;
 
 const HEADERS = {
@@ -33,7 +36,11 @@ const HEADERS = {
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function registerStatusPage(app: FastifyInstance, ctx: CloudContext, live: LiveStatus): void {
+export function registerStatusPage(
+  app: FastifyInstance,
+  ctx: CloudContext,
+  live: LiveStatus,
+): void {
   /** The parcel the link names, or null (bad id, wrong token, no such allocation: all alike). */
   const parcelOf = (request: FastifyRequest): CloudParcel | null => {
     const params = Params.safeParse(request.params);
@@ -91,11 +98,17 @@ export function registerStatusPage(app: FastifyInstance, ctx: CloudContext, live
     if (!parcel) return notFound(reply);
     const sent = live.resendCode(parcel.allocationId, null);
     if (sent.ok) return reply.headers(HEADERS).send(sent.value);
-    return reply.status(sent.error.status).headers(HEADERS).send({ error: sent.error.error, message: sent.error.message });
+    return reply
+      .status(sent.error.status)
+      .headers(HEADERS)
+      .send({ error: sent.error.error, message: sent.error.message });
   });
 
   app.get('/p/status.js', PUBLIC, async (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(STATUS_PAGE_JS),
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(STATUS_PAGE_JS),
   );
 }
 
@@ -109,7 +122,11 @@ async function page(view: CustomerView): Promise<string> {
   const w = CUSTOMER_WORDS[view.language].page;
   const qr = await qrImage(view.qrPayload);
   const online =
-    view.locker.online === null ? '' : view.locker.online ? w.online : `${w.offline} · ${w.worksOffline}`;
+    view.locker.online === null
+      ? ''
+      : view.locker.online
+        ? w.online
+        : `${w.offline} · ${w.worksOffline}`;
   return `<!doctype html>
 <html lang="${view.language}">
 <head>

@@ -96,7 +96,8 @@ export class LiveStatus {
       locker: {
         name: locker?.name ?? parcel.lockerId,
         address: locker?.address ?? '',
-        online: locker === null || locker.presence === 'unknown' ? null : locker.presence === 'online',
+        online:
+          locker === null || locker.presence === 'unknown' ? null : locker.presence === 'online',
       },
       pickupCode: waiting ? parcel.pickupCode : null,
       qrPayload: waiting ? parcel.qrPayload : null,
@@ -109,10 +110,13 @@ export class LiveStatus {
   forCustomer(parcel: CloudParcel, e: StatusEvent): StatusEvent | null {
     if (e.lockerId !== parcel.lockerId) return null;
     if (e.type === 'locker.changed')
-      return typeof e.data['online'] === 'boolean' ? { ...e, data: { online: e.data['online'] } } : null;
+      return typeof e.data['online'] === 'boolean'
+        ? { ...e, data: { online: e.data['online'] } }
+        : null;
     const mine =
       e.data['allocationId'] === parcel.allocationId ||
-      (e.parcelId !== null && (e.parcelId === parcel.parcelId || e.parcelId === parcel.cloudParcelId));
+      (e.parcelId !== null &&
+        (e.parcelId === parcel.parcelId || e.parcelId === parcel.cloudParcelId));
     return mine ? e : null;
   }
 

@@ -311,6 +311,10 @@ export class LockerView {
       closedAt: state === 'collected' ? Date.parse(e.at) : ret.closedAt,
     };
     saveReturn(this.ctx.db, next);
-    recordReturnStatus(this.ctx, state === 'deposited' ? 'return.deposited' : 'return.collected', next);
+    recordReturnStatus(
+      this.ctx,
+      state === 'deposited' ? 'return.deposited' : 'return.collected',
+      next,
+    );
   }
 }

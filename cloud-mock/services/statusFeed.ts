@@ -52,7 +52,8 @@ export class StatusFeed {
     this.nudged = true;
     setImmediate(() => {
       this.nudged = false;
-      if (this.db.open && lastStatusEventId(this.db) > this.probed) void this.wal.sync().catch(() => undefined);
+      if (this.db.open && lastStatusEventId(this.db) > this.probed)
+        void this.wal.sync().catch(() => undefined);
     });
   }
 

@@ -84,8 +84,9 @@ export class WebhookDelivery {
   wake(): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.pumping) {
+      // This pass may have read before the caller's change: the one after it covers it.
       this.again = true;
-      return this.pumping;
+      return this.pumping.then(() => this.pumping ?? undefined);
     }
     this.pumping = this.pump().finally(() => {
       this.pumping = null;
@@ -109,7 +110,9 @@ export class WebhookDelivery {
       const wal = walSyncOf(this.ctx.db);
       for (;;) {
         const upTo = this.feed.durableId;
-        const read = wal.commit(() => fanOut(this.ctx.db, upTo, FAN_OUT_PAGE, this.ctx.clock.now()));
+        const read = wal.commit(() =>
+          fanOut(this.ctx.db, upTo, FAN_OUT_PAGE, this.ctx.clock.now()),
+        );
         if (read < FAN_OUT_PAGE) break;
       }
       const due = dueDeliveries(this.ctx.db, this.ctx.clock.now(), PARALLEL * 4).filter(
@@ -178,13 +181,17 @@ export class WebhookDelivery {
     const done = error === null;
     const last = !done && attempts >= this.policy.maxAttempts;
     const random = this.ctx.randomBytes(4).readUInt32BE(0) / 2 ** 32;
-    recordAttempt(db, d.id, {
-      state: done ? 'delivered' : last ? 'failed' : 'pending',
-      nextAt: done || last ? now : now + backoffMs(this.policy, attempts, random),
-      status,
-      error: error?.slice(0, 300) ?? null,
-      deliveredAt: done ? now : null,
-    });
+    // Not waited on to disk: a log entry lost with the power means one more (signed, same id)
+    // attempt, never a lost event.
+    walSyncOf(db).commit(() =>
+      recordAttempt(db, d.id, {
+        state: done ? 'delivered' : last ? 'failed' : 'pending',
+        nextAt: done || last ? now : now + backoffMs(this.policy, attempts, random),
+        status,
+        error: error?.slice(0, 300) ?? null,
+        deliveredAt: done ? now : null,
+      }),
+    );
     const where = { webhookId: hook.id, eventId: event.id, attempts, status };
     if (done) this.log.debug(where, 'webhook delivered');
     else if (last) this.log.warn({ ...where, error }, 'webhook delivery failed; giving up');

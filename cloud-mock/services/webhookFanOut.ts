@@ -22,7 +22,9 @@ export function ownerKeyOf(db: Db, e: StatusEvent): string | null {
   const named = e.data['allocationId'];
   const allocationId =
     typeof named === 'string' ? named : allocationOfParcel(db, e.lockerId, e.parcelId);
-  return allocationId === null ? null : (getOwner(db, 'allocation', allocationId)?.apiKeyId ?? null);
+  return allocationId === null
+    ? null
+    : (getOwner(db, 'allocation', allocationId)?.apiKeyId ?? null);
 }
 
 function receives(db: Db, w: WebhookRecord, e: StatusEvent, owner: () => string | null): boolean {

@@ -11,10 +11,12 @@ export interface Owner {
 }
 
 export function insertOwner(db: Db, kind: OwnedKind, id: string, owner: Owner): void {
-  stmt(
-    db,
-    'INSERT OR IGNORE INTO owners (kind, id, api_key_id, language) VALUES (?, ?, ?, ?)',
-  ).run(kind, id, owner.apiKeyId, owner.language);
+  stmt(db, 'INSERT OR IGNORE INTO owners (kind, id, api_key_id, language) VALUES (?, ?, ?, ?)').run(
+    kind,
+    id,
+    owner.apiKeyId,
+    owner.language,
+  );
 }
 
 /** Null for one the cloud made itself (a deposit it was not told of). */

@@ -4,8 +4,7 @@ import { stmt } from './statements';
 
 export function getCursor(db: Db, name: string): number {
   const r = stmt(db, 'SELECT last_id FROM status_cursors WHERE name = ?').get(name) as
-    | { last_id: number }
-    | undefined;
+    { last_id: number } | undefined;
   return r?.last_id ?? 0;
 }
 

@@ -59,7 +59,10 @@ export function webhooksOfKey(db: Db, apiKeyId: string): WebhookRecord[] {
 /** Every live webhook (the fan-out matches events against them). */
 export function liveWebhooks(db: Db): WebhookRecord[] {
   return (
-    stmt(db, 'SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id').all() as Row[]
+    stmt(
+      db,
+      'SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id',
+    ).all() as Row[]
   ).map(fromRow);
 }
 

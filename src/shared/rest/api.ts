@@ -229,8 +229,7 @@ export const API = {
     path: '/api/v1/allocations/:id/resend-code',
     tag: 'allocations',
     access: MERCHANT,
-    summary:
-      "Send the customer their pickup code again, in their language (at most 3 an hour)",
+    summary: 'Send the customer their pickup code again, in their language (at most 3 an hour)',
     params: s.EntityIdParamsSchema,
     responses: {
       200: { description: 'Sent', schema: s.ResendCodeResponseSchema },
@@ -297,7 +296,7 @@ export const API = {
     path: '/api/v1/webhooks/:id',
     tag: 'webhooks',
     access: MERCHANT,
-    summary: 'Delete one of this key\'s webhooks: nothing more is sent to it',
+    summary: "Delete one of this key's webhooks: nothing more is sent to it",
     params: w.WebhookParamsSchema,
     responses: {
       200: { description: 'Deleted', schema: w.WebhookDeletedSchema },
@@ -310,7 +309,7 @@ export const API = {
     tag: 'webhooks',
     access: MERCHANT,
     summary:
-      'The delivery log of one of this key\'s webhooks, newest event first: attempts, last ' +
+      "The delivery log of one of this key's webhooks, newest event first: attempts, last " +
       'status or error, next attempt',
     params: w.WebhookParamsSchema,
     query: w.WebhookDeliveriesQuerySchema,

@@ -104,7 +104,7 @@ export function buildOpenApi(): Record<string, unknown> {
       description:
         'REST API of the development cloud: provisioning and enrolment, locker search, ' +
         'allocations, returns, remote open, badges, the notification inbox, audit, ' +
-        'reconciliation, operator alerts, merchants\' webhooks and live status streams ' +
+        "reconciliation, operator alerts, merchants' webhooks and live status streams " +
         '(Server-Sent Events). Generated from src/shared/rest; do not edit by hand.\n\n' +
         'Every route needs an API key (`Authorization: Bearer plk_…`, made with ' +
         '`npm run cloud -- keys create --role …`) of one of the roles it lists; enrolment needs ' +
