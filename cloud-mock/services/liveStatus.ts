@@ -140,7 +140,9 @@ export class LiveStatus {
       return refuse(429, 'too_many_resends', `at most ${MAX_RESENDS_PER_HOUR} an hour`);
     }
     const lockerName = getLocker(db, parcel.lockerId)?.name ?? parcel.lockerId;
-    notifyParcel(this.ctx, 'pickup_code', parcel, lockerName, { resend: true });
+    // Numbered, not timed: two in the same millisecond are two messages.
+    const resend = countNotificationsSince(db, resendKeyPrefix(allocationId), 0) + 1;
+    notifyParcel(this.ctx, 'pickup_code', parcel, lockerName, { resend });
     this.ctx.log.info({ allocationId }, 'pickup code sent again');
     return ok({ allocationId, sent: true });
   }

@@ -20,9 +20,9 @@ function recipients(customer: string | null, trackingBarcode: string | null): st
 const greeting = (customer: string | null): string =>
   customer === null ? 'Hello' : `Hello ${(JSON.parse(customer) as Customer).name}`;
 
-/** How a parcel notice is sent: `resend` is the customer asking again ("resend my code"). */
+/** How a parcel notice is sent: `resend` numbers the customer's asking again ("resend my code"). */
 export interface NoticeOptions {
-  resend?: boolean;
+  resend?: number;
 }
 
 export function notifyParcel(
@@ -59,11 +59,12 @@ export function notifyParcel(
     qrPayload: withCode ? parcel.qrPayload : null,
     createdAt: at,
     // A warning or expiry belongs to one deadline: an extension earns a new one.
-    dedupeKey: options.resend
-      ? `${resendKeyPrefix(parcel.allocationId)}${at}`
-      : kind === 'expiry_warning' || kind === 'expired'
-        ? `${parcel.allocationId}:${kind}:${parcel.expiresAt ?? ''}`
-        : `${parcel.allocationId}:${kind}`,
+    dedupeKey:
+      options.resend !== undefined
+        ? `${resendKeyPrefix(parcel.allocationId)}${options.resend}`
+        : kind === 'expiry_warning' || kind === 'expired'
+          ? `${parcel.allocationId}:${kind}:${parcel.expiresAt ?? ''}`
+          : `${parcel.allocationId}:${kind}`,
   });
 }
 
