@@ -73,7 +73,10 @@ describe("the customer's status page", () => {
     const [notice] = await inbox(cloud, 'parcelId=PG-1');
     expect(notice!.text).toContain(allocation.statusUrl);
     const { path, token } = split(allocation.statusUrl);
-    const status = await (await get(`${path}/status?t=${token}`)).json();
+    const status = (await (await get(`${path}/status?t=${token}`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(status).toMatchObject({
       state: 'deposited',
       pickupCode: notice!.code,
