@@ -2,9 +2,11 @@
  * A Server-Sent Events response over status events: what is durable after the reader's last id
  * first (its `Last-Event-ID`, so a reconnect resumes where it stopped), then each batch as the
  * durable mark moves (StatusFeed), a heartbeat comment in between so proxies and clients keep
- * the connection, and the listener gone when the reader goes.
+ * the connection, and the listener gone when the reader goes. The server ends every open stream
+ * as it closes: a reader that never leaves must not hold the cloud's shutdown.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StatusEvent } from '../../src/shared/rest/statusEvents';
 import type { StatusFeed } from '../services/statusFeed';
 import { InvalidRequest } from './validation';
@@ -35,6 +37,26 @@ export function resumeAfter(
   return Number(text);
 }
 
+// The streams open on each server, ended before it closes.
+const openStreams = new WeakMap<FastifyInstance, Set<ServerResponse>>();
+
+function streamsOf(app: FastifyInstance): Set<ServerResponse> {
+  let streams = openStreams.get(app);
+  if (!streams) {
+    const created = new Set<ServerResponse>();
+    openStreams.set(app, (streams = created));
+    app.addHook('preClose', async () => {
+      for (const res of created) res.end();
+    });
+  }
+  return streams;
+}
+
+/** Registers the shutdown of `app`'s streams; call while routes can still be added. */
+export function endStreamsOnClose(app: FastifyInstance): void {
+  streamsOf(app);
+}
+
 export function sendEventStream(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -45,6 +67,8 @@ export function sendEventStream(
 ): void {
   reply.hijack();
   const res = reply.raw;
+  const streams = streamsOf(request.server);
+  streams.add(res);
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -66,7 +90,8 @@ export function sendEventStream(
   flush();
   const unsubscribe = feed.onDurable(flush);
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
-  request.raw.on('close', () => {
+  res.on('close', () => {
+    streams.delete(res);
     open = false;
     unsubscribe();
     clearInterval(heartbeat);

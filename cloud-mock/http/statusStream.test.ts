@@ -109,6 +109,23 @@ describe('the locker status stream (Server-Sent Events)', () => {
     await link.close();
   });
 
+  it('lets the cloud shut down while readers are still connected (it ends their streams)', async () => {
+    const own = await startTestCloud();
+    try {
+      await enrolledUnit(own, 'SSE-5', 64).then((u) => u.link.close());
+      const reader = await SseReader.open(`${own.httpUrl}/api/v1/lockers/SSE-5/stream`, {
+        authorization: `Bearer ${own.keys.dashboard}`,
+      });
+      readers.push(reader);
+      expect(reader.status).toBe(200);
+      const closed = own.close().then(() => 'closed');
+      const late = new Promise((resolve) => setTimeout(resolve, 3_000, 'still open'));
+      expect(await Promise.race([closed, late])).toBe('closed');
+    } finally {
+      await own.close().catch(() => undefined);
+    }
+  });
+
   it('wants a dashboard or operator key, a known locker and a numeric Last-Event-ID', async () => {
     await enrolledUnit(cloud, 'SSE-4', 63).then((u) => u.link.close());
     const url = `${cloud.httpUrl}/api/v1/lockers/SSE-4/stream`;

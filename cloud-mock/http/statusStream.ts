@@ -8,7 +8,7 @@ import { getLocker } from '../store/lockers';
 import { lockerStatusEventsBetween } from '../store/statusEvents';
 import type { CloudContext } from '../services/context';
 import type { StatusFeed } from '../services/statusFeed';
-import { resumeAfter, sendEventStream } from './eventStream';
+import { endStreamsOnClose, resumeAfter, sendEventStream } from './eventStream';
 import { parsePart } from './validation';
 
 const PAGE = 200;
@@ -20,6 +20,7 @@ export function registerLockerStream(
   heartbeatMs: number,
 ): void {
   const endpoint = API.lockerStatusStream;
+  endStreamsOnClose(app);
   app.route({
     method: endpoint.method,
     url: endpoint.path,
