@@ -64,6 +64,8 @@ export function sendEventStream(
   after: number,
   read: StreamRead,
   heartbeatMs: number,
+  /** Checked at each heartbeat: a stream whose credential has lapsed (a revoked key) ends. */
+  stillAllowed: () => boolean = () => true,
 ): void {
   reply.hijack();
   const res = reply.raw;
@@ -89,7 +91,10 @@ export function sendEventStream(
   };
   flush();
   const unsubscribe = feed.onDurable(flush);
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+  const heartbeat = setInterval(() => {
+    if (stillAllowed()) res.write(': heartbeat\n\n');
+    else res.end();
+  }, heartbeatMs);
   res.on('close', () => {
     streams.delete(res);
     open = false;

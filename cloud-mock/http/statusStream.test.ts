@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatusEventSchema } from '../../src/shared/rest/statusEvents';
+import { join } from 'node:path';
+import { API_KEY_PATTERN } from '../../src/shared/rest/apiKeys';
+import { revokeKey } from '../services/apiKeys';
+import { openDatabase } from '../store/database';
 import {
   allocationRequest,
   enrolledUnit,
+  mintKey,
   startTestCloud,
   type TestCloud,
 } from '../testSupport/cloudFixture';
@@ -124,6 +129,21 @@ describe('the locker status stream (Server-Sent Events)', () => {
     } finally {
       await own.close().catch(() => undefined);
     }
+  });
+
+  it('ends a stream whose key is revoked while it reads', async () => {
+    await enrolledUnit(cloud, 'SSE-6', 65).then((u) => u.link.close());
+    const key = mintKey(cloud.dataDir, 'dashboard', 'revoked soon');
+    const reader = await stream('SSE-6', key);
+    await reader.until((r) => r.comments >= 1);
+    const db = openDatabase(join(cloud.dataDir, 'cloud.sqlite'));
+    revokeKey(db, API_KEY_PATTERN.exec(key)![1]!, Date.now());
+    db.close();
+    await reader.until((r) => r.ended);
+    const again = await fetch(`${cloud.httpUrl}/api/v1/lockers/SSE-6/stream`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(again.status).toBe(401);
   });
 
   it('wants a dashboard or operator key, a known locker and a numeric Last-Event-ID', async () => {

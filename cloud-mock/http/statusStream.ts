@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { API } from '../../src/shared/rest/api';
+import { checkApiKey } from '../services/apiKeys';
 import { getLocker } from '../store/lockers';
 import { lockerStatusEventsBetween } from '../store/statusEvents';
 import type { CloudContext } from '../services/context';
@@ -42,6 +43,12 @@ export function registerLockerStream(
           return { events, scannedTo: events.length < PAGE ? upTo : events.at(-1)!.id };
         },
         heartbeatMs,
+        // A key revoked while it reads: the stream ends, and its reconnect gets the 401.
+        () => {
+          const key = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+          const checked = checkApiKey(ctx.db, key);
+          return checked.ok && endpoint.access.includes(checked.value.role);
+        },
       );
     },
   });

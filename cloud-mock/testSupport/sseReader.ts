@@ -11,6 +11,8 @@ export interface SseMessage {
 export class SseReader {
   readonly messages: SseMessage[] = [];
   comments = 0;
+  /** The server ended the stream. */
+  ended = false;
   status = 0;
   contentType = '';
   private readonly abort = new AbortController();
@@ -74,9 +76,19 @@ export class SseReader {
           buffer = buffer.slice(end + 2);
         }
       }
+      this.ended = true;
+      this.check();
     } catch {
       // aborted by close()
     }
+  }
+
+  private check(): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.match()) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   private take(block: string): void {
@@ -92,10 +104,6 @@ export class SseReader {
       }
     }
     if (hasData) this.messages.push(message);
-    this.waiters = this.waiters.filter((w) => {
-      if (!w.match()) return true;
-      w.resolve();
-      return false;
-    });
+    this.check();
   }
 }
