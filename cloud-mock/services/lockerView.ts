@@ -183,10 +183,12 @@ export class LockerView {
       }
     },
     'parcel.expired': (l, e) => {
-      const parcel = this.parcelState(l, e, (x) => ({ ...x, state: 'expired' }));
+      let was: CloudParcel['state'] | null = null;
+      const parcel = this.parcelState(l, e, (x) => ((was = x.state), { ...x, state: 'expired' }));
       if (parcel) {
         notifyParcel(this.ctx, 'expired', parcel, l.name);
-        recordParcelStatus(this.ctx, 'parcel.expired', parcel);
+        // The cloud's scheduler may have seen the deadline pass first, and told of it then.
+        if (was !== 'expired') recordParcelStatus(this.ctx, 'parcel.expired', parcel);
       }
     },
     'parcel.collected': (l, e) => {
