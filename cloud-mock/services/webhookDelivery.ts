@@ -22,7 +22,7 @@ import { getWebhook } from '../store/webhooks';
 import { walSyncOf } from '../store/walSync';
 import type { CloudContext } from './context';
 import type { StatusFeed } from './statusFeed';
-import { fanOut } from './webhookFanOut';
+import { anyWebhook, fanOut } from './webhookFanOut';
 
 export interface WebhookPolicy {
   /** Delay before the second attempt; each later one doubles it. */
@@ -63,6 +63,8 @@ export class WebhookDelivery {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Events up to here came while no webhook existed: none is owed them. */
+  private skippedTo = 0;
   private readonly stopFeed: () => void;
   private readonly log: Logger;
 
@@ -107,12 +109,18 @@ export class WebhookDelivery {
 
   private async pump(): Promise<void> {
     try {
-      const wal = walSyncOf(this.ctx.db);
+      const { db } = this.ctx;
+      const wal = walSyncOf(db);
+      if (!anyWebhook(db)) {
+        // Nobody to tell: no write per event. A webhook registered later gets only what comes
+        // after it, so the fan-out may start from here.
+        this.skippedTo = this.feed.durableId;
+        return;
+      }
       for (;;) {
         const upTo = this.feed.durableId;
-        const read = wal.commit(() =>
-          fanOut(this.ctx.db, upTo, FAN_OUT_PAGE, this.ctx.clock.now()),
-        );
+        const now = this.ctx.clock.now();
+        const { read } = wal.commit(() => fanOut(db, upTo, FAN_OUT_PAGE, now, this.skippedTo));
         if (read < FAN_OUT_PAGE) break;
       }
       const due = dueDeliveries(this.ctx.db, this.ctx.clock.now(), PARALLEL * 4).filter(

@@ -34,10 +34,24 @@ function receives(db: Db, w: WebhookRecord, e: StatusEvent, owner: () => string 
   return key.role === 'operator' || owner() === key.id;
 }
 
-/** Queues deliveries for events after the cursor up to `upToId`; how many events it read. */
-export function fanOut(db: Db, upToId: number, limit: number, now: number): number {
-  const after = getCursor(db, CURSOR);
-  if (upToId <= after) return 0;
+/** Whether any webhook could take an event now (else a pass need not write anything). */
+export function anyWebhook(db: Db): boolean {
+  return liveWebhooks(db).length > 0;
+}
+
+/**
+ * Queues deliveries for events after the cursor (or `floor`, when it is ahead) up to `upToId`;
+ * returns the last id it read (the cursor) and how many events it read.
+ */
+export function fanOut(
+  db: Db,
+  upToId: number,
+  limit: number,
+  now: number,
+  floor = 0,
+): { cursor: number; read: number } {
+  const after = Math.max(floor, getCursor(db, CURSOR));
+  if (upToId <= after) return { cursor: after, read: 0 };
   const events = statusEventsBetween(db, after, upToId, limit);
   const hooks = liveWebhooks(db);
   for (const e of events) {
@@ -45,6 +59,7 @@ export function fanOut(db: Db, upToId: number, limit: number, now: number): numb
     const ownerOnce = () => (owner === undefined ? (owner = ownerKeyOf(db, e)) : owner);
     for (const w of hooks) if (receives(db, w, e, ownerOnce)) queueDelivery(db, w.id, e.id, now);
   }
-  setCursor(db, CURSOR, events.at(-1)?.id ?? upToId);
-  return events.length;
+  const cursor = events.at(-1)?.id ?? upToId;
+  setCursor(db, CURSOR, cursor);
+  return { cursor, read: events.length };
 }
