@@ -30,6 +30,7 @@ import {
   removeWebhook,
   webhookDeliveries,
 } from '../services/webhooks';
+import { mayActOn, notYours } from '../services/ownership';
 import { registerStatusPage } from './statusPage';
 import { registerLockerStream } from './statusStream';
 import { registerAuth, requireDeclaredAccess } from './auth';
@@ -164,8 +165,17 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       : allocated;
   });
   route(API.resendCode, 200, ({ params, caller }) => live.resendCode(params.id, caller));
-  route(API.cancelAllocation, 200, ({ params }) => allocations.cancel(params.id));
-  route(API.extendAllocation, 200, ({ params, body }) => allocations.extend(params.id, body.days));
+  // A merchant cancels and extends only what its key allocated.
+  route(API.cancelAllocation, 200, ({ params, caller }) =>
+    mayActOn(ctx.db, caller, 'allocation', params.id)
+      ? allocations.cancel(params.id)
+      : notYours('allocation'),
+  );
+  route(API.extendAllocation, 200, ({ params, body, caller }) =>
+    mayActOn(ctx.db, caller, 'allocation', params.id)
+      ? allocations.extend(params.id, body.days)
+      : notYours('allocation'),
+  );
   route(API.createReturn, 201, async ({ body, caller }) => {
     const created = await createReturn(ctx, commands, body, caller);
     // The reference the kiosk's receipt will show, so whoever created the return knows it too.

@@ -16,6 +16,7 @@ import { walSyncOf } from '../store/walSync';
 import { DEFAULT_HEARTBEAT_MS } from '../http/eventStream';
 import { iso, type CloudContext } from './context';
 import { notifyParcel, resendKeyPrefix } from './notifications';
+import { mayActOn } from './ownership';
 import { notFound, refuse, type Refusal } from './refusal';
 import { StatusFeed } from './statusFeed';
 import { StatusTokens } from './statusToken';
@@ -127,10 +128,8 @@ export class LiveStatus {
   ): Result<{ allocationId: string; sent: true }, Refusal> {
     const { db, clock } = this.ctx;
     const parcel = getParcel(db, allocationId);
-    const owner = parcel ? getOwner(db, 'allocation', allocationId) : null;
     // Another merchant's allocation is answered as if it did not exist.
-    if (!parcel || (caller && caller.role !== 'operator' && owner?.apiKeyId !== caller.id))
-      return notFound('allocation');
+    if (!parcel || !mayActOn(db, caller, 'allocation', allocationId)) return notFound('allocation');
     if (parcel.state !== 'deposited' || parcel.pickupCode === null)
       return refuse(409, 'not_waiting', `the parcel is ${parcel.state}, not waiting in the locker`);
     const now = clock.now();
