@@ -95,6 +95,11 @@ test('a deposit at the kiosk shows on the customer status page and reaches the m
     await expect(page.getByTestId('pickup-code')).toHaveText(notice!.code!);
     await expect(page.locator('img.qr')).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
     expect(notice!.text).toContain(allocated.statusUrl);
+    if (test.info().project.name === 'portrait') {
+      // As a phone shows it, for the docs.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: 'docs/screenshots/status-page.png', fullPage: true });
+    }
   } finally {
     await receiver.close();
   }

@@ -156,7 +156,7 @@ button { font: inherit; padding: 0.6rem 1rem; }
 <p class="code" id="code" data-testid="pickup-code">${escape(view.pickupCode ?? '')}</p>
 <p class="muted">${escape(w.qr)}</p>
 <img class="qr" id="qr" alt="QR" ${qr === null ? '' : `src="${qr}"`}>
-<p>${escape(w.until)}: <time id="expires">${escape(view.expiresAt ?? '')}</time></p>
+<p>${escape(w.until)}: <time id="expires" datetime="${escape(view.expiresAt ?? '')}">${escape(view.expiresAt ?? '')}</time></p>
 <p><button type="button" id="resend">${escape(w.resend)}</button> <span id="resend-note" role="status"></span></p>
 </section>
 </main>

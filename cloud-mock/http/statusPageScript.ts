@@ -23,8 +23,18 @@ async function redraw() {
   $('pickup').hidden = view.pickupCode === null;
   $('code').textContent = view.pickupCode || '';
   if (view.qrImage) $('qr').src = view.qrImage; else $('qr').removeAttribute('src');
-  $('expires').textContent = view.expiresAt || '';
+  $('expires').setAttribute('datetime', view.expiresAt || '');
+  showDeadline();
 }
+
+// The deadline in the reader's own time zone and words.
+function showDeadline() {
+  const at = $('expires').getAttribute('datetime');
+  $('expires').textContent = at
+    ? new Date(at).toLocaleString(document.documentElement.lang, { dateStyle: 'full', timeStyle: 'short' })
+    : '';
+}
+showDeadline();
 
 const stream = new EventSource('/p/' + id + '/stream' + q + '&after=' + document.body.dataset.lastEvent);
 for (const type of ${JSON.stringify(STATUS_EVENT_TYPES)}) stream.addEventListener(type, () => { redraw(); });
