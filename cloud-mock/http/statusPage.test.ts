@@ -210,4 +210,20 @@ describe("the customer's status page", () => {
     expect((await inbox(cloud, 'parcelId=PG-9'))[0]!.text).toContain('Pickup code');
     await link.close();
   });
+
+  it("writes a return's code in the language its request names", async () => {
+    await enrolledUnit(cloud, 'PAGE-7', 86).then((u) => u.link.close());
+    const customer = { name: 'Ada', email: 'ada@example.org' };
+    const de = await cloud.request<{ returnId: string; returnCode: string }>(
+      'POST',
+      '/api/v1/returns',
+      { lockerId: 'PAGE-7', size: 'S', customer, language: 'de' },
+      'merchant',
+    );
+    expect(de.status).toBe(201);
+    const [notice] = await inbox(cloud, 'lockerId=PAGE-7');
+    expect(notice).toMatchObject({ kind: 'return_code', code: de.body.returnCode });
+    expect(notice!.subject).toBe('Ihr Retourencode für Locker PAGE-7');
+    expect(notice!.text).toContain(`mit dem Code ${de.body.returnCode}`);
+  });
 });

@@ -18,6 +18,14 @@ export interface NoticeFacts {
 }
 
 type Notice = Exclude<NotificationKind, 'return_code'>;
+
+export interface ReturnFacts {
+  hi: string;
+  locker: string;
+  size: string;
+  code: string;
+  orScan: string;
+}
 type Words = {
   hello: string;
   parcel: (barcode: string | null) => string;
@@ -25,6 +33,7 @@ type Words = {
   orScan: string;
   follow: (url: string) => string;
   notices: Record<Notice, (f: NoticeFacts) => { subject: string; text: string }>;
+  returnCode: (f: ReturnFacts) => { subject: string; text: string };
   page: PageWords;
 };
 
@@ -71,6 +80,10 @@ const EN: Words = {
       text: `${f.hi}, your ${f.what} was picked up from ${f.locker}. Thank you.`,
     }),
   },
+  returnCode: (f) => ({
+    subject: `Your return code for ${f.locker}`,
+    text: `${f.hi}, drop your return (size ${f.size}) at ${f.locker} with code ${f.code}${f.orScan}.`,
+  }),
   page: {
     title: 'Your parcel',
     where: 'Locker',
@@ -122,6 +135,10 @@ const DE: Words = {
       text: `${f.hi}, Ihr ${f.what} wurde in ${f.locker} abgeholt. Vielen Dank.`,
     }),
   },
+  returnCode: (f) => ({
+    subject: `Ihr Retourencode für ${f.locker}`,
+    text: `${f.hi}, geben Sie Ihre Retoure (Größe ${f.size}) in ${f.locker} mit dem Code ${f.code} ab${f.orScan}.`,
+  }),
   page: {
     title: 'Ihr Paket',
     where: 'Paketautomat',
@@ -173,6 +190,10 @@ const PL: Words = {
       text: `${f.hi}, Twoja ${f.what} została odebrana z ${f.locker}. Dziękujemy.`,
     }),
   },
+  returnCode: (f) => ({
+    subject: `Twój kod zwrotu: ${f.locker}`,
+    text: `${f.hi}, nadaj zwrot (rozmiar ${f.size}) w ${f.locker} kodem ${f.code}${f.orScan}.`,
+  }),
   page: {
     title: 'Twoja paczka',
     where: 'Paczkomat',

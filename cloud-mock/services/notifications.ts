@@ -17,9 +17,6 @@ function recipients(customer: string | null, trackingBarcode: string | null): st
   return [c.phone, c.email].filter((v): v is string => v !== undefined);
 }
 
-const greeting = (customer: string | null): string =>
-  customer === null ? 'Hello' : `Hello ${(JSON.parse(customer) as Customer).name}`;
-
 /** How a parcel notice is sent: `resend` numbers the customer's asking again ("resend my code"). */
 export interface NoticeOptions {
   resend?: number;
@@ -73,14 +70,21 @@ export const resendKeyPrefix = (allocationId: string) => `${allocationId}:pickup
 
 export function notifyReturnCode(ctx: CloudContext, ret: CloudReturn, lockerName: string): void {
   const code = ret.returnCode ?? '';
+  const words = CUSTOMER_WORDS[getOwner(ctx.db, 'return', ret.returnId)?.language ?? 'en'];
+  const name = (JSON.parse(ret.customer) as Customer).name;
   insertNotification(ctx.db, {
     kind: 'return_code',
     lockerId: ret.lockerId,
     parcelId: null,
     returnId: ret.returnId,
     to: recipients(ret.customer, null),
-    subject: `Your return code for ${lockerName}`,
-    text: `${greeting(ret.customer)}, drop your return (size ${ret.size}) at ${lockerName} with code ${code}${ret.qrPayload === null ? '' : ' (or scan the QR code)'}.`,
+    ...words.returnCode({
+      hi: `${words.hello} ${name}`,
+      locker: lockerName,
+      size: ret.size,
+      code,
+      orScan: ret.qrPayload === null ? '' : words.orScan,
+    }),
     code,
     qrPayload: ret.qrPayload,
     createdAt: ctx.clock.now(),

@@ -42,7 +42,10 @@ export async function createReturn(
         closedAt: null,
       };
       insertReturn(ctx.db, ret);
-      insertOwner(ctx.db, 'return', ret.returnId, { apiKeyId: caller?.id ?? null, language: 'en' });
+      insertOwner(ctx.db, 'return', ret.returnId, {
+        apiKeyId: caller?.id ?? null,
+        language: req.language,
+      });
       const commandId = commands.issue(locker.id, 'return.expect', {
         returnId: ret.returnId,
         size: req.size,

@@ -383,6 +383,8 @@ export const ReturnRequestSchema = z.strictObject({
   lockerId: LockerIdSchema,
   size: sizeEnum,
   customer: CustomerSchema,
+  /** The language of the customer's return code message. */
+  language: CustomerLanguageSchema.default('en'),
 });
 export type ReturnRequest = z.infer<typeof ReturnRequestSchema>;
 
