@@ -97,10 +97,11 @@ describe('StatusFeed: readers see only what is on disk', () => {
     const feed = new StatusFeed(db, wal);
     const id = db.transaction(() => recordStatus({ db, clock: { now: () => 5 } }, event))();
     expect(feed.durableId).toBe(0);
+    const moved = new Promise<number>((resolve) => feed.onDurable(resolve));
     // recordStatus nudged the feed: a sync starts once the transaction is over.
     while (held.waiting() === 0) await turn();
     await held.releaseNext();
-    await turn();
+    expect(await moved).toBe(id);
     expect(feed.durableId).toBe(id);
     feed.close();
   });
