@@ -144,4 +144,16 @@ describe('npm run cloud options', () => {
         error: expect.stringContaining('publicHost'),
       });
   });
+
+  it('reads --public-url as an http(s) URL for the status page links, refusing anything else', () => {
+    expect(parseArgs(['--public-url', 'https://lockers.example.org'])).toMatchObject({
+      ok: true,
+      args: { publicUrl: 'https://lockers.example.org' },
+    });
+    for (const bad of ['lockers.example.org', 'ftp://lockers.example.org', 'javascript:alert(1)'])
+      expect(parseArgs(['--public-url', bad]), bad).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('publicUrl'),
+      });
+  });
 });

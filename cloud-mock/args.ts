@@ -11,7 +11,7 @@ export const USAGE = `usage: npm run cloud -- [--http-port N] [--mqtt-port N | -
                         [--broker-ca FILE] [--broker-cert FILE --broker-key FILE]
                         [--advertise-mqtt URL] [--data-dir DIR] [--host ADDR]
                         [--topic-prefix P] [--simulator URL] [--no-scheduler]
-                        [--public-host H]
+                        [--public-host H] [--public-url URL]
   --http-port N         REST API and dashboard port (default 8080; 0 picks a free one)
   --mqtt-port N         embedded broker port (default 1883; 0 picks a free one)
   --broker URL          use an external broker (mqtts://host:8883) instead of the embedded one;
@@ -29,6 +29,8 @@ export const USAGE = `usage: npm run cloud -- [--http-port N] [--mqtt-port N | -
   --topic-prefix P      MQTT topic prefix (default locker/v1)
   --simulator URL       simulator control API, for the dashboard's hardware buttons
   --no-scheduler        do not send reminders or expire parcels on a timer
+  --public-url URL      the cloud's address as customers reach it (https://…): their status
+                        page links start there (default: the listening address)
   --public-host H       further Host names the REST API answers to, comma-separated (name or
                         name:port); any other Host is refused with 421
 API keys: npm run cloud -- keys create|list|revoke (npm run cloud -- keys for help)`;
@@ -52,6 +54,7 @@ const ArgsSchema = z.strictObject({
     .regex(/^[^\s+#]+$/)
     .optional(),
   simulator: z.url().optional(),
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   scheduler: z.boolean().default(true),
   publicHost: z
     .string()
@@ -91,6 +94,7 @@ const FLAGS: Record<string, string> = {
   '--topic-prefix': 'topicPrefix',
   '--simulator': 'simulator',
   '--public-host': 'publicHost',
+  '--public-url': 'publicUrl',
 };
 
 export function parseArgs(

@@ -26,6 +26,7 @@ import {
   type CloudPolicy,
 } from './services/context';
 import { Ingest } from './services/ingest';
+import { LiveStatus, type LiveStatusOptions } from './services/liveStatus';
 import { LockerView } from './services/lockerView';
 import { Scheduler, type TickReport } from './services/scheduler';
 import { loadOrCreateSigningKey } from './signingKey';
@@ -79,6 +80,13 @@ export interface CloudOptions {
   randomDigits?: (length: number) => string;
   /** Bytes source for QR tokens; crypto.randomBytes unless a test injects one. */
   randomBytes?: (size: number) => Buffer;
+  /** Status streams' heartbeat and the webhooks' retry policy (tests shorten them). */
+  live?: LiveStatusOptions;
+  /**
+   * The cloud's address as customers reach it, for their status page links (e.g.
+   * https://lockers.example.com); the listening address by default.
+   */
+  publicUrl?: string;
 }
 
 export interface RunningCloud {
@@ -88,6 +96,8 @@ export interface RunningCloud {
   cloudPublicKey: KeyObject;
   /** Runs the scheduler once on the injected clock. */
   tick(): Promise<TickReport>;
+  /** Fans out what is durable and sends the webhook deliveries due now (tests, on the fake clock). */
+  deliverWebhooks(): Promise<void>;
   /** The fastify instance, for `inject` in tests. */
   http: FastifyInstance;
   close(): Promise<void>;
@@ -157,6 +167,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     cleanups.push(() => ingest.close());
     const allocations = new Allocations(ctx, commands);
     const scheduler = new Scheduler(ctx, commands);
+    const live = new LiveStatus(ctx, options.live);
+    cleanups.push(() => live.close());
+    ctx.statusPageUrl = (allocationId) => live.statusUrl(allocationId);
 
     link = await connectMqtt({
       url: brokerSide.url,
@@ -175,12 +188,15 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       ctx,
       commands,
       allocations,
+      live,
       ...(options.simulatorUrl ? { simulatorUrl: options.simulatorUrl } : {}),
       listenHost: host,
       publicHosts: options.publicHosts ?? [],
     });
     cleanups.push(() => http.close());
     const address = await http.listen({ port: options.httpPort ?? 0, host });
+    live.setBaseUrl(options.publicUrl ?? address);
+    live.webhooks.start();
 
     if (options.scheduler ?? true) {
       const timer = setInterval(() => {
@@ -204,6 +220,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       mqttUrl: brokerSide.advertised,
       cloudPublicKey: keys.publicKey,
       tick: () => scheduler.tick(),
+      deliverWebhooks: () => live.webhooks.wake(),
       http,
       close: closeAll,
     };

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     ...(args.topicPrefix ? { topicPrefix: args.topicPrefix } : {}),
     ...(args.simulator ? { simulatorUrl: args.simulator } : {}),
     publicHosts: args.publicHost ?? [],
+    ...(args.publicUrl ? { publicUrl: args.publicUrl } : {}),
     scheduler: args.scheduler,
     log,
   });

@@ -1,7 +1,8 @@
 /**
  * The dashboard at `/`: a public page shell that holds no data, and a little vanilla JS that
- * asks for an API key, then polls the JSON API with it for alerts, lockers, compartments,
- * parcels and the inbox, offers forms that create parcels, returns and badges through the same
+ * asks for an API key, then reads the JSON API with it for alerts, lockers, compartments,
+ * parcels and the inbox, redrawn live on each event of the selected locker's status stream
+ * (Server-Sent Events) and every 30 s for the rest, offers forms that create parcels, returns and badges through the same
  * API (dashboardForms.ts), and — when a simulator control URL is configured — drives the
  * hardware simulators through a same-origin proxy that wants an operator key too.
  */

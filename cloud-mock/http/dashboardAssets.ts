@@ -129,6 +129,7 @@ async function getJson(url, init = {}) {
 }
 
 function askForKey(message) {
+  stopFollowing();
   apiKey = null;
   sessionStorage.removeItem(KEY_ITEM);
   $('content').hidden = true;
@@ -279,6 +280,7 @@ async function refresh() {
   try {
     const { lockers } = await getJson('/api/v1/lockers?limit=100');
     if (!selected && lockers[0]) selected = lockers[0].id;
+    if (selected) follow(selected);
     const open = await Promise.all(lockers.map((l) =>
       getJson('/api/v1/lockers/' + encodeURIComponent(l.id) + '/alerts?state=open').then((r) => r.alerts)));
     const alerts = new Map(lockers.map((l, i) => [l.id, open[i]]));
@@ -293,10 +295,64 @@ async function refresh() {
     if (detail) renderDetail(detail, alerts.get(detail.id) || []);
     await refreshAwaitedCodes();
     await refreshSimulator();
-    $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
+    $('updated').textContent = (live && live.connected ? 'Live · ' : '') + 'Updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     if (e instanceof Unauthorized) askForKey('The cloud did not accept this key (unknown or revoked); enter another.');
     else $('updated').textContent = 'Update failed: ' + e.message;
+  }
+}
+
+// Live updates: the selected locker's status stream (Server-Sent Events, read with fetch, which
+// can send the key; EventSource cannot) redraws the page on each event, resuming after the last
+// one it saw; a slow refresh covers what sends no status event (the inbox, the simulator).
+let live = null;
+let redrawSoon = null;
+
+function stopFollowing() {
+  if (live) live.abort.abort();
+  live = null;
+}
+
+function soon() {
+  if (redrawSoon) return;
+  redrawSoon = setTimeout(() => { redrawSoon = null; refresh(); }, 150);
+}
+
+async function follow(lockerId) {
+  if (live && live.lockerId === lockerId) return;
+  stopFollowing();
+  const me = { lockerId, abort: new AbortController(), lastEventId: null, connected: false };
+  live = me;
+  while (live === me && apiKey) {
+    try {
+      const headers = { authorization: 'Bearer ' + apiKey };
+      if (me.lastEventId) headers['last-event-id'] = me.lastEventId;
+      const response = await fetch('/api/v1/lockers/' + encodeURIComponent(lockerId) + '/stream',
+        { headers, signal: me.abort.signal });
+      if (response.status === 401) {
+        askForKey('The cloud did not accept this key (unknown or revoked); enter another.');
+        return;
+      }
+      if (!response.ok || !response.body) return; // the slow refresh carries on alone
+      me.connected = true;
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        for (let end = buffer.indexOf('\\n\\n'); end >= 0; end = buffer.indexOf('\\n\\n')) {
+          const id = buffer.slice(0, end).split('\\n').find((line) => line.startsWith('id: '));
+          buffer = buffer.slice(end + 2);
+          if (id) { me.lastEventId = id.slice(4); soon(); }
+        }
+      }
+    } catch (e) {
+      if (me.abort.signal.aborted) return;
+    }
+    me.connected = false;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
 
@@ -316,5 +372,5 @@ $('forget-key').addEventListener('click', () => askForKey(''));
 
 if (apiKey) useKey(apiKey);
 else askForKey('');
-setInterval(refresh, 3000);
+setInterval(refresh, 30000);
 `;

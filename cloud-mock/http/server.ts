@@ -22,6 +22,17 @@ import type { Commands } from '../services/commands';
 import type { CloudContext } from '../services/context';
 import type { Refusal } from '../services/refusal';
 import { listNotifications } from '../store/notifications';
+import type { ApiKeyRecord } from '../store/apiKeys';
+import type { LiveStatus } from '../services/liveStatus';
+import {
+  listWebhooks,
+  registerWebhook,
+  removeWebhook,
+  webhookDeliveries,
+} from '../services/webhooks';
+import { mayActOn, notYours } from '../services/ownership';
+import { registerStatusPage } from './statusPage';
+import { registerLockerStream } from './statusStream';
 import { registerAuth, requireDeclaredAccess } from './auth';
 import { registerDashboard } from './dashboard';
 import { registerHostCheck } from './hostCheck';
@@ -31,6 +42,8 @@ export interface HttpDeps {
   ctx: CloudContext;
   commands: Commands;
   allocations: Allocations;
+  /** The status feed, the customer status page's tokens and the code resend. */
+  live: LiveStatus;
   /** Simulator control API base URL; enables the dashboard's hardware controls. */
   simulatorUrl?: string;
   /** The address the server listens on; with its port, a Host the cloud answers to. */
@@ -42,6 +55,8 @@ export interface HttpDeps {
 const BODY_LIMIT = 256 * 1024;
 
 type Parsed<E extends Endpoint> = {
+  /** The key that authenticated the call (null on a keyless route). */
+  caller: ApiKeyRecord | null;
   params: E['params'] extends z.ZodType ? z.output<E['params']> : undefined;
   query: E['query'] extends z.ZodType ? z.output<E['query']> : undefined;
   body: E['body'] extends z.ZodType ? z.output<E['body']> : undefined;
@@ -50,7 +65,7 @@ type Parsed<E extends Endpoint> = {
 type Outcome = { status: number; body: unknown } | Result<unknown, Refusal>;
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
-  const { ctx, commands, allocations } = deps;
+  const { ctx, commands, allocations, live } = deps;
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
   // Before anything else: a foreign Host reaches no route, a keyless call no handler.
   registerHostCheck(
@@ -116,6 +131,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
           }
         };
         const input = {
+          caller: request.apiKey,
           params: part(endpoint.params, request.params, 'params'),
           query: part(endpoint.query, request.query, 'query'),
           body: part(endpoint.body, request.body, 'body'),
@@ -142,11 +158,26 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   route(API.setLockerPolicy, 200, ({ params, body }) =>
     setLockerPolicy(ctx, commands, params.id, body),
   );
-  route(API.createAllocation, 201, ({ body }) => allocations.allocate(body));
-  route(API.cancelAllocation, 200, ({ params }) => allocations.cancel(params.id));
-  route(API.extendAllocation, 200, ({ params, body }) => allocations.extend(params.id, body.days));
-  route(API.createReturn, 201, async ({ body }) => {
-    const created = await createReturn(ctx, commands, body);
+  route(API.createAllocation, 201, async ({ body, caller }) => {
+    const allocated = await allocations.allocate(body, caller);
+    return allocated.ok
+      ? ok({ ...allocated.value, statusUrl: live.statusUrl(allocated.value.allocationId) })
+      : allocated;
+  });
+  route(API.resendCode, 200, ({ params, caller }) => live.resendCode(params.id, caller));
+  // A merchant cancels and extends only what its key allocated.
+  route(API.cancelAllocation, 200, ({ params, caller }) =>
+    mayActOn(ctx.db, caller, 'allocation', params.id)
+      ? allocations.cancel(params.id)
+      : notYours('allocation'),
+  );
+  route(API.extendAllocation, 200, ({ params, body, caller }) =>
+    mayActOn(ctx.db, caller, 'allocation', params.id)
+      ? allocations.extend(params.id, body.days)
+      : notYours('allocation'),
+  );
+  route(API.createReturn, 201, async ({ body, caller }) => {
+    const created = await createReturn(ctx, commands, body, caller);
     // The reference the kiosk's receipt will show, so whoever created the return knows it too.
     return created.ok
       ? ok({ ...created.value, reference: returnReference(created.value.returnId) })
@@ -157,12 +188,21 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   route(API.listNotifications, 200, ({ query }) =>
     value({ notifications: listNotifications(ctx.db, query) }),
   );
+  // Each of these is the caller's own: `caller` is set on every keyed route.
+  route(API.createWebhook, 201, ({ body, caller }) => registerWebhook(ctx, caller!, body));
+  route(API.listWebhooks, 200, ({ caller }) => value(listWebhooks(ctx, caller!)));
+  route(API.deleteWebhook, 200, ({ params, caller }) => removeWebhook(ctx, caller!, params.id));
+  route(API.listWebhookDeliveries, 200, ({ params, query, caller }) =>
+    webhookDeliveries(ctx, caller!, params.id, query.limit),
+  );
   route(API.listAlerts, 200, ({ params, query }) => lockerAlerts(ctx, params.id, query));
   route(API.acknowledgeAlert, 200, ({ params, body }) =>
     acknowledge(ctx, params.id, params.alertId, body.by),
   );
 
   app.get('/openapi.json', { config: { access: 'public' } }, async () => buildOpenApi());
+  registerLockerStream(app, ctx, live.feed, live.heartbeatMs);
+  registerStatusPage(app, ctx, live);
   registerDashboard(app, deps.simulatorUrl ? { simulatorUrl: deps.simulatorUrl } : {});
   return app;
 }

@@ -12,7 +12,7 @@ type Problem = { path: string; message: string };
 
 interface Case {
   name: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   body?: unknown;
   /** Paths that must be reported. */
@@ -255,6 +255,55 @@ const cases: Record<EndpointName, Case[]> = {
       method: 'POST',
       url: '/api/v1/badges/a%20b/revoke',
       paths: ['params.id'],
+    },
+  ],
+  lockerStatusStream: [
+    {
+      name: 'a bad locker id and a negative resume point',
+      method: 'GET',
+      url: '/api/v1/lockers/a%20b/stream?after=-1',
+      paths: ['params.id'],
+    },
+  ],
+  resendCode: [
+    {
+      name: 'an id with an illegal char',
+      method: 'POST',
+      url: '/api/v1/allocations/a%20b/resend-code',
+      paths: ['params.id'],
+    },
+  ],
+  createWebhook: [
+    {
+      name: 'a file: URL and an unknown event type',
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      body: { url: 'file:///etc/passwd', types: ['parcel.teleported'] },
+      paths: ['body.url', 'body.types.0'],
+    },
+    {
+      name: 'credentials in the URL, no types',
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      body: { url: 'https://user:pw@example.com/hook', types: [] },
+      paths: ['body.url', 'body.types'],
+    },
+  ],
+  listWebhooks: [],
+  deleteWebhook: [
+    {
+      name: 'an id that is not a UUID',
+      method: 'DELETE',
+      url: '/api/v1/webhooks/not-a-uuid',
+      paths: ['params.id'],
+    },
+  ],
+  listWebhookDeliveries: [
+    {
+      name: 'an id that is not a UUID, limit 0',
+      method: 'GET',
+      url: '/api/v1/webhooks/not-a-uuid/deliveries?limit=0',
+      paths: ['params.id', 'query.limit'],
     },
   ],
   listNotifications: [

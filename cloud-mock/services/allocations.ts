@@ -10,7 +10,9 @@ import { ok, type Result } from '../../src/shared/result';
 import type { AllocationRequestSchema, AllocationResponse } from '../../src/shared/rest/schemas';
 import type { z } from 'zod';
 import { listCompartmentShapes } from '../store/compartments';
+import type { ApiKeyRecord } from '../store/apiKeys';
 import { GroupCommit } from '../store/groupCommit';
+import { insertOwner } from '../store/owners';
 import { getLocker } from '../store/lockers';
 import { getParcel, getParcelByParcelId, insertParcel, saveParcel } from '../store/parcels';
 import { availability } from './capacity';
@@ -46,11 +48,18 @@ export class Allocations {
     return shapes;
   }
 
-  async allocate(req: AllocationInput): Promise<Result<AllocationResponse, Refusal>> {
-    return this.group.run(() => this.allocateInTx(req));
+  /** `caller`: the key that asks, who then owns the allocation (its webhooks get its events). */
+  async allocate(
+    req: AllocationInput,
+    caller: Pick<ApiKeyRecord, 'id'> | null = null,
+  ): Promise<Result<Omit<AllocationResponse, 'statusUrl'>, Refusal>> {
+    return this.group.run(() => this.allocateInTx(req, caller));
   }
 
-  private allocateInTx(req: AllocationInput): Result<AllocationResponse, Refusal> {
+  private allocateInTx(
+    req: AllocationInput,
+    caller: Pick<ApiKeyRecord, 'id'> | null,
+  ): Result<Omit<AllocationResponse, 'statusUrl'>, Refusal> {
     const { db, clock } = this.ctx;
     const locker = getLocker(db, req.lockerId);
     if (!locker) return notFound('locker');
@@ -106,6 +115,10 @@ export class Allocations {
       depositedAt: null,
       expiresAt: null,
       closedAt: null,
+    });
+    insertOwner(db, 'allocation', allocationId, {
+      apiKeyId: caller?.id ?? null,
+      language: req.language,
     });
     this.commands.issue(locker.id, 'parcel.expect', {
       parcelId: req.parcelId,

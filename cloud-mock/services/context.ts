@@ -30,6 +30,8 @@ export interface CloudContext {
   /** `size` random bytes for QR tokens (crypto.randomBytes unless a test injects a source). */
   randomBytes: (size: number) => Buffer;
   policy: CloudPolicy;
+  /** The customer's status page link for an allocation (set once the REST API listens). */
+  statusPageUrl?: (allocationId: string) => string;
 }
 
 export interface CloudPolicy {

@@ -42,8 +42,10 @@ import { walSyncOf, type WalSync } from '../store/walSync';
 import { Acks } from './acks';
 import { clearClosedDoors } from './alerts';
 import { sendRevocationList } from './badges';
+import { availability } from './capacity';
 import type { Commands } from './commands';
 import type { CloudContext } from './context';
+import { recordAvailabilityChange, recordPresenceChange } from './lifeStatus';
 import type { LockerView } from './lockerView';
 import { heldEventProblem, unservableRewind } from './heldEvents';
 import { LockerQueue, Room } from './lockerQueue';
@@ -283,6 +285,7 @@ export class Ingest {
     const { db } = this.ctx;
     const verifier = this.verifierFor(locker);
     const deviceKey = publicKeyFromRaw(locker.devicePublicKey!);
+    const availableBefore = JSON.stringify(availability(db, locker));
     const outcome: BatchOutcome = {
       ackedSeq: 0,
       stored: 0,
@@ -350,6 +353,9 @@ export class Ingest {
       dropPendingUpTo(db, locker.id, lastSeq);
     }
     outcome.ackedSeq = lastSeq;
+    const availableAfter = availability(db, locker);
+    if (JSON.stringify(availableAfter) !== availableBefore)
+      recordAvailabilityChange(this.ctx, locker.id, availableAfter);
     return outcome;
   }
 
@@ -393,7 +399,11 @@ export class Ingest {
     const locker = this.enrolledLocker(topic, lockerId);
     if (!locker) return;
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
-    setPresence(this.ctx.db, lockerId, presence.status, at);
+    this.ctx.db.transaction(() => {
+      setPresence(this.ctx.db, lockerId, presence.status, at);
+      if (locker.presence !== presence.status)
+        recordPresenceChange(this.ctx, lockerId, presence.status === 'online');
+    })();
     const resent = presence.status === 'online' ? await this.cameOnline(locker) : 0;
     this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
   }

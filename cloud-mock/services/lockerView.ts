@@ -27,6 +27,7 @@ import { DepositedPayload, recordDeposit, recordMerge } from './arrivals';
 import { readSnapshot } from './capacity';
 import type { Commands } from './commands';
 import type { CloudContext } from './context';
+import { recordParcelStatus, recordReturnStatus } from './lifeStatus';
 import { notifyParcel } from './notifications';
 
 type Handler = (locker: Locker, e: SignedEvent) => void;
@@ -161,6 +162,8 @@ export class LockerView {
       const p = DepositedPayload.parse(e.payload);
       this.compartment(l, e, p.compartmentId, { state: 'occupied', parcelId: p.parcelId });
       recordDeposit(this.ctx, this.commands, l, e);
+      const parcel = getParcelByParcelId(this.ctx.db, l.id, p.parcelId);
+      if (parcel) recordParcelStatus(this.ctx, 'parcel.deposited', parcel);
     },
     'pickup.authorized': null,
     'pickup.abandoned': null,
@@ -174,22 +177,32 @@ export class LockerView {
         qrPayload: null,
         closedAt: Date.parse(e.at),
       }));
-      if (parcel) notifyParcel(this.ctx, 'picked_up', parcel, l.name);
+      if (parcel) {
+        notifyParcel(this.ctx, 'picked_up', parcel, l.name);
+        recordParcelStatus(this.ctx, 'parcel.picked_up', parcel);
+      }
     },
     'parcel.expired': (l, e) => {
-      const parcel = this.parcelState(l, e, (x) => ({ ...x, state: 'expired' }));
-      if (parcel) notifyParcel(this.ctx, 'expired', parcel, l.name);
+      let was: CloudParcel['state'] | null = null;
+      const parcel = this.parcelState(l, e, (x) => ((was = x.state), { ...x, state: 'expired' }));
+      if (parcel) {
+        notifyParcel(this.ctx, 'expired', parcel, l.name);
+        // The cloud's scheduler may have seen the deadline pass first, and told of it then.
+        if (was !== 'expired') recordParcelStatus(this.ctx, 'parcel.expired', parcel);
+      }
     },
     'parcel.collected': (l, e) => {
       const p = P.parcelInCompartment.parse(e.payload);
       this.compartment(l, e, p.compartmentId, { state: 'available', parcelId: null });
-      this.parcelState(l, e, (x) => ({
+      const parcel = this.parcelState(l, e, (x) => ({
         ...x,
         state: 'collected',
         pickupCode: null,
         qrPayload: null,
         closedAt: Date.parse(e.at),
       }));
+      // The courier took the uncollected parcel back: on its way to the sender.
+      if (parcel) recordParcelStatus(this.ctx, 'parcel.returned_to_sender', parcel);
     },
     'return.expected': null,
     'return.reserved': (l, e) => {
@@ -291,13 +304,19 @@ export class LockerView {
       this.ctx.log.warn({ lockerId: l.id, returnId: p.returnId }, 'event for unknown return');
       return;
     }
-    saveReturn(this.ctx.db, {
+    const next = {
       ...ret,
       state,
       compartmentId: p.compartmentId,
       returnCode: null,
       qrPayload: null,
       closedAt: state === 'collected' ? Date.parse(e.at) : ret.closedAt,
-    });
+    };
+    saveReturn(this.ctx.db, next);
+    recordReturnStatus(
+      this.ctx,
+      state === 'deposited' ? 'return.deposited' : 'return.collected',
+      next,
+    );
   }
 }

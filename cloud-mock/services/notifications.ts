@@ -1,9 +1,12 @@
 /**
- * Writes the customer messages (the inbox stands in for SMS and e-mail): one per parcel and
- * kind, however often the trigger repeats.
+ * Writes the customer messages (the inbox stands in for SMS and e-mail) in the customer's
+ * language: one per parcel and kind, however often the trigger repeats, besides the codes the
+ * customer asks to be sent again.
  */
 import type { Customer, NotificationKind } from '../../src/shared/rest/schemas';
 import { insertNotification } from '../store/notifications';
+import { getOwner } from '../store/owners';
+import { CUSTOMER_WORDS } from './customerWords';
 import type { CloudParcel } from '../store/parcels';
 import type { CloudReturn } from '../store/returns';
 import { iso, type CloudContext } from './context';
@@ -14,70 +17,74 @@ function recipients(customer: string | null, trackingBarcode: string | null): st
   return [c.phone, c.email].filter((v): v is string => v !== undefined);
 }
 
-const greeting = (customer: string | null): string =>
-  customer === null ? 'Hello' : `Hello ${(JSON.parse(customer) as Customer).name}`;
+/** How a parcel notice is sent: `resend` numbers the customer's asking again ("resend my code"). */
+export interface NoticeOptions {
+  resend?: number;
+}
 
 export function notifyParcel(
   ctx: CloudContext,
   kind: Exclude<NotificationKind, 'return_code'>,
   parcel: CloudParcel,
   lockerName: string,
+  options: NoticeOptions = {},
 ): boolean {
-  const hi = greeting(parcel.customer);
-  const until = parcel.expiresAt === null ? '' : ` until ${iso(parcel.expiresAt)}`;
-  const what = `parcel ${parcel.trackingBarcode}`;
-  const orScan = parcel.qrPayload === null ? '' : ' (or scan the QR code)';
-  const messages: Record<typeof kind, { subject: string; text: string }> = {
-    pickup_code: {
-      subject: `Your ${what} is ready at ${lockerName}`,
-      text: `${hi}, your ${what} is waiting at ${lockerName}${until}. Pickup code: ${parcel.pickupCode ?? '—'}${orScan}.`,
-    },
-    reminder: {
-      subject: `Reminder: your ${what} is waiting`,
-      text: `${hi}, your ${what} is still waiting at ${lockerName}${until}.`,
-    },
-    expiry_warning: {
-      subject: `Last day to collect your ${what}`,
-      text: `${hi}, your ${what} at ${lockerName} will be returned to the sender if it is not collected${until}.`,
-    },
-    expired: {
-      subject: `Your ${what} was not collected`,
-      text: `${hi}, the holding period of your ${what} at ${lockerName} has ended; it goes back to the sender. Contact support if you still need it.`,
-    },
-    picked_up: {
-      subject: `Your ${what} was picked up`,
-      text: `${hi}, your ${what} was picked up from ${lockerName}. Thank you.`,
-    },
-  };
+  const language = getOwner(ctx.db, 'allocation', parcel.allocationId)?.language ?? 'en';
+  const words = CUSTOMER_WORDS[language];
+  const name = parcel.customer === null ? null : (JSON.parse(parcel.customer) as Customer).name;
+  const url = ctx.statusPageUrl?.(parcel.allocationId);
+  const message = words.notices[kind]({
+    hi: name === null ? words.hello : `${words.hello} ${name}`,
+    what: words.parcel(parcel.trackingBarcode),
+    locker: lockerName,
+    until: parcel.expiresAt === null ? '' : words.until(iso(parcel.expiresAt)),
+    code: parcel.pickupCode ?? '—',
+    orScan: parcel.qrPayload === null ? '' : words.orScan,
+    // The customer's status page; only they get it (it shows the code).
+    link: url === undefined || parcel.customer === null ? '' : words.follow(url),
+  });
   const withCode = kind === 'pickup_code' && parcel.pickupCode !== null;
+  const at = ctx.clock.now();
   return insertNotification(ctx.db, {
     kind,
     lockerId: parcel.lockerId,
     parcelId: parcel.parcelId,
     returnId: null,
     to: recipients(parcel.customer, parcel.trackingBarcode),
-    ...messages[kind],
+    ...message,
     code: withCode ? parcel.pickupCode : null,
     qrPayload: withCode ? parcel.qrPayload : null,
-    createdAt: ctx.clock.now(),
+    createdAt: at,
     // A warning or expiry belongs to one deadline: an extension earns a new one.
     dedupeKey:
-      kind === 'expiry_warning' || kind === 'expired'
-        ? `${parcel.allocationId}:${kind}:${parcel.expiresAt ?? ''}`
-        : `${parcel.allocationId}:${kind}`,
+      options.resend !== undefined
+        ? `${resendKeyPrefix(parcel.allocationId)}${options.resend}`
+        : kind === 'expiry_warning' || kind === 'expired'
+          ? `${parcel.allocationId}:${kind}:${parcel.expiresAt ?? ''}`
+          : `${parcel.allocationId}:${kind}`,
   });
 }
 
+/** The dedupe keys of a parcel's resent codes start with this (one per resend). */
+export const resendKeyPrefix = (allocationId: string) => `${allocationId}:pickup_code:resend:`;
+
 export function notifyReturnCode(ctx: CloudContext, ret: CloudReturn, lockerName: string): void {
   const code = ret.returnCode ?? '';
+  const words = CUSTOMER_WORDS[getOwner(ctx.db, 'return', ret.returnId)?.language ?? 'en'];
+  const name = (JSON.parse(ret.customer) as Customer).name;
   insertNotification(ctx.db, {
     kind: 'return_code',
     lockerId: ret.lockerId,
     parcelId: null,
     returnId: ret.returnId,
     to: recipients(ret.customer, null),
-    subject: `Your return code for ${lockerName}`,
-    text: `${greeting(ret.customer)}, drop your return (size ${ret.size}) at ${lockerName} with code ${code}${ret.qrPayload === null ? '' : ' (or scan the QR code)'}.`,
+    ...words.returnCode({
+      hi: `${words.hello} ${name}`,
+      locker: lockerName,
+      size: ret.size,
+      code,
+      orScan: ret.qrPayload === null ? '' : words.orScan,
+    }),
     code,
     qrPayload: ret.qrPayload,
     createdAt: ctx.clock.now(),

@@ -2,7 +2,7 @@
 import { err } from '../../src/shared/result';
 
 export interface Refusal {
-  status: 403 | 404 | 409 | 422 | 503;
+  status: 403 | 404 | 409 | 422 | 429 | 503;
   error: string;
   message: string;
 }

@@ -1,7 +1,9 @@
 /** Customer returns: capacity of the size, a return code and QR to the customer, return.expect to the unit. */
 import { ok, type Result } from '../../src/shared/result';
 import type { ReturnRequest } from '../../src/shared/rest/schemas';
+import type { ApiKeyRecord } from '../store/apiKeys';
 import { getLocker } from '../store/lockers';
+import { insertOwner } from '../store/owners';
 import { insertReturn } from '../store/returns';
 import { availability } from './capacity';
 import { newLockerCode } from './codes';
@@ -14,6 +16,7 @@ export async function createReturn(
   ctx: CloudContext,
   commands: Commands,
   req: ReturnRequest,
+  caller: Pick<ApiKeyRecord, 'id'> | null = null,
 ): Promise<Result<{ returnId: string; returnCode: string; commandId: string }, Refusal>> {
   const result = ctx.db
     .transaction(() => {
@@ -39,6 +42,10 @@ export async function createReturn(
         closedAt: null,
       };
       insertReturn(ctx.db, ret);
+      insertOwner(ctx.db, 'return', ret.returnId, {
+        apiKeyId: caller?.id ?? null,
+        language: req.language,
+      });
       const commandId = commands.issue(locker.id, 'return.expect', {
         returnId: ret.returnId,
         size: req.size,

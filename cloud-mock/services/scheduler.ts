@@ -8,6 +8,7 @@ import { getLocker } from '../store/lockers';
 import { listParcelsInState, saveParcel } from '../store/parcels';
 import type { Commands } from './commands';
 import { DAY_MS, type CloudContext } from './context';
+import { recordParcelStatus } from './lifeStatus';
 import { notifyParcel } from './notifications';
 
 export interface TickReport {
@@ -66,6 +67,7 @@ export class Scheduler {
         const expired = { ...p, state: 'expired' as const };
         saveParcel(db, expired);
         if (notifyParcel(this.ctx, 'expired', expired, name)) report.expired += 1;
+        recordParcelStatus(this.ctx, 'parcel.expired', expired);
         continue;
       }
       if (now >= p.depositedAt + policy.reminderAfterDays * DAY_MS) {

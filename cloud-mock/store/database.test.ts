@@ -313,6 +313,39 @@ describe('cloud store migrations', () => {
     ).toThrow(/CHECK/);
   });
 
+  it('migration 12 keeps owners, webhooks, one delivery per webhook and event, and cursors, all STRICT', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations);
+    const tables = db
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ('owners','webhooks','webhook_deliveries','status_cursors')",
+      )
+      .all() as { name: string; sql: string }[];
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'owners',
+      'status_cursors',
+      'webhook_deliveries',
+      'webhooks',
+    ]);
+    for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
+    const owner = db.prepare(
+      'INSERT INTO owners (kind, id, api_key_id, language) VALUES (?, ?, ?, ?)',
+    );
+    owner.run('allocation', 'a1', 'k1', 'de');
+    owner.run('allocation', 'a2', null, 'en'); // a deposit the cloud was not told of
+    expect(() => owner.run('allocation', 'a3', 'k1', 'fr')).toThrow(/CHECK/);
+    expect(() => owner.run('parcel', 'a4', 'k1', 'en')).toThrow(/CHECK/);
+    db.prepare(
+      "INSERT INTO webhooks (id, api_key_id, url, types, secret, created_at) VALUES ('w', 'k1', 'https://m.example/h', '[]', 's', 1)",
+    ).run();
+    const delivery = db.prepare(
+      "INSERT OR IGNORE INTO webhook_deliveries (webhook_id, event_id, state, next_at, created_at) VALUES ('w', ?, 'pending', 1, 1)",
+    );
+    expect(delivery.run(7).changes).toBe(1);
+    expect(delivery.run(7).changes).toBe(0); // once per webhook and event
+    expect(() => db.prepare("UPDATE webhook_deliveries SET state = 'lost'").run()).toThrow(/CHECK/);
+  });
+
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 99');

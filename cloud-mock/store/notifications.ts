@@ -96,3 +96,13 @@ export function listNotifications(
     ORDER BY id DESC LIMIT ?`;
   return (stmt(db, sql).all(...args, filter.limit) as Row[]).map(fromRow);
 }
+
+/** How many with a dedupe key starting `prefix` were sent at or after `since`. */
+export function countNotificationsSince(db: Db, prefix: string, since: number): number {
+  const r = stmt(
+    db,
+    `SELECT COUNT(*) AS n FROM notifications
+     WHERE dedupe_key >= ? AND dedupe_key < ? || char(1114111) AND created_at >= ?`,
+  ).get(prefix, prefix, since) as { n: number };
+  return r.n;
+}

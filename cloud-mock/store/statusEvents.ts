@@ -78,3 +78,44 @@ export function parcelStatusEvents(db: Db, parcelId: string): StatusEvent[] {
   ) as Row[];
   return rows.map(fromRow);
 }
+
+/** The id of the last one committed; 0 when there is none. */
+export function lastStatusEventId(db: Db): number {
+  const r = stmt(db, 'SELECT MAX(id) AS id FROM status_events').get() as { id: number | null };
+  return r.id ?? 0;
+}
+
+/** Those with `afterId` < id <= `upToId`, oldest first, at most `limit`. */
+export function statusEventsBetween(
+  db: Db,
+  afterId: number,
+  upToId: number,
+  limit: number,
+): StatusEvent[] {
+  const rows = stmt(
+    db,
+    `SELECT * FROM status_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+  ).all(afterId, upToId, limit) as Row[];
+  return rows.map(fromRow);
+}
+
+/** One locker's with `afterId` < id <= `upToId`, oldest first, at most `limit`. */
+export function lockerStatusEventsBetween(
+  db: Db,
+  lockerId: string,
+  afterId: number,
+  upToId: number,
+  limit: number,
+): StatusEvent[] {
+  const rows = stmt(
+    db,
+    `SELECT * FROM status_events WHERE locker_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?`,
+  ).all(lockerId, afterId, upToId, limit) as Row[];
+  return rows.map(fromRow);
+}
+
+/** One status event by id. */
+export function getStatusEvent(db: Db, id: number): StatusEvent | null {
+  const r = stmt(db, 'SELECT * FROM status_events WHERE id = ?').get(id) as Row | undefined;
+  return r ? fromRow(r) : null;
+}

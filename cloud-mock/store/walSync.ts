@@ -21,7 +21,14 @@ export const fdatasyncFile: DataSync = async (file) => {
   }
 };
 
+/** Told, once a sync has finished, what `probe` read as it started: e.g. the last id on disk. */
+interface Watcher {
+  probe: () => unknown;
+  durable: (mark: unknown) => void;
+}
+
 export class WalSync {
+  private readonly watchers = new Set<Watcher>();
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
   private readonly wal: string | null;
@@ -62,12 +69,32 @@ export class WalSync {
     return this.next;
   }
 
+  /**
+   * Calls `probe` as each sync starts (it reads what is committed then) and `durable` with its
+   * answer once that sync has finished: what the probe saw is on disk. Returns the unwatch.
+   */
+  watch<T>(probe: () => T, durable: (mark: T) => void): () => void {
+    const watcher: Watcher = { probe, durable: durable as (mark: unknown) => void };
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
   private start(): Promise<void> {
     const wal = this.wal;
+    // Inside a transaction a probe could see what is not committed: that sync marks nothing.
+    const marks = this.db.inTransaction
+      ? []
+      : [...this.watchers].map((w) => [w, w.probe()] as const);
     const run: Promise<void> = wal === null ? Promise.resolve() : this.dataSync(wal);
     const done = run.finally(() => {
       if (this.running === done) this.running = null;
     });
+    void run.then(
+      () => {
+        for (const [w, mark] of marks) w.durable(mark);
+      },
+      () => undefined, // the callers of sync() hear of the failure
+    );
     this.running = done;
     return done;
   }

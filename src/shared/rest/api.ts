@@ -6,9 +6,11 @@
 import type { z } from 'zod';
 import type { ApiRole } from './apiKeys';
 import * as s from './schemas';
+import { StatusEventSchema } from './statusEvents';
+import * as w from './webhooks';
 
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** fastify-style path, `:id` for a parameter. */
   path: string;
   summary: string;
@@ -21,6 +23,11 @@ export interface Endpoint {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * Server-Sent Events: the 200 is a text/event-stream, one `data:` line per item of its schema,
+   * resumed with `Last-Event-ID`.
+   */
+  stream?: true;
   /** Status → body schema; every endpoint with input also answers 400 ValidationError. */
   responses: Record<number, { description: string; schema: z.ZodType }>;
 }
@@ -146,6 +153,22 @@ export const API = {
       404: err('No such locker'),
     },
   },
+  lockerStatusStream: {
+    method: 'GET',
+    path: '/api/v1/lockers/:id/stream',
+    tag: 'lockers',
+    access: READ,
+    summary:
+      "Server-Sent Events: the locker's status events (parcels, returns, alerts, online state, " +
+      'availability) as they are committed to disk; resume with Last-Event-ID (or ?after=)',
+    params: s.LockerIdParamsSchema,
+    query: s.StatusStreamQuerySchema,
+    stream: true,
+    responses: {
+      200: { description: 'One status event per SSE message', schema: StatusEventSchema },
+      ...notFound,
+    },
+  },
   acknowledgeAlert: {
     method: 'POST',
     path: '/api/v1/lockers/:id/alerts/:alertId/acknowledge',
@@ -201,6 +224,20 @@ export const API = {
       ...notFound,
     },
   },
+  resendCode: {
+    method: 'POST',
+    path: '/api/v1/allocations/:id/resend-code',
+    tag: 'allocations',
+    access: MERCHANT,
+    summary: 'Send the customer their pickup code again, in their language (at most 3 an hour)',
+    params: s.EntityIdParamsSchema,
+    responses: {
+      200: { description: 'Sent', schema: s.ResendCodeResponseSchema },
+      409: err('The parcel is not waiting in the locker (not_waiting)'),
+      429: err('Sent too often this hour (too_many_resends)'),
+      ...notFound,
+    },
+  },
   createReturn: {
     method: 'POST',
     path: '/api/v1/returns',
@@ -234,6 +271,52 @@ export const API = {
     summary: 'Revoke a badge on every enrolled locker',
     params: s.BadgeIdParamsSchema,
     responses: { 200: { description: 'Revoked', schema: s.RevokeResponseSchema }, ...notFound },
+  },
+  createWebhook: {
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    tag: 'webhooks',
+    access: MERCHANT,
+    summary:
+      "Register a webhook: the status events of this key's allocations and returns (an " +
+      "operator's: all), POSTed signed; the secret is answered once",
+    body: w.WebhookRequestSchema,
+    responses: { 201: { description: 'Registered', schema: w.WebhookCreatedSchema } },
+  },
+  listWebhooks: {
+    method: 'GET',
+    path: '/api/v1/webhooks',
+    tag: 'webhooks',
+    access: MERCHANT,
+    summary: "This key's webhooks (never their secrets)",
+    responses: { 200: { description: 'Webhooks', schema: w.WebhookListSchema } },
+  },
+  deleteWebhook: {
+    method: 'DELETE',
+    path: '/api/v1/webhooks/:id',
+    tag: 'webhooks',
+    access: MERCHANT,
+    summary: "Delete one of this key's webhooks: nothing more is sent to it",
+    params: w.WebhookParamsSchema,
+    responses: {
+      200: { description: 'Deleted', schema: w.WebhookDeletedSchema },
+      404: err('No such webhook of this key'),
+    },
+  },
+  listWebhookDeliveries: {
+    method: 'GET',
+    path: '/api/v1/webhooks/:id/deliveries',
+    tag: 'webhooks',
+    access: MERCHANT,
+    summary:
+      "The delivery log of one of this key's webhooks, newest event first: attempts, last " +
+      'status or error, next attempt',
+    params: w.WebhookParamsSchema,
+    query: w.WebhookDeliveriesQuerySchema,
+    responses: {
+      200: { description: 'Deliveries', schema: w.WebhookDeliveriesSchema },
+      404: err('No such webhook of this key'),
+    },
   },
   listNotifications: {
     method: 'GET',

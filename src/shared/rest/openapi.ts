@@ -43,9 +43,11 @@ function parameters(endpoint: Endpoint): unknown[] {
 function operation(name: string, endpoint: Endpoint): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(endpoint.responses)) {
+    // A stream's 200 is a text/event-stream whose `data:` lines each hold one of the schema.
+    const type = status === '200' && endpoint.stream ? 'text/event-stream' : 'application/json';
     responses[status] = {
       description: response.description,
-      content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } },
+      content: { [type]: { schema: jsonSchema(response.schema, 'output') } },
     };
   }
   if (endpoint.params || endpoint.query || endpoint.body) {
@@ -102,7 +104,8 @@ export function buildOpenApi(): Record<string, unknown> {
       description:
         'REST API of the development cloud: provisioning and enrolment, locker search, ' +
         'allocations, returns, remote open, badges, the notification inbox, audit, ' +
-        'reconciliation and operator alerts. Generated from src/shared/rest; do not edit by hand.\n\n' +
+        "reconciliation, operator alerts, merchants' webhooks and live status streams " +
+        '(Server-Sent Events). Generated from src/shared/rest; do not edit by hand.\n\n' +
         'Every route needs an API key (`Authorization: Bearer plk_…`, made with ' +
         '`npm run cloud -- keys create --role …`) of one of the roles it lists; enrolment needs ' +
         'none (the one-time token in its body authenticates it). Roles: merchant (allocations, ' +

@@ -290,6 +290,11 @@ export const AlertsResponseSchema = z.object({
 });
 export type AlertsResponse = z.infer<typeof AlertsResponseSchema>;
 
+export const StatusStreamQuerySchema = z.strictObject({
+  /** Resume after this status event id (Last-Event-ID, when sent, wins). */
+  after: queryNumber(z.number().int().min(0)).optional(),
+});
+
 export const AlertParamsSchema = z.strictObject({
   id: LockerIdSchema,
   alertId: wholeNumber(Number.MAX_SAFE_INTEGER),
@@ -300,6 +305,11 @@ export const AcknowledgeAlertRequestSchema = z.strictObject({
 });
 
 // ── allocations ──────────────────────────────────────────────────────────────────────────
+
+/** The languages the customer is written to in (the kiosk's: src/renderer/i18n). */
+export const CUSTOMER_LANGUAGES = ['en', 'de', 'pl'] as const;
+export const CustomerLanguageSchema = z.enum(CUSTOMER_LANGUAGES);
+export type CustomerLanguage = z.infer<typeof CustomerLanguageSchema>;
 
 export const CustomerSchema = z
   .strictObject({
@@ -328,6 +338,8 @@ export const AllocationRequestSchema = z.strictObject({
   accessible: z.boolean().default(false),
   /** Days the parcel is held after deposit (the locker's default is 3). */
   holdDays: z.number().int().min(1).max(30).default(3),
+  /** The language of the customer's messages and status page (as on the kiosk). */
+  language: CustomerLanguageSchema.default('en'),
 });
 export type AllocationRequest = z.input<typeof AllocationRequestSchema>;
 
@@ -336,8 +348,19 @@ export const AllocationResponseSchema = z.object({
   size: sizeEnum,
   /** The allocation lapses (and its capacity is released) if nothing is deposited by then. */
   expiresAt: isoTime,
+  /**
+   * The customer's status page, `/p/{allocationId}?t={token}` on the cloud's public address; its
+   * token is the parcel's secret (anyone with the link sees the code), sent in the customer's
+   * notification too.
+   */
+  statusUrl: z.string(),
 });
 export type AllocationResponse = z.infer<typeof AllocationResponseSchema>;
+
+export const ResendCodeResponseSchema = z.object({
+  allocationId: uuid,
+  sent: z.literal(true),
+});
 
 export const ExtendRequestSchema = z.strictObject({ days: z.number().int().min(1).max(27) });
 export const ExtendResponseSchema = z.object({
@@ -360,6 +383,8 @@ export const ReturnRequestSchema = z.strictObject({
   lockerId: LockerIdSchema,
   size: sizeEnum,
   customer: CustomerSchema,
+  /** The language of the customer's return code message. */
+  language: CustomerLanguageSchema.default('en'),
 });
 export type ReturnRequest = z.infer<typeof ReturnRequestSchema>;
 

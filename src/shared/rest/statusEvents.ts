@@ -41,7 +41,8 @@ export const StatusEventSchema = z.object({
   /** When the cloud recorded it. */
   at: z.iso.datetime({ precision: 3 }),
   lockerId: LockerIdSchema,
-  parcelId: z.uuid().nullable(),
+  /** The unit's parcel id (a sender's entity id or a unit-made UUID); the allocation is in data. */
+  parcelId: z.string().min(1).max(128).nullable(),
   returnId: z.uuid().nullable(),
   /** What else the type says (a refusal's reason, the new expiry, the alert, …). */
   data: z.record(z.string(), z.unknown()),
