@@ -14,7 +14,7 @@ import { enrollLocker, lockerDetail, provisionLocker, searchLockers } from '../s
 import { acknowledge, lockerAlerts } from '../services/alerts';
 import { lockerAudit, reconcile } from '../services/audit';
 import { issueBadge, revokeBadgeEverywhere } from '../services/badges';
-import { createReturn } from '../services/returns';
+import { cancelReturn, createReturn } from '../services/returns';
 import { openRemote } from '../services/remoteOpen';
 import { setLockerPolicy } from '../services/lockerPolicy';
 import type { Allocations } from '../services/allocations';
@@ -152,6 +152,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       ? ok({ ...created.value, reference: returnReference(created.value.returnId) })
       : created;
   });
+  route(API.cancelReturn, 200, ({ params }) => cancelReturn(ctx, commands, params.id));
   route(API.issueBadge, 201, ({ body }) => issueBadge(ctx, body));
   route(API.revokeBadge, 200, ({ params }) => revokeBadgeEverywhere(ctx, commands, params.id));
   route(API.listNotifications, 200, ({ query }) =>

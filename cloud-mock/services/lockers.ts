@@ -204,6 +204,9 @@ export function lockerDetail(ctx: CloudContext, lockerId: string): Result<Locker
       createdAt: iso(p.createdAt),
       depositedAt: p.depositedAt === null ? null : iso(p.depositedAt),
       expiresAt: p.expiresAt === null ? null : iso(p.expiresAt),
+      pending: p.releasePending,
+      lockerRefusal: p.lockerRefusal,
+      misdeliveredTo: p.misdeliveredTo,
     })),
     returns: listReturns(ctx.db, lockerId).map((r) => ({
       returnId: r.returnId,
@@ -211,6 +214,9 @@ export function lockerDetail(ctx: CloudContext, lockerId: string): Result<Locker
       state: r.state,
       compartmentId: r.compartmentId,
       createdAt: iso(r.createdAt),
+      lapsesAt: iso(r.lapsesAt),
+      pending: r.releasePending,
+      lockerRefusal: r.lockerRefusal,
     })),
     snapshot: snapshot ? { seq: snapshot.seq, at: snapshot.at } : null,
   });

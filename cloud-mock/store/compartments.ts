@@ -124,6 +124,40 @@ export function setCompartmentState(
   );
 }
 
+/** Compartments that can take a parcel now (the `free` column of migration 009). */
+export function listFreeCompartments(db: Db, lockerId: string): CloudCompartment[] {
+  return (
+    stmt(db, 'SELECT * FROM compartments WHERE locker_id = ? AND free = 1 ORDER BY id').all(
+      lockerId,
+    ) as Row[]
+  ).map(fromRow);
+}
+
+/**
+ * A compartment the unit reports added: the cloud records it with the shape it is given, free
+ * as of the event that added it.
+ */
+export function addCompartment(
+  db: Db,
+  c: Pick<CloudCompartment, 'lockerId' | 'id' | 'size' | 'inner' | 'maxWeightG' | 'lowerDoor'>,
+  seq: number,
+): void {
+  insertCompartment(db, c);
+  stmt(db, 'UPDATE compartments SET state_seq = ? WHERE locker_id = ? AND id = ?').run(
+    seq,
+    c.lockerId,
+    c.id,
+  );
+}
+
+/** A compartment the unit reports removed from its layout: no longer counted or promised. */
+export function deleteCompartment(db: Db, lockerId: string, id: string): boolean {
+  return (
+    stmt(db, 'DELETE FROM compartments WHERE locker_id = ? AND id = ?').run(lockerId, id)
+      .changes > 0
+  );
+}
+
 /** The distinct shapes (size, inner dimensions, weight limit) of a locker's compartments. */
 export function listCompartmentShapes(
   db: Db,

@@ -26,6 +26,9 @@ const parcel = (n: number, over: Partial<CloudParcel> = {}): CloudParcel => ({
   depositedAt: null,
   expiresAt: null,
   closedAt: n,
+  releasePending: null,
+  lockerRefusal: null,
+  misdeliveredTo: null,
   ...over,
 });
 

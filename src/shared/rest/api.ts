@@ -179,7 +179,9 @@ export const API = {
     path: '/api/v1/allocations/:id/cancel',
     tag: 'allocations',
     access: MERCHANT,
-    summary: 'Cancel an allocation whose parcel is not deposited yet',
+    summary:
+      'Cancel an allocation whose parcel is not deposited yet; its compartment is let go once ' +
+      'the locker confirms (a refusal, such as a deposit in progress, is reported)',
     params: s.EntityIdParamsSchema,
     responses: {
       200: { description: 'Cancelled', schema: s.CancelResponseSchema },
@@ -211,6 +213,21 @@ export const API = {
     responses: {
       201: { description: 'Return expected', schema: s.ReturnResponseSchema },
       409: err('no_capacity or not_enrolled'),
+      ...notFound,
+    },
+  },
+  cancelReturn: {
+    method: 'POST',
+    path: '/api/v1/returns/:id/cancel',
+    tag: 'returns',
+    access: MERCHANT,
+    summary:
+      'Cancel a return not dropped yet: sends return.cancel; its compartment is let go once ' +
+      'the locker confirms',
+    params: s.EntityIdParamsSchema,
+    responses: {
+      200: { description: 'Cancelled', schema: s.ReturnCancelResponseSchema },
+      409: err('The return is already dropped or closed (not_cancellable)'),
       ...notFound,
     },
   },
