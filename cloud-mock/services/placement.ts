@@ -49,5 +49,10 @@ export function canPlace(
   };
   // The new parcel first: its choice is the narrowest.
   const order = [candidates.length - 1, ...promised.map((_, i) => i)];
-  return order.every((i) => place(i, free.map(() => false)));
+  return order.every((i) =>
+    place(
+      i,
+      free.map(() => false),
+    ),
+  );
 }

@@ -73,12 +73,19 @@ export function refuseRelease(
       lapsesAt: parcel.releasePending === 'lapse' ? now + LAPSE_RETRY_MS : parcel.lapsesAt,
     });
   else saveParcel(ctx.db, { ...parcel, lockerRefusal: words });
-  ctx.log.warn({ lockerId: parcel.lockerId, allocationId, ...refusal }, 'the locker refused a cancel');
+  ctx.log.warn(
+    { lockerId: parcel.lockerId, allocationId, ...refusal },
+    'the locker refused a cancel',
+  );
   recordStatus(ctx, {
     type: 'parcel.cancel_refused',
     lockerId: parcel.lockerId,
     parcelId: allocationId,
-    data: { reason: refusal.reason, detail: refusal.detail, was: parcel.releasePending ?? 'cancel' },
+    data: {
+      reason: refusal.reason,
+      detail: refusal.detail,
+      was: parcel.releasePending ?? 'cancel',
+    },
   });
 }
 

@@ -153,8 +153,8 @@ export function addCompartment(
 /** A compartment the unit reports removed from its layout: no longer counted or promised. */
 export function deleteCompartment(db: Db, lockerId: string, id: string): boolean {
   return (
-    stmt(db, 'DELETE FROM compartments WHERE locker_id = ? AND id = ?').run(lockerId, id)
-      .changes > 0
+    stmt(db, 'DELETE FROM compartments WHERE locker_id = ? AND id = ?').run(lockerId, id).changes >
+    0
   );
 }
 

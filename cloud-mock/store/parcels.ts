@@ -214,10 +214,7 @@ export function countExpectedBySize(db: Db, lockerId: string): Map<Size, number>
 }
 
 /** The newest expected parcel with this barcode at any locker (a courier's wrong locker). */
-export function findExpectedByBarcodeAnywhere(
-  db: Db,
-  trackingBarcode: string,
-): CloudParcel | null {
+export function findExpectedByBarcodeAnywhere(db: Db, trackingBarcode: string): CloudParcel | null {
   const row = stmt(
     db,
     `SELECT * FROM parcels WHERE state = 'expected' AND tracking_barcode = ?

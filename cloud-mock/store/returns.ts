@@ -135,9 +135,7 @@ export function countExpectedReturnsBySize(db: Db, lockerId: string): Map<Size, 
 /** Expected returns whose lapse time has come (through returns_lapsing). */
 export function listLapsedReturns(db: Db, now: number): CloudReturn[] {
   return (
-    stmt(db, `SELECT * FROM returns WHERE state = 'expected' AND lapses_at <= ?`).all(
-      now,
-    ) as Row[]
+    stmt(db, `SELECT * FROM returns WHERE state = 'expected' AND lapses_at <= ?`).all(now) as Row[]
   ).map(fromRow);
 }
 
