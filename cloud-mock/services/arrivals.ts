@@ -21,7 +21,7 @@ import { newLockerCode, qrDigestField } from './codes';
 import type { Commands } from './commands';
 import { DAY_MS, type CloudContext } from './context';
 import { notifyParcel } from './notifications';
-import { requestRelease } from './releases';
+import { confirmRelease, requestRelease } from './releases';
 import { recordStatus } from './statusEvents';
 
 const id = z.string().min(1).max(128);
@@ -182,6 +182,8 @@ export function recordMerge(ctx: CloudContext, commands: Commands, l: Locker, e:
   if (allocation.state !== 'expected') {
     // Cancelled or lapsed meanwhile: nobody holds its code, so the unit gets the local one back.
     log.warn({ ...where, state: allocation.state }, 'merge into a closed allocation undone');
+    // The unit holds the parcel under its own id, in a compartment: the allocation holds none.
+    confirmRelease(ctx, allocation.allocationId);
     if (local.codeDigest !== null && local.closedAt === null && l.codeDigestKey !== null)
       commands.issue(l.id, 'parcel.code', {
         parcelId: local.parcelId,

@@ -308,6 +308,30 @@ describe('capacity is released only when the unit confirms', () => {
     await u.link.close();
   });
 
+  it('holds a return dropped before its cancel reached the unit once, by its compartment, not twice', async () => {
+    const u = await unit('CAP-RETDROP');
+    const ret = await cloud.request<{ returnId: string }>('POST', '/api/v1/returns', {
+      lockerId: 'CAP-RETDROP',
+      size: 'L',
+      customer: { name: 'Ada', email: 'ada@example.org' },
+    });
+    await cloud.request('POST', `/api/v1/returns/${ret.body.returnId}/cancel`);
+    const cancel = await u.link.commands.until((c) => c.type === 'return.cancel');
+    // The customer dropped it in C1 before the cancel arrived; the unit then refuses the cancel.
+    await u.send(
+      u.chain.next('return.deposited', { returnId: ret.body.returnId, compartmentId: 'C1' }),
+      result(u.chain, cancel, { ok: false, error: 'conflict', detail: 'return is deposited' }),
+    );
+    expect((await detail('CAP-RETDROP')).returns[0]).toMatchObject({
+      state: 'deposited',
+      pending: null,
+    });
+    // C1 is occupied by the return: nothing else is held, so both M are still offered.
+    expect((await detail('CAP-RETDROP')).availability).toEqual({ S: 2, M: 2, L: 0, XL: 0 });
+    await expectTableAgrees('CAP-RETDROP');
+    await u.link.close();
+  });
+
   it('lapses a return nobody dropped, and frees its compartment once the unit confirms', async () => {
     const u = await unit('CAP-RETLAPSE');
     const ret = await cloud.request<{ returnId: string }>('POST', '/api/v1/returns', {

@@ -317,7 +317,9 @@ export class LockerView {
       compartmentId: p.compartmentId,
       returnCode: null,
       qrPayload: null,
-      closedAt: state === 'collected' ? Date.parse(e.at) : ret.closedAt,
+      closedAt: state === 'collected' ? Date.parse(e.at) : null,
+      // Dropped before a cancel reached the unit: it holds its compartment by being in it.
+      releasePending: null,
     });
   }
 }
