@@ -1,8 +1,10 @@
 /**
- * Whether everything a locker has promised, and one more parcel, can each have a free
+ * Whether everything a locker has promised, and one more parcel or return, can each have a free
  * compartment it fits (by sorted dimensions and weight, DESIGN §3): a matching of promises to
- * the compartments actually free, so a size class with one free compartment too small for the
- * parcel is not offered, and promises made earlier keep their room.
+ * the compartments actually free, so a size class whose free compartments are too small for the
+ * parcel is not offered, and promises made earlier keep their room. Compartments of one shape
+ * and promises that fit the same shapes are counted together, so a locker of 200 compartments
+ * and 200 promises is a flow over a handful of nodes, not a 200 × 200 matching.
  */
 import { sizeRank, type Dimensions, type Size } from '../../src/shared/domain';
 import type { CloudCompartment } from '../store/compartments';
@@ -23,8 +25,7 @@ function takes(c: Free, p: Promised): boolean {
 
 /**
  * Places every promise and the new one (in a compartment of `size` only, when given); false
- * when some promise would be left without one (augmenting paths: a locker has tens of
- * compartments, so this costs microseconds).
+ * when some promise would be left without a compartment.
  */
 export function canPlace(
   free: readonly Free[],
@@ -32,27 +33,66 @@ export function canPlace(
   extra: Promised,
   size: Size | null,
 ): boolean {
-  const candidates: boolean[][] = promised.map((p) => free.map((c) => takes(c, p)));
-  candidates.push(free.map((c) => (size === null || c.size === size) && takes(c, extra)));
-  const holder: (number | null)[] = free.map(() => null);
-  const place = (i: number, seen: boolean[]): boolean => {
-    for (let c = 0; c < free.length; c++) {
-      if (!candidates[i]![c] || seen[c]) continue;
-      seen[c] = true;
-      const other = holder[c];
-      if (other === null || other === undefined || place(other, seen)) {
-        holder[c] = i;
-        return true;
-      }
-    }
-    return false;
+  // Shapes of the free compartments, each with how many are free.
+  const shapes = new Map<string, { c: Free; n: number }>();
+  for (const c of free) {
+    const key = `${c.size}:${c.inner.lengthMm}:${c.inner.widthMm}:${c.inner.heightMm}:${c.maxWeightG}`;
+    const shape = shapes.get(key);
+    if (shape) shape.n += 1;
+    else shapes.set(key, { c, n: 1 });
+  }
+  const kinds = [...shapes.values()];
+  // Promises grouped by the shapes they fit.
+  const groups = new Map<string, { fitsShape: boolean[]; n: number }>();
+  const add = (fitsShape: boolean[]) => {
+    const key = fitsShape.map((b) => (b ? 1 : 0)).join('');
+    const group = groups.get(key);
+    if (group) group.n += 1;
+    else groups.set(key, { fitsShape, n: 1 });
   };
-  // The new parcel first: its choice is the narrowest.
-  const order = [candidates.length - 1, ...promised.map((_, i) => i)];
-  return order.every((i) =>
-    place(
-      i,
-      free.map(() => false),
-    ),
+  for (const p of promised) add(kinds.map((k) => takes(k.c, p)));
+  add(kinds.map((k) => (size === null || k.c.size === size) && takes(k.c, extra)));
+  const wanted = promised.length + 1;
+  if (wanted > free.length) return false;
+  return maxFlow([...groups.values()], kinds) === wanted;
+}
+
+/** Max flow source → groups (their counts) → shapes they fit → sink (free counts). */
+function maxFlow(groups: { fitsShape: boolean[]; n: number }[], shapes: { n: number }[]): number {
+  const G = groups.length;
+  const S = shapes.length;
+  // Nodes: 0 source, 1..G groups, G+1..G+S shapes, G+S+1 sink.
+  const sink = G + S + 1;
+  const cap: number[][] = Array.from({ length: sink + 1 }, () =>
+    new Array<number>(sink + 1).fill(0),
   );
+  groups.forEach((g, i) => {
+    cap[0]![1 + i] = g.n;
+    g.fitsShape.forEach((ok, j) => {
+      if (ok) cap[1 + i]![G + 1 + j] = g.n;
+    });
+  });
+  shapes.forEach((s, j) => (cap[G + 1 + j]![sink] = s.n));
+  let flow = 0;
+  for (;;) {
+    const from = new Array<number>(sink + 1).fill(-1);
+    from[0] = 0;
+    const queue = [0];
+    while (queue.length > 0 && from[sink] === -1) {
+      const u = queue.shift()!;
+      for (let v = 0; v <= sink; v++)
+        if (from[v] === -1 && cap[u]![v]! > 0) {
+          from[v] = u;
+          queue.push(v);
+        }
+    }
+    if (from[sink] === -1) return flow;
+    let push = Infinity;
+    for (let v = sink; v !== 0; v = from[v]!) push = Math.min(push, cap[from[v]!]![v]!);
+    for (let v = sink; v !== 0; v = from[v]!) {
+      cap[from[v]!]![v]! -= push;
+      cap[v]![from[v]!]! += push;
+    }
+    flow += push;
+  }
 }
