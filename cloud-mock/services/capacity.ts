@@ -5,12 +5,10 @@
 import { SIZES, type Size } from '../../src/shared/domain';
 import { StateSnapshotSchema, type StateSnapshot } from '../../src/shared/protocol/messages';
 import type { Availability, CompartmentView } from '../../src/shared/rest/schemas';
-import { listCompartments, listFreeCompartments } from '../store/compartments';
+import { freeShapes, listCompartments } from '../store/compartments';
 import type { Db } from '../store/database';
 import type { Locker } from '../store/lockers';
-import { availableBySize } from '../store/capacity';
-import { listHoldingParcels } from '../store/parcels';
-import { listHoldingReturns } from '../store/returns';
+import { availableBySize, holdingAt } from '../store/capacity';
 import { canPlace, type Promised } from './placement';
 
 export function readSnapshot(locker: Locker): StateSnapshot | null {
@@ -56,21 +54,6 @@ export function availability(db: Db, locker: Pick<Locker, 'id'>): Availability {
   return availableBySize(db, locker.id);
 }
 
-/** What holds a compartment at the locker now, as promises to place. */
-function holding(db: Db, lockerId: string): Promised[] {
-  const out: Promised[] = [];
-  for (const p of listHoldingParcels(db, lockerId)) {
-    if (p.size === null) continue;
-    out.push(
-      p.dimensions === null || p.weightG === null
-        ? { kind: 'return', size: p.size } // no dimensions: only its size class is known
-        : { kind: 'parcel', dimensions: p.dimensions, weightG: p.weightG, size: p.size },
-    );
-  }
-  for (const r of listHoldingReturns(db, lockerId)) out.push({ kind: 'return', size: r.size });
-  return out;
-}
-
 /**
  * The smallest size the locker can promise this parcel or return in: the size class still has
  * room by the counts, and the compartments actually free hold every earlier promise and this
@@ -80,7 +63,7 @@ export function promisableSize(db: Db, lockerId: string, wanted: Promised): Size
   const counts = availableBySize(db, lockerId);
   const sizes = SIZES.filter((s) => (wanted.kind === 'return' ? s === wanted.size : true));
   if (!sizes.some((s) => counts[s] > 0)) return null;
-  const free = listFreeCompartments(db, lockerId);
-  const promised = holding(db, lockerId);
+  const free = freeShapes(db, lockerId);
+  const promised = holdingAt(db, lockerId);
   return sizes.find((s) => counts[s] > 0 && canPlace(free, promised, wanted, s)) ?? null;
 }

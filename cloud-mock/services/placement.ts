@@ -15,7 +15,12 @@ export type Promised =
   | { kind: 'parcel'; dimensions: Dimensions; weightG: number; size: Size }
   | { kind: 'return'; size: Size };
 
-type Free = Pick<CloudCompartment, 'id' | 'size' | 'inner' | 'maxWeightG'>;
+/** Free compartments of one shape, and how many. */
+export type FreeShape = Pick<CloudCompartment, 'size' | 'inner' | 'maxWeightG'> & { n: number };
+/** Promises alike, and how many. */
+export type PromisedMany = Promised & { n: number };
+
+type Free = Pick<CloudCompartment, 'size' | 'inner' | 'maxWeightG'>;
 
 function takes(c: Free, p: Promised): boolean {
   // A return is dropped into a compartment of its size or, when none is free, a larger one.
@@ -28,37 +33,38 @@ function takes(c: Free, p: Promised): boolean {
  * when some promise would be left without a compartment.
  */
 export function canPlace(
-  free: readonly Free[],
-  promised: readonly Promised[],
+  free: readonly FreeShape[],
+  promised: readonly PromisedMany[],
   extra: Promised,
   size: Size | null,
 ): boolean {
-  // Shapes of the free compartments, each with how many are free.
-  const shapes = new Map<string, { c: Free; n: number }>();
-  for (const c of free) {
-    const key = `${c.size}:${c.inner.lengthMm}:${c.inner.widthMm}:${c.inner.heightMm}:${c.maxWeightG}`;
-    const shape = shapes.get(key);
-    if (shape) shape.n += 1;
-    else shapes.set(key, { c, n: 1 });
-  }
-  const kinds = [...shapes.values()];
   // Promises grouped by the shapes they fit.
   const groups = new Map<string, { fitsShape: boolean[]; n: number }>();
-  const add = (fitsShape: boolean[]) => {
+  const add = (fitsShape: boolean[], n: number) => {
     const key = fitsShape.map((b) => (b ? 1 : 0)).join('');
     const group = groups.get(key);
-    if (group) group.n += 1;
-    else groups.set(key, { fitsShape, n: 1 });
+    if (group) group.n += n;
+    else groups.set(key, { fitsShape, n });
   };
-  for (const p of promised) add(kinds.map((k) => takes(k.c, p)));
-  add(kinds.map((k) => (size === null || k.c.size === size) && takes(k.c, extra)));
-  const wanted = promised.length + 1;
-  if (wanted > free.length) return false;
-  return maxFlow([...groups.values()], kinds) === wanted;
+  for (const p of promised)
+    add(
+      free.map((k) => takes(k, p)),
+      p.n,
+    );
+  add(
+    free.map((k) => (size === null || k.size === size) && takes(k, extra)),
+    1,
+  );
+  const wanted = promised.reduce((sum, p) => sum + p.n, 1);
+  if (wanted > free.reduce((sum, k) => sum + k.n, 0)) return false;
+  return maxFlow([...groups.values()], free) === wanted;
 }
 
 /** Max flow source → groups (their counts) → shapes they fit → sink (free counts). */
-function maxFlow(groups: { fitsShape: boolean[]; n: number }[], shapes: { n: number }[]): number {
+function maxFlow(
+  groups: readonly { fitsShape: boolean[]; n: number }[],
+  shapes: readonly { n: number }[],
+): number {
   const G = groups.length;
   const S = shapes.length;
   // Nodes: 0 source, 1..G groups, G+1..G+S shapes, G+S+1 sink.

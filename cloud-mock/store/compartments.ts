@@ -124,13 +124,27 @@ export function setCompartmentState(
   );
 }
 
-/** Compartments that can take a parcel now (the `free` column of migration 009). */
-export function listFreeCompartments(db: Db, lockerId: string): CloudCompartment[] {
+/**
+ * The shapes of the compartments that can take a parcel now (the `free` column of migration
+ * 009), each with how many are free: a handful of rows however many compartments.
+ */
+export function freeShapes(
+  db: Db,
+  lockerId: string,
+): (Pick<CloudCompartment, 'size' | 'inner' | 'maxWeightG'> & { n: number })[] {
   return (
-    stmt(db, 'SELECT * FROM compartments WHERE locker_id = ? AND free = 1 ORDER BY id').all(
-      lockerId,
-    ) as Row[]
-  ).map(fromRow);
+    stmt(
+      db,
+      `SELECT size, length_mm, width_mm, height_mm, max_weight_g, COUNT(*) AS n
+       FROM compartments WHERE locker_id = ? AND free = 1
+       GROUP BY size, length_mm, width_mm, height_mm, max_weight_g`,
+    ).all(lockerId) as (Row & { n: number })[]
+  ).map((r) => ({
+    size: r.size,
+    inner: { lengthMm: r.length_mm, widthMm: r.width_mm, heightMm: r.height_mm },
+    maxWeightG: r.max_weight_g,
+    n: r.n,
+  }));
 }
 
 /**
