@@ -56,9 +56,6 @@ export class Allocations {
         `parcel ${req.parcelId} already has allocation ${existing.allocationId}`,
       );
 
-    // Compartments come and go (compartment.added/removed), so the layout is read each time.
-    if (!listCompartmentShapes(db, locker.id).some((c) => fits(req, c)))
-      return refuse(409, 'no_compartment_fits', 'no compartment of this locker fits the parcel');
     const size = promisableSize(db, locker.id, {
       kind: 'parcel',
       dimensions: req.dimensions,
@@ -66,7 +63,10 @@ export class Allocations {
       size: 'S', // the smallest it could be: promisableSize picks the size
     });
     if (size === null)
-      return refuse(409, 'no_capacity', 'every compartment that fits is taken or promised');
+      // Which refusal: read only on this path (compartments come and go, so never cached).
+      return listCompartmentShapes(db, locker.id).some((c) => fits(req, c))
+        ? refuse(409, 'no_capacity', 'every compartment that fits is taken or promised')
+        : refuse(409, 'no_compartment_fits', 'no compartment of this locker fits the parcel');
 
     const now = clock.now();
     const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
