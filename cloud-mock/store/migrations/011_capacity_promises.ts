@@ -9,8 +9,12 @@ export const up = `
 ALTER TABLE parcels ADD COLUMN release_pending TEXT CHECK (release_pending IN ('cancel','lapse'));
 ALTER TABLE parcels ADD COLUMN locker_refusal TEXT;
 ALTER TABLE parcels ADD COLUMN misdelivered_to TEXT;
-CREATE INDEX parcels_holding ON parcels (locker_id)
+-- Covering, in the order placement groups them (services/placement.ts): no table row is read.
+CREATE INDEX parcels_holding
+  ON parcels (locker_id, size, length_mm, width_mm, height_mm, weight_g)
   WHERE size IS NOT NULL AND (state = 'expected' OR release_pending IS NOT NULL);
+CREATE INDEX compartments_free_shapes
+  ON compartments (locker_id, free, size, length_mm, width_mm, height_mm, max_weight_g);
 CREATE INDEX parcels_expected_by_barcode ON parcels (tracking_barcode) WHERE state = 'expected';
 
 ALTER TABLE commands ADD COLUMN next_send_at INTEGER;
