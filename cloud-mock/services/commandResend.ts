@@ -30,6 +30,8 @@ export function resendDue(ctx: CloudContext, commands: Commands): number {
       return listed;
     })
     .immediate();
+  // A command expired unanswered may have issued a cancel (commandOutcomes.ts): sent now.
+  void commands.flush();
   if (due.length > 0) ctx.log.info({ commands: due.length }, 'resending unanswered commands');
   // Not awaited: with the broker down a publish waits for it, and this pass must not.
   for (const c of due) void commands.resend(c);
