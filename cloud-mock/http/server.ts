@@ -16,6 +16,7 @@ import { lockerAudit, reconcile } from '../services/audit';
 import { issueBadge, revokeBadgeEverywhere } from '../services/badges';
 import { cancelReturn, createReturn } from '../services/returns';
 import { openRemote } from '../services/remoteOpen';
+import { allocationDetail, returnDetail } from '../services/views';
 import { setLockerPolicy } from '../services/lockerPolicy';
 import type { Allocations } from '../services/allocations';
 import type { Commands } from '../services/commands';
@@ -143,6 +144,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     setLockerPolicy(ctx, commands, params.id, body),
   );
   route(API.createAllocation, 201, ({ body }) => allocations.allocate(body));
+  route(API.getAllocation, 200, ({ params }) => allocationDetail(ctx, params.id));
   route(API.cancelAllocation, 200, ({ params }) => allocations.cancel(params.id));
   route(API.extendAllocation, 200, ({ params, body }) => allocations.extend(params.id, body.days));
   route(API.createReturn, 201, async ({ body }) => {
@@ -152,6 +154,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       ? ok({ ...created.value, reference: returnReference(created.value.returnId) })
       : created;
   });
+  route(API.getReturn, 200, ({ params }) => returnDetail(ctx, params.id));
   route(API.cancelReturn, 200, ({ params }) => cancelReturn(ctx, commands, params.id));
   route(API.issueBadge, 201, ({ body }) => issueBadge(ctx, body));
   route(API.revokeBadge, 200, ({ params }) => revokeBadgeEverywhere(ctx, commands, params.id));

@@ -215,6 +215,12 @@ const cases: Record<EndpointName, Case[]> = {
       paths: ['params.id'],
     },
   ],
+  getAllocation: [
+    { name: 'id not a uuid', method: 'GET', url: '/api/v1/allocations/123', paths: ['params.id'] },
+  ],
+  getReturn: [
+    { name: 'id not a uuid', method: 'GET', url: '/api/v1/returns/123', paths: ['params.id'] },
+  ],
   cancelReturn: [
     {
       name: 'id not a uuid',

@@ -238,6 +238,17 @@ describe('capacity is released only when the unit confirms', () => {
       pending: null,
       lockerRefusal: 'cancel refused: deposit in progress',
     });
+    // The merchant reads it on the allocation itself.
+    const own = await cloud.request(
+      'GET',
+      `/api/v1/allocations/${first.body.allocationId}`,
+      undefined,
+      'merchant',
+    );
+    expect(own).toMatchObject({
+      status: 200,
+      body: { lockerId: 'CAP-REFUSE', state: 'expected', lockerRefusal: shown?.lockerRefusal },
+    });
     expect((await allocate('CAP-REFUSE', 'RF-2', L_ONLY)).status).toBe(409);
     // The deposit it was refused for completes normally.
     await u.send(
@@ -296,6 +307,10 @@ describe('capacity is released only when the unit confirms', () => {
     expect(cancelled.status).toBe(200);
     const cancel = await u.link.commands.until((c) => c.type === 'return.cancel');
     expect((await allocate('CAP-RET', 'RT-2', L_ONLY)).status).toBe(409);
+    expect(
+      (await cloud.request('GET', `/api/v1/returns/${ret.body.returnId}`, undefined, 'merchant'))
+        .body,
+    ).toMatchObject({ lockerId: 'CAP-RET', state: 'cancelled', pending: 'cancel' });
     await u.send(result(u.chain, cancel, { ok: true }));
     expect((await allocate('CAP-RET', 'RT-3', L_ONLY)).status).toBe(201);
     const again = await cloud.request('POST', `/api/v1/returns/${ret.body.returnId}/cancel`);

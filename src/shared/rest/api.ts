@@ -174,6 +174,17 @@ export const API = {
       ...notFound,
     },
   },
+  getAllocation: {
+    method: 'GET',
+    path: '/api/v1/allocations/:id',
+    tag: 'allocations',
+    access: MERCHANT,
+    summary:
+      'One allocation: its state, a cancel or lapse the locker has not confirmed yet, what the ' +
+      'locker refused, the locker it was misdelivered to',
+    params: s.EntityIdParamsSchema,
+    responses: { 200: { description: 'Allocation', schema: s.AllocationViewSchema }, ...notFound },
+  },
   cancelAllocation: {
     method: 'POST',
     path: '/api/v1/allocations/:id/cancel',
@@ -215,6 +226,15 @@ export const API = {
       409: err('no_capacity or not_enrolled'),
       ...notFound,
     },
+  },
+  getReturn: {
+    method: 'GET',
+    path: '/api/v1/returns/:id',
+    tag: 'returns',
+    access: MERCHANT,
+    summary: 'One return: its state, when it lapses, a cancel not yet confirmed, what was refused',
+    params: s.EntityIdParamsSchema,
+    responses: { 200: { description: 'Return', schema: s.ReturnDetailSchema }, ...notFound },
   },
   cancelReturn: {
     method: 'POST',

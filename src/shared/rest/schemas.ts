@@ -247,6 +247,14 @@ export const ReturnViewSchema = z.object({
   lockerRefusal,
 });
 
+/** One allocation as its merchant reads it (GET /allocations/:id). */
+export const AllocationViewSchema = ParcelViewSchema.extend({ lockerId: LockerIdSchema });
+export type AllocationView = z.infer<typeof AllocationViewSchema>;
+
+/** One return (GET /returns/:id). */
+export const ReturnDetailSchema = ReturnViewSchema.extend({ lockerId: LockerIdSchema });
+export type ReturnDetail = z.infer<typeof ReturnDetailSchema>;
+
 export const LockerDetailSchema = LockerSummarySchema.omit({ distanceM: true }).extend({
   /** Digits of the codes the cloud issues this locker now; codes issued before keep theirs. */
   codeLength: z.number(),
