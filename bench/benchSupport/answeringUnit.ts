@@ -19,7 +19,10 @@ export class AnsweringUnit {
   ) {
     this.chain = new DeviceChain(link.lockerId, key, { now: () => Date.now() });
     this.timer = setInterval(() => {
-      this.sending = this.sending.then(() => this.answer());
+      this.sending = this.sending.then(
+        () => this.answer(),
+        () => this.answer(),
+      );
     }, 20);
   }
 
@@ -42,7 +45,7 @@ export class AnsweringUnit {
   /** Resolves once every command received so far is answered and the cloud has acked it. */
   async settled(): Promise<void> {
     for (;;) {
-      await this.sending;
+      await this.sending.catch(() => undefined);
       const waiting = this.link.commands.all.some((c) => !this.answered.has(c.id));
       if (!waiting && (this.head === 0 || this.lastAck() >= this.head)) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -53,8 +56,10 @@ export class AnsweringUnit {
     return this.link.signedAcks.at(-1)?.upToSeq ?? 0;
   }
 
-  close(): Promise<void> {
+  /** Stops answering, lets a batch on its way finish, then disconnects. */
+  async close(): Promise<void> {
     clearInterval(this.timer);
-    return this.link.close();
+    await this.sending.catch(() => undefined);
+    await this.link.close();
   }
 }
