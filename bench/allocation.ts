@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { publicKeyFromRaw } from '../src/shared/node/ed25519';
 import { loginOf } from '../cloud-mock/testSupport/cloudFixture';
 import { DeviceLink } from '../cloud-mock/testSupport/device';
+import { AnsweringUnit } from './benchSupport/answeringUnit';
 import { AllocationRequests, createdIds, phaseFigures } from './benchSupport/cloudAllocationLoad';
 import { round, runLoad, type LoadResult } from './benchSupport/cloudLoad';
 import { startCloudProcess } from './benchSupport/cloudProcess';
@@ -48,18 +49,23 @@ try {
   const operator = cloud.key('operator');
   const merchant = cloud.key('merchant');
   const lockers = await provisionLockers(rest, operator, LOCKERS, COMPARTMENTS);
+  // Units that answer every command, as real ones do: a cancel lets capacity go only then.
   const units = await Promise.all(
-    lockers.map((l) =>
-      DeviceLink.connect(cloud.mqttUrl, loginOf(l.lockerId, l.enrollment), {
-        cloudPublicKey: publicKeyFromRaw(l.enrollment.cloudPublicKey),
-      }),
+    lockers.map(
+      async (l) =>
+        new AnsweringUnit(
+          await DeviceLink.connect(cloud.mqttUrl, loginOf(l.lockerId, l.enrollment), {
+            cloudPublicKey: publicKeyFromRaw(l.enrollment.cloudPublicKey),
+          }),
+          l.key,
+        ),
     ),
   );
   const ids = lockers.map((l) => l.lockerId);
   const parcels = new AllocationRequests(ids, merchant);
   const capacity = LOCKERS * COMPARTMENTS;
-  const cancel = (allocationIds: string[]) =>
-    runLoad(
+  const cancel = async (allocationIds: string[]) => {
+    const run = await runLoad(
       rest,
       CLIENTS,
       allocationIds.map((id) => ({
@@ -68,6 +74,13 @@ try {
         key: merchant,
       })),
     );
+    // Not measured: the units confirm the cancels, and only then is the capacity free again.
+    const commandIds = run.answers.map((a) => (a.body as { commandId?: string }).commandId);
+    const received = () => new Set(units.flatMap((u) => u.link.commands.all.map((c) => c.id)));
+    for (let got = received(); !commandIds.every((id) => id && got.has(id)); got = received())
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all(units.map((u) => u.settled()));
+  };
 
   // Warm-up: the JIT and the sockets, not measured; cancelled again.
   const warmed = createdIds(await runLoad(rest, CLIENTS, parcels.take(CLIENTS * 4)));
@@ -124,7 +137,7 @@ try {
   // Every allocation sends parcel.expect, every cancel parcel.cancel: all must reach the units.
   const sent =
     2 * warmed.length + spare.created + cancelled + createdIds(fill).length + full.created;
-  const delivered = () => units.reduce((sum, u) => sum + u.commands.all.length, 0);
+  const delivered = () => units.reduce((sum, u) => sum + u.received, 0);
   for (let waited = 0; delivered() < sent && waited < 10_000; waited += 50)
     await new Promise((resolve) => setTimeout(resolve, 50));
   await Promise.all(units.map((u) => u.close()));

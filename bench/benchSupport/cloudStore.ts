@@ -9,7 +9,10 @@ const open = (dataDir: string) =>
   new Database(join(dataDir, 'cloud.sqlite'), { readonly: true, fileMustExist: true });
 
 export interface PromiseCount {
-  /** Allocations and returns still expected, plus compartments already taken, over all. */
+  /**
+   * Allocations and returns still expected (or cancelled, not yet confirmed by the unit), plus
+   * compartments already taken, over all.
+   */
   live: number;
   /** Sum over lockers and sizes of what is live beyond the compartments of that size. */
   overPromised: number;
@@ -30,10 +33,11 @@ export function countPromises(dataDir: string): PromiseCount {
            FROM compartments GROUP BY locker_id, size),
          promised AS (
            SELECT locker_id, size, COUNT(*) AS n FROM parcels
-           WHERE state = 'expected' AND size IS NOT NULL GROUP BY locker_id, size
+           WHERE (state = 'expected' OR release_pending IS NOT NULL) AND size IS NOT NULL
+           GROUP BY locker_id, size
            UNION ALL
            SELECT locker_id, size, COUNT(*) AS n FROM returns
-           WHERE state = 'expected' GROUP BY locker_id, size)
+           WHERE state = 'expected' OR release_pending IS NOT NULL GROUP BY locker_id, size)
          SELECT c.locker_id, c.size, c.n AS capacity,
                 c.taken + COALESCE((SELECT SUM(p.n) FROM promised p
                   WHERE p.locker_id = c.locker_id AND p.size = c.size), 0) AS live

@@ -14,8 +14,9 @@ import { enrollLocker, lockerDetail, provisionLocker, searchLockers } from '../s
 import { acknowledge, lockerAlerts } from '../services/alerts';
 import { lockerAudit, reconcile } from '../services/audit';
 import { issueBadge, revokeBadgeEverywhere } from '../services/badges';
-import { createReturn } from '../services/returns';
+import { cancelReturn, createReturn } from '../services/returns';
 import { openRemote } from '../services/remoteOpen';
+import { allocationDetail, returnDetail } from '../services/views';
 import { setLockerPolicy } from '../services/lockerPolicy';
 import type { Allocations } from '../services/allocations';
 import type { Commands } from '../services/commands';
@@ -165,7 +166,12 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       : allocated;
   });
   route(API.resendCode, 200, ({ params, caller }) => live.resendCode(params.id, caller));
-  // A merchant cancels and extends only what its key allocated.
+  // A merchant reads, cancels and extends only what its key allocated.
+  route(API.getAllocation, 200, ({ params, caller }) =>
+    mayActOn(ctx.db, caller, 'allocation', params.id)
+      ? allocationDetail(ctx, params.id)
+      : notYours('allocation'),
+  );
   route(API.cancelAllocation, 200, ({ params, caller }) =>
     mayActOn(ctx.db, caller, 'allocation', params.id)
       ? allocations.cancel(params.id)
@@ -183,6 +189,16 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       ? ok({ ...created.value, reference: returnReference(created.value.returnId) })
       : created;
   });
+  route(API.getReturn, 200, ({ params, caller }) =>
+    mayActOn(ctx.db, caller, 'return', params.id)
+      ? returnDetail(ctx, params.id)
+      : notYours('return'),
+  );
+  route(API.cancelReturn, 200, ({ params, caller }) =>
+    mayActOn(ctx.db, caller, 'return', params.id)
+      ? cancelReturn(ctx, commands, params.id)
+      : notYours('return'),
+  );
   route(API.issueBadge, 201, ({ body }) => issueBadge(ctx, body));
   route(API.revokeBadge, 200, ({ params }) => revokeBadgeEverywhere(ctx, commands, params.id));
   route(API.listNotifications, 200, ({ query }) =>

@@ -215,6 +215,20 @@ const cases: Record<EndpointName, Case[]> = {
       paths: ['params.id'],
     },
   ],
+  getAllocation: [
+    { name: 'id not a uuid', method: 'GET', url: '/api/v1/allocations/123', paths: ['params.id'] },
+  ],
+  getReturn: [
+    { name: 'id not a uuid', method: 'GET', url: '/api/v1/returns/123', paths: ['params.id'] },
+  ],
+  cancelReturn: [
+    {
+      name: 'id not a uuid',
+      method: 'POST',
+      url: '/api/v1/returns/123/cancel',
+      paths: ['params.id'],
+    },
+  ],
   extendAllocation: [
     {
       name: 'days 0 and id not a uuid',

@@ -10,6 +10,7 @@ import type {
   RevokeResponseSchema,
 } from '../../src/shared/rest/schemas';
 import type { z } from 'zod';
+import { getReturn } from '../../src/main/store/returns';
 import { expectChainDelivered } from './chain';
 import {
   allocation,
@@ -186,6 +187,55 @@ describe.each(['aedes', 'mosquitto'] as const)('kiosk and cloud-mock on %s', (ki
         'the cloud sees the unannounced parcel picked up',
       );
       await expectChainDelivered(stand, k);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'a cancelled allocation and a cancelled return are let go once the kiosk confirms them, and the return code is dead at the kiosk',
+    async () => {
+      const k = await kiosk('cancel');
+      await until(
+        async () => (await detail(k)).presence.status === 'online',
+        'the cloud sees the kiosk online',
+      );
+      const before = (await detail(k)).availability;
+      const allocated = await allocate(k, 'p-cancel-1');
+      const ret = await stand.call<{ returnId: string }>(
+        'POST',
+        '/api/v1/returns',
+        { lockerId: k.lockerId, size: 'M', customer: { name: 'Ada', email: 'ada@example.org' } },
+        201,
+      );
+      await until(() => k.parcel('p-cancel-1')?.state === 'expected', 'parcel.expect applied');
+      await until(() => getReturn(k.kiosk.db, ret.returnId) !== undefined, 'return.expect applied');
+
+      const cancelled = await stand.call<{ commandId: string }>(
+        'POST',
+        `/api/v1/allocations/${allocated.allocationId}/cancel`,
+      );
+      const returnCancelled = await stand.call<{ commandId: string }>(
+        'POST',
+        `/api/v1/returns/${ret.returnId}/cancel`,
+      );
+      await until(
+        () =>
+          stand.commandStatus(cancelled.commandId)?.status === 'done' &&
+          stand.commandStatus(returnCancelled.commandId)?.status === 'done',
+        'both cancels confirmed by the kiosk',
+      );
+      expect(k.parcel('p-cancel-1')?.state).toBe('cancelled');
+      expect(getReturn(k.kiosk.db, ret.returnId)).toBeUndefined();
+      const after = await detail(k);
+      expect(after.availability).toEqual(before);
+      expect(after.parcels.find((p) => p.parcelId === 'p-cancel-1')).toMatchObject({
+        state: 'cancelled',
+        pending: null,
+      });
+      expect(after.returns.find((r) => r.returnId === ret.returnId)).toMatchObject({
+        state: 'cancelled',
+        pending: null,
+      });
     },
     JOURNEY_MS,
   );

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/shared/node/canonicalJson';
 import { verifyDetached } from '../../src/shared/node/ed25519';
 import type { AllocationResponse, LockerDetail } from '../../src/shared/rest/schemas';
-import { DeviceLink } from '../testSupport/device';
+import { DeviceChain, DeviceLink } from '../testSupport/device';
 import {
   allocationRequest,
   lockerRequest,
@@ -97,7 +97,7 @@ describe('allocations', () => {
     expect(duplicate.body).toMatchObject({ error: 'duplicate_parcel' });
   });
 
-  it('sends a signed parcel.expect carrying only the code digest; cancel frees the capacity', async () => {
+  it('sends a signed parcel.expect carrying only the code digest; cancel frees the capacity once the unit confirms it', async () => {
     const device = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
       cloudPublicKey: cloud.cloudPublicKey,
     });
@@ -139,6 +139,13 @@ describe('allocations', () => {
         id: cancelled.body.commandId,
         payload: { parcelId: 'EXP-1' },
       });
+      // Held until the unit confirms: a courier may be putting it in right now.
+      expect((await availability(locker.lockerId)).S).toBe(before.S - 1);
+      const chain = new DeviceChain(locker.lockerId, locker.key, cloud.clock);
+      await device.publishEvents([
+        chain.next('command.result', { commandId: cancel.id, type: 'parcel.cancel', ok: true }),
+      ]);
+      await device.acks.until((seq) => seq === 1);
       expect(await availability(locker.lockerId)).toEqual(before);
       const twice = await cloud.request(
         'POST',

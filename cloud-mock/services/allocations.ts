@@ -5,30 +5,28 @@
  * arrive together are committed together (each in its own savepoint), one fsync for the group,
  * and each is answered once that commit is durable.
  */
-import { sizeRank, SIZES, type Size } from '../../src/shared/domain';
 import { ok, type Result } from '../../src/shared/result';
 import type { AllocationRequestSchema, AllocationResponse } from '../../src/shared/rest/schemas';
 import type { z } from 'zod';
 import { listCompartmentShapes } from '../store/compartments';
 import type { ApiKeyRecord } from '../store/apiKeys';
+import { setUndo } from '../store/commands';
 import { GroupCommit } from '../store/groupCommit';
-import { insertOwner } from '../store/owners';
 import { getLocker } from '../store/lockers';
+import { insertOwner } from '../store/owners';
 import { getParcel, getParcelByParcelId, insertParcel, saveParcel } from '../store/parcels';
-import { availability } from './capacity';
+import { promisableSize } from './capacity';
 import { newLockerCode } from './codes';
 import type { Commands } from './commands';
 import { DAY_MS, iso, type CloudContext } from './context';
 import { fits } from './fit';
 import { notFound, refuse, type Refusal } from './refusal';
+import { requestRelease } from './releases';
 
 type AllocationInput = z.output<typeof AllocationRequestSchema>;
-type CompartmentShape = ReturnType<typeof listCompartmentShapes>[number];
 const MAX_HOLD_DAYS = 30;
 
 export class Allocations {
-  /** Each locker's compartment shapes: fixed at provisioning, so read once. */
-  private readonly shapes = new Map<string, CompartmentShape[]>();
   /** Requests that arrive together share one durable commit; their commands go out after it. */
   private readonly group: GroupCommit<string[]>;
 
@@ -40,12 +38,6 @@ export class Allocations {
       atCommit: () => commands.takeIssued(),
       whenDurable: (ids) => commands.publish(ids),
     });
-  }
-
-  private shapesOf(lockerId: string): CompartmentShape[] {
-    let shapes = this.shapes.get(lockerId);
-    if (!shapes) this.shapes.set(lockerId, (shapes = listCompartmentShapes(this.ctx.db, lockerId)));
-    return shapes;
   }
 
   /** `caller`: the key that asks, who then owns the allocation (its webhooks get its events). */
@@ -73,19 +65,17 @@ export class Allocations {
         `parcel ${req.parcelId} already has allocation ${existing.allocationId}`,
       );
 
-    const fittingSizes = new Set<Size>(
-      this.shapesOf(locker.id)
-        .filter((c) => fits(req, c))
-        .map((c) => c.size),
-    );
-    if (fittingSizes.size === 0)
-      return refuse(409, 'no_compartment_fits', 'no compartment of this locker fits the parcel');
-    const free = availability(db, locker);
-    const size = SIZES.filter((s) => fittingSizes.has(s))
-      .sort((a, b) => sizeRank(a) - sizeRank(b))
-      .find((s) => free[s] > 0);
-    if (size === undefined)
-      return refuse(409, 'no_capacity', 'every compartment that fits is taken or promised');
+    const size = promisableSize(db, locker.id, {
+      kind: 'parcel',
+      dimensions: req.dimensions,
+      weightG: req.weightG,
+      size: 'S', // the smallest it could be: promisableSize picks the size
+    });
+    if (size === null)
+      // Which refusal: read only on this path (compartments come and go, so never cached).
+      return listCompartmentShapes(db, locker.id).some((c) => fits(req, c))
+        ? refuse(409, 'no_capacity', 'every compartment that fits is taken or promised')
+        : refuse(409, 'no_compartment_fits', 'no compartment of this locker fits the parcel');
 
     const now = clock.now();
     const codeKey = Buffer.from(locker.codeDigestKey, 'base64url');
@@ -115,6 +105,9 @@ export class Allocations {
       depositedAt: null,
       expiresAt: null,
       closedAt: null,
+      releasePending: null,
+      lockerRefusal: null,
+      misdeliveredTo: null,
     });
     insertOwner(db, 'allocation', allocationId, {
       apiKeyId: caller?.id ?? null,
@@ -142,16 +135,7 @@ export class Allocations {
       if (!parcel) return notFound('allocation');
       if (parcel.state !== 'expected')
         return refuse(409, 'not_cancellable', `the parcel is ${parcel.state}`);
-      saveParcel(db, {
-        ...parcel,
-        state: 'cancelled',
-        pickupCode: null,
-        qrPayload: null,
-        closedAt: clock.now(),
-      });
-      const commandId = this.commands.issue(parcel.lockerId, 'parcel.cancel', {
-        parcelId: parcel.parcelId,
-      });
+      const commandId = requestRelease(this.ctx, this.commands, parcel, 'cancel', clock.now());
       return ok({ allocationId, state: 'cancelled' as const, commandId });
     });
     return result;
@@ -186,6 +170,12 @@ export class Allocations {
       const commandId = this.commands.issue(parcel.lockerId, 'parcel.extend', {
         parcelId: parcel.parcelId,
         holdDays,
+      });
+      // Restored should the unit refuse it (commandOutcomes.ts).
+      setUndo(db, commandId, {
+        holdDays: parcel.holdDays,
+        expiresAt: parcel.expiresAt,
+        state: parcel.state,
       });
       return ok({
         allocationId,

@@ -204,6 +204,8 @@ describe('parcel.merged: an offline deposit and its late announcement become one
     });
     const states = (await parcels('MERGE-3')).map((p) => `${p.parcelId}:${p.state}`).sort();
     expect(states).toEqual(['CL-3:cancelled', 'local-3:deposited']);
+    // The parcel is in a compartment under the unit's id: the cancelled allocation holds none.
+    expect((await parcels('MERGE-3')).find((p) => p.parcelId === 'CL-3')?.pending).toBeNull();
     await link.close();
   });
 });

@@ -11,6 +11,7 @@ import type { Locker } from '../store/lockers';
 import {
   deleteParcel,
   findExpectedByBarcode,
+  findExpectedByBarcodeAnywhere,
   getParcelByParcelId,
   insertParcel,
   saveParcel,
@@ -20,6 +21,8 @@ import { newLockerCode, qrDigestField } from './codes';
 import type { Commands } from './commands';
 import { DAY_MS, type CloudContext } from './context';
 import { notifyParcel } from './notifications';
+import { confirmRelease, requestRelease } from './releases';
+import { recordStatus } from './statusEvents';
 
 const id = z.string().min(1).max(128);
 export const DepositedPayload = z.object({
@@ -57,6 +60,8 @@ export function recordDeposit(
   if (parcel === null) {
     const issued = newLockerCode(ctx, l, codeKey, 'pickup');
     const size = getCompartment(db, l.id, p.compartmentId)?.size ?? null;
+    // Meant for another locker (the courier's mistake): its customer is told where it is.
+    const meant = findExpectedByBarcodeAnywhere(db, p.trackingBarcode);
     parcel = {
       allocationId: ctx.newId(),
       lockerId: l.id,
@@ -65,10 +70,10 @@ export function recordDeposit(
       trackingBarcode: p.trackingBarcode,
       state: 'deposited',
       size,
-      dimensions: null,
-      weightG: null,
-      accessible: false,
-      customer: null,
+      dimensions: meant?.dimensions ?? null,
+      weightG: meant?.weightG ?? null,
+      accessible: meant?.accessible ?? false,
+      customer: meant?.customer ?? null,
       holdDays: Math.max(1, Math.round((expiresAt - at) / DAY_MS)),
       pickupCode: issued.code,
       codeDigest: issued.digest,
@@ -80,8 +85,12 @@ export function recordDeposit(
       depositedAt: at,
       expiresAt,
       closedAt: null,
+      releasePending: null,
+      lockerRefusal: null,
+      misdeliveredTo: null,
     };
     insertParcel(db, parcel);
+    if (meant) misdelivered(ctx, commands, meant, l, parcel.allocationId);
     commands.issue(l.id, 'parcel.code', {
       parcelId: p.parcelId,
       codeDigest: issued.digest,
@@ -98,6 +107,8 @@ export function recordDeposit(
       compartmentId: p.compartmentId,
       depositedAt: at,
       expiresAt,
+      // In the locker after all (a cancel that came too late): it holds a compartment itself.
+      releasePending: null,
     };
     const newCode = parcel.pickupCode === null;
     if (newCode) {
@@ -122,6 +133,36 @@ export function recordDeposit(
 }
 
 /**
+ * The parcel of `meant` (an allocation at another locker) was deposited at `at`: the allocation
+ * is cancelled there (its compartment let go once that unit confirms), and the merchant and
+ * the customer's status page hear where it is; the customer's code is for `at`.
+ */
+function misdelivered(
+  ctx: CloudContext,
+  commands: Commands,
+  meant: CloudParcel,
+  at: Locker,
+  allocationId: string,
+): void {
+  ctx.log.warn(
+    { lockerId: at.id, meantFor: meant.lockerId, trackingBarcode: meant.trackingBarcode },
+    'parcel deposited at another locker than its allocation; matched by barcode',
+  );
+  requestRelease(ctx, commands, meant, 'cancel', ctx.clock.now(), { misdeliveredTo: at.id });
+  recordStatus(ctx, {
+    type: 'parcel.misdelivered',
+    lockerId: meant.lockerId,
+    parcelId: meant.allocationId,
+    data: {
+      atLockerId: at.id,
+      atLockerName: at.name,
+      atAddress: at.address,
+      atAllocationId: allocationId,
+    },
+  });
+}
+
+/**
  * The unit merged the sender's announcement (`cloudParcelId`) into the parcel it took in
  * offline (`parcelId`). The allocation takes over the deposit (compartment, deposit time, the
  * unit's state) under the unit's id; the record the cloud made for the unannounced deposit is
@@ -141,6 +182,8 @@ export function recordMerge(ctx: CloudContext, commands: Commands, l: Locker, e:
   if (allocation.state !== 'expected') {
     // Cancelled or lapsed meanwhile: nobody holds its code, so the unit gets the local one back.
     log.warn({ ...where, state: allocation.state }, 'merge into a closed allocation undone');
+    // The unit holds the parcel under its own id, in a compartment: the allocation holds none.
+    confirmRelease(ctx, allocation.allocationId);
     if (local.codeDigest !== null && local.closedAt === null && l.codeDigestKey !== null)
       commands.issue(l.id, 'parcel.code', {
         parcelId: local.parcelId,

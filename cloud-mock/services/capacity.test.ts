@@ -36,7 +36,7 @@ const SIZES_BY_DIMENSIONS = [
 ];
 
 describe('the capacity table', () => {
-  it('always equals availability counted from scratch, through allocations, cancels, returns, events and snapshots in any order', async () => {
+  it('always equals availability counted from scratch, through allocations, cancels and their confirmations or refusals, returns and their cancels, layout changes, events and snapshots in any order', async () => {
     const lockerId = 'CAP-1';
     const { chain, link } = await enrolledUnit(cloud, lockerId, 41);
     const random = lcg(2026);
@@ -44,6 +44,8 @@ describe('the capacity table', () => {
     const expected: string[] = [];
     const returns: { returnId: string; size: Size }[] = [];
     const deposited = new Map<string, string>(); // compartment → parcel
+    const removed = new Set<string>();
+    const answered = new Set<string>();
     let parcels = 0;
 
     const send = async (...events: SignedEvent[]) => {
@@ -51,6 +53,41 @@ describe('the capacity table', () => {
       await link.acks.until((seq) => seq === events.at(-1)!.seq);
     };
     const steps: (() => Promise<unknown>)[] = [
+      () => {
+        // The unit answers a command it got: a cancel confirmed or refused, an expect refused.
+        const open = link.commands.all.filter(
+          (c) =>
+            !answered.has(c.id) &&
+            ['parcel.cancel', 'return.cancel', 'parcel.expect', 'return.expect'].includes(c.type),
+        );
+        const cancels = open.filter((x) => x.type.endsWith('.cancel'));
+        const from = cancels.length > 0 && random(2) === 0 ? cancels : open;
+        const c = from[random(from.length)];
+        if (!c) return Promise.resolve();
+        answered.add(c.id);
+        const refused = random(2) === 0;
+        return send(
+          chain.next('command.result', {
+            commandId: c.id,
+            type: c.type,
+            ok: !refused,
+            ...(refused ? { error: 'conflict', detail: 'deposit in progress' } : {}),
+          }),
+        );
+      },
+      async () => {
+        const r = returns.splice(random(returns.length + 1), 1)[0];
+        if (r) await cloud.request('POST', `/api/v1/returns/${r.returnId}/cancel`);
+      },
+      () => {
+        // The unit's layout changes: a compartment removed, or one removed added back.
+        const c = pick(LAYOUT);
+        if (removed.delete(c.id))
+          return send(chain.next('compartment.added', { compartmentId: c.id, size: c.size }));
+        if (deposited.has(c.id)) return Promise.resolve();
+        removed.add(c.id);
+        return send(chain.next('compartment.removed', { compartmentId: c.id }));
+      },
       async () => {
         const r = await cloud.request<AllocationResponse>(
           'POST',
@@ -173,6 +210,12 @@ describe('the capacity table', () => {
       }
       // The walk went through many different states, not one repeated.
       expect(seen.size).toBeGreaterThan(5);
+      // … and through the unit's confirmations and refusals of what lets a compartment go.
+      const told = db
+        .prepare('SELECT DISTINCT type FROM status_events WHERE locker_id = ?')
+        .all(lockerId)
+        .map((r) => (r as { type: string }).type);
+      expect(told).toEqual(expect.arrayContaining(['parcel.cancelled', 'parcel.cancel_refused']));
     } finally {
       db.close();
       await link.close();

@@ -1,8 +1,9 @@
 /**
  * Signs and sends commands (DESIGN §5): CommandBodySchema → canonical JSON → Ed25519, a fresh
  * uuid, issue time and lifetime (`notAfter`, by type from the policy) each, stored before they
- * are published so a lost publish is re-sent, unchanged, when the unit comes back online, and
- * marked done by the unit's `command.result` or failed once their lifetime has ended.
+ * are published so a lost publish is re-sent, unchanged, on a timer with backoff
+ * (commandResend.ts) and when the unit comes back online, and marked done by the unit's
+ * `command.result` or failed once their lifetime has ended.
  */
 import {
   CommandBodySchema,
@@ -24,11 +25,17 @@ import {
   type StoredCommand,
 } from '../store/commands';
 import { walSyncOf } from '../store/walSync';
+import { resendDelayMs } from './commandResend';
 import { iso, type CloudContext } from './context';
 
 export class Commands {
   /** Issued inside a transaction, published by flush() once it has committed. */
   private queued: string[] = [];
+  /**
+   * Told of each command failed because its lifetime ended unanswered, inside the transaction
+   * that fails it (LockerView sets it: the outcome is acted upon as a refusal would be).
+   */
+  whenExpired: (command: StoredCommand) => void = () => undefined;
 
   constructor(private readonly ctx: CloudContext) {}
 
@@ -53,6 +60,8 @@ export class Commands {
       signed: JSON.stringify(command),
       issuedAt,
       notAfter,
+      // Published at once after its commit; resent on the timer (commandResend.ts) until answered.
+      nextSendAt: issuedAt + resendDelayMs(1),
     });
     this.queued.push(command.id);
     return command.id;
@@ -94,11 +103,13 @@ export class Commands {
    */
   expireDue(lockerId: string | null = null): StoredCommand[] {
     const expired = expirePendingCommands(this.ctx.db, this.ctx.clock.now(), lockerId);
-    for (const c of expired)
+    for (const c of expired) {
       this.ctx.log.warn(
         { lockerId: c.lockerId, commandId: c.id, type: c.type, notAfter: c.notAfter },
         'command expired before the locker answered; not sent again',
       );
+      this.whenExpired(c);
+    }
     return expired;
   }
 
@@ -140,12 +151,17 @@ export class Commands {
     return { ...valid, sig: signDetached(canonicalJson(valid), this.ctx.signingKey) };
   }
 
+  /** Publishes one stored command again, exactly as signed (the resend timer). */
+  resend(c: StoredCommand): Promise<void> {
+    return this.publishSigned(c.lockerId, this.withLifetime(c));
+  }
+
   private async publishSigned(lockerId: string, text: string): Promise<void> {
     const topic = lockerTopics(this.ctx.topicPrefix, lockerId).commands;
     try {
       await this.ctx.publish(topic, text, 1);
     } catch (e) {
-      // Stays pending; resent when the unit's presence next turns online.
+      // Stays pending: resent on the timer (commandResend.ts) and when the unit comes online.
       this.ctx.log.warn({ err: e, lockerId }, 'command publish failed');
     }
   }

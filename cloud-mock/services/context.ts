@@ -39,6 +39,8 @@ export interface CloudPolicy {
   codeLength: number;
   /** Days an allocation waits for its deposit before it lapses. */
   allocationDays: number;
+  /** Days an expected return waits to be dropped before it lapses. */
+  returnDays: number;
   /** Days after deposit when the reminder goes out. */
   reminderAfterDays: number;
   /** Hours before expiry when the warning goes out. */
@@ -58,6 +60,7 @@ export const DEFAULT_POLICY: CloudPolicy = {
   // (docs/security.md); 6 would be 7 %.
   codeLength: 8,
   allocationDays: 7,
+  returnDays: 7,
   reminderAfterDays: 2,
   expiryWarningHours: 12,
   commandLifetimeMs: {
@@ -71,6 +74,7 @@ export const DEFAULT_POLICY: CloudPolicy = {
     'parcel.code': 7 * DAY_MS,
     'parcel.extend': 7 * DAY_MS,
     'return.expect': 7 * DAY_MS,
+    'return.cancel': 7 * DAY_MS,
     'config.update': 7 * DAY_MS,
     // Idempotent: applying a revocation again changes nothing, so it may wait forever.
     'credentials.revoke': null,

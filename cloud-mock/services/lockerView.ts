@@ -11,7 +11,7 @@ import {
   CommandRejectedUnverifiedSchema,
   CommandResultSchema,
 } from '../../src/shared/protocol/commands';
-import { finishCommand } from '../store/commands';
+import { finishCommand, getCommand } from '../store/commands';
 import { getCompartment, setCompartmentState } from '../store/compartments';
 import type { Locker } from '../store/lockers';
 import { getParcelByParcelId, saveParcel, type CloudParcel } from '../store/parcels';
@@ -25,9 +25,12 @@ import {
 } from './alerts';
 import { DepositedPayload, recordDeposit, recordMerge } from './arrivals';
 import { readSnapshot } from './capacity';
+import { CommandOutcomes, UNANSWERED } from './commandOutcomes';
 import type { Commands } from './commands';
+import { compartmentAdded, compartmentRemoved } from './compartmentChanges';
 import type { CloudContext } from './context';
 import { recordParcelStatus, recordReturnStatus } from './lifeStatus';
+import { confirmRelease } from './releases';
 import { notifyParcel } from './notifications';
 
 type Handler = (locker: Locker, e: SignedEvent) => void;
@@ -51,10 +54,17 @@ const P = {
 const UNAPPLIED = new Set(['replayed', 'not_yet_valid']);
 
 export class LockerView {
+  private readonly outcomes: CommandOutcomes;
+
   constructor(
     private readonly ctx: CloudContext,
     private readonly commands: Commands,
-  ) {}
+  ) {
+    this.outcomes = new CommandOutcomes(ctx, commands);
+    // A command whose lifetime ends unanswered is acted upon too (commandOutcomes.ts).
+    commands.whenExpired = (c) =>
+      this.outcomes.settle(c, { ok: false, error: UNANSWERED, detail: null });
+  }
 
   apply(locker: Locker, event: SignedEvent): void {
     const handlers: Partial<Record<string, Handler | null>> = this.handlers;
@@ -112,8 +122,9 @@ export class LockerView {
    */
   private readonly handlers: { readonly [T in EventType]: Handler | null } = {
     'device.started': null,
-    'compartment.added': null,
+    'compartment.added': (l, e) => compartmentAdded(this.ctx, l, e),
     'compartment.removed': (l, e) => {
+      compartmentRemoved(this.ctx, l, e);
       clearOnRemoved(this.ctx, l.id, e, P.compartment.parse(e.payload).compartmentId);
     },
     'compartment.out_of_service': (l, e) => {
@@ -133,11 +144,13 @@ export class LockerView {
     'compartment.foreign_item': (l, e) => this.alert(l, e),
     'parcel.expected': null,
     'parcel.cancelled': (l, e) => {
-      this.parcelState(l, e, (x) =>
+      const parcel = this.parcelState(l, e, (x) =>
         x.state === 'expected'
           ? { ...x, state: 'cancelled', pickupCode: null, qrPayload: null }
           : x,
       );
+      // The unit has let it go: so may the cloud.
+      if (parcel) confirmRelease(this.ctx, parcel.allocationId);
     },
     'parcel.merged': (l, e) => recordMerge(this.ctx, this.commands, l, e),
     'parcel.code_set': null,
@@ -269,8 +282,15 @@ export class LockerView {
         { ok: r.ok, error: r.ok ? null : (r.error ?? 'failed') },
         this.ctx.clock.now(),
       );
-      if (finished && !r.ok)
-        this.ctx.log.warn({ lockerId: l.id, ...r }, 'the locker refused a command');
+      if (!finished) return; // a later answer to a redelivery changes nothing
+      if (!r.ok) this.ctx.log.warn({ lockerId: l.id, ...r }, 'the locker refused a command');
+      const command = getCommand(this.ctx.db, r.commandId);
+      if (command)
+        this.outcomes.settle(command, {
+          ok: r.ok,
+          error: r.ok ? null : (r.error ?? 'failed'),
+          detail: r.detail ?? null,
+        });
     },
     'command.rejected_unverified': (l, e) => {
       // Someone else published on this locker's commands topic: never a command's outcome.
@@ -310,7 +330,9 @@ export class LockerView {
       compartmentId: p.compartmentId,
       returnCode: null,
       qrPayload: null,
-      closedAt: state === 'collected' ? Date.parse(e.at) : ret.closedAt,
+      closedAt: state === 'collected' ? Date.parse(e.at) : null,
+      // Dropped before a cancel reached the unit: it holds its compartment by being in it.
+      releasePending: null,
     };
     saveReturn(this.ctx.db, next);
     recordReturnStatus(

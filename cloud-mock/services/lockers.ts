@@ -26,6 +26,7 @@ import { availability, effectiveCompartments, readSnapshot } from './capacity';
 import type { Commands } from './commands';
 import { iso, type CloudContext } from './context';
 import { notFound, refuse, type Refusal } from './refusal';
+import { parcelView, returnView } from './views';
 
 const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -192,26 +193,8 @@ export function lockerDetail(ctx: CloudContext, lockerId: string): Result<Locker
     ...rest,
     codeLength: locker.codeLength,
     compartments: effectiveCompartments(ctx.db, locker),
-    parcels: listParcels(ctx.db, lockerId).map((p) => ({
-      allocationId: p.allocationId,
-      parcelId: p.parcelId,
-      trackingBarcode: p.trackingBarcode,
-      state: p.state,
-      size: p.size,
-      compartmentId: p.compartmentId,
-      announced: p.announced,
-      holdDays: p.holdDays,
-      createdAt: iso(p.createdAt),
-      depositedAt: p.depositedAt === null ? null : iso(p.depositedAt),
-      expiresAt: p.expiresAt === null ? null : iso(p.expiresAt),
-    })),
-    returns: listReturns(ctx.db, lockerId).map((r) => ({
-      returnId: r.returnId,
-      size: r.size,
-      state: r.state,
-      compartmentId: r.compartmentId,
-      createdAt: iso(r.createdAt),
-    })),
+    parcels: listParcels(ctx.db, lockerId).map(parcelView),
+    returns: listReturns(ctx.db, lockerId).map(returnView),
     snapshot: snapshot ? { seq: snapshot.seq, at: snapshot.at } : null,
   });
 }

@@ -6,10 +6,13 @@
  */
 import { getLocker } from '../store/lockers';
 import { listParcelsInState, saveParcel } from '../store/parcels';
+import { resendDue } from './commandResend';
 import type { Commands } from './commands';
 import { DAY_MS, type CloudContext } from './context';
 import { recordParcelStatus } from './lifeStatus';
 import { notifyParcel } from './notifications';
+import { requestRelease } from './releases';
+import { lapseReturns } from './returns';
 
 export interface TickReport {
   reminders: number;
@@ -18,6 +21,10 @@ export interface TickReport {
   lapsed: number;
   /** Pending commands failed as expired. */
   commandsExpired: number;
+  /** Expected returns lapsed. */
+  returnsLapsed: number;
+  /** Unanswered commands sent again (commandResend.ts). */
+  commandsResent: number;
 }
 
 export class Scheduler {
@@ -29,6 +36,7 @@ export class Scheduler {
   async tick(): Promise<TickReport> {
     const report = this.ctx.db.transaction(() => this.due()).immediate();
     await this.commands.flush();
+    report.commandsResent = resendDue(this.ctx, this.commands);
     return report;
   }
 
@@ -41,6 +49,8 @@ export class Scheduler {
       expired: 0,
       lapsed: 0,
       commandsExpired: this.commands.expireDue().length,
+      returnsLapsed: lapseReturns(this.ctx, this.commands, now),
+      commandsResent: 0,
     };
     const names = new Map<string, string>();
     const lockerName = (id: string) => {
@@ -50,14 +60,8 @@ export class Scheduler {
     for (const p of listParcelsInState(db, ['deposited', 'expected'])) {
       if (p.state === 'expected') {
         if (now < p.lapsesAt) continue;
-        saveParcel(db, {
-          ...p,
-          state: 'cancelled',
-          pickupCode: null,
-          qrPayload: null,
-          closedAt: now,
-        });
-        this.commands.issue(p.lockerId, 'parcel.cancel', { parcelId: p.parcelId });
+        // Its compartment is let go once the unit confirms (releases.ts).
+        requestRelease(this.ctx, this.commands, p, 'lapse', now);
         report.lapsed += 1;
         continue;
       }

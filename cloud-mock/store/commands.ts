@@ -19,6 +19,12 @@ export interface StoredCommand {
   notAfter: number | null;
   error: string | null;
   finishedAt: number | null;
+  /** When the resend timer sends it next while it is pending (migration 011). */
+  nextSendAt: number | null;
+  /** Publishes so far, the first included. */
+  sendAttempts: number;
+  /** JSON of what to restore should the unit refuse it; null: nothing. */
+  undo: string | null;
 }
 
 interface Row {
@@ -31,6 +37,9 @@ interface Row {
   not_after: number | null;
   error: string | null;
   finished_at: number | null;
+  next_send_at: number | null;
+  send_attempts: number;
+  undo: string | null;
 }
 
 const fromRow = (r: Row): StoredCommand => ({
@@ -43,17 +52,48 @@ const fromRow = (r: Row): StoredCommand => ({
   notAfter: r.not_after,
   error: r.error,
   finishedAt: r.finished_at,
+  nextSendAt: r.next_send_at,
+  sendAttempts: r.send_attempts,
+  undo: r.undo,
 });
 
 export function insertCommand(
   db: Db,
-  c: Pick<StoredCommand, 'id' | 'lockerId' | 'type' | 'signed' | 'issuedAt' | 'notAfter'>,
+  c: Pick<
+    StoredCommand,
+    'id' | 'lockerId' | 'type' | 'signed' | 'issuedAt' | 'notAfter' | 'nextSendAt'
+  >,
 ): void {
   stmt(
     db,
-    `INSERT INTO commands (id, locker_id, type, signed, status, issued_at, not_after)
-     VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-  ).run(c.id, c.lockerId, c.type, c.signed, c.issuedAt, c.notAfter);
+    `INSERT INTO commands (id, locker_id, type, signed, status, issued_at, not_after, next_send_at)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+  ).run(c.id, c.lockerId, c.type, c.signed, c.issuedAt, c.notAfter, c.nextSendAt);
+}
+
+/** What to restore should the unit refuse this command (JSON). */
+export function setUndo(db: Db, id: string, undo: unknown): void {
+  stmt(db, 'UPDATE commands SET undo = ? WHERE id = ?').run(JSON.stringify(undo), id);
+}
+
+/** Pending commands whose resend time has come, oldest first (through commands_due). */
+export function listDueCommands(db: Db, now: number, limit: number): StoredCommand[] {
+  return (
+    stmt(
+      db,
+      `SELECT * FROM commands WHERE status = 'pending' AND next_send_at <= ?
+         ORDER BY next_send_at LIMIT ?`,
+    ).all(now, limit) as Row[]
+  ).map(fromRow);
+}
+
+/** Records a resend: one more attempt, the next one due at `next`. */
+export function markResent(db: Db, id: string, next: number): void {
+  stmt(
+    db,
+    `UPDATE commands SET send_attempts = send_attempts + 1, next_send_at = ?
+       WHERE id = ? AND status = 'pending'`,
+  ).run(next, id);
 }
 
 /** Replaces the signed text of a command stored before lifetimes (see Commands.resendPending). */

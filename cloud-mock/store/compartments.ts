@@ -124,6 +124,54 @@ export function setCompartmentState(
   );
 }
 
+/**
+ * The shapes of the compartments that can take a parcel now (the `free` column of migration
+ * 009), each with how many are free: a handful of rows however many compartments.
+ */
+export function freeShapes(
+  db: Db,
+  lockerId: string,
+): (Pick<CloudCompartment, 'size' | 'inner' | 'maxWeightG'> & { n: number })[] {
+  return (
+    stmt(
+      db,
+      `SELECT size, length_mm, width_mm, height_mm, max_weight_g, COUNT(*) AS n
+       FROM compartments WHERE locker_id = ? AND free = 1
+       GROUP BY size, length_mm, width_mm, height_mm, max_weight_g`,
+    ).all(lockerId) as (Row & { n: number })[]
+  ).map((r) => ({
+    size: r.size,
+    inner: { lengthMm: r.length_mm, widthMm: r.width_mm, heightMm: r.height_mm },
+    maxWeightG: r.max_weight_g,
+    n: r.n,
+  }));
+}
+
+/**
+ * A compartment the unit reports added: the cloud records it with the shape it is given, free
+ * as of the event that added it.
+ */
+export function addCompartment(
+  db: Db,
+  c: Pick<CloudCompartment, 'lockerId' | 'id' | 'size' | 'inner' | 'maxWeightG' | 'lowerDoor'>,
+  seq: number,
+): void {
+  insertCompartment(db, c);
+  stmt(db, 'UPDATE compartments SET state_seq = ? WHERE locker_id = ? AND id = ?').run(
+    seq,
+    c.lockerId,
+    c.id,
+  );
+}
+
+/** A compartment the unit reports removed from its layout: no longer counted or promised. */
+export function deleteCompartment(db: Db, lockerId: string, id: string): boolean {
+  return (
+    stmt(db, 'DELETE FROM compartments WHERE locker_id = ? AND id = ?').run(lockerId, id).changes >
+    0
+  );
+}
+
 /** The distinct shapes (size, inner dimensions, weight limit) of a locker's compartments. */
 export function listCompartmentShapes(
   db: Db,

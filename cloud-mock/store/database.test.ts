@@ -346,6 +346,72 @@ describe('cloud store migrations', () => {
     expect(() => db.prepare("UPDATE webhook_deliveries SET state = 'lost'").run()).toThrow(/CHECK/);
   });
 
+  it('migration 11 keeps a cancelled parcel or return promised until released, rebuilds returns with a lapse time, and schedules pending commands for resend', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.version <= 10),
+    );
+    db.prepare(
+      `INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash)
+       VALUES ('L','n','a',1,1,'t',1,'h')`,
+    ).run();
+    const compartment = db.prepare(
+      `INSERT INTO compartments (locker_id, id, size, length_mm, width_mm, height_mm,
+         max_weight_g, lower_door) VALUES ('L', ?, ?, 1, 1, 1, 1, 0)`,
+    );
+    compartment.run('A1', 'S');
+    compartment.run('C1', 'L');
+    db.prepare(
+      `INSERT INTO parcels (allocation_id, locker_id, parcel_id, tracking_barcode, state, size,
+         accessible, hold_days, announced, created_at, lapses_at)
+       VALUES ('a1', 'L', 'P-1', 'TRK', 'expected', 'S', 0, 3, 1, 1, 1)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO returns (return_id, locker_id, size, state, customer, code_digest, created_at)
+       VALUES ('R-1', 'L', 'L', 'expected', '{}', 'd', 1000)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO commands (id, locker_id, type, signed, status, issued_at, not_after)
+       VALUES ('c1', 'L', 'parcel.expect', '{}', 'pending', 500, 9999)`,
+    ).run();
+
+    migrate(db, migrations);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(11);
+    const promised = () =>
+      Object.fromEntries(
+        (
+          db.prepare('SELECT size, promised FROM capacity').all() as {
+            size: string;
+            promised: number;
+          }[]
+        ).map((r) => [r.size, r.promised]),
+      );
+    expect(promised()).toEqual({ S: 1, L: 1 });
+    expect(db.prepare("SELECT lapses_at FROM returns WHERE return_id = 'R-1'").get()).toEqual({
+      lapses_at: 1000 + 7 * 86_400_000,
+    });
+    expect(db.prepare('SELECT next_send_at, send_attempts FROM commands').get()).toEqual({
+      next_send_at: 500,
+      send_attempts: 1,
+    });
+
+    // Cancelled but not confirmed: still promised; confirmed: let go.
+    db.prepare(
+      "UPDATE parcels SET state = 'cancelled', release_pending = 'cancel' WHERE allocation_id = 'a1'",
+    ).run();
+    db.prepare(
+      "UPDATE returns SET state = 'cancelled', release_pending = 'lapse' WHERE return_id = 'R-1'",
+    ).run();
+    expect(promised()).toEqual({ S: 1, L: 1 });
+    db.prepare("UPDATE parcels SET release_pending = NULL WHERE allocation_id = 'a1'").run();
+    db.prepare("UPDATE returns SET release_pending = NULL WHERE return_id = 'R-1'").run();
+    expect(promised()).toEqual({ S: 0, L: 0 });
+    expect(() =>
+      db.prepare("UPDATE returns SET state = 'lost' WHERE return_id = 'R-1'").run(),
+    ).toThrow(/CHECK/);
+  });
+
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 99');

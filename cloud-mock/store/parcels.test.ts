@@ -26,6 +26,9 @@ const parcel = (n: number, over: Partial<CloudParcel> = {}): CloudParcel => ({
   depositedAt: null,
   expiresAt: null,
   closedAt: n,
+  releasePending: null,
+  lockerRefusal: null,
+  misdeliveredTo: null,
   ...over,
 });
 
@@ -65,7 +68,12 @@ describe('finding the allocation a deposit the cloud was not told of belongs to'
         detail: string;
       }[]
     ).map((r) => r.detail);
-    expect(plan).toContainEqual(expect.stringMatching(/^SEARCH parcels USING INDEX .*state=\?/));
+    // parcels_by_state, or parcels_expected_by_barcode (migration 011): expected ones only.
+    expect(plan).toContainEqual(
+      expect.stringMatching(
+        /^SEARCH parcels USING INDEX (parcels_by_state .*state=\?|parcels_expected_by_barcode)/,
+      ),
+    );
     expect(plan.filter((step) => step.startsWith('SCAN'))).toEqual([]);
   });
 });

@@ -33,6 +33,15 @@ export interface CloudParcel {
   depositedAt: number | null;
   expiresAt: number | null;
   closedAt: number | null;
+  /**
+   * Cancelled or lapsed here, and the unit has not confirmed it yet: its compartment stays
+   * promised until it does (migration 011). Null otherwise.
+   */
+  releasePending: 'cancel' | 'lapse' | null;
+  /** What the locker last refused of this parcel, in words for the merchant; null: nothing. */
+  lockerRefusal: string | null;
+  /** The locker it was deposited at instead of this one; null: not misdelivered. */
+  misdeliveredTo: string | null;
 }
 
 interface Row {
@@ -60,6 +69,9 @@ interface Row {
   deposited_at: number | null;
   expires_at: number | null;
   closed_at: number | null;
+  release_pending: 'cancel' | 'lapse' | null;
+  locker_refusal: string | null;
+  misdelivered_to: string | null;
 }
 
 const fromRow = (r: Row): CloudParcel => ({
@@ -88,6 +100,9 @@ const fromRow = (r: Row): CloudParcel => ({
   depositedAt: r.deposited_at,
   expiresAt: r.expires_at,
   closedAt: r.closed_at,
+  releasePending: r.release_pending,
+  lockerRefusal: r.locker_refusal,
+  misdeliveredTo: r.misdelivered_to,
 });
 
 const toParams = (p: CloudParcel) => ({
@@ -115,6 +130,9 @@ const toParams = (p: CloudParcel) => ({
   deposited_at: p.depositedAt,
   expires_at: p.expiresAt,
   closed_at: p.closedAt,
+  release_pending: p.releasePending,
+  locker_refusal: p.lockerRefusal,
+  misdelivered_to: p.misdeliveredTo,
 });
 
 const COLUMNS = Object.keys(toParams({} as CloudParcel));
@@ -173,14 +191,36 @@ export function listParcelsInState(db: Db, states: readonly ParcelState[]): Clou
   ).map(fromRow);
 }
 
-/** Expected parcels per size at one locker: capacity already promised. */
+/**
+ * The parcels holding a compartment at one locker: expected, or cancelled or lapsed without
+ * the unit's confirmation yet (through parcels_holding).
+ */
+export function listHoldingParcels(db: Db, lockerId: string): CloudParcel[] {
+  return (
+    stmt(
+      db,
+      `SELECT * FROM parcels WHERE locker_id = ?
+         AND size IS NOT NULL AND (state = 'expected' OR release_pending IS NOT NULL)`,
+    ).all(lockerId) as Row[]
+  ).map(fromRow);
+}
+
+/** Parcels holding a compartment per size at one locker: capacity already promised. */
 export function countExpectedBySize(db: Db, lockerId: string): Map<Size, number> {
-  const rows = stmt(
+  const counts = new Map<Size, number>();
+  for (const p of listHoldingParcels(db, lockerId))
+    if (p.size !== null) counts.set(p.size, (counts.get(p.size) ?? 0) + 1);
+  return counts;
+}
+
+/** The newest expected parcel with this barcode at any locker (a courier's wrong locker). */
+export function findExpectedByBarcodeAnywhere(db: Db, trackingBarcode: string): CloudParcel | null {
+  const row = stmt(
     db,
-    `SELECT size, COUNT(*) AS n FROM parcels
-       WHERE locker_id = ? AND state = 'expected' AND size IS NOT NULL GROUP BY size`,
-  ).all(lockerId) as { size: Size; n: number }[];
-  return new Map(rows.map((r) => [r.size, r.n]));
+    `SELECT * FROM parcels WHERE state = 'expected' AND tracking_barcode = ?
+       ORDER BY created_at DESC, parcel_id LIMIT 1`,
+  ).get(trackingBarcode) as Row | undefined;
+  return row ? fromRow(row) : null;
 }
 
 /** Whether a parcel of the locker that can still be picked up has this code digest. */

@@ -1,5 +1,6 @@
 /** Queries on the returns table. */
-import type { ReturnState, Size } from '../../src/shared/domain';
+import type { Size } from '../../src/shared/domain';
+import type { CloudReturnState } from '../../src/shared/rest/schemas';
 import type { Db } from './database';
 import { stmt } from './statements';
 
@@ -7,7 +8,7 @@ export interface CloudReturn {
   returnId: string;
   lockerId: string;
   size: Size;
-  state: ReturnState;
+  state: CloudReturnState;
   customer: string;
   returnCode: string | null;
   codeDigest: string;
@@ -16,13 +17,19 @@ export interface CloudReturn {
   compartmentId: string | null;
   createdAt: number;
   closedAt: number | null;
+  /** An expected return not dropped by then is cancelled (its compartment let go). */
+  lapsesAt: number;
+  /** Cancelled or lapsed, not yet confirmed by the unit: still holds a compartment. */
+  releasePending: 'cancel' | 'lapse' | null;
+  /** What the locker last refused of this return, in words; null: nothing. */
+  lockerRefusal: string | null;
 }
 
 interface Row {
   return_id: string;
   locker_id: string;
   size: Size;
-  state: ReturnState;
+  state: CloudReturnState;
   customer: string;
   return_code: string | null;
   code_digest: string;
@@ -30,6 +37,9 @@ interface Row {
   compartment_id: string | null;
   created_at: number;
   closed_at: number | null;
+  lapses_at: number;
+  release_pending: 'cancel' | 'lapse' | null;
+  locker_refusal: string | null;
 }
 
 const fromRow = (r: Row): CloudReturn => ({
@@ -44,13 +54,17 @@ const fromRow = (r: Row): CloudReturn => ({
   compartmentId: r.compartment_id,
   createdAt: r.created_at,
   closedAt: r.closed_at,
+  lapsesAt: r.lapses_at,
+  releasePending: r.release_pending,
+  lockerRefusal: r.locker_refusal,
 });
 
 export function insertReturn(db: Db, r: CloudReturn): void {
   stmt(
     db,
     `INSERT INTO returns (return_id, locker_id, size, state, customer, return_code, code_digest,
-       qr_payload, compartment_id, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       qr_payload, compartment_id, created_at, closed_at, lapses_at, release_pending,
+       locker_refusal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     r.returnId,
     r.lockerId,
@@ -63,6 +77,9 @@ export function insertReturn(db: Db, r: CloudReturn): void {
     r.compartmentId,
     r.createdAt,
     r.closedAt,
+    r.lapsesAt,
+    r.releasePending,
+    r.lockerRefusal,
   );
 }
 
@@ -76,8 +93,17 @@ export function saveReturn(db: Db, r: CloudReturn): void {
   stmt(
     db,
     `UPDATE returns SET state = ?, return_code = ?, qr_payload = ?, compartment_id = ?,
-       closed_at = ? WHERE return_id = ?`,
-  ).run(r.state, r.returnCode, r.qrPayload, r.compartmentId, r.closedAt, r.returnId);
+       closed_at = ?, release_pending = ?, locker_refusal = ? WHERE return_id = ?`,
+  ).run(
+    r.state,
+    r.returnCode,
+    r.qrPayload,
+    r.compartmentId,
+    r.closedAt,
+    r.releasePending,
+    r.lockerRefusal,
+    r.returnId,
+  );
 }
 
 export function listReturns(db: Db, lockerId: string): CloudReturn[] {
@@ -88,13 +114,29 @@ export function listReturns(db: Db, lockerId: string): CloudReturn[] {
   ).map(fromRow);
 }
 
+/** Returns holding a compartment: expected, or cancelled or lapsed and not yet confirmed. */
+export function listHoldingReturns(db: Db, lockerId: string): CloudReturn[] {
+  return (
+    stmt(
+      db,
+      `SELECT * FROM returns WHERE locker_id = ?
+         AND (state = 'expected' OR release_pending IS NOT NULL)`,
+    ).all(lockerId) as Row[]
+  ).map(fromRow);
+}
+
 export function countExpectedReturnsBySize(db: Db, lockerId: string): Map<Size, number> {
-  const rows = stmt(
-    db,
-    `SELECT size, COUNT(*) AS n FROM returns WHERE locker_id = ? AND state = 'expected'
-       GROUP BY size`,
-  ).all(lockerId) as { size: Size; n: number }[];
-  return new Map(rows.map((r) => [r.size, r.n]));
+  const counts = new Map<Size, number>();
+  for (const r of listHoldingReturns(db, lockerId))
+    counts.set(r.size, (counts.get(r.size) ?? 0) + 1);
+  return counts;
+}
+
+/** Expected returns whose lapse time has come (through returns_lapsing). */
+export function listLapsedReturns(db: Db, now: number): CloudReturn[] {
+  return (
+    stmt(db, `SELECT * FROM returns WHERE state = 'expected' AND lapses_at <= ?`).all(now) as Row[]
+  ).map(fromRow);
 }
 
 /** Whether an expected return of the locker has this code digest. */

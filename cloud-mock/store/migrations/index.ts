@@ -9,6 +9,7 @@ import { up as brokerAccounts } from './007_broker_accounts';
 import { up as apiKeys } from './008_api_keys';
 import { up as capacity } from './009_capacity';
 import { up as statusEvents } from './010_status_events';
+import { up as capacityPromises } from './011_capacity_promises';
 import { up as liveStatus } from './012_live_status';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
@@ -25,5 +26,6 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'api keys', up: apiKeys },
   { version: 9, name: 'capacity', up: capacity },
   { version: 10, name: 'status events', up: statusEvents },
+  { version: 11, name: 'capacity promises', up: capacityPromises },
   { version: 12, name: 'live status', up: liveStatus },
 ];

@@ -6,6 +6,7 @@ import { listEvents } from '../store/events';
 import { getMeta } from '../store/meta';
 import { getParcel } from '../store/parcels';
 import { isCommandProcessed } from '../store/processedCommands';
+import { getReturn, returnForDeposit } from '../store/returns';
 import { CommandHandler } from './commandHandler';
 import { signedCommand, WEEK_MS } from './testSupport/signedCommand';
 
@@ -232,5 +233,36 @@ describe('credentials.revoke', () => {
     f.clock.advance(3650 * DAY);
     await deliver(first);
     expect(answers(first)).toEqual(['ok', 'replayed']);
+  });
+});
+
+describe('return.cancel', () => {
+  const expectReturn = (returnId: string) =>
+    command('return.expect', { returnId, size: 'M', codeDigest: 'b'.repeat(64) });
+
+  it('forgets a return nobody has dropped (its code stops working), and answers an unknown one unknown_return', async () => {
+    await deliver(expectReturn('r-1'));
+    expect(getReturn(f.db, 'r-1')?.state).toBe('expected');
+    const cancel = command('return.cancel', { returnId: 'r-1' });
+    await deliver(cancel);
+    expect(answers(cancel)).toEqual(['ok']);
+    expect(getReturn(f.db, 'r-1')).toBeUndefined();
+    expect(returnForDeposit(f.db, 'code', 'b'.repeat(64))).toBeUndefined();
+    const again = command('return.cancel', { returnId: 'r-1' });
+    await deliver(again);
+    expect(answers(again)).toEqual(['unknown_return']);
+  });
+
+  it('refuses to cancel a return already dropped: conflict, and the return stays', async () => {
+    await deliver(expectReturn('r-2'));
+    const ret = getReturn(f.db, 'r-2')!;
+    // As a drop leaves it (the drop's own path is tested with the deposits).
+    f.db
+      .prepare(`UPDATE returns SET state = 'deposited', deposited_at = ? WHERE id = ?`)
+      .run(f.clock.now(), ret.id);
+    const cancel = command('return.cancel', { returnId: 'r-2' });
+    await deliver(cancel);
+    expect(answers(cancel)).toEqual(['conflict']);
+    expect(getReturn(f.db, 'r-2')?.state).toBe('deposited');
   });
 });

@@ -210,6 +210,10 @@ export class CommandHandler {
       }
       case 'return.expect':
         return fromService(core.announcements.expectReturn(payload));
+      case 'return.cancel': {
+        const p = payload as Payload<'return.cancel'>;
+        return fromService(core.announcements.cancelReturn(p.returnId));
+      }
       case 'compartment.set_service': {
         const p = payload as Payload<'compartment.set_service'>;
         const actor = { role: 'cloud' as const, subject: 'cloud' };

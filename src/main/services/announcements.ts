@@ -17,12 +17,13 @@ import {
   setCloudParcelId,
   type Parcel,
 } from '../store/parcels';
-import { getReturn, insertReturn } from '../store/returns';
+import { deleteExpectedReturn, getReturn, insertReturn } from '../store/returns';
 import type { LockerContext } from './context';
 
 export type AnnouncementError =
   | { reason: 'invalid'; problems: string[] }
   | { reason: 'unknown_parcel' }
+  | { reason: 'unknown_return' }
   | { reason: 'conflict'; detail: string };
 
 const invalid = (e: z.ZodError) =>
@@ -212,6 +213,25 @@ export class Announcements {
       });
       this.ctx.audit.append('return.expected', { returnId: r.returnId, size: r.size });
       return ok('added');
+    })();
+  }
+
+  /**
+   * The cloud cancelled (or lapsed) a return nobody has dropped: its code stops opening a
+   * compartment. Refused while the customer is dropping it, or once dropped; the command's
+   * result is the record (the cloud lets the compartment go on it).
+   */
+  cancelReturn(returnId: string): Result<'cancelled', AnnouncementError> {
+    const { db } = this.ctx;
+    return db.transaction((): Result<'cancelled', AnnouncementError> => {
+      const ret = getReturn(db, returnId);
+      if (!ret) return err({ reason: 'unknown_return' });
+      if (ret.state !== 'expected')
+        return err({ reason: 'conflict', detail: `return is ${ret.state}` });
+      const dropping = listDoorOperations(db).some((op) => op.returnId === ret.id);
+      if (dropping) return err({ reason: 'conflict', detail: 'deposit in progress' });
+      deleteExpectedReturn(db, ret.id);
+      return ok('cancelled');
     })();
   }
 }

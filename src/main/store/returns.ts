@@ -76,6 +76,11 @@ export function saveReturn(db: Db, r: ReturnParcel): void {
   );
 }
 
+/** Forgets an expected return (cancelled by the cloud); one dropped is never deleted. */
+export function deleteExpectedReturn(db: Db, id: string): void {
+  stmt(db, `DELETE FROM returns WHERE id = ? AND state = 'expected'`).run(id);
+}
+
 export function getReturn(db: Db, id: string): ReturnParcel | undefined {
   const row = stmt(db, 'SELECT * FROM returns WHERE id = ?').get(id) as Row | undefined;
   return row && fromRow(row);

@@ -51,6 +51,8 @@ export const CommandPayloadSchemas = {
   'parcel.code': z.strictObject({ parcelId: id, codeDigest: digest, qrDigest: digest.optional() }),
   'parcel.extend': z.strictObject({ parcelId: id, holdDays: z.number().int().min(1).max(30) }),
   'return.expect': ReturnExpectationSchema,
+  /** The return will not come (cancelled or lapsed): its code stops working, its space frees. */
+  'return.cancel': z.strictObject({ returnId: id }),
   'compartment.set_service': z.strictObject({ compartmentId: id, inService: z.boolean(), reason }),
   'door.open_remote': z.strictObject({ compartmentId: id, reason, requestedBy: id }),
   'credentials.revoke': z.strictObject({ badgeIds: z.array(id).min(1).max(1000) }),

@@ -197,12 +197,25 @@ export const API = {
       ...notFound,
     },
   },
+  getAllocation: {
+    method: 'GET',
+    path: '/api/v1/allocations/:id',
+    tag: 'allocations',
+    access: MERCHANT,
+    summary:
+      'One allocation: its state, a cancel or lapse the locker has not confirmed yet, what the ' +
+      'locker refused, the locker it was misdelivered to',
+    params: s.EntityIdParamsSchema,
+    responses: { 200: { description: 'Allocation', schema: s.AllocationViewSchema }, ...notFound },
+  },
   cancelAllocation: {
     method: 'POST',
     path: '/api/v1/allocations/:id/cancel',
     tag: 'allocations',
     access: MERCHANT,
-    summary: 'Cancel an allocation whose parcel is not deposited yet',
+    summary:
+      'Cancel an allocation whose parcel is not deposited yet; its compartment is let go once ' +
+      'the locker confirms (a refusal, such as a deposit in progress, is reported)',
     params: s.EntityIdParamsSchema,
     responses: {
       200: { description: 'Cancelled', schema: s.CancelResponseSchema },
@@ -248,6 +261,30 @@ export const API = {
     responses: {
       201: { description: 'Return expected', schema: s.ReturnResponseSchema },
       409: err('no_capacity or not_enrolled'),
+      ...notFound,
+    },
+  },
+  getReturn: {
+    method: 'GET',
+    path: '/api/v1/returns/:id',
+    tag: 'returns',
+    access: MERCHANT,
+    summary: 'One return: its state, when it lapses, a cancel not yet confirmed, what was refused',
+    params: s.EntityIdParamsSchema,
+    responses: { 200: { description: 'Return', schema: s.ReturnDetailSchema }, ...notFound },
+  },
+  cancelReturn: {
+    method: 'POST',
+    path: '/api/v1/returns/:id/cancel',
+    tag: 'returns',
+    access: MERCHANT,
+    summary:
+      'Cancel a return not dropped yet: sends return.cancel; its compartment is let go once ' +
+      'the locker confirms',
+    params: s.EntityIdParamsSchema,
+    responses: {
+      200: { description: 'Cancelled', schema: s.ReturnCancelResponseSchema },
+      409: err('The return is already dropped or closed (not_cancellable)'),
       ...notFound,
     },
   },

@@ -202,6 +202,16 @@ export const CompartmentViewSchema = z.object({
 });
 export type CompartmentView = z.infer<typeof CompartmentViewSchema>;
 
+/** A cancel or lapse the cloud asked of the unit and the unit has not confirmed yet. */
+const pendingRelease = z
+  .enum(['cancel', 'lapse'])
+  .nullable()
+  .describe('A cancel or lapse sent to the locker, not confirmed yet: the compartment stays held');
+const lockerRefusal = z
+  .string()
+  .nullable()
+  .describe('What the locker last refused, e.g. "cancel refused: deposit in progress"');
+
 export const ParcelViewSchema = z.object({
   allocationId: uuid,
   parcelId: z.string(),
@@ -214,16 +224,36 @@ export const ParcelViewSchema = z.object({
   createdAt: isoTime,
   depositedAt: isoTime.nullable(),
   expiresAt: isoTime.nullable(),
+  pending: pendingRelease,
+  lockerRefusal,
+  /** The locker the courier put it in instead (the customer is told); null: not misdelivered. */
+  misdeliveredTo: LockerIdSchema.nullable(),
 });
 export type ParcelView = z.infer<typeof ParcelViewSchema>;
+
+/** A return's states in the cloud: the unit's, and cancelled (by REST, or lapsed). */
+export const CLOUD_RETURN_STATES = [...RETURN_STATES, 'cancelled'] as const;
+export type CloudReturnState = (typeof CLOUD_RETURN_STATES)[number];
 
 export const ReturnViewSchema = z.object({
   returnId: uuid,
   size: sizeEnum,
-  state: z.enum(RETURN_STATES),
+  state: z.enum(CLOUD_RETURN_STATES),
   compartmentId: z.string().nullable(),
   createdAt: isoTime,
+  /** Not dropped by then, it is cancelled. */
+  lapsesAt: isoTime,
+  pending: pendingRelease,
+  lockerRefusal,
 });
+
+/** One allocation as its merchant reads it (GET /allocations/:id). */
+export const AllocationViewSchema = ParcelViewSchema.extend({ lockerId: LockerIdSchema });
+export type AllocationView = z.infer<typeof AllocationViewSchema>;
+
+/** One return (GET /returns/:id). */
+export const ReturnDetailSchema = ReturnViewSchema.extend({ lockerId: LockerIdSchema });
+export type ReturnDetail = z.infer<typeof ReturnDetailSchema>;
 
 export const LockerDetailSchema = LockerSummarySchema.omit({ distanceM: true }).extend({
   /** Digits of the codes the cloud issues this locker now; codes issued before keep theirs. */
@@ -393,6 +423,13 @@ export const ReturnResponseSchema = z.object({
   returnCode: z.string(),
   /** The short reference on the customer's receipt and for the courier (returnReference). */
   reference: z.string(),
+  commandId: uuid,
+});
+
+export const ReturnCancelResponseSchema = z.object({
+  returnId: uuid,
+  state: z.literal('cancelled'),
+  /** The return.cancel to the unit: the compartment is let go once the unit confirms it. */
   commandId: uuid,
 });
 
