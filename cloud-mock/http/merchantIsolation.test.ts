@@ -56,4 +56,41 @@ describe('a merchant acts on its own allocations only', () => {
     );
     expect(own.status).toBe(200);
   });
+
+  it("answers another merchant's read of an allocation, and read or cancel of a return, as if it did not exist", async () => {
+    const mine = (
+      await cloud.request<AllocationResponse>(
+        'POST',
+        '/api/v1/allocations',
+        allocationRequest('ISO-1', 'I-2'),
+        'merchant',
+      )
+    ).body;
+    const created = await cloud.request<{ returnId: string }>(
+      'POST',
+      '/api/v1/returns',
+      { lockerId: 'ISO-1', size: 'M', customer: { name: 'Ada', email: 'ada@example.org' } },
+      'merchant',
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const ret = created.body;
+    for (const [method, path] of [
+      ['GET', `/api/v1/allocations/${mine.allocationId}`],
+      ['GET', `/api/v1/returns/${ret.returnId}`],
+      ['POST', `/api/v1/returns/${ret.returnId}/cancel`],
+    ] as const) {
+      const r = await cloud.request(method, path, undefined, merchantB);
+      expect(r, path).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    }
+    const own = await cloud.request<{ state: string }>(
+      'GET',
+      `/api/v1/returns/${ret.returnId}`,
+      undefined,
+      'merchant',
+    );
+    expect(own).toMatchObject({ status: 200, body: { state: 'expected' } });
+    expect((await cloud.request('GET', `/api/v1/allocations/${mine.allocationId}`)).status).toBe(
+      200,
+    );
+  });
 });

@@ -4,6 +4,7 @@
  * of the two (parcel.merged). The unit's id stays the parcel's id; the sender's id is kept as
  * its alias, so there is one parcel, one code (with its QR) and one customer notification.
  */
+import { recordAllocationStatus } from './lifeStatus';
 import { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
 import { getCompartment } from '../store/compartments';
@@ -22,7 +23,6 @@ import type { Commands } from './commands';
 import { DAY_MS, type CloudContext } from './context';
 import { notifyParcel } from './notifications';
 import { confirmRelease, requestRelease } from './releases';
-import { recordStatus } from './statusEvents';
 
 const id = z.string().min(1).max(128);
 export const DepositedPayload = z.object({
@@ -149,16 +149,11 @@ function misdelivered(
     'parcel deposited at another locker than its allocation; matched by barcode',
   );
   requestRelease(ctx, commands, meant, 'cancel', ctx.clock.now(), { misdeliveredTo: at.id });
-  recordStatus(ctx, {
-    type: 'parcel.misdelivered',
-    lockerId: meant.lockerId,
-    parcelId: meant.allocationId,
-    data: {
-      atLockerId: at.id,
-      atLockerName: at.name,
-      atAddress: at.address,
-      atAllocationId: allocationId,
-    },
+  recordAllocationStatus(ctx, 'parcel.misdelivered', meant.allocationId, {
+    atLockerId: at.id,
+    atLockerName: at.name,
+    atAddress: at.address,
+    atAllocationId: allocationId,
   });
 }
 

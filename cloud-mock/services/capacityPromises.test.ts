@@ -5,7 +5,7 @@ import type { SignedCommand } from '../../src/shared/protocol/commands';
 import type { CompartmentSpec, LockerDetail } from '../../src/shared/rest/schemas';
 import type { StatusEvent } from '../../src/shared/rest/statusEvents';
 import { openDatabase } from '../store/database';
-import { parcelStatusEvents, statusEventsAfter } from '../store/statusEvents';
+import { statusEventsAfter } from '../store/statusEvents';
 import { recountAvailability } from '../testSupport/capacityRecount';
 import {
   allocationRequest,
@@ -79,8 +79,11 @@ function withDb<T>(read: (db: ReturnType<typeof openDatabase>) => T): T {
   }
 }
 
+/** What the allocation's merchant and customer were told (its events name it in `data`). */
 const statusOf = (allocationId: string): StatusEvent[] =>
-  withDb((db) => parcelStatusEvents(db, allocationId));
+  withDb((db) => statusEventsAfter(db, 0, 10_000)).filter(
+    (e) => e.data['allocationId'] === allocationId,
+  );
 
 /** The table the cloud keeps and the count from scratch agree (capacityRecount). */
 async function expectTableAgrees(lockerId: string): Promise<void> {
@@ -292,17 +295,21 @@ describe('capacity is released only when the unit confirms', () => {
 
   it('cancels a return over REST, and frees its compartment once the unit confirms', async () => {
     const u = await unit('CAP-RET');
-    const ret = await cloud.request<{ returnId: string }>('POST', '/api/v1/returns', {
-      lockerId: 'CAP-RET',
-      size: 'L',
-      customer: { name: 'Ada', email: 'ada@example.org' },
-    });
+    // A merchant's own return: it reads and cancels it with its own key.
+    const ret = await cloud.request<{ returnId: string }>(
+      'POST',
+      '/api/v1/returns',
+      { lockerId: 'CAP-RET', size: 'L', customer: { name: 'Ada', email: 'ada@example.org' } },
+      'merchant',
+    );
     expect(ret.status).toBe(201);
     await u.link.commands.until((c) => c.type === 'return.expect');
     expect((await allocate('CAP-RET', 'RT-1', L_ONLY)).status).toBe(409);
     const cancelled = await cloud.request<{ state: string; commandId: string }>(
       'POST',
       `/api/v1/returns/${ret.body.returnId}/cancel`,
+      undefined,
+      'merchant',
     );
     expect(cancelled.status).toBe(200);
     const cancel = await u.link.commands.until((c) => c.type === 'return.cancel');

@@ -4,11 +4,12 @@
  * a cancel confirmed lets it go, one refused puts the promise back (releases.ts); a refused
  * extend restores the expiry from before it. Runs inside the ingest (or scheduler) transaction.
  */
+import { recordAllocationStatus } from './lifeStatus';
 import { z } from 'zod';
 import { getParcelByParcelId, saveParcel } from '../store/parcels';
 import { getReturn, saveReturn } from '../store/returns';
 import type { StoredCommand } from '../store/commands';
-import { iso, type CloudContext } from './context';
+import type { CloudContext } from './context';
 import type { Commands } from './commands';
 import {
   confirmRelease,
@@ -67,11 +68,8 @@ export class CommandOutcomes {
             releasePending: null,
             lockerRefusal: `refused by locker: ${words}`,
           });
-          recordStatus(this.ctx, {
-            type: 'parcel.expect_refused',
-            lockerId: command.lockerId,
-            parcelId: parcel.allocationId,
-            data: refusal,
+          recordAllocationStatus(this.ctx, 'parcel.expect_refused', parcel.allocationId, {
+            ...refusal,
           });
         }
         return;
@@ -85,14 +83,8 @@ export class CommandOutcomes {
       case 'parcel.extend':
         if (!parcel) return;
         if (outcome.ok) {
-          recordStatus(this.ctx, {
-            type: 'parcel.extended',
-            lockerId: command.lockerId,
-            parcelId: parcel.allocationId,
-            data: {
-              holdDays: parcel.holdDays,
-              expiresAt: parcel.expiresAt === null ? null : iso(parcel.expiresAt),
-            },
+          recordAllocationStatus(this.ctx, 'parcel.extended', parcel.allocationId, {
+            holdDays: parcel.holdDays,
           });
           return;
         }
@@ -152,11 +144,9 @@ export class CommandOutcomes {
         lockerRefusal: `extend refused: ${refusal.detail ?? refusal.reason}`,
       });
     }
-    recordStatus(this.ctx, {
-      type: 'parcel.extend_refused',
-      lockerId: command.lockerId,
-      parcelId: parcel.allocationId,
-      data: { ...refusal, holdDays: sent.holdDays },
+    recordAllocationStatus(this.ctx, 'parcel.extend_refused', parcel.allocationId, {
+      ...refusal,
+      holdDays: sent.holdDays,
     });
   }
 }

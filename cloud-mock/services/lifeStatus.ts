@@ -6,7 +6,7 @@
  */
 import type { Availability } from '../../src/shared/rest/schemas';
 import type { StatusEventType } from '../../src/shared/rest/statusEvents';
-import type { CloudParcel } from '../store/parcels';
+import { getParcel, type CloudParcel } from '../store/parcels';
 import type { CloudReturn } from '../store/returns';
 import { iso, type CloudContext } from './context';
 import { recordStatus } from './statusEvents';
@@ -17,12 +17,14 @@ export function recordParcelStatus(
   ctx: Ctx,
   type: Extract<StatusEventType, `parcel.${string}`>,
   parcel: CloudParcel,
+  extra: Record<string, unknown> = {},
 ): number {
   return recordStatus(ctx, {
     type,
     lockerId: parcel.lockerId,
     parcelId: parcel.parcelId,
     data: {
+      ...extra,
       allocationId: parcel.allocationId,
       trackingBarcode: parcel.trackingBarcode,
       state: parcel.state,
@@ -30,6 +32,20 @@ export function recordParcelStatus(
       expiresAt: parcel.expiresAt === null ? null : iso(parcel.expiresAt),
     },
   });
+}
+
+/**
+ * The same for an allocation by its id, as it stands after the change (a refusal, a release, a
+ * misdelivery): its merchant and its customer's page follow it by the same names.
+ */
+export function recordAllocationStatus(
+  ctx: Ctx,
+  type: Extract<StatusEventType, `parcel.${string}`>,
+  allocationId: string,
+  extra: Record<string, unknown> = {},
+): number | null {
+  const parcel = getParcel(ctx.db, allocationId);
+  return parcel === null ? null : recordParcelStatus(ctx, type, parcel, extra);
 }
 
 export function recordReturnStatus(

@@ -4,6 +4,7 @@
  * confirms the cancel; a cancel the unit refuses (a deposit in progress) puts the promise back
  * and is reported to the merchant. Each runs inside the caller's transaction.
  */
+import { recordAllocationStatus } from './lifeStatus';
 import type { CloudParcel } from '../store/parcels';
 import { getParcel, saveParcel } from '../store/parcels';
 import { getReturn, saveReturn, type CloudReturn } from '../store/returns';
@@ -42,12 +43,12 @@ export function confirmRelease(ctx: CloudContext, allocationId: string): void {
   const parcel = getParcel(ctx.db, allocationId);
   if (!parcel || parcel.releasePending === null) return;
   saveParcel(ctx.db, { ...parcel, releasePending: null });
-  recordStatus(ctx, {
-    type: parcel.releasePending === 'lapse' ? 'parcel.lapsed' : 'parcel.cancelled',
-    lockerId: parcel.lockerId,
-    parcelId: parcel.allocationId,
-    data: parcel.misdeliveredTo === null ? {} : { misdeliveredTo: parcel.misdeliveredTo },
-  });
+  recordAllocationStatus(
+    ctx,
+    parcel.releasePending === 'lapse' ? 'parcel.lapsed' : 'parcel.cancelled',
+    parcel.allocationId,
+    parcel.misdeliveredTo === null ? {} : { misdeliveredTo: parcel.misdeliveredTo },
+  );
 }
 
 /**
@@ -77,15 +78,10 @@ export function refuseRelease(
     { lockerId: parcel.lockerId, allocationId, ...refusal },
     'the locker refused a cancel',
   );
-  recordStatus(ctx, {
-    type: 'parcel.cancel_refused',
-    lockerId: parcel.lockerId,
-    parcelId: allocationId,
-    data: {
-      reason: refusal.reason,
-      detail: refusal.detail,
-      was: parcel.releasePending ?? 'cancel',
-    },
+  recordAllocationStatus(ctx, 'parcel.cancel_refused', allocationId, {
+    reason: refusal.reason,
+    detail: refusal.detail,
+    was: parcel.releasePending ?? 'cancel',
   });
 }
 
