@@ -9,6 +9,7 @@ import { up as brokerAccounts } from './007_broker_accounts';
 import { up as apiKeys } from './008_api_keys';
 import { up as capacity } from './009_capacity';
 import { up as statusEvents } from './010_status_events';
+import { up as fleetAlerts } from './013_fleet_alerts';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'api keys', up: apiKeys },
   { version: 9, name: 'capacity', up: capacity },
   { version: 10, name: 'status events', up: statusEvents },
+  { version: 13, name: 'fleet alerts', up: fleetAlerts },
 ];
