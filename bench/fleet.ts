@@ -28,7 +28,7 @@ import { seedFleet } from '../cloud-mock/testSupport/fleet';
 import { publicKeyFromRaw } from '../src/shared/node/ed25519';
 import { startCloudProcess } from './benchSupport/cloudProcess';
 import { CloudRest, provisionLockers } from './benchSupport/cloudRest';
-import { probeIngest, startReads, type ReadMix } from './benchSupport/fleetLoad';
+import { fsyncFloor, probeIngest, startReads, type ReadMix } from './benchSupport/fleetLoad';
 import { summarize } from './benchSupport/stats';
 
 const { values: flags } = parseArgs({
@@ -40,6 +40,7 @@ const { values: flags } = parseArgs({
     units: { type: 'string', default: '4' },
     events: { type: 'string', default: '100' },
     passes: { type: 'string', default: '5' },
+    'read-rate': { type: 'string', default: '200' },
   },
 });
 const LOCKERS = Number(flags.lockers ?? (flags.full ? 10_000 : 1_000));
@@ -48,6 +49,7 @@ const CLIENTS = Number(flags.clients);
 const UNITS = Number(flags.units);
 const EVENTS = Number(flags.events);
 const PASSES = Number(flags.passes);
+const READ_RATE = Number(flags['read-rate']);
 const CENTER = { lat: 51.5, lng: 10.5 };
 // About Germany: 10,000 lockers over ~700 × 700 km, as a national network.
 const SPREAD = 6;
@@ -133,22 +135,24 @@ try {
   await startReads(rest, CLIENTS, mix({ search: 2, detail: 1, ceiling: 1 }), 1, 400).done;
 
   const ingestAlone = await probeIngest(units, EVENTS);
+  const diskFloor = summarize(await fsyncFloor(dataDir, EVENTS));
   const floor = startReads(rest, CLIENTS, mix({ ceiling: 1 }), 2, 40 * CLIENTS);
   await floor.done;
 
-  // Reads of every kind run for as long as the ingest probe does.
-  const reads = startReads(
-    rest,
-    CLIENTS,
-    mix({ search: 5, detail: 3, dashboard: 1, alerts: 1 }),
-    3,
-  );
+  // Reads at a steady rate (a busy dashboard and customers searching), then as many as the
+  // cloud can answer, each for as long as the ingest probe runs.
+  const readMix = mix({ search: 5, detail: 3, dashboard: 1, alerts: 1 });
+  const paced = startReads(rest, CLIENTS, readMix, 4, Infinity, READ_RATE);
+  const ingestUnderPacedReads = await probeIngest(units, EVENTS);
+  await paced.stop();
+  const reads = startReads(rest, CLIENTS, readMix, 3);
   const ingestUnderReads = await probeIngest(units, EVENTS);
   await reads.stop();
   await Promise.all(units.map((u) => u.link.close()));
 
   const alone = summarize(ingestAlone);
   const underReads = summarize(ingestUnderReads);
+  const underPacedReads = summarize(ingestUnderPacedReads);
   const perSec = (n: number) => Math.round(n / reads.seconds);
   const figures = {
     lockers: LOCKERS,
@@ -172,8 +176,24 @@ try {
     ingest: {
       units: UNITS,
       alone,
-      underReads,
-      p99Ratio: Math.round((underReads.p99 / alone.p99) * 100) / 100,
+      diskFloor,
+      underPacedReads: {
+        readsPerSec: Math.round(
+          Object.values(paced.ms).reduce((n, l) => n + l.length, 0) / paced.seconds,
+        ),
+        ...underPacedReads,
+      },
+      underReads: {
+        readsPerSec: perSec(
+          reads.ms.search.length +
+            reads.ms.detail.length +
+            reads.ms.dashboard.length +
+            reads.ms.alerts.length,
+        ),
+        ...underReads,
+      },
+      p99RatioPaced: Math.round((underPacedReads.p99 / alone.p99) * 100) / 100,
+      p99RatioSaturated: Math.round((underReads.p99 / alone.p99) * 100) / 100,
     },
   };
   console.log(JSON.stringify(figures));

@@ -59,6 +59,7 @@ export async function connectMqtt(options: {
   // broker lost the session (mqttLink.test.ts): a SUBSCRIBE on a kept session would have the
   // broker send every locker's retained state and presence once more.
   client.on('connect', (connack) => {
+    noDelay(client);
     log.info({ url: options.url, sessionPresent: connack.sessionPresent }, 'mqtt connected');
   });
   await new Promise<void>((resolve, reject) => {
@@ -113,4 +114,14 @@ export async function connectMqtt(options: {
     },
     close: () => client.endAsync(),
   };
+}
+
+/**
+ * mqtt.js writes a packet's header and its payload as two writes: with Nagle's algorithm the
+ * second waits for the broker's delayed ACK (40 ms on Linux), so every ack and command would
+ * leave 40 ms late. Set on each connection's socket (TCP or TLS); a WebSocket has none.
+ */
+export function noDelay(client: MqttClient): void {
+  const socket = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown };
+  if (typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
 }

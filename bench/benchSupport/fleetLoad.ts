@@ -50,13 +50,18 @@ export interface ReadLoad {
   stop(): Promise<void>;
 }
 
-/** Starts `clients` closed-loop readers; they run until `stop()` (or `requests` are sent). */
+/**
+ * Starts `clients` readers; they run until `stop()` (or `requests` are sent). Closed-loop (each
+ * sends as soon as its answer came: as many reads as the cloud can take), or with `perSec`
+ * paced to that many reads a second in all.
+ */
 export function startReads(
   rest: CloudRest,
   clients: number,
   mix: ReadMix,
   seed: number,
   requests = Infinity,
+  perSec = 0,
 ): ReadLoad & { done: Promise<void> } {
   const random = seededRandom(seed);
   const kinds = Object.entries(mix.weights) as [ReadKind, number][];
@@ -77,8 +82,15 @@ export function startReads(
   let stopped = false;
   let sent = 0;
   const started = performance.now();
-  const client = async () => {
+  const gapMs = perSec > 0 ? (1000 * clients) / perSec : 0;
+  const client = async (n: number) => {
+    let due = started + (gapMs * n) / clients;
     while (!stopped && sent++ < requests) {
+      if (gapMs > 0) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        due += gapMs;
+      }
       const kind = pick();
       const t = performance.now();
       const answer = await rest.send('GET', readPath(kind, mix, random), mix.key);
@@ -86,7 +98,7 @@ export function startReads(
       else load.failed += 1;
     }
   };
-  const done = Promise.all(Array.from({ length: clients }, client)).then(() => {
+  const done = Promise.all(Array.from({ length: clients }, (_, n) => client(n))).then(() => {
     load.seconds = (performance.now() - started) / 1000;
   });
   return Object.assign(load, {
@@ -124,5 +136,24 @@ export async function probeIngest(units: readonly IngestUnit[], events: number):
       }
     }),
   );
+  return ms;
+}
+
+/** The disk's own floor for an ack: a small append to a file and its fdatasync, timed. */
+export async function fsyncFloor(dir: string, times: number): Promise<number[]> {
+  const { open } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const handle = await open(join(dir, 'fsync-floor'), 'a');
+  const ms: number[] = [];
+  try {
+    for (let i = 0; i < times; i++) {
+      const t = performance.now();
+      await handle.write(Buffer.alloc(512, i));
+      await handle.datasync();
+      ms.push(performance.now() - t);
+    }
+  } finally {
+    await handle.close();
+  }
   return ms;
 }
