@@ -28,7 +28,13 @@ import { seedFleet } from '../cloud-mock/testSupport/fleet';
 import { publicKeyFromRaw } from '../src/shared/node/ed25519';
 import { startCloudProcess } from './benchSupport/cloudProcess';
 import { CloudRest, provisionLockers } from './benchSupport/cloudRest';
-import { fsyncFloor, probeIngest, startReads, type ReadMix } from './benchSupport/fleetLoad';
+import {
+  fsyncFloor,
+  probeIngest,
+  startReads,
+  withOwnLag,
+  type ReadMix,
+} from './benchSupport/fleetLoad';
 import { summarize } from './benchSupport/stats';
 
 const { values: flags } = parseArgs({
@@ -134,7 +140,7 @@ try {
   await probeIngest(units, 10);
   await startReads(rest, CLIENTS, mix({ search: 2, detail: 1, ceiling: 1 }), 1, 400).done;
 
-  const ingestAlone = await probeIngest(units, EVENTS);
+  const [ingestAlone, lagAlone] = await withOwnLag(() => probeIngest(units, EVENTS));
   const diskFloor = summarize(await fsyncFloor(dataDir, EVENTS));
   const floor = startReads(rest, CLIENTS, mix({ ceiling: 1 }), 2, 40 * CLIENTS);
   await floor.done;
@@ -143,10 +149,10 @@ try {
   // cloud can answer, each for as long as the ingest probe runs.
   const readMix = mix({ search: 5, detail: 3, dashboard: 1, alerts: 1 });
   const paced = startReads(rest, CLIENTS, readMix, 4, Infinity, READ_RATE);
-  const ingestUnderPacedReads = await probeIngest(units, EVENTS);
+  const [ingestUnderPacedReads, lagPaced] = await withOwnLag(() => probeIngest(units, EVENTS));
   await paced.stop();
   const reads = startReads(rest, CLIENTS, readMix, 3);
-  const ingestUnderReads = await probeIngest(units, EVENTS);
+  const [ingestUnderReads, lagSaturated] = await withOwnLag(() => probeIngest(units, EVENTS));
   await reads.stop();
   await Promise.all(units.map((u) => u.link.close()));
 
@@ -177,7 +183,9 @@ try {
       units: UNITS,
       alone,
       diskFloor,
+      benchOwnLoopDelay: { alone: lagAlone, paced: lagPaced, saturated: lagSaturated },
       underPacedReads: {
+        reads: summarize(Object.values(paced.ms).flat()),
         readsPerSec: Math.round(
           Object.values(paced.ms).reduce((n, l) => n + l.length, 0) / paced.seconds,
         ),

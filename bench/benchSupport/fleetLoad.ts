@@ -157,3 +157,24 @@ export async function fsyncFloor(dir: string, times: number): Promise<number[]> 
   }
   return ms;
 }
+
+/**
+ * The bench process's own event-loop delay over `work`: when the machine starves the client,
+ * its stalls show here and are not the cloud's (p99 and max, ms).
+ */
+export async function withOwnLag<T>(
+  work: () => Promise<T>,
+): Promise<[T, { p99: number; max: number }]> {
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  try {
+    const value = await work();
+    return [
+      value,
+      { p99: Math.round(h.percentile(99) / 1e4) / 100, max: Math.round(h.max / 1e4) / 100 },
+    ];
+  } finally {
+    h.disable();
+  }
+}
