@@ -156,9 +156,15 @@ try {
   await reads.stop();
   await Promise.all(units.map((u) => u.link.close()));
 
-  const alone = summarize(ingestAlone);
-  const underReads = summarize(ingestUnderReads);
-  const underPacedReads = summarize(ingestUnderPacedReads);
+  const alone = { ...summarize(ingestAlone.ms), puback: summarize(ingestAlone.pubackMs) };
+  const underReads = {
+    ...summarize(ingestUnderReads.ms),
+    puback: summarize(ingestUnderReads.pubackMs),
+  };
+  const underPacedReads = {
+    ...summarize(ingestUnderPacedReads.ms),
+    puback: summarize(ingestUnderPacedReads.pubackMs),
+  };
   const perSec = (n: number) => Math.round(n / reads.seconds);
   const figures = {
     lockers: LOCKERS,

@@ -117,10 +117,15 @@ export interface IngestUnit {
 
 /**
  * Each unit publishes `events` single-event batches, one after the other, timing each from
- * the publish until the cloud's signed ack names it. Returns the latencies (ms).
+ * the publish until the cloud's signed ack names it (`ms`), and until the broker's PUBACK
+ * (`pubackMs`: the broker's share; the rest is the cloud storing it and sending the ack).
  */
-export async function probeIngest(units: readonly IngestUnit[], events: number): Promise<number[]> {
+export async function probeIngest(
+  units: readonly IngestUnit[],
+  events: number,
+): Promise<{ ms: number[]; pubackMs: number[] }> {
   const ms: number[] = [];
+  const pubackMs: number[] = [];
   await Promise.all(
     units.map(async ({ chain, link }) => {
       for (let i = 0; i < events; i++) {
@@ -131,12 +136,13 @@ export async function probeIngest(units: readonly IngestUnit[], events: number):
         });
         const t = performance.now();
         await link.publishEvents([e]);
+        pubackMs.push(performance.now() - t);
         await link.acks.until((seq) => seq >= e.seq);
         ms.push(performance.now() - t);
       }
     }),
   );
-  return ms;
+  return { ms, pubackMs };
 }
 
 /** The disk's own floor for an ack: a small append to a file and its fdatasync, timed. */
