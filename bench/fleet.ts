@@ -149,7 +149,9 @@ try {
   // cloud can answer, each for as long as the ingest probe runs.
   const readMix = mix({ search: 5, detail: 3, dashboard: 1, alerts: 1 });
   const paced = startReads(rest, CLIENTS, readMix, 4, Infinity, READ_RATE);
-  const [ingestUnderPacedReads, lagPaced] = await withOwnLag(() => probeIngest(units, EVENTS));
+  const [[ingestUnderPacedReads, diskUnderReads], lagPaced] = await withOwnLag(() =>
+    Promise.all([probeIngest(units, EVENTS), fsyncFloor(dataDir, EVENTS)]),
+  );
   await paced.stop();
   const reads = startReads(rest, CLIENTS, readMix, 3);
   const [ingestUnderReads, lagSaturated] = await withOwnLag(() => probeIngest(units, EVENTS));
@@ -189,6 +191,7 @@ try {
       units: UNITS,
       alone,
       diskFloor,
+      diskFloorUnderPacedReads: summarize(diskUnderReads),
       benchOwnLoopDelay: { alone: lagAlone, paced: lagPaced, saturated: lagSaturated },
       underPacedReads: {
         reads: summarize(Object.values(paced.ms).flat()),
