@@ -50,7 +50,8 @@ export function putLockerAccount(
 ): { outcome: 'issued'; generation: number } | { outcome: 'taken' } {
   const existing = getBrokerAccount(db, lockerId);
   if (existing && existing.kind !== 'locker') return { outcome: 'taken' };
-  stmt(db, 
+  stmt(
+    db,
     `INSERT INTO broker_accounts (username, kind, locker_id, password_hash, issued_at)
      VALUES (?, 'locker', ?, ?, ?)
      ON CONFLICT (username) DO UPDATE SET
@@ -72,7 +73,8 @@ export function putCloudAccount(
   if (existing && existing.kind !== 'cloud') return 'taken';
   db.transaction(() => {
     stmt(db, `DELETE FROM broker_accounts WHERE kind = 'cloud' AND username <> ?`).run(username);
-    stmt(db, 
+    stmt(
+      db,
       `INSERT INTO broker_accounts (username, kind, locker_id, password_hash, issued_at)
        VALUES (?, 'cloud', NULL, ?, ?)
        ON CONFLICT (username) DO UPDATE SET

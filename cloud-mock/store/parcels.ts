@@ -203,8 +203,7 @@ export function findExpectedByBarcode(
   lockerId: string,
   trackingBarcode: string,
 ): CloudParcel | null {
-  const row = stmt(db, findExpectedByBarcode.sql).get(lockerId, trackingBarcode) as
-    Row | undefined;
+  const row = stmt(db, findExpectedByBarcode.sql).get(lockerId, trackingBarcode) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 findExpectedByBarcode.sql = `SELECT * FROM parcels
