@@ -29,7 +29,7 @@ describe('an event’s ack on an idle cloud', () => {
     // The peer is the broker's own round trip in the same run. Nagle's algorithm on the
     // cloud's link held each ack's payload behind its header until the broker's delayed ACK:
     // 40 ms on Linux, whatever the machine's load, ~90 ms per event with the unit's own stall.
-    expect(median(acked.slice(5)) - median(puback.slice(5))).toBeLessThan(25);
+    expect(median(acked.slice(5)) - median(puback.slice(5))).toBeLessThan(30);
     await link.close();
   });
 });
