@@ -32,6 +32,7 @@ import { Scheduler, type TickReport } from './services/scheduler';
 import { loadOrCreateSigningKey } from './signingKey';
 import { startCheckpointer } from './store/checkpointer';
 import { openDatabase } from './store/database';
+import { walSyncOf } from './store/walSync';
 
 export interface CloudOptions {
   /** 0 picks a free port (default 0). */
@@ -119,6 +120,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   ];
   const checkpoints = startCheckpointer(db, log);
   cleanups.push(() => checkpoints.close());
+  cleanups.push(() => walSyncOf(db).close());
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       try {

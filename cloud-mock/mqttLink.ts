@@ -55,14 +55,12 @@ export async function connectMqtt(options: {
   };
   client.on('error', (e) => log.warn({ err: e }, 'mqtt error'));
   client.on('offline', () => log.warn('mqtt offline; reconnecting'));
-  let first = true;
+  // Subscribed once, below. After a reconnect mqtt.js subscribes again by itself only when the
+  // broker lost the session (mqttLink.test.ts): a SUBSCRIBE on a kept session would have the
+  // broker send every locker's retained state and presence once more.
   client.on('connect', (connack) => {
+    noDelay(client);
     log.info({ url: options.url, sessionPresent: connack.sessionPresent }, 'mqtt connected');
-    if (first) return; // the first round is awaited below
-    // Re-subscribing is harmless when the broker kept the session, and needed when it did not.
-    client.subscribe(options.subscriptions, { qos: 1 }, (e) => {
-      if (e) log.error({ err: e }, 'mqtt subscribe failed');
-    });
   });
   await new Promise<void>((resolve, reject) => {
     const fail = (e: Error) => {
@@ -87,7 +85,6 @@ export async function connectMqtt(options: {
       resolve();
     });
   });
-  first = false;
   // Wait for the first subscription round so a test can publish right after startCloud; a
   // broker that refuses one (SUBACK 0x80) has not given this account the cloud's rights.
   let granted: number[];
@@ -117,4 +114,14 @@ export async function connectMqtt(options: {
     },
     close: () => client.endAsync(),
   };
+}
+
+/**
+ * mqtt.js writes a packet's header and its payload as two writes: with Nagle's algorithm the
+ * second waits for the broker's delayed ACK (40 ms on Linux), so every ack and command would
+ * leave 40 ms late. Set on each connection's socket (TCP or TLS); a WebSocket has none.
+ */
+export function noDelay(client: MqttClient): void {
+  const socket = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown };
+  if (typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
 }

@@ -35,10 +35,12 @@ export interface CloudProcessOptions {
   cpuProfDir?: string;
   /** pino level of the cloud's log (default info); the log goes to `cloud.log` in the data dir. */
   logLevel?: string;
+  /** Start on this data dir (a store the benchmark seeded) instead of a fresh one; removed too. */
+  dataDir?: string;
 }
 
 export async function startCloudProcess(options: CloudProcessOptions = {}): Promise<CloudProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-cloud-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-cloud-'));
   const logFd = openSync(join(dataDir, 'cloud.log'), 'a');
   const child = spawn(
     process.execPath,

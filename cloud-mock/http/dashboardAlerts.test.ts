@@ -92,4 +92,44 @@ describe('dashboard alerts', () => {
     expect(doc.querySelectorAll('#alerts li.alert')).toHaveLength(2);
     page.close();
   });
+
+  it('shows an alert about the whole locker, raised by the unit or seen by the cloud, and when it ends', async () => {
+    const locker = await provisionAndEnroll(cloud, 'DASH-WIDE', {}, 111);
+    const chain = new DeviceChain('DASH-WIDE', locker.key, cloud.clock);
+    const link = await DeviceLink.connect(cloud.mqttUrl, locker.login, {
+      cloudPublicKey: cloud.cloudPublicKey,
+    });
+    const until = new Date(cloud.clock.now() + 120_000);
+    await link.publishEvents([
+      chain.next('security.throttled', { debt: 6, delaySec: 120, until: until.toISOString() }),
+      chain.next('hardware.fault', { reason: 'lock board not answering' }),
+    ]);
+    expect(await link.acks.next()).toBe(2);
+    await link.publishRaw(link.topics.presence, JSON.stringify({ v: 1, status: 'offline' }), true);
+    await vi.waitFor(async () => {
+      cloud.clock.advance(16 * 60_000);
+      expect((await cloud.tick()).offlineAlerts).toBe(1);
+    });
+    await link.close();
+
+    const page = await openDashboard(cloud, {
+      query: '?locker=DASH-WIDE',
+      storedKey: cloud.keys.dashboard,
+    });
+    const doc = page.doc;
+    await vi.waitFor(() => expect(page.byId('updated').textContent).toMatch(/^Updated/));
+    const group = [...doc.querySelectorAll('#alerts .alert-group')].find((g) =>
+      g.textContent!.includes('DASH-WIDE'),
+    )!;
+    const titles = [...group.querySelectorAll('li.alert .alert-title')].map((t) => t.textContent);
+    // The throttle's end passed with the clock: cleared by the tick, no longer listed.
+    expect(titles).toEqual(['Offline too long · whole locker', 'Hardware fault · whole locker']);
+    const [offline, fault] = [...group.querySelectorAll('li.alert')];
+    expect(offline!.textContent).toContain('seen by the cloud');
+    expect(fault!.textContent).toContain('lock board not answering');
+    expect(fault!.textContent).toContain('event 2');
+    // Not on any compartment of the grid.
+    expect(doc.querySelectorAll('#grid .cell.has-alert')).toHaveLength(0);
+    page.close();
+  });
 });

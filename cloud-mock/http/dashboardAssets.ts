@@ -9,6 +9,12 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
   outcome_unknown: 'Door outcome unknown',
   inspection: 'Inspection needed',
   foreign_item: 'Unexpected item inside',
+  throttled: 'Keypad throttle engaged',
+  code_rejections: 'Many wrong codes',
+  hardware_fault: 'Hardware fault',
+  clock_skew: 'Clock skew',
+  chain_break: 'Event chain broken',
+  offline: 'Offline too long',
 };
 
 // Colours checked for WCAG AA: text on its background ≥ 4.5:1 (e.g. #1f2933 on #fff 14.7:1,
@@ -194,9 +200,12 @@ function renderAlerts(lockers, alerts) {
   $('alerts').replaceChildren(...(groups.length ? groups.map((l) => el('div', { class: 'alert-group' },
     el('h3', {}, l.name + ' ', el('span', { class: 'muted' }, l.id)),
     el('ul', { class: 'alerts' }, ...alerts.get(l.id).map((a) => el('li', { class: 'alert ' + a.kind + (a.acknowledged ? ' acknowledged' : '') },
-      el('div', { class: 'alert-title' }, el('strong', {}, ALERT_LABELS[a.kind] || a.kind), ' · compartment ' + a.compartmentId),
+      el('div', { class: 'alert-title' }, el('strong', {}, ALERT_LABELS[a.kind] || a.kind),
+        a.compartmentId === null ? ' · whole locker' : ' · compartment ' + a.compartmentId),
       el('p', {}, a.detail),
-      el('div', { class: 'muted' }, 'raised ' + when(a.raisedAt) + ' · event ' + a.seq +
+      el('div', { class: 'muted' }, 'raised ' + when(a.raisedAt) +
+        (a.seq === null ? ' · seen by the cloud' : ' · event ' + a.seq) +
+        (a.endsAt ? ' · ends ' + when(a.endsAt) + ' unless renewed' : '') +
         (a.acknowledged ? ' · acknowledged by ' + a.acknowledged.by + ' ' + when(a.acknowledged.at) : '')),
       a.acknowledged ? '' : el('button', { type: 'button', class: 'secondary', onclick: () => acknowledge(a) }, 'Acknowledge')))))) :
     [el('p', { class: 'muted' }, 'No open alerts.')]));

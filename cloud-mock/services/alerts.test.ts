@@ -112,6 +112,7 @@ describe('operator alerts', () => {
       detail: 'The latch was pulsed for pickup operation 3 and the door stayed shut (refused).',
       seq: 1,
       raisedAt: jam.at,
+      endsAt: null,
       acknowledged: null,
       cleared: null,
     });

@@ -1,7 +1,8 @@
 /**
- * Operator alerts (DESIGN §3, door operations): a jam, a door nobody asked to open, an outcome
- * nobody can know, an inspection, an item where none should be. Raised inside the ingest
- * transaction from the event that reports it; cleared when the locker reports what ends it.
+ * Operator alerts about one compartment (DESIGN §3, door operations): a jam, a door nobody asked
+ * to open, an outcome nobody can know, an inspection, an item where none should be. Raised
+ * inside the ingest transaction from the event that reports it; cleared when the locker reports
+ * what ends it. The locker-wide kinds are in lockerAlerts.ts; both are read and acknowledged here.
  */
 import { z } from 'zod';
 import type { SignedEvent } from '../../src/shared/events';
@@ -13,11 +14,11 @@ import {
   acknowledgeAlert,
   clearAlerts,
   getAlert,
-  insertAlert,
   listAlerts,
   type Clearing,
 } from '../store/alerts';
 import { getLocker } from '../store/lockers';
+import { raiseAndTell, tellCleared } from './alertStatus';
 import type { CloudContext } from './context';
 import { notFound, type Refusal } from './refusal';
 
@@ -98,7 +99,7 @@ export function raiseAlert(
 ): void {
   const rule: Raise<z.ZodType<{ compartmentId: string }>> = RAISED_BY[e.type];
   const payload = rule.schema.parse(e.payload);
-  insertAlert(ctx.db, {
+  raiseAndTell(ctx, {
     lockerId,
     compartmentId: payload.compartmentId,
     kind: rule.kind,
@@ -106,10 +107,6 @@ export function raiseAlert(
     seq: e.seq,
     raisedAt: Date.parse(e.at),
   });
-  ctx.log.info(
-    { lockerId, compartmentId: payload.compartmentId, kind: rule.kind, seq: e.seq },
-    'operator alert raised',
-  );
   // The retained snapshot may already show the door shut again (it can overtake the events).
   if (rule.kind === 'opened_unexpectedly' && snapshot && snapshot.seq >= e.seq)
     clearClosedDoors(ctx, lockerId, snapshot);
@@ -186,9 +183,11 @@ function clear(
   upToSeq: number,
   clearing: Clearing,
 ): void {
-  const cleared = clearAlerts(ctx.db, lockerId, compartmentId, kinds, upToSeq, clearing);
-  if (cleared > 0)
-    ctx.log.info({ lockerId, compartmentId, cleared, reason: clearing.reason }, 'alerts cleared');
+  tellCleared(
+    ctx,
+    clearAlerts(ctx.db, lockerId, compartmentId, kinds, upToSeq, clearing),
+    clearing.reason,
+  );
 }
 
 export function lockerAlerts(

@@ -50,6 +50,12 @@ export interface CloudPolicy {
    * expiry, for commands a replay cannot harm.
    */
   commandLifetimeMs: Readonly<Record<CommandType, number | null>>;
+  /** A locker offline this long raises an `offline` alert. */
+  offlineAlertAfterMs: number;
+  /** This many wrong codes within the window (the unit's clock) raise `code_rejections`. */
+  codeRejectionAlert: { count: number; windowMs: number };
+  /** A `clock_skew` alert ends when the unit has not reported skew for this long. */
+  clockSkewQuietMs: number;
 }
 
 export const DAY_MS = 86_400_000;
@@ -79,6 +85,11 @@ export const DEFAULT_POLICY: CloudPolicy = {
     // Idempotent: applying a revocation again changes nothing, so it may wait forever.
     'credentials.revoke': null,
   },
+  offlineAlertAfterMs: 15 * MINUTE_MS,
+  // A customer mistyping a few times is normal; ten in ten minutes is someone guessing.
+  codeRejectionAlert: { count: 10, windowMs: 10 * MINUTE_MS },
+  // The unit reports skew at most hourly (src/main/cloud/commandHandler.ts): two quiet hours.
+  clockSkewQuietMs: 120 * MINUTE_MS,
 };
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

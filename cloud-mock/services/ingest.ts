@@ -21,7 +21,7 @@ import {
   StateSnapshotSchema,
 } from '../../src/shared/protocol/messages';
 import { MAX_MESSAGE_BYTES, parseLockerTopic } from '../../src/shared/protocol/topics';
-import { insertChainBreak, listChainBreaks } from '../store/chainBreaks';
+import { insertChainBreak, lastChainBreak } from '../store/chainBreaks';
 import {
   countPending,
   dropPendingUpTo,
@@ -41,6 +41,7 @@ import {
 import { walSyncOf, type WalSync } from '../store/walSync';
 import { Acks } from './acks';
 import { clearClosedDoors } from './alerts';
+import { clearOffline, raiseChainBreak } from './lockerAlerts';
 import { sendRevocationList } from './badges';
 import { availability } from './capacity';
 import type { Commands } from './commands';
@@ -360,9 +361,10 @@ export class Ingest {
   }
 
   private recordBreak(lockerId: string, seq: number | null, reason: string, detail: string): void {
-    const last = listChainBreaks(this.ctx.db, lockerId).at(-1);
+    const last = lastChainBreak(this.ctx.db, lockerId);
     if (!last || last.seq !== seq || last.reason !== reason) {
       insertChainBreak(this.ctx.db, lockerId, { seq, reason, detail, at: this.ctx.clock.now() });
+      raiseChainBreak(this.ctx, lockerId, { seq, reason, detail });
     }
     flagLocker(this.ctx.db, lockerId);
     this.ctx.log.warn({ lockerId, seq, reason, detail }, 'event chain broken: locker flagged');
@@ -399,11 +401,14 @@ export class Ingest {
     const locker = this.enrolledLocker(topic, lockerId);
     if (!locker) return;
     const at = presence.at === undefined ? this.ctx.clock.now() : Date.parse(presence.at);
-    this.ctx.db.transaction(() => {
-      setPresence(this.ctx.db, lockerId, presence.status, at);
-      if (locker.presence !== presence.status)
-        recordPresenceChange(this.ctx, lockerId, presence.status === 'online');
-    })();
+    this.ctx.db
+      .transaction(() => {
+        setPresence(this.ctx.db, lockerId, presence.status, at);
+        if (locker.presence !== presence.status)
+          recordPresenceChange(this.ctx, lockerId, presence.status === 'online');
+        if (presence.status === 'online') clearOffline(this.ctx, lockerId, this.ctx.clock.now());
+      })
+      .immediate();
     const resent = presence.status === 'online' ? await this.cameOnline(locker) : 0;
     this.ctx.log.info({ lockerId, status: presence.status, resent }, 'presence recorded');
   }

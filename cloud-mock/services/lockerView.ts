@@ -23,6 +23,7 @@ import {
   raiseAlert,
   type AlertEventType,
 } from './alerts';
+import { onLockerAlertEvent, type LockerAlertEventType } from './lockerAlerts';
 import { DepositedPayload, recordDeposit, recordMerge } from './arrivals';
 import { readSnapshot } from './capacity';
 import { CommandOutcomes, UNANSWERED } from './commandOutcomes';
@@ -257,11 +258,11 @@ export class LockerView {
     'staff.door_opened': null,
     'staff.login': null,
     'badge.rejected': null,
-    'security.code_rejected': null,
-    'security.throttled': null,
+    'security.code_rejected': (l, e) => this.lockerAlert(l, e),
+    'security.throttled': (l, e) => this.lockerAlert(l, e),
     'security.qr_rejected': null,
-    'hardware.fault': null,
-    'hardware.recovered': null,
+    'hardware.fault': (l, e) => this.lockerAlert(l, e),
+    'hardware.recovered': (l, e) => this.lockerAlert(l, e),
     'reconcile.resolved': (l, e) => {
       // The board's reading that settled an operation: the door as it is now, where read.
       const p = P.resolved.parse(e.payload);
@@ -299,7 +300,7 @@ export class LockerView {
         'the locker rejected an unverified message on its commands topic',
       );
     },
-    'clock.skew': null,
+    'clock.skew': (l, e) => this.lockerAlert(l, e),
     'config.updated': null,
     // Arrives behind a gap, so never applied; ingest flags the locker when it is held.
     'cloud.rewind_unservable': null,
@@ -307,6 +308,10 @@ export class LockerView {
 
   private alert(l: Locker, e: SignedEvent): void {
     raiseAlert(this.ctx, l.id, e as SignedEvent & { type: AlertEventType }, readSnapshot(l));
+  }
+
+  private lockerAlert(l: Locker, e: SignedEvent): void {
+    onLockerAlertEvent(this.ctx, l.id, e as SignedEvent & { type: LockerAlertEventType });
   }
 
   private returnStep(l: Locker, e: SignedEvent, state: 'deposited' | 'collected'): void {

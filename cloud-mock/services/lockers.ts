@@ -1,9 +1,8 @@
 /**
  * Provisioning and enrolment of lockers (each enrolment a fresh broker identity), and the read
- * side: search by distance with availability, one locker's detail.
+ * side: one locker's summary and detail (search near a point is in search.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Size } from '../../src/shared/domain';
 import { GENESIS_HASH } from '../../src/shared/events';
 import { publicKeyToRaw } from '../../src/shared/node/ed25519';
 import { issueEnrollmentToken } from '../../src/shared/node/enrollmentToken';
@@ -19,7 +18,7 @@ import type {
 import { hashBrokerPassword, newBrokerPassword } from '../brokerAccess/passwordHash';
 import { deleteLockerAccount, getBrokerAccount, putLockerAccount } from '../store/brokerAccounts';
 import { insertCompartment } from '../store/compartments';
-import { getLocker, insertLocker, listLockers, setEnrollment, type Locker } from '../store/lockers';
+import { getLocker, insertLocker, setEnrollment, type Locker } from '../store/lockers';
 import { listParcels } from '../store/parcels';
 import { listReturns } from '../store/returns';
 import { availability, effectiveCompartments, readSnapshot } from './capacity';
@@ -143,7 +142,7 @@ function checkEnrollment(
 const reservedId = (lockerId: string) =>
   refuse(409, 'locker_id_reserved', `${lockerId} is the cloud's own broker username`);
 
-const EARTH_RADIUS_M = 6_371_008.8;
+export const EARTH_RADIUS_M = 6_371_008.8;
 const rad = (deg: number) => (deg * Math.PI) / 180;
 
 export function haversineM(
@@ -157,7 +156,11 @@ export function haversineM(
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-function summary(ctx: CloudContext, l: Locker, distanceM: number | null): LockerSummary {
+export function lockerSummary(
+  ctx: Pick<CloudContext, 'db'>,
+  l: Locker,
+  distanceM: number | null,
+): LockerSummary {
   return {
     id: l.id,
     name: l.name,
@@ -172,22 +175,10 @@ function summary(ctx: CloudContext, l: Locker, distanceM: number | null): Locker
   };
 }
 
-export function searchLockers(
-  ctx: CloudContext,
-  q: { lat?: number; lng?: number; size?: Size; limit: number },
-): LockerSummary[] {
-  const here = q.lat !== undefined && q.lng !== undefined ? { lat: q.lat, lng: q.lng } : null;
-  return listLockers(ctx.db)
-    .map((l) => summary(ctx, l, here ? haversineM(here, l) : null))
-    .filter((l) => q.size === undefined || l.availability[q.size] > 0)
-    .sort((a, b) => (a.distanceM ?? 0) - (b.distanceM ?? 0) || a.id.localeCompare(b.id))
-    .slice(0, q.limit);
-}
-
 export function lockerDetail(ctx: CloudContext, lockerId: string): Result<LockerDetail, Refusal> {
   const locker = getLocker(ctx.db, lockerId);
   if (!locker) return notFound('locker');
-  const { distanceM: _none, ...rest } = summary(ctx, locker, null);
+  const { distanceM: _none, ...rest } = lockerSummary(ctx, locker, null);
   const snapshot = readSnapshot(locker);
   return ok({
     ...rest,

@@ -1,5 +1,6 @@
 /** Queries on the broker_accounts table: who may connect to the broker, as a hash per username. */
 import type { Db } from './database';
+import { stmt } from './statements';
 
 export type BrokerAccountKind = 'cloud' | 'locker';
 
@@ -32,7 +33,7 @@ const fromRow = (r: Row): BrokerAccount => ({
 });
 
 export function getBrokerAccount(db: Db, username: string): BrokerAccount | null {
-  const row = db.prepare('SELECT * FROM broker_accounts WHERE username = ?').get(username) as
+  const row = stmt(db, 'SELECT * FROM broker_accounts WHERE username = ?').get(username) as
     Row | undefined;
   return row ? fromRow(row) : null;
 }
@@ -49,7 +50,8 @@ export function putLockerAccount(
 ): { outcome: 'issued'; generation: number } | { outcome: 'taken' } {
   const existing = getBrokerAccount(db, lockerId);
   if (existing && existing.kind !== 'locker') return { outcome: 'taken' };
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO broker_accounts (username, kind, locker_id, password_hash, issued_at)
      VALUES (?, 'locker', ?, ?, ?)
      ON CONFLICT (username) DO UPDATE SET
@@ -70,8 +72,9 @@ export function putCloudAccount(
   const existing = getBrokerAccount(db, username);
   if (existing && existing.kind !== 'cloud') return 'taken';
   db.transaction(() => {
-    db.prepare(`DELETE FROM broker_accounts WHERE kind = 'cloud' AND username <> ?`).run(username);
-    db.prepare(
+    stmt(db, `DELETE FROM broker_accounts WHERE kind = 'cloud' AND username <> ?`).run(username);
+    stmt(
+      db,
       `INSERT INTO broker_accounts (username, kind, locker_id, password_hash, issued_at)
        VALUES (?, 'cloud', NULL, ?, ?)
        ON CONFLICT (username) DO UPDATE SET
@@ -83,5 +86,5 @@ export function putCloudAccount(
 
 /** Forgets a locker's account (its first identity, when the broker did not take it). */
 export function deleteLockerAccount(db: Db, lockerId: string): void {
-  db.prepare(`DELETE FROM broker_accounts WHERE kind = 'locker' AND locker_id = ?`).run(lockerId);
+  stmt(db, `DELETE FROM broker_accounts WHERE kind = 'locker' AND locker_id = ?`).run(lockerId);
 }

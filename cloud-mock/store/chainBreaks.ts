@@ -22,3 +22,13 @@ export function listChainBreaks(db: Db, lockerId: string): ChainBreak[] {
     'SELECT seq, reason, detail, at FROM chain_breaks WHERE locker_id = ? ORDER BY id',
   ).all(lockerId) as ChainBreak[];
 }
+
+/** The locker's latest break, or null (chain_breaks_by_locker). */
+export function lastChainBreak(db: Db, lockerId: string): ChainBreak | null {
+  return (
+    (stmt(
+      db,
+      'SELECT seq, reason, detail, at FROM chain_breaks WHERE locker_id = ? ORDER BY id DESC LIMIT 1',
+    ).get(lockerId) as ChainBreak | undefined) ?? null
+  );
+}

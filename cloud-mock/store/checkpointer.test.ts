@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,5 +41,17 @@ describe('checkpoints off the main thread', () => {
     await checkpoints.close();
     // Without its worker, the main connection checkpoints at SQLite's own threshold again.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
+  });
+});
+
+describe('closing the checkpointer', () => {
+  it('finishes when nothing else keeps the process alive (a cloud shutting down)', () => {
+    const script = new URL('./testSupport/closeCheckpointer.ts', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    // 13: Node ended the process with the close still awaited (its worker unref'd).
+    expect({ status: r.status, out: r.stdout }).toEqual({ status: 0, out: 'closed\n' });
   });
 });

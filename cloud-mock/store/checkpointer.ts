@@ -47,6 +47,9 @@ export function startCheckpointer(db: Db, log: Logger, intervalMs = INTERVAL_MS)
   return {
     close: async () => {
       closing = true;
+      // Held until it has exited: unref'd, an otherwise idle process would end first (exit 13)
+      // and the caller's later shutdown steps (closing the database) would never run.
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },

@@ -412,6 +412,68 @@ describe('cloud store migrations', () => {
     ).toThrow(/CHECK/);
   });
 
+  it('migration 13 keeps every alert, lets alerts be about the whole locker, and marks what was already sent', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.version <= 10),
+    );
+    db.prepare(
+      `INSERT INTO lockers (id, name, address, lat, lng, token_hash, provisioned_at, chain_hash)
+       VALUES ('L', 'n', 'a', 52.5, 13.4, 't', 0, 'h')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO alerts (locker_id, compartment_id, kind, detail, seq, raised_at, cleared_at,
+         cleared_seq, cleared_reason) VALUES ('L', 'B1', 'jammed', 'd', 3, 10, 20, 4, 'back')`,
+    ).run();
+    const parcel = db.prepare(
+      `INSERT INTO parcels (allocation_id, locker_id, parcel_id, tracking_barcode, state, size,
+         accessible, hold_days, announced, created_at, lapses_at, deposited_at, expires_at)
+       VALUES (?, 'L', ?, 'TRK', 'deposited', 'S', 0, 3, 1, 1, 9, 100, ?)`,
+    );
+    parcel.run('a1', 'P-1', 5000);
+    parcel.run('a2', 'P-2', 6000);
+    const note = db.prepare(
+      `INSERT INTO notifications (kind, locker_id, recipients, subject, text, created_at, dedupe_key)
+       VALUES ('x', 'L', '[]', 's', 't', ?, ?)`,
+    );
+    note.run(200, 'a1:reminder');
+    note.run(300, 'a1:expiry_warning:5000');
+    note.run(300, 'a2:expiry_warning:4000'); // warned of an expiry since extended
+
+    migrate(db, migrations);
+    expect(db.pragma('user_version', { simple: true })).toBe(13);
+    expect(db.prepare('SELECT * FROM alerts').all()).toEqual([
+      expect.objectContaining({
+        id: 1,
+        compartment_id: 'B1',
+        seq: 3,
+        ends_at: null,
+        cleared_seq: 4,
+      }),
+    ]);
+    expect(
+      db.prepare('SELECT allocation_id, reminded_at, warned_expiry FROM parcels ORDER BY 1').all(),
+    ).toEqual([
+      { allocation_id: 'a1', reminded_at: 200, warned_expiry: 5000 },
+      { allocation_id: 'a2', reminded_at: null, warned_expiry: null },
+    ]);
+    const raise = db.prepare(
+      `INSERT OR IGNORE INTO alerts (locker_id, compartment_id, kind, detail, seq, raised_at)
+       VALUES ('L', NULL, ?, 'd', NULL, 1)`,
+    );
+    expect(raise.run('offline').changes).toBe(1);
+    expect(raise.run('offline').changes).toBe(0); // one open per kind and locker
+    expect(raise.run('chain_break').changes).toBe(1);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO alerts (locker_id, kind, detail, raised_at) VALUES ('L', 'gremlins', 'd', 1)`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+  });
+
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 99');

@@ -153,3 +153,23 @@ export function setSnapshot(db: Db, id: string, json: string, seq: number, at: n
     id,
   );
 }
+
+/**
+ * Lockers offline since at or before `before` with no open `offline` alert, longest first, at
+ * most `limit` (lockers_by_presence): each page raised is gone from the next.
+ */
+export function offlineWithoutAlert(
+  db: Db,
+  before: number,
+  limit: number,
+): { id: string; presenceAt: number }[] {
+  return stmt(db, offlineWithoutAlert.sql).all(before, limit) as {
+    id: string;
+    presenceAt: number;
+  }[];
+}
+offlineWithoutAlert.sql = `SELECT id, presence_at AS presenceAt FROM lockers AS l
+  WHERE presence = 'offline' AND presence_at <= ?
+    AND NOT EXISTS (SELECT 1 FROM alerts AS a WHERE a.locker_id = l.id AND a.kind = 'offline'
+      AND a.compartment_id IS NULL AND a.cleared_at IS NULL)
+  ORDER BY presence_at LIMIT ?`;

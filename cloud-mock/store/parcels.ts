@@ -243,10 +243,54 @@ export function findExpectedByBarcode(
   lockerId: string,
   trackingBarcode: string,
 ): CloudParcel | null {
-  const row = db.prepare(findExpectedByBarcode.sql).get(lockerId, trackingBarcode) as
-    Row | undefined;
+  const row = stmt(db, findExpectedByBarcode.sql).get(lockerId, trackingBarcode) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 findExpectedByBarcode.sql = `SELECT * FROM parcels
   WHERE state = 'expected' AND locker_id = ? AND tracking_barcode = ?
   ORDER BY created_at DESC, parcel_id LIMIT 1`;
+
+// The scheduler's due work, each read by its due time through its own partial index
+// (migration 013), soonest first, a page at a time: handling an item takes it out of the set.
+
+/** Expected parcels whose allocation lapsed by `now` (parcels_lapse_due). */
+export function dueToLapse(db: Db, now: number, limit: number): CloudParcel[] {
+  return (stmt(db, dueToLapse.sql).all(now, limit) as Row[]).map(fromRow);
+}
+dueToLapse.sql = `SELECT * FROM parcels WHERE state = 'expected' AND lapses_at <= ?
+  ORDER BY lapses_at LIMIT ?`;
+
+/** Deposited parcels whose hold ended by `now` (parcels_expiry_due). */
+export function dueToExpire(db: Db, now: number, limit: number): CloudParcel[] {
+  return (stmt(db, dueToExpire.sql).all(now, limit) as Row[]).map(fromRow);
+}
+dueToExpire.sql = `SELECT * FROM parcels WHERE state = 'deposited' AND expires_at <= ?
+  ORDER BY expires_at LIMIT ?`;
+
+/** Deposited parcels not reminded yet, deposited at or before `before` (parcels_reminder_due). */
+export function dueForReminder(db: Db, before: number, limit: number): CloudParcel[] {
+  return (stmt(db, dueForReminder.sql).all(before, limit) as Row[]).map(fromRow);
+}
+dueForReminder.sql = `SELECT * FROM parcels
+  WHERE state = 'deposited' AND reminded_at IS NULL AND deposited_at <= ?
+  ORDER BY deposited_at LIMIT ?`;
+
+/** Deposited parcels expiring by `before` not yet warned of that expiry (parcels_warning_due). */
+export function dueForWarning(db: Db, before: number, limit: number): CloudParcel[] {
+  return (stmt(db, dueForWarning.sql).all(before, limit) as Row[]).map(fromRow);
+}
+dueForWarning.sql = `SELECT * FROM parcels
+  WHERE state = 'deposited' AND warned_expiry IS NOT expires_at AND expires_at <= ?
+  ORDER BY expires_at LIMIT ?`;
+
+export function markReminded(db: Db, allocationId: string, at: number): void {
+  stmt(db, 'UPDATE parcels SET reminded_at = ? WHERE allocation_id = ?').run(at, allocationId);
+}
+
+/** The warning went out for this expiry: an extension (a new expiry) earns another. */
+export function markWarned(db: Db, allocationId: string, expiresAt: number): void {
+  stmt(db, 'UPDATE parcels SET warned_expiry = ? WHERE allocation_id = ?').run(
+    expiresAt,
+    allocationId,
+  );
+}

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type Db } from '../../src/shared/node/sqlite';
-import { fdatasyncFile, WalSync, type DataSync } from './walSync';
+import { fdatasyncFile, KeptOpenSync, WalSync, type DataSync } from './walSync';
 
 /** The real fdatasync, held until the test lets it go, with every file it was asked for. */
 function heldSync() {
@@ -104,5 +104,39 @@ describe('WalSync', () => {
     await expect(wal.sync()).rejects.toThrow('EIO');
     wal.commit(insert(2));
     await expect(wal.sync()).resolves.toBeUndefined();
+  });
+});
+
+describe('KeptOpenSync', () => {
+  it('syncs the WAL through one kept handle that still names the WAL after checkpoints rewind and truncate it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wal-kept-'));
+    const db = openSqlite(
+      join(dir, 'db.sqlite'),
+      [{ version: 1, name: 't', up: 'CREATE TABLE t (n INTEGER PRIMARY KEY, v TEXT) STRICT;' }],
+      'test database',
+    );
+    const wal = `${db.name}-wal`;
+    const kept = new KeptOpenSync();
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    try {
+      insert.run('a');
+      await kept.sync(wal);
+      const first = await kept.heldInode();
+      expect(first).toBe(statSync(wal).ino);
+      db.pragma('wal_checkpoint(RESTART)');
+      insert.run('b');
+      await kept.sync(wal);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      insert.run('c');
+      await kept.sync(wal);
+      // The same file all along: what was committed is what was synced.
+      expect(await kept.heldInode()).toBe(first);
+      expect(statSync(wal).ino).toBe(first);
+    } finally {
+      await kept.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await kept.heldInode()).toBeNull();
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '../../src/shared/protocol/messages';
 import { SignedCommandSchema, type SignedCommand } from '../../src/shared/protocol/commands';
 import { lockerTopics, DEFAULT_TOPIC_PREFIX } from '../../src/shared/protocol/topics';
+import { noDelay } from '../mqttLink';
 
 export class DeviceChain {
   private seq = 0;
@@ -154,6 +155,8 @@ export class DeviceLink {
       clean: true,
       reconnectPeriod: 0,
     });
+    // As a unit's link should: no 40 ms Nagle stall between a packet's header and payload.
+    noDelay(client);
     const link = new DeviceLink(
       client,
       login.lockerId,

@@ -11,6 +11,7 @@ import { up as capacity } from './009_capacity';
 import { up as statusEvents } from './010_status_events';
 import { up as capacityPromises } from './011_capacity_promises';
 import { up as liveStatus } from './012_live_status';
+import { up as fleetAlerts } from './013_fleet_alerts';
 
 export type { Migration } from '../../../src/shared/node/sqlite';
 import type { Migration } from '../../../src/shared/node/sqlite';
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'status events', up: statusEvents },
   { version: 11, name: 'capacity promises', up: capacityPromises },
   { version: 12, name: 'live status', up: liveStatus },
+  { version: 13, name: 'fleet alerts', up: fleetAlerts },
 ];

@@ -286,23 +286,38 @@ export const ALERT_KINDS = [
   'outcome_unknown',
   'inspection',
   'foreign_item',
+  // The whole locker (compartmentId null).
+  'throttled',
+  'code_rejections',
+  'hardware_fault',
+  'clock_skew',
+  'chain_break',
+  'offline',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const AlertSchema = z.object({
   id: z.number().int(),
   lockerId: LockerIdSchema,
-  compartmentId: z.string(),
+  /** Null: about the whole locker (throttle, wrong codes, hardware, clock, chain, offline). */
+  compartmentId: z.string().nullable(),
   kind: z.enum(ALERT_KINDS),
   /** What happened, in words built from the event (operation, evidence, why). */
   detail: z.string(),
-  /** The event that raised it. */
-  seq: z.number().int(),
-  /** The event's time on the unit. */
+  /** The event that raised it; null when the cloud raised it from what it saw (offline, chain). */
+  seq: z.number().int().nullable(),
+  /** The event's time on the unit, or the cloud's time of its own observation. */
   raisedAt: isoTime,
+  /** When it ends unless renewed (a throttle's end, a quiet period); null: ended by an event. */
+  endsAt: isoTime.nullable(),
   acknowledged: z.object({ at: isoTime, by: z.string() }).nullable(),
-  /** Set when the locker reports what ends it: back in service, or the door closed. */
-  cleared: z.object({ at: isoTime, seq: z.number().int(), reason: z.string() }).nullable(),
+  /**
+   * Set when what ends it happens: back in service, the door closed, the hardware recovered,
+   * the locker online again (seq of the event that said so), or its end time passed (seq null).
+   */
+  cleared: z
+    .object({ at: isoTime, seq: z.number().int().nullable(), reason: z.string() })
+    .nullable(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
