@@ -8,6 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { BrokerTls } from './brokerAccess/brokerTls';
 import type { BrokerCredentials } from './brokerAccess/cloudIdentity';
+import { noDelay } from '../src/shared/node/mqttNoDelay';
 
 const FIRST_CONNECT_MS = 15_000;
 
@@ -114,14 +115,4 @@ export async function connectMqtt(options: {
     },
     close: () => client.endAsync(),
   };
-}
-
-/**
- * mqtt.js writes a packet's header and its payload as two writes: with Nagle's algorithm the
- * second waits for the broker's delayed ACK (40 ms on Linux), so every ack and command would
- * leave 40 ms late. Set on each connection's socket (TCP or TLS); a WebSocket has none.
- */
-export function noDelay(client: MqttClient): void {
-  const socket = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown };
-  if (typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
 }

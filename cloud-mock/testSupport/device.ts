@@ -19,7 +19,7 @@ import {
 } from '../../src/shared/protocol/messages';
 import { SignedCommandSchema, type SignedCommand } from '../../src/shared/protocol/commands';
 import { lockerTopics, DEFAULT_TOPIC_PREFIX } from '../../src/shared/protocol/topics';
-import { noDelay } from '../mqttLink';
+import { noDelay } from '../../src/shared/node/mqttNoDelay';
 
 export class DeviceChain {
   private seq = 0;

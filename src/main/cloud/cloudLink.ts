@@ -29,6 +29,7 @@ import {
 } from './linkStatus';
 import { OutboxRelay } from './outboxRelay';
 import { buildStateSnapshot, snapshotContent } from './stateSnapshot';
+import { noDelay } from '../../shared/node/mqttNoDelay';
 
 export interface TlsMaterial {
   ca?: Buffer;
@@ -294,6 +295,7 @@ export class CloudLink {
     session.connectedAt = this.monotonic();
     this.counters.sessions += 1;
     const { client } = session;
+    noDelay(client);
     client.subscribe(
       { [this.topics.acks]: { qos: 1 }, [this.topics.commands]: { qos: 1 } },
       (error) => {

@@ -203,15 +203,19 @@ export class CloudPeer {
   }
 }
 
-/** Polls `condition` until it holds; fails with `what` after `timeoutMs` instead of hanging. */
+/**
+ * Polls `condition` every `everyMs` until it holds; fails with `what` after `timeoutMs` instead of
+ * hanging.
+ */
 export async function until(
   condition: () => boolean,
   what: string,
   timeoutMs = 15_000,
+  everyMs = 20,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

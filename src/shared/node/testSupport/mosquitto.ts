@@ -63,6 +63,8 @@ export class Mosquitto {
       `user ${userInfo().username}`,
       'per_listener_settings false',
       'persistence false',
+      // As in production (docs/deployment-cloud.md): no forwarded message waits for a delayed ACK.
+      'set_tcp_nodelay true',
       'max_inflight_messages 100',
       'max_queued_messages 100000',
       process.env.MOSQUITTO_LOG ? 'log_dest stderr' : 'log_dest none',
