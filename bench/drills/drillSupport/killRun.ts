@@ -1,0 +1,261 @@
+/**
+ * One run of the kill drill: a real Mosquitto, the real cloud-mock on it (announcing parcels and
+ * booking returns through its REST API all along, so commands keep arriving), the lock boards in
+ * a process of their own counting every unlock frame, and the kill drill's kiosk (killKiosk.ts)
+ * working on one SQLite file, SIGKILLed at random instants and started again, `kills` times.
+ * After every kill the file is checked as the next start will find it; at the end the kiosk runs
+ * until everything is delivered, and the cloud's store, the chain, the compartments and the
+ * boards' pulse counts are judged.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Mosquitto } from '../../../src/shared/node/testSupport/mosquitto';
+import { FileIdentityStore } from '../../../src/main/identity/fileIdentityStore';
+import { bundledScript } from '../../../src/main/services/testSupport/bundledScript';
+import { checkInvariants } from '../../../src/main/services/testSupport/invariants';
+import { smallLockerConfig } from '../../../src/main/services/testSupport/kioskFixture';
+import { openDatabase } from '../../../src/main/store/database';
+import { BoardWitness } from '../../benchSupport/boardWitness';
+import { startFlushCloud, type FlushCloud } from '../../benchSupport/flushCloud';
+import {
+  FlushKioskProcess,
+  kioskProgress,
+  type KioskEnv,
+} from '../../benchSupport/flushKioskProcess';
+import { auditCommands, type CommandAudit } from './commandEffects';
+import { readCloudLedger, type CloudLedger } from './cloudLedger';
+import { auditDoorPulses, type PulseAudit } from './doorPulses';
+
+export interface KillOptions {
+  kills: number;
+  /** The longest a kiosk lives before its kill (ms after it started). */
+  maxLifeMs: number;
+  say?: (line: string) => void;
+}
+
+export interface KillFigures {
+  kills: number;
+  killsDuringStart: number;
+  operations: number;
+  kioskHead: number;
+  cloud: CloudLedger;
+  /** Events the kiosk holds that the cloud does not, and rows stored twice. */
+  lost: number;
+  duplicated: number;
+  /** Problems found in the file after a kill or at the end (compartments, items, chain). */
+  inconsistencies: string[];
+  chainVerified: boolean;
+  pulses: PulseAudit;
+  commands: CommandAudit & { sent: number; refusedByCloud: number };
+  workErrors: string[];
+  seconds: number;
+}
+
+const LOCKER = 'drill-kill';
+const KIOSK = resolve(import.meta.dirname, 'killKiosk.ts');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rand = (n: number) => Math.floor(Math.random() * n);
+
+export async function runKill(o: KillOptions): Promise<KillFigures> {
+  const say = o.say ?? (() => {});
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'drill-kill-'));
+  const identityFile = join(dir, 'identity.json');
+  const identity = FileIdentityStore.open(identityFile);
+  const broker = await Mosquitto.start();
+  const cloud = await startFlushCloud({ brokerUrl: broker.url, lockerId: LOCKER, identity });
+  const boards = await BoardWitness.start({
+    boards: [0],
+    floor: { board: 0, lock: 16 },
+    openDelayMs: 30,
+    swapAfterMs: 250,
+  });
+  const command = await bundledScript(KIOSK);
+  const env: KioskEnv = {
+    DB_FILE: join(dir, 'kiosk.db'),
+    IDENTITY_FILE: identityFile,
+    BROKER_URL: broker.url,
+    LOCKER_ID: LOCKER,
+    CLOUD_PUBLIC_KEY: cloud.cloudPublicKey,
+    RATE: '100',
+  };
+  const spawnKiosk = () =>
+    FlushKioskProcess.spawn(env, {
+      command,
+      env: { BUS_PATH: boards.kioskPath, CLOUD_DATA_DIR: cloud.dataDir },
+    });
+  const traffic = startCloudTraffic(cloud);
+  const inconsistencies: string[] = [];
+  const workErrors: string[] = [];
+  const chainCache = { seq: 0, hash: '' };
+  const publicKey = identity.deviceKey().publicKey;
+  let operations = 0;
+  let killsDuringStart = 0;
+  let kiosk: FlushKioskProcess | null = null;
+  try {
+    for (let kill = 1; kill <= o.kills; kill++) {
+      kiosk = spawnKiosk();
+      let lastSeq = 0;
+      kiosk.onLine((line) => {
+        if (line.startsWith('SEQ ')) {
+          lastSeq = Number(line.slice(4));
+          operations += 1;
+        } else if (line.startsWith('ERROR ')) workErrors.push(line.slice(6));
+      });
+      // Some kills land while it starts (migrations, reconciliation, connecting); most mid-work.
+      if (rand(5) === 0) {
+        killsDuringStart += 1;
+        await sleep(rand(600));
+      } else {
+        await kiosk.said('START', 60_000);
+        await sleep(rand(o.maxLifeMs));
+      }
+      await kiosk.kill();
+      const where = `after kill ${kill}`;
+      const seen = inspect(env.DB_FILE, publicKey, chainCache);
+      for (const v of seen.violations) inconsistencies.push(`${where}: ${v}`);
+      if (seen.head < lastSeq)
+        inconsistencies.push(
+          `${where}: seq ${lastSeq} was committed, the file ends at ${seen.head}`,
+        );
+      if (kill % 10 === 0 || kill === o.kills)
+        say(`kill ${kill}/${o.kills}: head ${seen.head}, ${operations} steps so far`);
+    }
+
+    // The last life: work a little, then rest until everything is delivered and settled.
+    kiosk = spawnKiosk();
+    kiosk.onLine((line) => {
+      if (line.startsWith('ERROR ')) workErrors.push(line.slice(6));
+    });
+    await kiosk.said('START', 60_000);
+    await sleep(1000);
+    kiosk.child.stdin!.write('quiet\n');
+    await traffic.stop();
+    const kioskHead = await quiescent(env.DB_FILE, cloud, 120_000);
+    await kiosk.kill();
+
+    const ledger = readCloudLedger(cloud.dataDir, LOCKER);
+    const db = openDatabase(env.DB_FILE);
+    let pulses: PulseAudit;
+    let commands: CommandAudit;
+    let chainVerified = false;
+    try {
+      const final = checkInvariants(db, publicKey); // the whole chain, from genesis
+      for (const v of final) inconsistencies.push(`at the end: ${v}`);
+      chainVerified = !final.some((v) => /chain|signature|hash/i.test(v));
+      const lockOf = new Map(
+        smallLockerConfig().compartments.map((c) => [c.id, `${c.board}/${c.lock}`]),
+      );
+      pulses = auditDoorPulses(db, boards.unlocksByLock, lockOf);
+      commands = auditCommands(db);
+    } finally {
+      db.close();
+    }
+    return {
+      kills: o.kills,
+      killsDuringStart,
+      operations,
+      kioskHead,
+      cloud: ledger,
+      lost: kioskHead - ledger.distinct,
+      duplicated: ledger.rows - ledger.distinct,
+      inconsistencies,
+      chainVerified,
+      pulses,
+      commands: { ...commands, sent: traffic.sent, refusedByCloud: traffic.refused },
+      workErrors,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await traffic.stop();
+    await kiosk?.kill();
+    await boards.close();
+    await cloud.close();
+    await broker.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The kiosk's file as the next start finds it: invariants (chain incrementally) and its head. */
+function inspect(
+  dbFile: string,
+  publicKey: ReturnType<FileIdentityStore['deviceKey']>['publicKey'],
+  chainCache: { seq: number; hash: string },
+): { violations: string[]; head: number } {
+  try {
+    const db = openDatabase(dbFile);
+    try {
+      const head = (
+        db.prepare('SELECT coalesce(max(seq), 0) AS s FROM events').get() as {
+          s: number;
+        }
+      ).s;
+      return { violations: checkInvariants(db, publicKey, { chainCache }), head };
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    return { violations: [`the file cannot be opened: ${(e as Error).message}`], head: 0 };
+  }
+}
+
+/** Waits until the kiosk's chain stopped growing, the cloud acked it all and no door is open. */
+async function quiescent(dbFile: string, cloud: FlushCloud, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    const { head, acked } = kioskProgress(dbFile);
+    const stored = readCloudLedger(cloud.dataDir, LOCKER).distinct;
+    if (head === last && acked === head && stored === head) return head;
+    if (Date.now() > deadline)
+      throw new Error(`not delivered in time: head ${head}, acked ${acked}, cloud ${stored}`);
+    last = head;
+    await sleep(750);
+  }
+}
+
+/** The cloud announcing parcels and booking returns for the locker while the drill runs. */
+function startCloudTraffic(cloud: FlushCloud): {
+  stop(): Promise<void>;
+  sent: number;
+  refused: number;
+} {
+  let running = true;
+  const state = { sent: 0, refused: 0 };
+  const customer = { name: 'Ada Lovelace', phone: '+49 30 1234567', email: 'ada@example.org' };
+  const loop = (async () => {
+    for (let n = 0; running; n++) {
+      const reply =
+        rand(10) < 7
+          ? await cloud.call('POST', '/api/v1/allocations', {
+              lockerId: LOCKER,
+              parcelId: `drill-${n}`,
+              trackingBarcode: `TRKDRILL${n}`,
+              dimensions: { lengthMm: 300, widthMm: 200, heightMm: 60 + rand(100) },
+              weightG: 1200,
+              customer,
+            })
+          : await cloud.call('POST', '/api/v1/returns', {
+              lockerId: LOCKER,
+              size: rand(2) === 0 ? 'S' : 'M',
+              customer,
+            });
+      if (reply.status < 300) state.sent += 1;
+      else state.refused += 1; // full: no capacity promised twice
+      await sleep(150 + rand(300));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+    get sent() {
+      return state.sent;
+    },
+    get refused() {
+      return state.refused;
+    },
+  };
+}
