@@ -17,12 +17,10 @@ import { checkInvariants } from '../../../src/main/services/testSupport/invarian
 import { smallLockerConfig } from '../../../src/main/services/testSupport/kioskFixture';
 import { openDatabase } from '../../../src/main/store/database';
 import { BoardWitness } from '../../benchSupport/boardWitness';
-import { startFlushCloud, type FlushCloud } from '../../benchSupport/flushCloud';
-import {
-  FlushKioskProcess,
-  kioskProgress,
-  type KioskEnv,
-} from '../../benchSupport/flushKioskProcess';
+import { startFlushCloud } from '../../benchSupport/flushCloud';
+import { FlushKioskProcess, type KioskEnv } from '../../benchSupport/flushKioskProcess';
+import { startCloudTraffic } from './cloudTraffic';
+import { delivered } from './delivered';
 import { auditCommands, type CommandAudit } from './commandEffects';
 import { readCloudLedger, type CloudLedger } from './cloudLedger';
 import { auditDoorPulses, type PulseAudit } from './doorPulses';
@@ -85,7 +83,7 @@ export async function runKill(o: KillOptions): Promise<KillFigures> {
       command,
       env: { BUS_PATH: boards.kioskPath, CLOUD_DATA_DIR: cloud.dataDir },
     });
-  const traffic = startCloudTraffic(cloud);
+  const traffic = startCloudTraffic(cloud, LOCKER);
   const inconsistencies: string[] = [];
   const workErrors: string[] = [];
   const chainCache = { seq: 0, hash: '' };
@@ -132,7 +130,7 @@ export async function runKill(o: KillOptions): Promise<KillFigures> {
     await sleep(1000);
     kiosk.child.stdin!.write('quiet\n');
     await traffic.stop();
-    const kioskHead = await quiescent(env.DB_FILE, cloud, 120_000);
+    const kioskHead = await delivered(env.DB_FILE, cloud.dataDir, LOCKER, 120_000);
     await kiosk.kill();
 
     const ledger = readCloudLedger(cloud.dataDir, LOCKER);
@@ -198,64 +196,4 @@ function inspect(
   } catch (e) {
     return { violations: [`the file cannot be opened: ${(e as Error).message}`], head: 0 };
   }
-}
-
-/** Waits until the kiosk's chain stopped growing, the cloud acked it all and no door is open. */
-async function quiescent(dbFile: string, cloud: FlushCloud, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let last = -1;
-  for (;;) {
-    const { head, acked } = kioskProgress(dbFile);
-    const stored = readCloudLedger(cloud.dataDir, LOCKER).distinct;
-    if (head === last && acked === head && stored === head) return head;
-    if (Date.now() > deadline)
-      throw new Error(`not delivered in time: head ${head}, acked ${acked}, cloud ${stored}`);
-    last = head;
-    await sleep(750);
-  }
-}
-
-/** The cloud announcing parcels and booking returns for the locker while the drill runs. */
-function startCloudTraffic(cloud: FlushCloud): {
-  stop(): Promise<void>;
-  sent: number;
-  refused: number;
-} {
-  let running = true;
-  const state = { sent: 0, refused: 0 };
-  const customer = { name: 'Ada Lovelace', phone: '+49 30 1234567', email: 'ada@example.org' };
-  const loop = (async () => {
-    for (let n = 0; running; n++) {
-      const reply =
-        rand(10) < 7
-          ? await cloud.call('POST', '/api/v1/allocations', {
-              lockerId: LOCKER,
-              parcelId: `drill-${n}`,
-              trackingBarcode: `TRKDRILL${n}`,
-              dimensions: { lengthMm: 300, widthMm: 200, heightMm: 60 + rand(100) },
-              weightG: 1200,
-              customer,
-            })
-          : await cloud.call('POST', '/api/v1/returns', {
-              lockerId: LOCKER,
-              size: rand(2) === 0 ? 'S' : 'M',
-              customer,
-            });
-      if (reply.status < 300) state.sent += 1;
-      else state.refused += 1; // full: no capacity promised twice
-      await sleep(150 + rand(300));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-    get sent() {
-      return state.sent;
-    },
-    get refused() {
-      return state.refused;
-    },
-  };
 }

@@ -331,7 +331,10 @@ export class CloudLink {
     const lasted = session.connectedAt === null ? null : this.monotonic() - session.connectedAt;
     if (session.takenOver) this.kickedInARow = this.tuning.duplicateAfter;
     else if (lasted !== null && lasted < this.tuning.shortSessionMs) this.kickedInARow += 1;
-    else if (lasted !== null) this.kickedInARow = 0;
+    // A session that held, or a connect that failed: a broker that is not there (restarting,
+    // unreachable) explains the short sessions before it; another client holding our id never
+    // stops us connecting. (Found by the broker drill: three quick restarts meant a 5-min wait.)
+    else this.kickedInARow = 0;
 
     let delay: number;
     if (this.kickedInARow >= this.tuning.duplicateAfter) {
