@@ -4,8 +4,8 @@
  * CloudLink. With BACKLOG_EVENTS it first builds an offline backlog of real operations (the
  * cloud announces a parcel, a courier deposits it, the customer picks it up: doors open and
  * close), prints `BACKLOG <head>` and waits for a line on stdin before it connects; without, it
- * connects at once (a restart). Prints `ONLINE` once the link is up, and `LINK <state> <epoch ms>`
- * at every change of the link's connection state after that; on SIGTERM, `LOOP <json>`:
+ * connects at once (a restart). Prints `ONLINE` once the link is up, and `LINK <state> <epoch ms>
+ * <last error code or ->` at every change of the link's connection state after that; on SIGTERM, `LOOP <json>`:
  * how long the event loop was held while connected (p50, p99, max ms), the wait a door that
  * must open would have had. Configured by environment:
  * DB_FILE, IDENTITY_FILE, BROKER_URL, LOCKER_ID, CLOUD_PUBLIC_KEY, BACKLOG_EVENTS, RATE, and
@@ -102,9 +102,8 @@ link.onStatus((s) => {
   if (connection === null && s.connection !== 'online') return;
   if (connection === null) process.stdout.write('ONLINE\n');
   connection = s.connection;
-  process.stdout.write(
-    `LINK ${s.connection} ${(performance.timeOrigin + performance.now()).toFixed(1)}\n`,
-  );
+  const at = (performance.timeOrigin + performance.now()).toFixed(1);
+  process.stdout.write(`LINK ${s.connection} ${at} ${s.lastError?.code ?? '-'}\n`);
 });
 process.once('SIGTERM', () => {
   loop.disable();

@@ -104,6 +104,8 @@ interface Session {
   client: MqttClient;
   connectedAt: number | null;
   takenOver: boolean;
+  /** Our keep-alive went unanswered: the link died, we ended the session ourselves. */
+  linkDied: boolean;
   closed: boolean;
 }
 
@@ -261,7 +263,13 @@ export class CloudLink {
       ...(tls?.key ? { key: tls.key } : {}),
       rejectUnauthorized: true,
     });
-    const session: Session = { client, connectedAt: null, takenOver: false, closed: false };
+    const session: Session = {
+      client,
+      connectedAt: null,
+      takenOver: false,
+      linkDied: false,
+      closed: false,
+    };
     this.session = session;
     // Acknowledge a message only once it has been handled durably. Each in a turn of its own:
     // the client takes the next message of a read at once, and a door must not wait for a
@@ -279,6 +287,7 @@ export class CloudLink {
     };
     client.on('connect', () => this.onConnect(session));
     client.on('error', (e) => {
+      if (e.message === 'Keepalive timeout') session.linkDied = true;
       const refused = classifyConnectError(e as Error & { code?: string | number });
       const code = this.connection === 'online' ? 'connection_lost' : 'connect_failed';
       this.setError(refused?.code ?? code, refused?.message ?? e.message);
@@ -330,10 +339,12 @@ export class CloudLink {
     if (this.closing) return;
     const lasted = session.connectedAt === null ? null : this.monotonic() - session.connectedAt;
     if (session.takenOver) this.kickedInARow = this.tuning.duplicateAfter;
-    else if (lasted !== null && lasted < this.tuning.shortSessionMs) this.kickedInARow += 1;
-    // A session that held, or a connect that failed: a broker that is not there (restarting,
-    // unreachable) explains the short sessions before it; another client holding our id never
-    // stops us connecting. (Found by the broker drill: three quick restarts meant a 5-min wait.)
+    else if (lasted !== null && lasted < this.tuning.shortSessionMs && !session.linkDied)
+      this.kickedInARow += 1;
+    // A session that held, a connect that failed, or a link whose keep-alive went unanswered:
+    // a broker or network that is not there explains the short sessions before it; another
+    // client holding our id never stops us connecting, nor leaves our pings unanswered. (Found
+    // by the broker and cut-link drills: quick restarts or dead links meant a 2.5-5 min wait.)
     else this.kickedInARow = 0;
 
     let delay: number;
