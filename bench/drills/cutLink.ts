@@ -18,7 +18,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     events: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '2' },
-    'keepalive-sec': { type: 'string', default: '2' },
+    'keepalive-sec': { type: 'string', default: '1' },
   },
 });
 const keepaliveSec = Number(values['keepalive-sec']);

@@ -107,7 +107,7 @@ export async function runCutLink(o: CutLinkOptions): Promise<CutLinkFigures> {
     let faults = 0;
     for (let round = 1; round <= o.rounds; round++) {
       // Half-open: the connection in use goes dead; the kiosk must notice by its keep-alive.
-      await sleep(1000 + rand(1500));
+      await sleep(500 + rand(1500));
       const deadConnection = relay.connects.length - 1;
       const holedAt = wallNow();
       relay.blackHole();
@@ -122,7 +122,7 @@ export async function runCutLink(o: CutLinkOptions): Promise<CutLinkFigures> {
 
       // Slow: every chunk waits; nothing is lost, only late.
       relay.delay(200 + rand(400));
-      await sleep(1500 + rand(1500));
+      await sleep(1000 + rand(1000));
       relay.delay(0);
 
       // Cut in the middle of a packet: the broker gets half a packet, the kiosk a closed socket.
