@@ -14,7 +14,7 @@ import { runBroker } from './drillSupport/brokerRun';
 
 const { values } = parseArgs({
   options: {
-    events: { type: 'string', default: '1000' },
+    events: { type: 'string', default: '600' },
     restarts: { type: 'string', default: '3' },
     rate: { type: 'string', default: '1' },
     'backoff-cap-ms': { type: 'string', default: '4000' },

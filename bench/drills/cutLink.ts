@@ -16,7 +16,7 @@ import { runCutLink } from './drillSupport/cutLinkRun';
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '1' },
-    events: { type: 'string', default: '1000' },
+    events: { type: 'string', default: '600' },
     rate: { type: 'string', default: '2' },
     'keepalive-sec': { type: 'string', default: '1' },
   },

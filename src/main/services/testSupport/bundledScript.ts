@@ -1,9 +1,10 @@
 /**
  * Test support: the node arguments that run a TypeScript entry point, bundled once with esbuild
- * (tsx's own dependency) into node_modules/.cache. `node --import tsx` costs ~0.5 s per start, a
- * bundle ~0.1 s, which is what lets a test or drill kill and restart a process hundreds of times.
- * Falls back to tsx when esbuild is not there.
+ * (tsx's own dependency) into node_modules/.cache, where the bundle's own imports resolve.
+ * `node --import tsx` costs ~0.5 s per start, a bundle ~0.1 s, which is what lets a test or
+ * drill kill and restart a process hundreds of times. Falls back to tsx without esbuild.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
@@ -12,8 +13,10 @@ const CACHE = resolve(import.meta.dirname, '../../../../node_modules/.cache/kios
 export async function bundledScript(entry: string): Promise<string[]> {
   try {
     const { build } = await import('esbuild');
-    mkdirSync(CACHE, { recursive: true });
-    const outfile = join(CACHE, `${basename(entry, '.ts')}.mjs`);
+    // One folder per entry's full path: worktrees sharing node_modules never share a bundle.
+    const dir = join(CACHE, createHash('sha256').update(entry).digest('hex').slice(0, 12));
+    mkdirSync(dir, { recursive: true });
+    const outfile = join(dir, `${basename(entry, '.ts')}.mjs`);
     const built = await build({
       entryPoints: [entry],
       bundle: true,
