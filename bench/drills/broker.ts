@@ -38,6 +38,7 @@ const held =
   f.cloud.outOfOrder === 0 &&
   f.cloud.brokenLinks === 0 &&
   f.cloud.notifiedTwice === 0 &&
+  f.cloud.presence === 'online' &&
   f.commands.appliedTwice === 0 &&
   f.commands.announcedTwice === 0 &&
   f.restartsMidFlush > 0 &&

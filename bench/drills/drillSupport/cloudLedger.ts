@@ -18,6 +18,8 @@ export interface CloudLedger {
   brokenLinks: number;
   /** Parcels that got more than one pickup-code notification. */
   notifiedTwice: number;
+  /** What the cloud believes of the locker's presence now. */
+  presence: string;
 }
 
 export function readCloudLedger(cloudDataDir: string, lockerId: string): CloudLedger {
@@ -49,7 +51,10 @@ export function readCloudLedger(cloudDataDir: string, lockerId: string): CloudLe
          WHERE locker_id = ? AND kind = 'pickup_code' GROUP BY parcel_id HAVING count(*) > 1)`,
       )
       .get(lockerId) as { n: number };
+    const presence = db.prepare('SELECT presence FROM lockers WHERE id = ?').get(lockerId) as
+      { presence: string } | undefined;
     return {
+      presence: presence?.presence ?? 'missing',
       rows: rows.length,
       distinct: bySeq.size,
       maxSeq: highest,
