@@ -9,9 +9,9 @@
  *
  *   npm run drill -- cut-link [--rounds 10] [--events 5000] [--keepalive-sec 2]
  */
-import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCutLink } from './drillSupport/cutLinkRun';
+import { deliveredExactlyOnce, finish } from './drillSupport/verdict';
 
 const { values } = parseArgs({
   options: {
@@ -37,34 +37,18 @@ const detectLimitMs = 2 * keepaliveSec * 1000 + 1000;
 /** Equal jitter: no retry comes sooner than half the first step. */
 const connectFloorMs = backoff.initialMs / 2;
 const held =
-  f.lost === 0 &&
-  f.duplicated === 0 &&
-  f.cloud.gaps === 0 &&
-  f.cloud.outOfOrder === 0 &&
-  f.cloud.brokenLinks === 0 &&
-  f.cloud.notifiedTwice === 0 &&
+  deliveredExactlyOnce(f) &&
   f.cloud.presence === 'online' &&
-  f.commands.appliedTwice === 0 &&
-  f.commands.announcedTwice === 0 &&
   f.detectMs.every((ms) => ms <= detectLimitMs) &&
   (f.closestConnectsMs === null || f.closestConnectsMs >= connectFloorMs) &&
+  f.connects === f.faults + 1 &&
   !f.suspectedDuplicateClient;
-console.log(
-  `cut-link: ${f.rounds} rounds, ${f.faults} faults, ${f.connects} connects (at most ` +
+finish(
+  'cut-link',
+  held,
+  `${f.rounds} rounds, ${f.faults} faults, ${f.connects} connects (at most ` +
     `${f.maxConnectsPerMinute} in a minute, closest ${f.closestConnectsMs?.toFixed(0)} ms apart); ` +
     `dead link noticed after ${Math.max(...f.detectMs).toFixed(0)} ms at worst (limit ` +
-    `${detectLimitMs} ms); ${f.kioskHead} events: ${f.lost} lost, ${f.duplicated} stored twice; ` +
-    `${held ? 'HELD' : 'BROKEN'}`,
+    `${detectLimitMs} ms); ${f.kioskHead} events: ${f.lost} lost, ${f.duplicated} stored twice`,
+  { ...f, detectLimitMs, connectFloorMs },
 );
-console.log(
-  JSON.stringify({
-    drill: 'cut-link',
-    held,
-    ...f,
-    detectLimitMs,
-    connectFloorMs,
-    cores: availableParallelism(),
-    loadAverage: loadavg()[0],
-  }),
-);
-process.exit(held ? 0 : 1);

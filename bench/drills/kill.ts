@@ -9,9 +9,9 @@
  *
  *   npm run drill -- kill [--kills 1000] [--max-life-ms 1500]
  */
-import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runKill } from './drillSupport/killRun';
+import { deliveredExactlyOnce, finish } from './drillSupport/verdict';
 
 const { values } = parseArgs({
   options: {
@@ -26,36 +26,24 @@ const f = await runKill({
   say: (line) => console.log(line),
 });
 const held =
-  f.lost === 0 &&
-  f.duplicated === 0 &&
-  f.cloud.gaps === 0 &&
-  f.cloud.outOfOrder === 0 &&
-  f.cloud.brokenLinks === 0 &&
-  f.cloud.notifiedTwice === 0 &&
+  deliveredExactlyOnce(f) &&
   f.inconsistencies.length === 0 &&
   f.chainVerified &&
   f.pulses.violations.length === 0 &&
-  f.commands.appliedTwice === 0 &&
-  f.commands.announcedTwice === 0 &&
   f.workErrors.length === 0;
 for (const v of [...f.inconsistencies, ...f.pulses.violations, ...f.workErrors].slice(0, 20))
   console.log(`VIOLATION ${v}`);
-console.log(
-  `kill: ${f.kills} kills (${f.killsDuringStart} during start), ${f.operations} steps, ` +
+finish(
+  'kill',
+  held,
+  `${f.kills} kills (${f.killsDuringStart} during start), ${f.operations} steps, ` +
     `${f.kioskHead} events: ${f.lost} lost, ${f.duplicated} duplicated at the cloud; ` +
     `${f.pulses.framesHeard} unlocks heard, ${f.pulses.pulsesRecorded} recorded, ` +
-    `${f.pulses.pulsesUnrecorded} lost with a kill; ${held ? 'HELD' : 'BROKEN'}`,
-);
-console.log(
-  JSON.stringify({
-    drill: 'kill',
-    held,
+    `${f.pulses.pulsesUnrecorded} lost with a kill`,
+  {
     ...f,
     inconsistencies: f.inconsistencies.length,
     workErrors: f.workErrors.length,
     pulses: { ...f.pulses, violations: f.pulses.violations.length },
-    cores: availableParallelism(),
-    loadAverage: loadavg()[0],
-  }),
+  },
 );
-process.exit(held ? 0 : 1);

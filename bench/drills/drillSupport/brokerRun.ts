@@ -5,19 +5,12 @@
  * session and every message in flight is lost with it). A witness on the broker sees what passes;
  * the kiosk says when its link comes back. The cloud's file says what was stored.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Mosquitto } from '../../../src/shared/node/testSupport/mosquitto';
-import { FileIdentityStore } from '../../../src/main/identity/fileIdentityStore';
-import { startFlushCloud } from '../../benchSupport/flushCloud';
-import { FlushKioskProcess, type KioskEnv } from '../../benchSupport/flushKioskProcess';
+import { FlushKioskProcess } from '../../benchSupport/flushKioskProcess';
 import { FlushWitness, wallNow } from '../../benchSupport/flushWitness';
-import { auditCommands, type CommandAudit } from './commandEffects';
-import { readCloudLedger, type CloudLedger } from './cloudLedger';
 import { startCloudTraffic } from './cloudTraffic';
 import { delivered } from './delivered';
+import { startDrillStand, type DeliveryOutcome } from './drillStand';
 
 export interface BrokerOptions {
   events: number;
@@ -39,7 +32,7 @@ export interface Restart {
   firstPublishMs: number | null;
 }
 
-export interface BrokerFigures {
+export interface BrokerFigures extends DeliveryOutcome {
   backlogEvents: number;
   restarts: Restart[];
   /** Restarts that came while the backlog was still being flushed. */
@@ -48,10 +41,7 @@ export interface BrokerFigures {
   longestFirstPublishMs: number;
   backoffCapMs: number;
   kioskHead: number;
-  cloud: CloudLedger;
-  lost: number;
-  duplicated: number;
-  commands: CommandAudit & { sent: number };
+  commandsSent: number;
   eventsSentTwice: number;
   seconds: number;
 }
@@ -63,20 +53,10 @@ const rand = (n: number) => Math.floor(Math.random() * n);
 export async function runBroker(o: BrokerOptions): Promise<BrokerFigures> {
   const say = o.say ?? (() => {});
   const started = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'drill-broker-'));
-  const identityFile = join(dir, 'identity.json');
-  const identity = FileIdentityStore.open(identityFile);
-  const broker = await Mosquitto.start();
-  const cloud = await startFlushCloud({ brokerUrl: broker.url, lockerId: LOCKER, identity });
+  const stand = await startDrillStand(LOCKER);
+  const { broker, cloud } = stand;
   const witness = await FlushWitness.connect(broker.url, LOCKER, 50);
-  const env: KioskEnv = {
-    DB_FILE: join(dir, 'kiosk.db'),
-    IDENTITY_FILE: identityFile,
-    BROKER_URL: broker.url,
-    LOCKER_ID: LOCKER,
-    CLOUD_PUBLIC_KEY: cloud.cloudPublicKey,
-    RATE: String(o.publishesPerSecond),
-  };
+  const env = stand.kioskEnv({ publishesPerSecond: o.publishesPerSecond });
   const tuning = { backoff: { initialMs: 200, maxMs: o.backoffCapMs, factor: 2 } };
   const kiosk = FlushKioskProcess.spawn(env, {
     backlogEvents: o.events,
@@ -130,14 +110,6 @@ export async function runBroker(o: BrokerOptions): Promise<BrokerFigures> {
     }
     await traffic.stop();
     const kioskHead = await delivered(env.DB_FILE, cloud.dataDir, LOCKER, 300_000);
-    const ledger = readCloudLedger(cloud.dataDir, LOCKER);
-    const db = new Database(env.DB_FILE, { readonly: true, fileMustExist: true });
-    let commands: CommandAudit;
-    try {
-      commands = auditCommands(db);
-    } finally {
-      db.close();
-    }
     const longest = (xs: (number | null)[]) =>
       xs.reduce<number>((max, x) => (x === null ? Infinity : Math.max(max, x)), 0);
     return {
@@ -150,10 +122,8 @@ export async function runBroker(o: BrokerOptions): Promise<BrokerFigures> {
       ),
       backoffCapMs: o.backoffCapMs,
       kioskHead,
-      cloud: ledger,
-      lost: kioskHead - ledger.distinct,
-      duplicated: ledger.rows - ledger.distinct,
-      commands: { ...commands, sent: traffic.sent },
+      ...stand.outcome(kioskHead),
+      commandsSent: traffic.sent,
       eventsSentTwice: witness.figures(0, 0).eventsSentTwice,
       seconds: (performance.now() - started) / 1000,
     };
@@ -161,9 +131,7 @@ export async function runBroker(o: BrokerOptions): Promise<BrokerFigures> {
     await traffic?.stop();
     await kiosk.kill();
     await witness.close();
-    await cloud.close();
-    await broker.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stand.close();
   }
 }
 

@@ -6,20 +6,12 @@
  * an old connection are replayed after the kiosk has reconnected. The kiosk says when its link
  * went down; the relay counts connects; the cloud's file says what was stored.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { startTcpRelay } from '../../../cloud-mock/testSupport/tcpRelay';
-import { Mosquitto } from '../../../src/shared/node/testSupport/mosquitto';
-import { FileIdentityStore } from '../../../src/main/identity/fileIdentityStore';
-import { startFlushCloud } from '../../benchSupport/flushCloud';
-import { FlushKioskProcess, type KioskEnv } from '../../benchSupport/flushKioskProcess';
+import { FlushKioskProcess } from '../../benchSupport/flushKioskProcess';
 import { wallNow } from '../../benchSupport/flushWitness';
-import { auditCommands, type CommandAudit } from './commandEffects';
-import { readCloudLedger, type CloudLedger } from './cloudLedger';
 import { startCloudTraffic } from './cloudTraffic';
 import { delivered } from './delivered';
+import { startDrillStand, type DeliveryOutcome } from './drillStand';
 
 export interface CutLinkOptions {
   events: number;
@@ -30,7 +22,7 @@ export interface CutLinkOptions {
   say?: (line: string) => void;
 }
 
-export interface CutLinkFigures {
+export interface CutLinkFigures extends DeliveryOutcome {
   backlogEvents: number;
   rounds: number;
   /** From the link going half-open to the kiosk calling it dead, each round (ms). */
@@ -42,10 +34,7 @@ export interface CutLinkFigures {
   /** The most connects in any 60 s. */
   maxConnectsPerMinute: number;
   kioskHead: number;
-  cloud: CloudLedger;
-  lost: number;
-  duplicated: number;
-  commands: CommandAudit & { sent: number };
+  commandsSent: number;
   suspectedDuplicateClient: boolean;
   seconds: number;
 }
@@ -57,20 +46,10 @@ const rand = (n: number) => Math.floor(Math.random() * n);
 export async function runCutLink(o: CutLinkOptions): Promise<CutLinkFigures> {
   const say = o.say ?? (() => {});
   const started = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'drill-cut-link-'));
-  const identityFile = join(dir, 'identity.json');
-  const identity = FileIdentityStore.open(identityFile);
-  const broker = await Mosquitto.start();
-  const cloud = await startFlushCloud({ brokerUrl: broker.url, lockerId: LOCKER, identity });
-  const relay = await startTcpRelay(new URL(broker.url));
-  const env: KioskEnv = {
-    DB_FILE: join(dir, 'kiosk.db'),
-    IDENTITY_FILE: identityFile,
-    BROKER_URL: relay.url,
-    LOCKER_ID: LOCKER,
-    CLOUD_PUBLIC_KEY: cloud.cloudPublicKey,
-    RATE: String(o.publishesPerSecond),
-  };
+  const stand = await startDrillStand(LOCKER);
+  const { cloud } = stand;
+  const relay = await startTcpRelay(new URL(stand.broker.url));
+  const env = stand.kioskEnv({ publishesPerSecond: o.publishesPerSecond, brokerUrl: relay.url });
   const tuning = {
     keepaliveSec: o.keepaliveSec,
     backoff: { ...o.backoff, factor: 2 },
@@ -145,14 +124,6 @@ export async function runCutLink(o: CutLinkOptions): Promise<CutLinkFigures> {
     }
     await traffic.stop();
     const kioskHead = await delivered(env.DB_FILE, cloud.dataDir, LOCKER, 300_000);
-    const ledger = readCloudLedger(cloud.dataDir, LOCKER);
-    const db = new Database(env.DB_FILE, { readonly: true, fileMustExist: true });
-    let commands: CommandAudit;
-    try {
-      commands = auditCommands(db);
-    } finally {
-      db.close();
-    }
     const connects = [...relay.connects];
     const gaps = connects.slice(1).map((t, i) => t - connects[i]!);
     return {
@@ -167,10 +138,8 @@ export async function runCutLink(o: CutLinkOptions): Promise<CutLinkFigures> {
         ...connects.map((t) => connects.filter((u) => u >= t && u < t + 60_000).length),
       ),
       kioskHead,
-      cloud: ledger,
-      lost: kioskHead - ledger.distinct,
-      duplicated: ledger.rows - ledger.distinct,
-      commands: { ...commands, sent: traffic.sent },
+      ...stand.outcome(kioskHead),
+      commandsSent: traffic.sent,
       suspectedDuplicateClient: links.some((l) => l.error === 'duplicate_client_id'),
       seconds: (performance.now() - started) / 1000,
     };
@@ -178,8 +147,6 @@ export async function runCutLink(o: CutLinkOptions): Promise<CutLinkFigures> {
     await traffic?.stop();
     await kiosk.kill();
     await relay.close();
-    await cloud.close();
-    await broker.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stand.close();
   }
 }

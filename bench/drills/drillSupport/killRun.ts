@@ -7,22 +7,17 @@
  * until everything is delivered, and the cloud's store, the chain, the compartments and the
  * boards' pulse counts are judged.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Mosquitto } from '../../../src/shared/node/testSupport/mosquitto';
-import { FileIdentityStore } from '../../../src/main/identity/fileIdentityStore';
+import { resolve } from 'node:path';
+import type { FileIdentityStore } from '../../../src/main/identity/fileIdentityStore';
 import { bundledScript } from '../../../src/main/services/testSupport/bundledScript';
 import { checkInvariants } from '../../../src/main/services/testSupport/invariants';
 import { smallLockerConfig } from '../../../src/main/services/testSupport/kioskFixture';
 import { openDatabase } from '../../../src/main/store/database';
 import { BoardWitness } from '../../benchSupport/boardWitness';
-import { startFlushCloud } from '../../benchSupport/flushCloud';
-import { FlushKioskProcess, type KioskEnv } from '../../benchSupport/flushKioskProcess';
+import { FlushKioskProcess } from '../../benchSupport/flushKioskProcess';
 import { startCloudTraffic } from './cloudTraffic';
 import { delivered } from './delivered';
-import { auditCommands, type CommandAudit } from './commandEffects';
-import { readCloudLedger, type CloudLedger } from './cloudLedger';
+import { startDrillStand, type DeliveryOutcome } from './drillStand';
 import { auditDoorPulses, type PulseAudit } from './doorPulses';
 
 export interface KillOptions {
@@ -32,20 +27,17 @@ export interface KillOptions {
   say?: (line: string) => void;
 }
 
-export interface KillFigures {
+export interface KillFigures extends DeliveryOutcome {
   kills: number;
   killsDuringStart: number;
   operations: number;
   kioskHead: number;
-  cloud: CloudLedger;
-  /** Events the kiosk holds that the cloud does not, and rows stored twice. */
-  lost: number;
-  duplicated: number;
   /** Problems found in the file after a kill or at the end (compartments, items, chain). */
   inconsistencies: string[];
   chainVerified: boolean;
   pulses: PulseAudit;
-  commands: CommandAudit & { sent: number; refusedByCloud: number };
+  commandsSent: number;
+  commandsRefusedByCloud: number;
   workErrors: string[];
   seconds: number;
 }
@@ -58,11 +50,8 @@ const rand = (n: number) => Math.floor(Math.random() * n);
 export async function runKill(o: KillOptions): Promise<KillFigures> {
   const say = o.say ?? (() => {});
   const started = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'drill-kill-'));
-  const identityFile = join(dir, 'identity.json');
-  const identity = FileIdentityStore.open(identityFile);
-  const broker = await Mosquitto.start();
-  const cloud = await startFlushCloud({ brokerUrl: broker.url, lockerId: LOCKER, identity });
+  const stand = await startDrillStand(LOCKER);
+  const { cloud, identity } = stand;
   const boards = await BoardWitness.start({
     boards: [0],
     floor: { board: 0, lock: 16 },
@@ -70,14 +59,7 @@ export async function runKill(o: KillOptions): Promise<KillFigures> {
     swapAfterMs: 250,
   });
   const command = await bundledScript(KIOSK);
-  const env: KioskEnv = {
-    DB_FILE: join(dir, 'kiosk.db'),
-    IDENTITY_FILE: identityFile,
-    BROKER_URL: broker.url,
-    LOCKER_ID: LOCKER,
-    CLOUD_PUBLIC_KEY: cloud.cloudPublicKey,
-    RATE: '100',
-  };
+  const env = stand.kioskEnv({ publishesPerSecond: 100 });
   const spawnKiosk = () =>
     FlushKioskProcess.spawn(env, {
       command,
@@ -133,10 +115,8 @@ export async function runKill(o: KillOptions): Promise<KillFigures> {
     const kioskHead = await delivered(env.DB_FILE, cloud.dataDir, LOCKER, 120_000);
     await kiosk.kill();
 
-    const ledger = readCloudLedger(cloud.dataDir, LOCKER);
     const db = openDatabase(env.DB_FILE);
     let pulses: PulseAudit;
-    let commands: CommandAudit;
     let chainVerified = false;
     try {
       const final = checkInvariants(db, publicKey); // the whole chain, from genesis
@@ -146,7 +126,6 @@ export async function runKill(o: KillOptions): Promise<KillFigures> {
         smallLockerConfig().compartments.map((c) => [c.id, `${c.board}/${c.lock}`]),
       );
       pulses = auditDoorPulses(db, boards.unlocksByLock, lockOf);
-      commands = auditCommands(db);
     } finally {
       db.close();
     }
@@ -155,13 +134,12 @@ export async function runKill(o: KillOptions): Promise<KillFigures> {
       killsDuringStart,
       operations,
       kioskHead,
-      cloud: ledger,
-      lost: kioskHead - ledger.distinct,
-      duplicated: ledger.rows - ledger.distinct,
+      ...stand.outcome(kioskHead),
       inconsistencies,
       chainVerified,
       pulses,
-      commands: { ...commands, sent: traffic.sent, refusedByCloud: traffic.refused },
+      commandsSent: traffic.sent,
+      commandsRefusedByCloud: traffic.refused,
       workErrors,
       seconds: (performance.now() - started) / 1000,
     };
@@ -169,9 +147,7 @@ export async function runKill(o: KillOptions): Promise<KillFigures> {
     await traffic.stop();
     await kiosk?.kill();
     await boards.close();
-    await cloud.close();
-    await broker.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stand.close();
   }
 }
 
