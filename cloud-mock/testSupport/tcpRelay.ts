@@ -62,10 +62,24 @@ export async function startTcpRelay(target: URL): Promise<TcpRelay> {
     pairs.add(pair);
     history.push(pair);
     const { upstream } = pair;
+    // One queue per direction, drained in order: a later chunk never overtakes an earlier one,
+    // even when the delay shrinks (TCP reorders nothing; a relay that did would corrupt it).
+    const queues = new Map<Socket, { at: number; chunk: Buffer }[]>();
+    const drain = (to: Socket) => {
+      const queue = queues.get(to)!;
+      while (queue.length > 0 && queue[0]!.at <= now()) {
+        const { chunk } = queue.shift()!;
+        if (!pair.dead && !to.destroyed) to.write(chunk);
+      }
+      if (queue.length > 0) setTimeout(() => drain(to), queue[0]!.at - now() + 1);
+    };
     const pass = (to: Socket, chunk: Buffer) => {
       if (pair.dead) return;
-      if (delayMs === 0) to.write(chunk);
-      else setTimeout(() => !pair.dead && !to.destroyed && to.write(chunk), delayMs);
+      const queue = queues.get(to) ?? [];
+      queues.set(to, queue);
+      if (delayMs === 0 && queue.length === 0) return void to.write(chunk);
+      queue.push({ at: now() + delayMs, chunk });
+      if (queue.length === 1) setTimeout(() => drain(to), delayMs + 1);
     };
     client.on('data', (chunk: Buffer) => {
       if (pair.sentBytes < RECORD_LIMIT) {
