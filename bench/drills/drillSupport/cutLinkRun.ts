@@ -99,8 +99,10 @@ export async function runCutLink(o: CutLinkOptions): Promise<CutLinkFigures> {
       detectMs.push(links.find((l) => l.at > holedAt && l.state !== 'online')!.at - holedAt);
       await reconnected(deadConnection + 1, `after the half-open link of round ${round}`);
 
-      // Slow: every chunk waits; nothing is lost, only late.
-      relay.delay(200 + rand(400));
+      // Slow: every chunk waits; nothing is lost, only late. Up to a fifth of the keep-alive each
+      // way: a round trip the keep-alive bears (mqtt.js pings after one period, gives up after
+      // one and a half), so a slow link is not mistaken for a dead one.
+      relay.delay(o.keepaliveSec * 100 + rand(o.keepaliveSec * 100));
       await sleep(1000 + rand(1000));
       relay.delay(0);
 
