@@ -78,7 +78,8 @@ export async function runBroker(o: BrokerOptions): Promise<BrokerFigures> {
     const restarts: Restart[] = [];
     let restartsMidFlush = 0;
     for (let i = 0; i < o.restarts; i++) {
-      const upMs = 800 + rand(1700);
+      // The first restart early, so even the small size restarts the broker mid-flush.
+      const upMs = i === 0 ? 300 + rand(500) : 800 + rand(1700);
       await sleep(upMs);
       if (witness.ackedUpTo < backlogEvents) restartsMidFlush += 1;
       const how = i % 2 === 0 ? 'kill -9' : 'clean stop';
