@@ -37,6 +37,8 @@ export interface BoardWitnessOptions {
 
 export class BoardWitness {
   private heard: Heard[] = [];
+  /** Unlock frames heard per lock (`board/lock`), every one since the start. */
+  readonly unlocksByLock = new Map<string, number>();
   private waiters = new Set<Waiter>();
   private exited = false;
 
@@ -134,6 +136,10 @@ export class BoardWitness {
     const kind = parsed.unlock ? 'unlock' : 'floor';
     const address = parsed.unlock ?? parsed.floor!;
     this.heard.push({ kind, address, atNs: BigInt(parsed.atNs) });
+    if (kind === 'unlock') {
+      const lock = `${address.board}/${address.lock}`;
+      this.unlocksByLock.set(lock, (this.unlocksByLock.get(lock) ?? 0) + 1);
+    }
     for (const w of this.waiters) {
       const atNs = this.take(w.kind, w.address, w.afterNs);
       if (atNs === undefined) continue;

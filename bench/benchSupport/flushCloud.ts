@@ -29,11 +29,20 @@ export interface CloudCount {
   parcels: number;
 }
 
+export interface RestReply {
+  status: number;
+  body: unknown;
+}
+
 export interface FlushCloud {
   readonly running: RunningCloud;
   readonly lockerId: string;
   /** The cloud's public key (raw, base64url), for the kiosk's config. */
   readonly cloudPublicKey: string;
+  /** Where its SQLite file (cloud.sqlite) lives. */
+  readonly dataDir: string;
+  /** A REST call as the operator: the status code and the parsed body. */
+  call(method: 'GET' | 'POST', url: string, payload?: object): Promise<RestReply>;
   count(): CloudCount;
   close(): Promise<void>;
 }
@@ -67,15 +76,19 @@ export async function startFlushCloud(o: {
   });
   const operator = mintKey(dataDir, 'operator', 'flush bench');
   const host = new URL(running.httpUrl).host;
-  const post = async <T>(url: string, payload: object): Promise<T> => {
+  const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
     const r = await running.http.inject({
-      method: 'POST',
+      method,
       url,
       headers: { host, authorization: `Bearer ${operator}` },
-      payload,
+      ...(payload ? { payload } : {}),
     });
-    if (r.statusCode >= 300) throw new Error(`POST ${url}: ${r.statusCode} ${r.body}`);
-    return r.json<T>();
+    return { status: r.statusCode, body: r.body === '' ? null : (r.json() as unknown) };
+  };
+  const post = async <T>(url: string, payload: object): Promise<T> => {
+    const r = await call('POST', url, payload);
+    if (r.status >= 300) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as T;
   };
   const { lockerId } = o;
   const provisioned = await post<ProvisionLockerResponse>('/api/v1/lockers', {
@@ -127,6 +140,8 @@ export async function startFlushCloud(o: {
     running,
     lockerId,
     cloudPublicKey: publicKeyToRaw(signing.publicKey),
+    dataDir,
+    call,
     count,
     close: async () => {
       await running.close();

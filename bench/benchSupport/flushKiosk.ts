@@ -4,17 +4,19 @@
  * CloudLink. With BACKLOG_EVENTS it first builds an offline backlog of real operations (the
  * cloud announces a parcel, a courier deposits it, the customer picks it up: doors open and
  * close), prints `BACKLOG <head>` and waits for a line on stdin before it connects; without, it
- * connects at once (a restart). Prints `ONLINE` once the link is up; on SIGTERM, `LOOP <json>`:
+ * connects at once (a restart). Prints `ONLINE` once the link is up, and `LINK <state> <epoch ms>
+ * <last error code or ->` at every change of the link's connection state after that; on SIGTERM, `LOOP <json>`:
  * how long the event loop was held while connected (p50, p99, max ms), the wait a door that
  * must open would have had. Configured by environment:
- * DB_FILE, IDENTITY_FILE, BROKER_URL, LOCKER_ID, CLOUD_PUBLIC_KEY, BACKLOG_EVENTS, RATE.
+ * DB_FILE, IDENTITY_FILE, BROKER_URL, LOCKER_ID, CLOUD_PUBLIC_KEY, BACKLOG_EVENTS, RATE, and
+ * LINK_TUNING (JSON, part of the link's tuning: keep-alive, backoff; the drills shorten them).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { codeDigest } from '../../src/shared/node/codeDigest';
 import { publicKeyFromRaw } from '../../src/shared/node/ed25519';
-import { CloudLink } from '../../src/main/cloud/cloudLink';
+import { CloudLink, type LinkTuning } from '../../src/main/cloud/cloudLink';
 import { MemoryLockBoard } from '../../src/main/core/memoryLockBoard';
 import { FileIdentityStore } from '../../src/main/identity/fileIdentityStore';
 import type { Actor } from '../../src/main/services/context';
@@ -92,11 +94,16 @@ const link = CloudLink.start({
   log,
   clock,
   publishesPerSecond: Number(process.env['RATE'] ?? config.cloud.publishesPerSecond),
+  tuning: JSON.parse(process.env['LINK_TUNING'] ?? '{}') as Partial<LinkTuning>,
 });
-const stop = link.onStatus((s) => {
-  if (s.connection !== 'online') return;
-  stop();
-  process.stdout.write('ONLINE\n');
+let connection: string | null = null;
+link.onStatus((s) => {
+  if (s.connection === connection) return;
+  if (connection === null && s.connection !== 'online') return;
+  if (connection === null) process.stdout.write('ONLINE\n');
+  connection = s.connection;
+  const at = (performance.timeOrigin + performance.now()).toFixed(1);
+  process.stdout.write(`LINK ${s.connection} ${at} ${s.lastError?.code ?? '-'}\n`);
 });
 process.once('SIGTERM', () => {
   loop.disable();

@@ -1,6 +1,7 @@
 /**
- * Starts and stops the flush benchmark's kiosk process (flushKiosk.ts) and reads its SQLite
- * file from outside, as an observer that takes no part in the flush.
+ * Starts and stops a kiosk process (the flush benchmark's flushKiosk.ts, or another script that
+ * speaks the same line protocol, such as the kill drill's) and reads its SQLite file from
+ * outside, as an observer that takes no part in its work.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -18,32 +19,59 @@ export interface KioskEnv {
   RATE: string;
 }
 
+export interface KioskSpawnOptions {
+  backlogEvents?: number;
+  cpuProfDir?: string;
+  /** Node's arguments for another kiosk script (default: flushKiosk.ts under tsx). */
+  command?: string[];
+  /** More environment for the script. */
+  env?: Record<string, string>;
+}
+
 export class FlushKioskProcess {
-  private readonly lines: string[] = [];
+  /** Every line the process printed so far. */
+  readonly lines: string[] = [];
   private readonly waiters: (() => void)[] = [];
+  private readonly listeners: ((line: string) => void)[] = [];
   /** Resolves when the process has ended, however. */
   readonly exited: Promise<void>;
 
   private constructor(readonly child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       this.lines.push(line);
+      for (const listen of this.listeners) listen(line);
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
   /** A kiosk process; with `backlogEvents` it builds that backlog offline before connecting. */
-  static spawn(env: KioskEnv, o: { backlogEvents?: number; cpuProfDir?: string } = {}) {
+  static spawn(env: KioskEnv, o: KioskSpawnOptions = {}) {
     const profile = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
-      env: {
-        ...process.env,
-        ...env,
-        ...(o.backlogEvents ? { BACKLOG_EVENTS: String(o.backlogEvents) } : {}),
+    const child = spawn(
+      process.execPath,
+      [...profile, ...(o.command ?? ['--import', 'tsx', script])],
+      {
+        env: {
+          ...process.env,
+          ...env,
+          ...o.env,
+          ...(o.backlogEvents ? { BACKLOG_EVENTS: String(o.backlogEvents) } : {}),
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
       },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    );
     return new FlushKioskProcess(child);
+  }
+
+  /** Calls `listener` with every line printed from now on. */
+  onLine(listener: (line: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Whether the process has ended. */
+  get ended(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   /** Waits for the first line starting with `word` and returns the rest of it. */

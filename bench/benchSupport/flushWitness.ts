@@ -53,9 +53,15 @@ export class FlushWitness {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  static async connect(url: string, lockerId: string): Promise<FlushWitness> {
+  /** `reconnectMs`: how soon the witness tries again when the broker goes away (default 1 s). */
+  static async connect(url: string, lockerId: string, reconnectMs = 1000): Promise<FlushWitness> {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, BROKER_URL: url, LOCKER_ID: lockerId },
+      env: {
+        ...process.env,
+        BROKER_URL: url,
+        LOCKER_ID: lockerId,
+        RECONNECT_MS: String(reconnectMs),
+      },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const witness = new FlushWitness(child);

@@ -5,7 +5,8 @@
  * for an ack. A process of its own, so a busy cloud or kiosk does not delay what it sees. Told
  * `KILL <pid> <seq>` on stdin, it SIGKILLs that process as soon as a batch carrying `seq` passes
  * (a power cut mid-send, timed from the wire) and prints `K <at> <pid>`. Configured by
- * environment: BROKER_URL, LOCKER_ID. Prints READY once subscribed.
+ * environment: BROKER_URL, LOCKER_ID, RECONNECT_MS (how soon it tries again after losing the
+ * broker; default 1000). Prints READY once subscribed.
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -25,6 +26,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 const client = await mqtt.connectAsync(url, {
   clientId: `flush-witness-${randomUUID()}`,
   clean: true,
+  reconnectPeriod: Number(process.env['RECONNECT_MS'] ?? 1000),
 });
 client.on('message', (topic, payload) => {
   const at = now().toFixed(3);

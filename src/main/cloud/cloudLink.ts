@@ -105,10 +105,21 @@ interface Session {
   client: MqttClient;
   connectedAt: number | null;
   takenOver: boolean;
+  /** Our keep-alive went unanswered: the link died, we ended the session ourselves. */
+  linkDied: boolean;
+  /** The broker still held our persistent session when it accepted us (CONNACK). */
+  resumed: boolean;
   closed: boolean;
 }
 
 const SESSION_TAKEN_OVER = 0x8e;
+
+/**
+ * Whether a short session looks taken over by another client with our id: the broker still held
+ * our session when it took us in (a restarted broker without persistence has forgotten it), and
+ * we did not end it ourselves for want of an answer to our keep-alive.
+ */
+const suspect = (session: Session): boolean => session.resumed && !session.linkDied;
 
 export class CloudLink {
   private readonly topics: LockerTopics;
@@ -262,7 +273,14 @@ export class CloudLink {
       ...(tls?.key ? { key: tls.key } : {}),
       rejectUnauthorized: true,
     });
-    const session: Session = { client, connectedAt: null, takenOver: false, closed: false };
+    const session: Session = {
+      client,
+      connectedAt: null,
+      takenOver: false,
+      linkDied: false,
+      resumed: false,
+      closed: false,
+    };
     this.session = session;
     // Acknowledge a message only once it has been handled durably. Each in a turn of its own:
     // the client takes the next message of a read at once, and a door must not wait for a
@@ -278,8 +296,12 @@ export class CloudLink {
         );
       });
     };
-    client.on('connect', () => this.onConnect(session));
+    client.on('connect', (connack) => {
+      session.resumed = connack.sessionPresent;
+      this.onConnect(session);
+    });
     client.on('error', (e) => {
+      if (e.message === 'Keepalive timeout') session.linkDied = true;
       const refused = classifyConnectError(e as Error & { code?: string | number });
       const code = this.connection === 'online' ? 'connection_lost' : 'connect_failed';
       this.setError(refused?.code ?? code, refused?.message ?? e.message);
@@ -332,8 +354,14 @@ export class CloudLink {
     if (this.closing) return;
     const lasted = session.connectedAt === null ? null : this.monotonic() - session.connectedAt;
     if (session.takenOver) this.kickedInARow = this.tuning.duplicateAfter;
-    else if (lasted !== null && lasted < this.tuning.shortSessionMs) this.kickedInARow += 1;
-    else if (lasted !== null) this.kickedInARow = 0;
+    else if (lasted !== null && lasted < this.tuning.shortSessionMs && suspect(session))
+      this.kickedInARow += 1;
+    // A session that held, a connect that failed, a link whose keep-alive went unanswered, or a
+    // broker that had forgotten our session: a broker or network that is not there explains the
+    // short sessions before it; another client holding our id never stops us connecting, never
+    // leaves our pings unanswered, and leaves our session with the broker. (Found by the broker
+    // and cut-link drills: quick restarts or dead links meant a 2.5-5 min wait.)
+    else this.kickedInARow = 0;
 
     let delay: number;
     if (this.kickedInARow >= this.tuning.duplicateAfter) {

@@ -7,11 +7,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
+import { bundledScript } from './testSupport/bundledScript';
 import { checkInvariants } from './testSupport/invariants';
 import { privateKeyFromSeed } from '../../shared/node/ed25519';
 
@@ -21,35 +22,6 @@ const WORKER = resolve(import.meta.dirname, 'testSupport/crashWorker.ts');
 const KILLS_PER_LANE = Number(process.env.CRASH_KILLS ?? 55);
 const dir = mkdtempSync(join(tmpdir(), 'kiosk-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * `node --import tsx` costs ~0.5 s per start; bundled once with esbuild (tsx's own dependency)
- * a start costs ~0.1 s, which is what makes 100+ kills fit in the time budget. Falls back to tsx.
- */
-async function workerCommand(): Promise<string[]> {
-  try {
-    const { build } = await import('esbuild');
-    const cacheDir = resolve(
-      import.meta.dirname,
-      '../../../node_modules/.cache/kiosk-crash-worker',
-    );
-    mkdirSync(cacheDir, { recursive: true });
-    const outfile = join(cacheDir, 'crashWorker.mjs');
-    await build({
-      entryPoints: [WORKER],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['better-sqlite3', 'pino'],
-      outfile,
-      logLevel: 'silent',
-    });
-    return [outfile];
-  } catch {
-    return ['--import', 'tsx', WORKER];
-  }
-}
 
 interface RunOutcome {
   /** Violations the child found right after start-up reconciliation. */
@@ -165,7 +137,7 @@ async function lane(
 }
 
 it('survives SIGKILL at random moments with the store consistent and nothing committed lost', async () => {
-  const command = await workerCommand();
+  const command = await bundledScript(WORKER);
   // Two lanes on two files, one per core: without and with infrared item sensors.
   const results = await Promise.all([lane(command, 'no-ir', false), lane(command, 'ir', true)]);
   const kills = results.reduce((n, r) => n + r.kills, 0);

@@ -25,6 +25,8 @@ export async function startLinkedKiosk(
     autoAck?: boolean;
     file?: string;
     log?: Logger;
+    /** Where the link connects, when not straight to the broker (a relay in between). */
+    linkUrl?: string;
   } = {},
 ): Promise<LinkedKiosk> {
   const config = smallLockerConfig({ lockerId });
@@ -39,7 +41,7 @@ export async function startLinkedKiosk(
   });
   const link = CloudLink.start({
     lockerId,
-    brokerUrl,
+    brokerUrl: o.linkUrl ?? brokerUrl,
     topicPrefix: 'locker/v1',
     db: f.db,
     core: f.core,

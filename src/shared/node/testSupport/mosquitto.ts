@@ -146,10 +146,19 @@ export class Mosquitto {
 
   /** Stops the broker (sessions and retained messages are lost; dynsec accounts are kept). */
   async stop(): Promise<void> {
+    await this.end('SIGTERM');
+  }
+
+  /** Kills the broker with SIGKILL: no goodbye to any client, sockets reset by the kernel. */
+  async kill(): Promise<void> {
+    await this.end('SIGKILL');
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = null;
-    child.kill('SIGTERM');
+    child.kill(signal);
     await this.exited;
   }
 
