@@ -215,6 +215,38 @@ describe('messages that do not verify', () => {
   });
 });
 
+describe('a message no signature can cover', () => {
+  // Found by the fuzz drill: a lone surrogate (`"\ud800"` in the JSON text) has no canonical
+  // JSON form, so canonicalizing it for the signature check threw past every refusal.
+  it('is refused as unverified with a reason, applies nothing and answers nothing', async () => {
+    const open = remoteOpen();
+    const text = JSON.stringify({
+      ...open,
+      payload: { ...(open['payload'] as object), reason: 'x' },
+    }).replace('"reason":"x"', '"reason":"\\ud800"');
+    const errors: string[] = [];
+    const logged = new CommandHandler({
+      db: f.db,
+      core: f.core,
+      lockerId: f.config.lockerId,
+      cloudKey: cloudKeys.publicKey,
+      policy: f.config.policy,
+      clock: f.clock,
+      log: pino({ level: 'error' }, { write: (line: string) => void errors.push(line) }),
+      publishSnapshot: () => {},
+      onSkew: () => {},
+    });
+    await logged.receive(Buffer.from(text));
+    await logged.idle();
+    expect(errors).toEqual([]);
+    expect(payloads('command.rejected_unverified')).toEqual([
+      expect.objectContaining({ reason: 'bad_signature', claimedId: open['id'] }),
+    ]);
+    expect(answers(open)).toEqual([]);
+    expect(f.board.unlocked).toEqual([]);
+  });
+});
+
 describe('credentials.revoke', () => {
   it('is idempotent: revoking a badge again, under another id, changes nothing', async () => {
     const first = command('credentials.revoke', { badgeIds: ['b-1', 'b-2'] }, { notAfter: null });
