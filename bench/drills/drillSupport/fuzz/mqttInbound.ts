@@ -261,7 +261,12 @@ interface LogLine {
 }
 
 // What the link logs when it decides a message's fate.
-const VERDICT_LOGS = new Set(['cloud command refused', 'cloud command accepted', 'ack refused']);
+const VERDICT_LOGS = new Set([
+  'cloud command refused',
+  'cloud command accepted',
+  'ack refused',
+  'ack beyond the last sent seq ignored',
+]);
 const FAILURE_LOGS = new Set([
   'cloud command failed',
   'command handling failed',
@@ -347,7 +352,7 @@ async function openKiosk(): Promise<FuzzSubject<MqttInput>> {
       const seen = await fence();
       const verdicts = seen.filter((l) => VERDICT_LOGS.has(l.msg));
       const failed = seen.find((l) => FAILURE_LOGS.has(l.msg));
-      const rejected = verdicts.some((l) => l.msg.endsWith('refused'));
+      const rejected = verdicts.some((l) => l.msg !== 'cloud command accepted');
       const key =
         `${input.kind} ${rejected ? `refused ${verdicts[0]?.reason ?? ''}` : 'taken'}`.trim();
       tally[key] = (tally[key] ?? 0) + 1;

@@ -13,18 +13,19 @@ const scanner = () => import('./scannerReports');
 
 export const PARSERS: Record<string, Loader> = {
   'kerong-cu16 replies': entry(async () =>
-    (await frames()).lockBoardFuzz('kerong-cu16', 'replies', 17_000),
+    (await frames()).lockBoardFuzz('kerong-cu16', 'replies', 20_500),
   ),
   'kerong-cu16 requests': entry(async () =>
-    (await frames()).lockBoardFuzz('kerong-cu16', 'requests', 17_000),
+    (await frames()).lockBoardFuzz('kerong-cu16', 'requests', 20_500),
   ),
-  'lcb24 replies': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'replies', 17_000)),
-  'lcb24 requests': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'requests', 17_000)),
-  'hid-pos reports': entry(async () => (await scanner()).scannerFuzz('hid-pos', 10_000)),
-  'boot keyboard reports': entry(async () => (await scanner()).scannerFuzz('keyboard', 10_000)),
+  'lcb24 replies': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'replies', 20_500)),
+  'lcb24 requests': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'requests', 20_500)),
+  'hid-pos reports': entry(async () => (await scanner()).scannerFuzz('hid-pos', 7_000)),
+  'boot keyboard reports': entry(async () => (await scanner()).scannerFuzz('keyboard', 6_900)),
   'kiosk config files': entry(async () =>
-    (await import('./kioskConfigFiles')).kioskConfigFuzz(3_000),
+    (await import('./kioskConfigFiles')).kioskConfigFuzz(1_500),
   ),
-  'mqtt commands': entry(async () => (await import('./mqttInbound')).mqttFuzz('commands', 2_000)),
-  'mqtt acks': entry(async () => (await import('./mqttInbound')).mqttFuzz('acks', 2_000)),
+  'mqtt commands': entry(async () => (await import('./mqttInbound')).mqttFuzz('commands', 600)),
+  'mqtt acks': entry(async () => (await import('./mqttInbound')).mqttFuzz('acks', 1_000)),
+  'rest bodies': entry(async () => (await import('./restBodies')).restFuzz(1_000)),
 };
