@@ -1,5 +1,5 @@
 /**
- * Fuzz drill: `npm run drill -- fuzz [--runs N] [--seed S] [--only <parser>]`. Feeds every parser
+ * Fuzz drill: `npm run drill -- fuzz [--runs N] [--seed S] [--only <parser>[,<parser>…]]`. Feeds every parser
  * that takes input from outside (lock-board frames both ways and both families, HID-POS and boot
  * keyboard reports, MQTT commands and acks into the kiosk, REST bodies into the cloud, kiosk
  * config files) random, damaged and good inputs through its real handling path, each parser in
@@ -21,7 +21,7 @@ function flag(name: string): string | undefined {
 const runs = flag('runs') === undefined ? undefined : Number(flag('runs'));
 const seed = Number(flag('seed') ?? Date.now() % 2 ** 31);
 const only = flag('only');
-const names = Object.keys(PARSERS).filter((n) => only === undefined || n === only);
+const names = Object.keys(PARSERS).filter((n) => only === undefined || only.split(',').includes(n));
 if (names.length === 0) {
   process.stderr.write(
     `fuzz: no parser "${only}"; there are: ${Object.keys(PARSERS).join(', ')}\n`,
