@@ -49,6 +49,35 @@ describe('the IPC handler table', () => {
     });
   });
 
+  // Found beside the fuzz drill's lone-surrogate defect: text that is not valid Unicode cannot
+  // be signed into an event, so a staff reason holding one failed inside the service instead
+  // of being refused at the boundary.
+  it('refuses text with a lone surrogate as invalid input, changing nothing', async () => {
+    const { f, handlers, badge } = await table();
+    await handlers['session:badge']({ token: badge('staff') });
+    const before = f.db.prepare('SELECT count(*) AS n FROM events').get();
+    const result = await handlers['staff:setService']({
+      compartmentId: 'A1',
+      inService: false,
+      reason: 'broken \ud800',
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        reason: 'invalid_input',
+        problems: [expect.stringMatching(/^reason: .*lone surrogate/)],
+      },
+    });
+    expect(f.db.prepare('SELECT count(*) AS n FROM events').get()).toEqual(before);
+    expect(
+      await handlers['staff:setService']({
+        compartmentId: 'A1',
+        inService: false,
+        reason: 'broken 📦',
+      }),
+    ).toMatchObject({ ok: true });
+  });
+
   it('keeps courier and staff channels behind a badge login of the right role', async () => {
     const { handlers, badge } = await table();
     expect(await handlers['deposit:start']({ barcode: 'TRK1234' })).toEqual({

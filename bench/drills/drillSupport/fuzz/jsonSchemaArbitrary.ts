@@ -36,7 +36,11 @@ function stringOf(s: JsonSchema): fc.Arbitrary<string> {
       .stringMatching(new RegExp(s.pattern))
       .filter((t) => t.length >= lengths.minLength && t.length <= (s.maxLength ?? Infinity));
   }
-  return fc.string(lengths);
+  // Any code point now and then, lone surrogates included: JSON text can carry them.
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.string(lengths) },
+    { weight: 1, arbitrary: fc.string({ ...lengths, unit: 'binary' }) },
+  );
 }
 
 function numberOf(s: JsonSchema, integer: boolean): fc.Arbitrary<number> {
