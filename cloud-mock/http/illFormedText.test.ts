@@ -4,8 +4,8 @@ import { openDatabase } from '../store/database';
 import { provisionAndEnroll, startTestCloud, type TestCloud } from '../testSupport/cloudFixture';
 
 // Found by the fuzz drill: JSON text can carry a lone surrogate (`"\ud800"`), which no signed
-// command can hold (RFC 8785 has no form for it). A remote open with one in its reason was
-// taken, and signing the command to the locker then threw: a 500.
+// command or badge can hold (RFC 8785 has no form for it). A badge subject or a remote open's
+// reason holding one was taken, and signing the badge or the command then threw: a 500.
 describe('a REST body with text that is not valid Unicode', () => {
   let cloud: TestCloud;
   beforeAll(async () => {
@@ -43,6 +43,14 @@ describe('a REST body with text that is not valid Unicode', () => {
       problems: [{ path: 'body.reason', message: expect.stringContaining('lone surrogate') }],
     });
     expect(rows('commands')).toBe(before);
+  });
+
+  it('is refused for a badge, whose claims are signed the same way', async () => {
+    const before = rows('badges');
+    const r = await post('/api/v1/badges', '{"role":"staff","subject":"\\ud800","validDays":17}');
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ problems: [{ path: 'body.subject' }] });
+    expect(rows('badges')).toBe(before);
   });
 
   it('is refused in a key as well as in a value, at any depth', async () => {

@@ -58,22 +58,31 @@ function numberOf(s: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   return fc.double({ min: low, max: high, noNaN: true, noDefaultInfinity: true });
 }
 
-export function fromJsonSchema(s: JsonSchema): fc.Arbitrary<unknown> {
+/** Values worth using for properties of these names (ids of things that exist), half the time. */
+export type KnownValues = Record<string, readonly unknown[]>;
+
+export function fromJsonSchema(s: JsonSchema, known: KnownValues = {}): fc.Arbitrary<unknown> {
+  const recurse = (inner: JsonSchema) => fromJsonSchema(inner, known);
   if (s.enum !== undefined) return fc.constantFrom(...s.enum);
   if (s.const !== undefined) return fc.constant(s.const);
   const alternatives = s.anyOf ?? s.oneOf;
-  if (alternatives !== undefined) return fc.oneof(...alternatives.map(fromJsonSchema));
+  if (alternatives !== undefined) return fc.oneof(...alternatives.map(recurse));
   const type = Array.isArray(s.type) ? s.type : s.type === undefined ? undefined : [s.type];
   if (type !== undefined && type.length > 1)
-    return fc.oneof(...type.map((t) => fromJsonSchema({ ...s, type: t })));
+    return fc.oneof(...type.map((t) => recurse({ ...s, type: t })));
   switch (type?.[0]) {
     case 'object': {
       const props = Object.entries(s.properties ?? {});
-      const record = Object.fromEntries(props.map(([k, v]) => [k, fromJsonSchema(v)]));
+      const record = Object.fromEntries(
+        props.map(([k, v]) => {
+          const values = known[k];
+          return [k, values ? fc.oneof(recurse(v), fc.constantFrom(...values)) : recurse(v)];
+        }),
+      );
       return fc.record(record, { requiredKeys: (s.required ?? []).filter((k) => k in record) });
     }
     case 'array':
-      return fc.array(fromJsonSchema(s.items ?? {}), {
+      return fc.array(recurse(s.items ?? {}), {
         minLength: s.minItems ?? 0,
         maxLength: Math.min(s.maxItems ?? 5, 20),
       });
