@@ -136,7 +136,11 @@ async function openCloud(): Promise<FuzzSubject<RestInput>> {
   await provisionAndEnroll(cloud, LOCKER);
   const reader = openDatabase(join(cloud.dataDir, 'cloud.sqlite'));
   const state = () => storeState(reader);
+  // Moves whenever another connection (the cloud's) commits: unmoved, nothing can have changed.
+  const version = () => reader.pragma('data_version', { simple: true }) as number;
   let before = state();
+  let seenVersion = version();
+  let fullSnapshots = 0;
   const statuses: Record<string, number> = {};
   return {
     async handle(input): Promise<Verdict> {
@@ -152,9 +156,14 @@ async function openCloud(): Promise<FuzzSubject<RestInput>> {
       const status = response.statusCode;
       const key = `${input.operation} ${status}`;
       statuses[key] = (statuses[key] ?? 0) + 1;
-      const after = state();
-      const changed = changedTables(before, after);
-      before = after;
+      let changed: string[] = [];
+      if (version() !== seenVersion) {
+        seenVersion = version();
+        fullSnapshots += 1;
+        const after = state();
+        changed = changedTables(before, after);
+        before = after;
+      }
       if (status >= 500)
         return { rejected: true, violation: `${status} ${response.body.slice(0, 300)}` };
       const rejected = status >= 400;
@@ -175,7 +184,7 @@ async function openCloud(): Promise<FuzzSubject<RestInput>> {
       }
       return { rejected };
     },
-    figures: () => ({ byStatus: statuses }),
+    figures: () => ({ fullSnapshots, byStatus: statuses }),
     async close() {
       reader.close();
       // The cloud's close can wait on nothing alive after a run (the process would just end):
