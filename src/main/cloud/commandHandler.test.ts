@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudKeys, startFixture, type Fixture } from '../services/testSupport/kioskFixture';
 import { listEvents } from '../store/events';
@@ -15,19 +15,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 let f: Fixture;
 let handler: CommandHandler;
-beforeEach(async () => {
-  f = await startFixture();
-  handler = new CommandHandler({
+const handlerLogging = (log: Logger) =>
+  new CommandHandler({
     db: f.db,
     core: f.core,
     lockerId: f.config.lockerId,
     cloudKey: cloudKeys.publicKey,
     policy: f.config.policy,
     clock: f.clock,
-    log: pino({ level: 'silent' }),
+    log,
     publishSnapshot: () => {},
     onSkew: () => {},
   });
+beforeEach(async () => {
+  f = await startFixture();
+  handler = handlerLogging(pino({ level: 'silent' }));
 });
 
 type Fields = Parameters<typeof signedCommand>[3];
@@ -225,17 +227,9 @@ describe('a message no signature can cover', () => {
       payload: { ...(open['payload'] as object), reason: 'x' },
     }).replace('"reason":"x"', '"reason":"\\ud800"');
     const errors: string[] = [];
-    const logged = new CommandHandler({
-      db: f.db,
-      core: f.core,
-      lockerId: f.config.lockerId,
-      cloudKey: cloudKeys.publicKey,
-      policy: f.config.policy,
-      clock: f.clock,
-      log: pino({ level: 'error' }, { write: (line: string) => void errors.push(line) }),
-      publishSnapshot: () => {},
-      onSkew: () => {},
-    });
+    const logged = handlerLogging(
+      pino({ level: 'error' }, { write: (line: string) => void errors.push(line) }),
+    );
     await logged.receive(Buffer.from(text));
     await logged.idle();
     expect(errors).toEqual([]);

@@ -13,7 +13,11 @@ import type {
   LockBoardProtocolName,
 } from '../../../../hardware/lockboard/boardProtocol';
 import { boardChanges, boardStateFrom } from '../../../../hardware/lockboard/boardReading';
-import { FrameReader, type FrameFormat } from '../../../../hardware/lockboard/frameReader';
+import {
+  FrameReader,
+  type FrameFormat,
+  type ReadFrame,
+} from '../../../../hardware/lockboard/frameReader';
 import { boardProtocols } from '../../../../hardware/lockboard/protocols';
 import type { BoardState } from '../../../../hardware/lockboard/types';
 import { LockBusSimulator } from '../../../../hardware/sim/lockBusSimulator';
@@ -116,10 +120,27 @@ function replyBytes(p: BoardProtocol, reply: BoardReply): Uint8Array {
     : p.encodeUnlockReply(reply.addressedLock, reply.reading, false);
 }
 
-function checkReader<F>(reader: FrameReader<F>, format: FrameFormat<F>): string | undefined {
-  return reader.pendingBytes >= format.maxLength
-    ? `the reader holds ${reader.pendingBytes} bytes, a whole frame (${format.maxLength})`
-    : undefined;
+/** What the reader must still be after any input, and what a probe must have read. */
+function readerVerdict<F>(
+  reader: FrameReader<F>,
+  format: FrameFormat<F>,
+  input: FrameInput,
+  read: ReadFrame<F>[],
+): Verdict {
+  const rejected = read.length === 0;
+  if (reader.pendingBytes >= format.maxLength) {
+    const held = `the reader holds ${reader.pendingBytes} bytes, a whole frame (${format.maxLength})`;
+    return { rejected, violation: held };
+  }
+  if (input.kind !== 'probe') return { rejected };
+  const last = read.at(-1);
+  if (last === undefined || !sameBytes(last.bytes, input.frame) || reader.pendingBytes !== 0) {
+    return {
+      rejected: true,
+      violation: `a good frame ${hex(input.frame)} after a gap was not read`,
+    };
+  }
+  return { rejected };
 }
 
 /** The kiosk's side: replies into board states and door events. */
@@ -145,22 +166,7 @@ function replySubject(p: BoardProtocol): FuzzSubject<FrameInput> {
         if (before) doorEvents += boardChanges(before, next).length;
         states.set(frame.reading.board, next);
       }
-      const problem = checkReader(reader, p.replyFormat);
-      if (problem) return { rejected: read.length === 0, violation: problem };
-      if (input.kind === 'probe') {
-        const last = read.at(-1);
-        if (
-          last === undefined ||
-          !sameBytes(last.bytes, input.frame) ||
-          reader.pendingBytes !== 0
-        ) {
-          return {
-            rejected: true,
-            violation: `a good frame ${hex(input.frame)} after a gap was not read`,
-          };
-        }
-      }
-      return { rejected: read.length === 0 };
+      return readerVerdict(reader, p.replyFormat, input, read);
     },
     figures: () => ({ framesRead: frames, doorEvents, droppedFrames: reader.droppedFrames }),
     close: () => {},
@@ -181,11 +187,7 @@ function requestSubject(p: BoardProtocol): FuzzSubject<FrameInput> {
       const read = reader.readFrames(input.bytes);
       let exactUnlocks = 0;
       for (const { frame, bytes } of read) {
-        const exact =
-          frame.kind === 'unlock'
-            ? p.encodeUnlock(frame.board, frame.lock)
-            : p.encodeQuery(frame.board);
-        if (frame.kind === 'unlock' && !sameBytes(bytes, exact)) {
+        if (frame.kind === 'unlock' && !sameBytes(bytes, p.encodeUnlock(frame.board, frame.lock))) {
           return { rejected: false, violation: `took ${hex(bytes)} as ${JSON.stringify(frame)}` };
         }
         if (
@@ -205,22 +207,7 @@ function requestSubject(p: BoardProtocol): FuzzSubject<FrameInput> {
           violation: `${fired} pulses from ${exactUnlocks} unlock frames`,
         };
       }
-      const problem = checkReader(reader, p.requestFormat);
-      if (problem) return { rejected: read.length === 0, violation: problem };
-      if (input.kind === 'probe') {
-        const last = read.at(-1);
-        if (
-          last === undefined ||
-          !sameBytes(last.bytes, input.frame) ||
-          reader.pendingBytes !== 0
-        ) {
-          return {
-            rejected: true,
-            violation: `a good frame ${hex(input.frame)} after a gap was not read`,
-          };
-        }
-      }
-      return { rejected: read.length === 0 };
+      return readerVerdict(reader, p.requestFormat, input, read);
     },
     figures: () => ({
       pulses: pulses(),
