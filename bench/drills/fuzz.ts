@@ -1,11 +1,12 @@
 /**
- * Fuzz drill: `npm run drill -- fuzz [--runs N] [--seed S] [--only <parser>[,<parser>…]]`. Feeds every parser
- * that takes input from outside (lock-board frames both ways and both families, HID-POS and boot
- * keyboard reports, MQTT commands and acks into the kiosk, REST bodies into the cloud, kiosk
- * config files) random, damaged and good inputs through its real handling path, each parser in
- * its own process under a watchdog. Holds when there are 0 crashes, 0 stalls (every input
- * handled within its parser's bound) and 0 state changes from refused input. Default: 100,000
- * inputs in all (each parser's share in drillSupport/fuzz/parsers.ts); `--runs N`: N per parser.
+ * Fuzz drill: `npm run drill -- fuzz [--runs N] [--seed S] [--only <parser>[,<parser>…]]`.
+ * Feeds every parser that takes input from outside (lock-board frames both ways and both
+ * families, HID-POS and boot keyboard reports, MQTT commands and acks into the kiosk, the
+ * kiosk's IPC inputs, REST bodies into the cloud, kiosk config files) random, damaged and good
+ * inputs through its real handling path, each parser in its own process under a watchdog.
+ * Holds when there are 0 crashes, 0 stalls (every input handled within its parser's bound) and
+ * 0 state changes from refused input. Default: 100,000 inputs in all (each parser's share in
+ * drillSupport/fuzz/parsers.ts); `--runs N`: N per parser.
  */
 import { fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';

@@ -13,13 +13,13 @@ const scanner = () => import('./scannerReports');
 
 export const PARSERS: Record<string, Loader> = {
   'kerong-cu16 replies': entry(async () =>
-    (await frames()).lockBoardFuzz('kerong-cu16', 'replies', 20_500),
+    (await frames()).lockBoardFuzz('kerong-cu16', 'replies', 20_250),
   ),
   'kerong-cu16 requests': entry(async () =>
-    (await frames()).lockBoardFuzz('kerong-cu16', 'requests', 20_500),
+    (await frames()).lockBoardFuzz('kerong-cu16', 'requests', 20_250),
   ),
-  'lcb24 replies': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'replies', 20_500)),
-  'lcb24 requests': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'requests', 20_500)),
+  'lcb24 replies': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'replies', 20_250)),
+  'lcb24 requests': entry(async () => (await frames()).lockBoardFuzz('lcb24', 'requests', 20_250)),
   'hid-pos reports': entry(async () => (await scanner()).scannerFuzz('hid-pos', 7_000)),
   'boot keyboard reports': entry(async () => (await scanner()).scannerFuzz('keyboard', 6_900)),
   'kiosk config files': entry(async () =>
@@ -27,5 +27,6 @@ export const PARSERS: Record<string, Loader> = {
   ),
   'mqtt commands': entry(async () => (await import('./mqttInbound')).mqttFuzz('commands', 600)),
   'mqtt acks': entry(async () => (await import('./mqttInbound')).mqttFuzz('acks', 1_000)),
+  'ipc inputs': entry(async () => (await import('./ipcInputs')).ipcFuzz(1_000)),
   'rest bodies': entry(async () => (await import('./restBodies')).restFuzz(1_000)),
 };
