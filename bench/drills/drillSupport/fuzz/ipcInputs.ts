@@ -6,8 +6,7 @@
  * the boundary (invalid, not logged in, not allowed) writes nothing and fires no latch.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { z } from 'zod';
@@ -19,6 +18,7 @@ import { Session } from '../../../../src/main/ipc/session';
 import { announce, startFixture } from '../../../../src/main/services/testSupport/kioskFixture';
 import { awkwardValue, mutatedJson } from './jsonMutation';
 import { fromJsonSchema, type JsonSchema } from './jsonSchemaArbitrary';
+import { scratchDir } from './scratchDir';
 import type { FuzzSubject, ParserFuzz, Verdict } from './parserFuzz';
 
 type Caller = 'nobody' | 'courier' | 'staff';
@@ -56,7 +56,7 @@ const ipcInput: fc.Arbitrary<IpcInput> = fc
   .chain(([channel, as]) => inputOf(channel).map((i) => ({ channel, as, ...i })));
 
 async function openTable(): Promise<FuzzSubject<IpcInput>> {
-  const dir = mkdtempSync(join(tmpdir(), 'fuzz-ipc-'));
+  const dir = scratchDir('fuzz-ipc-');
   const f = await startFixture({ file: join(dir, 'kiosk.sqlite') });
   announce(f, 'fz-p1', '111222');
   announce(f, 'fz-p2', '333444');

@@ -5,8 +5,7 @@
  * folder it sits in as it was; an accepted one must read back the same.
  */
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   formatConfigError,
@@ -14,6 +13,7 @@ import {
   parseKioskConfig,
 } from '../../../../src/main/config/kioskConfig';
 import { damagedText, mutatedJson } from './jsonMutation';
+import { scratchDir } from './scratchDir';
 import type { FuzzSubject, ParserFuzz, Verdict } from './parserFuzz';
 
 export type ConfigInput = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'json'; json: unknown };
@@ -76,7 +76,7 @@ function problemWith(lines: string[]): string | undefined {
 }
 
 function openLoader(): FuzzSubject<ConfigInput> {
-  const dir = mkdtempSync(join(tmpdir(), 'fuzz-config-'));
+  const dir = scratchDir('fuzz-config-');
   const file = join(dir, 'kiosk.json');
   let accepted = 0;
   return {

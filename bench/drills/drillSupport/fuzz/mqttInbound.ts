@@ -10,8 +10,7 @@
  */
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -34,6 +33,7 @@ import { cloudKeys, digestOf } from '../../../../src/main/services/testSupport/k
 import { listEvents } from '../../../../src/main/store/events';
 import { damagedText, mutatedJson } from './jsonMutation';
 import { fromJsonSchema, type JsonSchema } from './jsonSchemaArbitrary';
+import { scratchDir } from './scratchDir';
 import type { FuzzSubject, ParserFuzz, Verdict } from './parserFuzz';
 import { changedTables, storeState, type StoreState } from './sqliteState';
 
@@ -269,7 +269,7 @@ const FAILURE_LOGS = new Set([
 
 async function openKiosk(): Promise<FuzzSubject<MqttInput>> {
   const broker = await Mosquitto.start();
-  const dir = mkdtempSync(join(tmpdir(), 'fuzz-mqtt-'));
+  const dir = scratchDir('fuzz-mqtt-');
   let lines: LogLine[] = [];
   let awaited: { token: string; seen: () => void } | undefined;
   const isFence = (l: LogLine, token: string) =>
