@@ -39,6 +39,7 @@ function runParser(name: string): Promise<ParserFigures> {
     const proc = fork(child, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let figures: ParserFigures | undefined;
     let lastDone = 0;
+    let lastSaid = performance.now();
     const unhandled: string[] = [];
     let watchdog = setTimeout(hung, WATCHDOG_MS);
     function hung() {
@@ -52,7 +53,14 @@ function runParser(name: string): Promise<ParserFigures> {
     proc.on('message', (m: { progress?: number; figures?: ParserFigures; unhandled?: string }) => {
       clearTimeout(watchdog);
       watchdog = setTimeout(hung, WATCHDOG_MS);
-      if (m.progress !== undefined) lastDone = m.progress;
+      if (m.progress !== undefined) {
+        lastDone = m.progress;
+        // A long run says where it is now and then, on stderr.
+        if (performance.now() - lastSaid > 60_000) {
+          lastSaid = performance.now();
+          process.stderr.write(`fuzz: ${name}: ${lastDone} inputs handled\n`);
+        }
+      }
       if (m.unhandled !== undefined) unhandled.push(m.unhandled);
       if (m.figures !== undefined) figures = m.figures;
     });
