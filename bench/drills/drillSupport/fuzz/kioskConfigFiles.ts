@@ -114,7 +114,7 @@ export function kioskConfigFuzz(smallRuns: number): ParserFuzz<ConfigInput> {
   return {
     name: 'kiosk config files',
     smallRuns,
-    boundMs: 1_000,
+    boundMs: 2_000,
     input: configInput,
     show: (input) =>
       input.kind === 'bytes'

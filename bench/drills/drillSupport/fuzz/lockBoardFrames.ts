@@ -229,7 +229,7 @@ export function lockBoardFuzz(
   return {
     name: `${name} ${side}`,
     smallRuns,
-    boundMs: 1_000,
+    boundMs: 2_000,
     input: frameInput(frames, format.maxLength),
     show: (input) => `${input.kind} ${hex(input.bytes)}`,
     open: async () => (side === 'replies' ? replySubject(p) : requestSubject(p)),

@@ -222,7 +222,7 @@ export function scannerFuzz(
   return {
     name: mode === 'hid-pos' ? 'hid-pos reports' : 'boot keyboard reports',
     smallRuns,
-    boundMs: 1_000,
+    boundMs: 2_000,
     input: mode === 'hid-pos' ? hidPosInput() : keyboardInput(),
     show: (input) => `${input.kind} ${input.reports.map(hex).join(' ')}`,
     open: () => openDriver(mode),
