@@ -1,251 +1,39 @@
 /**
  * MQTT commands and acks under fuzz, as the kiosk receives them: each input is published on the
  * locker's commands or acks topic of a real Mosquitto and handled by the real CloudLink (schema,
- * signature, lifetime, replay, then KioskCore) over a real SQLite file. Inputs are raw bytes,
- * damaged JSON, signed messages tampered with after signing, signed ones that are wrong (other
- * locker, expired, from the future, another key) and signed ones with payloads drawn from the
- * payload schemas, which may be accepted. A fence message after each input says it was handled.
+ * signature, lifetime, replay, then KioskCore) over a real SQLite file; the messages come from
+ * mqttMessages.ts, and some are accepted. A fence message after each input says it was handled.
  * A refused input may add only the audit record of its refusal; nothing else in the store
  * changes and no latch fires.
  */
-import fc from 'fast-check';
-import { generateKeyPairSync } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { z } from 'zod';
-import { signMessage } from '../../../../src/shared/node/signedMessage';
 import { Mosquitto } from '../../../../src/shared/node/testSupport/mosquitto';
-import {
-  COMMAND_TYPES,
-  CommandPayloadSchemas,
-  type CommandType,
-} from '../../../../src/shared/protocol/commands';
 import { lockerTopics } from '../../../../src/shared/protocol/topics';
 import { until } from '../../../../src/main/cloud/testSupport/cloudPeer';
 import {
   startLinkedKiosk,
   type LinkedKiosk,
 } from '../../../../src/main/cloud/testSupport/linkFixture';
-import { signedCommand } from '../../../../src/main/cloud/testSupport/signedCommand';
-import { cloudKeys, digestOf } from '../../../../src/main/services/testSupport/kioskFixture';
+import { digestOf } from '../../../../src/main/services/testSupport/kioskFixture';
 import { listEvents } from '../../../../src/main/store/events';
-import { damagedText, mutatedJson } from './jsonMutation';
-import { fromJsonSchema, type JsonSchema } from './jsonSchemaArbitrary';
-import { scratchDir } from './scratchDir';
+import {
+  ackInput,
+  commandInput,
+  KNOWN,
+  LOCKER,
+  type Channel,
+  type MqttInput,
+} from './mqttMessages';
 import type { FuzzSubject, ParserFuzz, Verdict } from './parserFuzz';
+import { scratchDir } from './scratchDir';
 import { changedTables, storeState, type StoreState } from './sqliteState';
 
-export type Channel = 'commands' | 'acks';
-
-export interface MqttInput {
-  channel: Channel;
-  kind: string;
-  payload: Uint8Array;
-}
-
-const LOCKER = 'fuzz-locker';
-/** The fixture's clock (kioskFixture's FakeClock): issue times are drawn around it. */
-const NOW = Date.parse('2026-11-22T10:00:00.000Z');
-const strangerKey = generateKeyPairSync('ed25519').privateKey;
-const KNOWN = {
-  compartmentId: ['A1', 'A2', 'A3', 'B1', 'B3'],
-  parcelId: ['fz-p1', 'fz-p2'],
-  returnId: ['fz-r1'],
-};
 // The audit records a refusal may leave: its answer to the cloud, or the forensic note of a
 // message nobody signed, and a clock skew noticed on the way.
 const REFUSAL_RECORDS = new Set(['command.result', 'command.rejected_unverified', 'clock.skew']);
-
-const text = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
-
-/** Payloads that fit a command type's schema, now and then naming things the locker has. */
-function payloadOf(type: CommandType): fc.Arbitrary<Record<string, unknown>> {
-  const schema = z.toJSONSchema(CommandPayloadSchemas[type], {
-    io: 'input',
-    unrepresentable: 'any',
-  }) as JsonSchema;
-  return fromJsonSchema(schema, KNOWN).map((value) => (value ?? {}) as Record<string, unknown>);
-}
-
-const typedPayload = fc
-  .constantFrom(...COMMAND_TYPES)
-  .chain((type) => payloadOf(type).map((payload) => ({ type, payload })));
-
-interface Envelope {
-  lockerId: string;
-  issuedAt: number;
-  notAfter?: string | null;
-  key: typeof strangerKey;
-}
-
-const envelope: fc.Arbitrary<{ kind: string; e: Envelope }> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.integer({ min: 0, max: 3_600_000 }).map((ago) => ({
-      kind: 'signed',
-      e: { lockerId: LOCKER, issuedAt: NOW - ago, key: cloudKeys.privateKey },
-    })),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.constant({
-      kind: 'other-locker',
-      e: { lockerId: 'someone-else', issuedAt: NOW, key: cloudKeys.privateKey },
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.integer({ min: 1, max: 10 * 86_400_000 }).map((ago) => ({
-      kind: 'expired',
-      e: {
-        lockerId: LOCKER,
-        issuedAt: NOW - ago - 60_000,
-        notAfter: new Date(NOW - ago).toISOString(),
-        key: cloudKeys.privateKey,
-      },
-    })),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.integer({ min: 2, max: 400 }).map((days) => ({
-      kind: 'future',
-      e: { lockerId: LOCKER, issuedAt: NOW + days * 86_400_000, key: cloudKeys.privateKey },
-    })),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.constant({
-      kind: 'stranger-key',
-      e: { lockerId: LOCKER, issuedAt: NOW, key: strangerKey },
-    }),
-  },
-);
-
-/** A command signed as the cloud signs it; a payload the body schema refuses is sent unsigned. */
-function sign(type: CommandType, payload: unknown, e: Envelope): Record<string, unknown> {
-  try {
-    return signedCommand(e.key, type, payload as Record<string, unknown>, e);
-  } catch {
-    return {
-      v: 1,
-      id: '00000000-0000-4000-8000-000000000000',
-      lockerId: e.lockerId,
-      type,
-      payload,
-      sig: 'x',
-    };
-  }
-}
-
-const goodCommand = fc
-  .tuple(typedPayload, envelope)
-  .map(([c, env]) => ({ kind: env.kind, command: sign(c.type, c.payload, env.e) }));
-
-const commandInput: fc.Arbitrary<MqttInput> = fc.oneof(
-  {
-    weight: 2,
-    arbitrary: fc
-      .uint8Array({ maxLength: 400 })
-      .map((payload) => ({ channel: 'commands' as const, kind: 'raw', payload })),
-  },
-  {
-    weight: 2,
-    arbitrary: damagedText(goodCommand.map((c) => JSON.stringify(c.command))).map((payload) => ({
-      channel: 'commands' as const,
-      kind: 'damaged-text',
-      payload,
-    })),
-  },
-  {
-    weight: 3,
-    arbitrary: mutatedJson(goodCommand.map((c) => c.command)).map((json) => ({
-      channel: 'commands' as const,
-      kind: 'tampered',
-      payload: text(json),
-    })),
-  },
-  {
-    weight: 2,
-    arbitrary: fc
-      .tuple(
-        fc.constantFrom(...COMMAND_TYPES),
-        mutatedJson(typedPayload.map((c) => c.payload)),
-        envelope,
-      )
-      .map(([type, payload, env]) => ({
-        channel: 'commands' as const,
-        kind: `${env.kind}-bad-payload`,
-        payload: text(sign(type, payload, env.e)),
-      })),
-  },
-  {
-    weight: 3,
-    arbitrary: goodCommand.map((c) => ({
-      channel: 'commands' as const,
-      kind: c.kind,
-      payload: text(c.command),
-    })),
-  },
-);
-
-const goodAck = fc
-  .record({
-    upToSeq: fc.integer({ min: 0, max: 400 }),
-    lockerId: fc.constantFrom(LOCKER, LOCKER, LOCKER, 'someone-else'),
-    key: fc.constantFrom(
-      cloudKeys.privateKey,
-      cloudKeys.privateKey,
-      cloudKeys.privateKey,
-      strangerKey,
-    ),
-    at: fc.integer({ min: -86_400_000, max: 86_400_000 }),
-  })
-  .map((a) =>
-    signMessage(
-      {
-        v: 1 as const,
-        lockerId: a.lockerId,
-        upToSeq: a.upToSeq,
-        at: new Date(NOW + a.at).toISOString(),
-      },
-      a.key,
-    ),
-  );
-
-const ackInput: fc.Arbitrary<MqttInput> = fc.oneof(
-  {
-    weight: 2,
-    arbitrary: fc
-      .uint8Array({ maxLength: 300 })
-      .map((payload) => ({ channel: 'acks' as const, kind: 'raw', payload })),
-  },
-  {
-    weight: 2,
-    arbitrary: damagedText(goodAck.map((a) => JSON.stringify(a))).map((payload) => ({
-      channel: 'acks' as const,
-      kind: 'damaged-text',
-      payload,
-    })),
-  },
-  {
-    weight: 3,
-    arbitrary: mutatedJson(goodAck).map((json) => ({
-      channel: 'acks' as const,
-      kind: 'tampered',
-      payload: text(json),
-    })),
-  },
-  {
-    weight: 3,
-    arbitrary: goodAck.map((ack) => ({
-      channel: 'acks' as const,
-      kind: 'signed',
-      payload: text(ack),
-    })),
-  },
-);
 
 interface LogLine {
   msg: string;
