@@ -3,25 +3,14 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { issueBadgeToken } from '../../shared/node/badgeToken';
 import { cloudKeys, startFixture } from '../services/testSupport/kioskFixture';
-import { createHandlerTable } from './handlers';
-import { HardwareMonitor } from './hardwareMonitor';
 import { startKioskIpc } from './kioskIpc';
-import { notConnected } from './linkStatus';
 import { Session } from './session';
+import { fixtureHandlerTable } from './testSupport/handlerTable';
 
 async function table() {
   const f = await startFixture();
   const session = new Session({ idleMs: 60_000 });
-  const handlers = createHandlerTable({
-    core: f.core,
-    db: f.db,
-    lockerId: f.config.lockerId,
-    session,
-    link: notConnected,
-    hardware: new HardwareMonitor(f.board, null),
-    simulated: false,
-    log: pino({ level: 'silent' }),
-  });
+  const handlers = fixtureHandlerTable(f, session);
   const badge = (role: 'courier' | 'staff', key = cloudKeys.privateKey) =>
     issueBadgeToken(
       {

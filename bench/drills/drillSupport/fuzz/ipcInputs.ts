@@ -8,12 +8,9 @@
 import fc from 'fast-check';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { z } from 'zod';
 import { CHANNELS, kioskContract, type Channel } from '../../../../src/shared/ipc/contract';
-import { createHandlerTable } from '../../../../src/main/ipc/handlers';
-import { HardwareMonitor } from '../../../../src/main/ipc/hardwareMonitor';
-import { notConnected } from '../../../../src/main/ipc/linkStatus';
+import { fixtureHandlerTable } from '../../../../src/main/ipc/testSupport/handlerTable';
 import { Session } from '../../../../src/main/ipc/session';
 import { announce, startFixture } from '../../../../src/main/services/testSupport/kioskFixture';
 import { awkwardValue, mutatedJson } from './jsonMutation';
@@ -61,16 +58,7 @@ async function openTable(): Promise<FuzzSubject<IpcInput>> {
   announce(f, 'fz-p1', '111222');
   announce(f, 'fz-p2', '333444');
   const session = new Session({ idleMs: 3_600_000, now: f.clock.now });
-  const handlers = createHandlerTable({
-    core: f.core,
-    db: f.db,
-    lockerId: f.config.lockerId,
-    session,
-    link: notConnected,
-    hardware: new HardwareMonitor(f.board, null),
-    simulated: false,
-    log: pino({ level: 'silent' }),
-  });
+  const handlers = fixtureHandlerTable(f, session);
   const written = (): number =>
     (f.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
   const outcomes: Record<string, number> = {};
