@@ -6,6 +6,7 @@
  * input may get a 5xx.
  */
 import fc from 'fast-check';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   LAYOUT,
@@ -190,6 +191,7 @@ async function openCloud(): Promise<FuzzSubject<RestInput>> {
       // The cloud's close can wait on nothing alive after a run (the process would just end):
       // a timer keeps the run going to report its figures.
       await Promise.race([cloud.close(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      rmSync(cloud.dataDir, { recursive: true, force: true });
     },
   };
 }
