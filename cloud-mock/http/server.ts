@@ -39,6 +39,7 @@ import { registerAuth, requireDeclaredAccess } from './auth';
 import { registerDashboard } from './dashboard';
 import { registerHostCheck } from './hostCheck';
 import { InvalidRequest, parsePart } from './validation';
+import { illFormedTextAt } from '../../src/shared/wellFormedText';
 
 export interface HttpDeps {
   ctx: CloudContext;
@@ -83,11 +84,21 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
     const raw = String(text);
     if (raw.trim() === '') return done(null, undefined);
+    let body: unknown;
     try {
-      done(null, JSON.parse(raw));
+      body = JSON.parse(raw);
     } catch {
-      done(new InvalidRequest([{ path: 'body', message: 'the body is not valid JSON' }]));
+      return done(new InvalidRequest([{ path: 'body', message: 'the body is not valid JSON' }]));
     }
+    // Text no signed command or event could carry is refused here, before anything acts on it.
+    const bad = illFormedTextAt(body);
+    if (bad !== undefined) {
+      const path = ['body', ...bad].join('.');
+      return done(
+        new InvalidRequest([{ path, message: 'text with a lone surrogate is not valid Unicode' }]),
+      );
+    }
+    done(null, body);
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -1,67 +1,10 @@
-import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { BoardProtocol } from './boardProtocol';
-import type { FrameFormat } from './frameReader';
 import { FrameParser, FrameReader } from './frameReader';
 import { boardProtocols } from './protocols';
 
-const RUNS = 1_000;
-const CHUNKS_PER_RUN = 100; // RUNS x CHUNKS_PER_RUN = 100,000 random chunks per format
-const chunk = fc.uint8Array({ minLength: 0, maxLength: 24 });
-const chunks = fc.array(chunk, { minLength: CHUNKS_PER_RUN, maxLength: CHUNKS_PER_RUN });
-
-/**
- * Feed random chunks, then a frame-length run of non-start bytes, then a valid frame. The gap
- * matters: a false frame starting in trailing garbage may swallow the next frame's first bytes,
- * just as on the wire; the driver flushes before each command for the same reason.
- */
-function fuzz<F>(format: FrameFormat<F>, valid: Uint8Array, expected: F): void {
-  fc.assert(
-    fc.property(chunks, (garbage) => {
-      const reader = new FrameReader(format);
-      for (const piece of garbage) {
-        reader.push(piece);
-        expect(reader.pendingBytes).toBeLessThan(format.maxLength);
-      }
-      reader.push(new Uint8Array(format.maxLength));
-      expect(reader.push(valid)).toEqual([expected]);
-      expect(reader.pendingBytes).toBe(0);
-    }),
-    { numRuns: RUNS },
-  );
-}
-
-describe.each(Object.values(boardProtocols))(
-  '$name frame reader under random input',
-  (protocol: BoardProtocol) => {
-    const board = protocol.name === 'lcb24' ? 2 : 1;
-    const reading = {
-      board,
-      lockBits: 0x00a5,
-      itemBits: protocol.hasItemSensors ? 0x0101 : null,
-    };
-
-    // A Kerong state reply names a lock in its ADDR; a query reply's nibble 0 names lock 1.
-    const named = protocol.name === 'kerong-cu16' ? { addressedLock: 1 } : {};
-
-    it('never throws, never holds a full frame, and decodes a good reply after garbage', () => {
-      fuzz(protocol.replyFormat, protocol.encodeStateReply(reading), {
-        kind: 'state',
-        reading,
-        ...named,
-      });
-    });
-
-    it('does the same for the requests a board reads', () => {
-      fuzz(protocol.requestFormat, protocol.encodeUnlock(board, 7), {
-        kind: 'unlock',
-        board,
-        lock: 7,
-      });
-    });
-  },
-);
+// Random input (garbage chunks, damaged frames, a good frame after a gap) for both families and
+// both directions is the fuzz drill's: bench/drills/drillSupport/fuzz/lockBoardFrames.ts.
 
 describe('frame reader behind an echoing adapter', () => {
   const bytes = (hex: string): Uint8Array =>

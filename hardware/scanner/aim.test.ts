@@ -32,6 +32,18 @@ describe('AIM symbology identifiers', () => {
     }
   });
 
+  // Found by the fuzz drill: ]E1 and ]E2 read as ean-upc-add-on, a name the list did not hold,
+  // so a scan could carry a symbology the simulator could not produce by name.
+  it('lists every name a well-formed AIM id can read as', () => {
+    const known = new Set([...symbologyNames, 'unknown']);
+    for (let code = 0x21; code <= 0x7e; code++) {
+      for (let modifier = 0x21; modifier <= 0x7e; modifier++) {
+        const aimId = `]${String.fromCharCode(code, modifier)}`;
+        expect(known, aimId).toContain(symbologyFromAim(aimId));
+      }
+    }
+  });
+
   it('passes raw AIM ids through and refuses unknown names', () => {
     expect(aimFromSymbology(']E0')).toBe(']E0');
     expect(aimFromSymbology('qr')).toBeUndefined();

@@ -52,6 +52,7 @@ const aimForName: Readonly<Record<string, string>> = {
   'gs1-data-matrix': ']d2',
   'ean-13': ']E0',
   'ean-8': ']E4',
+  'ean-upc-add-on': ']E1',
   'gs1-databar': ']e0',
   codabar: ']F0',
   'code-93': ']G0',

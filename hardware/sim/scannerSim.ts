@@ -90,6 +90,14 @@ export class ScannerSimulator {
     return ok({ reports: reports.value.length });
   }
 
+  /** Emits one raw report, whatever its bytes: a damaged, foreign or hostile device's. */
+  sendReport(report: Uint8Array): Result<{ reports: number }, SimScanError> {
+    const device = this.device;
+    if (!this.plugged || !device?.open) return err({ reason: 'not-connected' });
+    device.emit('data', Buffer.from(report));
+    return ok({ reports: 1 });
+  }
+
   /** Pulls the cable: the open handle fails its read as node-hid's does, and the device vanishes. */
   unplug(): void {
     this.plugged = false;

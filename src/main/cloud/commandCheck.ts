@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from '../../shared/node/canonicalJson';
+import { tryCanonicalJson } from '../../shared/node/canonicalJson';
 import { verifyDetached } from '../../shared/node/ed25519';
 import {
   COMMAND_TYPES,
@@ -86,7 +86,15 @@ export function checkCommand(raw: Buffer, o: CommandCheckOptions): CheckedComman
   const who = { id: command.id, type: command.type };
 
   const { sig, ...body } = json as Record<string, unknown>;
-  if (!verifyDetached(canonicalJson(body), String(sig), o.cloudKey)) {
+  const canonical = tryCanonicalJson(body);
+  if (canonical === undefined) {
+    return refuse(
+      'bad_signature',
+      'no canonical JSON form (a lone surrogate): nobody signed it',
+      who,
+    );
+  }
+  if (!verifyDetached(canonical, String(sig), o.cloudKey)) {
     return refuse('bad_signature', 'signature does not verify with the cloud key', who);
   }
   const signed = { ...who, signed: true };

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudKeys, startFixture, type Fixture } from '../services/testSupport/kioskFixture';
 import { listEvents } from '../store/events';
@@ -16,19 +16,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 let f: Fixture;
 let handler: CommandHandler;
-beforeEach(async () => {
-  f = await startFixture();
-  handler = new CommandHandler({
+const handlerLogging = (log: Logger) =>
+  new CommandHandler({
     db: f.db,
     core: f.core,
     lockerId: f.config.lockerId,
     cloudKey: cloudKeys.publicKey,
     policy: f.config.policy,
     clock: f.clock,
-    log: pino({ level: 'silent' }),
+    log,
     publishSnapshot: () => {},
     onSkew: () => {},
   });
+beforeEach(async () => {
+  f = await startFixture();
+  handler = handlerLogging(pino({ level: 'silent' }));
 });
 
 type Fields = Parameters<typeof signedCommand>[3];
@@ -213,6 +215,30 @@ describe('messages that do not verify', () => {
       );
     expect(payloads('command.rejected_unverified')).toHaveLength(20);
     expect(payloads('command.result')).toHaveLength(0);
+  });
+});
+
+describe('a message no signature can cover', () => {
+  // Found by the fuzz drill: a lone surrogate (`"\ud800"` in the JSON text) has no canonical
+  // JSON form, so canonicalizing it for the signature check threw past every refusal.
+  it('is refused as unverified with a reason, applies nothing and answers nothing', async () => {
+    const open = remoteOpen();
+    const text = JSON.stringify({
+      ...open,
+      payload: { ...(open['payload'] as object), reason: 'x' },
+    }).replace('"reason":"x"', '"reason":"\\ud800"');
+    const errors: string[] = [];
+    const logged = handlerLogging(
+      pino({ level: 'error' }, { write: (line: string) => void errors.push(line) }),
+    );
+    await logged.receive(Buffer.from(text));
+    await logged.idle();
+    expect(errors).toEqual([]);
+    expect(payloads('command.rejected_unverified')).toEqual([
+      expect.objectContaining({ reason: 'bad_signature', claimedId: open['id'] }),
+    ]);
+    expect(answers(open)).toEqual([]);
+    expect(f.board.unlocked).toEqual([]);
   });
 });
 

@@ -79,6 +79,30 @@ describe('kiosk configuration', () => {
     }
   });
 
+  // Found by the fuzz drill: the duplicate check read fields of any kind before the schema had
+  // said they were numbers. A lock given as {"toString": 1} threw a TypeError out of the loader,
+  // and one given as an object was reported as "lock [object Object] is already used".
+  it('reports a compartment field of the wrong kind once, plainly, and never throws', () => {
+    const config = JSON.parse(readFileSync(demo, 'utf8')) as { compartments: object[] };
+    const [first, second] = config.compartments as Record<string, unknown>[];
+    const broken = {
+      ...config,
+      compartments: [
+        { ...first, lock: { toString: 1 } },
+        { ...second, lock: { toString: 1 } },
+        ...config.compartments.slice(2),
+      ],
+    };
+    const r = loadKioskConfig(write(JSON.stringify(broken)));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.problems).toEqual([
+      expect.stringMatching(/^compartments\[0\]\.lock: /),
+      expect.stringMatching(/^compartments\[1\]\.lock: /),
+    ]);
+    expect(r.error.problems.join('\n')).not.toContain('[object Object]');
+  });
+
   it('reports unreadable files and broken JSON', () => {
     expect(loadKioskConfig('/nonexistent/kiosk.json')).toMatchObject({
       ok: false,

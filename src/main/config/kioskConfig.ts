@@ -186,23 +186,26 @@ export function formatConfigError(error: ConfigError): string {
   ].join('\n');
 }
 
-/** Two compartments with one id or on one lock; checked even when other fields are bad. */
+/**
+ * Two compartments with one id or on one lock; checked even when other fields are bad. Only
+ * values of the right kind take part: any other kind the schema has already reported.
+ */
 function duplicateCompartments(raw: unknown): string[] {
   const list = (raw as { compartments?: unknown } | null)?.compartments;
   if (!Array.isArray(list)) return [];
   const problems: string[] = [];
-  const ids = new Set<unknown>();
+  const ids = new Set<string>();
   const locks = new Set<string>();
   list.forEach((c: { id?: unknown; board?: unknown; lock?: unknown } | null, i) => {
     if (c === null || typeof c !== 'object') return;
-    if (ids.has(c.id))
-      problems.push(`compartments[${i}].id: duplicate compartment id ${String(c.id)}`);
-    const lock = `${String(c.board)}/${String(c.lock)}`;
+    if (typeof c.id === 'string') {
+      if (ids.has(c.id)) problems.push(`compartments[${i}].id: duplicate compartment id ${c.id}`);
+      ids.add(c.id);
+    }
+    if (typeof c.board !== 'number' || typeof c.lock !== 'number') return;
+    const lock = `${c.board}/${c.lock}`;
     if (locks.has(lock))
-      problems.push(
-        `compartments[${i}].lock: board ${String(c.board)} lock ${String(c.lock)} is already used`,
-      );
-    ids.add(c.id);
+      problems.push(`compartments[${i}].lock: board ${c.board} lock ${c.lock} is already used`);
     locks.add(lock);
   });
   return problems;

@@ -3,25 +3,14 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { issueBadgeToken } from '../../shared/node/badgeToken';
 import { cloudKeys, startFixture } from '../services/testSupport/kioskFixture';
-import { createHandlerTable } from './handlers';
-import { HardwareMonitor } from './hardwareMonitor';
 import { startKioskIpc } from './kioskIpc';
-import { notConnected } from './linkStatus';
 import { Session } from './session';
+import { fixtureHandlerTable } from './testSupport/handlerTable';
 
 async function table() {
   const f = await startFixture();
   const session = new Session({ idleMs: 60_000 });
-  const handlers = createHandlerTable({
-    core: f.core,
-    db: f.db,
-    lockerId: f.config.lockerId,
-    session,
-    link: notConnected,
-    hardware: new HardwareMonitor(f.board, null),
-    simulated: false,
-    log: pino({ level: 'silent' }),
-  });
+  const handlers = fixtureHandlerTable(f, session);
   const badge = (role: 'courier' | 'staff', key = cloudKeys.privateKey) =>
     issueBadgeToken(
       {
@@ -47,6 +36,35 @@ describe('the IPC handler table', () => {
       ok: false,
       error: { reason: 'invalid_input' },
     });
+  });
+
+  // Found beside the fuzz drill's lone-surrogate defect: text that is not valid Unicode cannot
+  // be signed into an event, so a staff reason holding one failed inside the service instead
+  // of being refused at the boundary.
+  it('refuses text with a lone surrogate as invalid input, changing nothing', async () => {
+    const { f, handlers, badge } = await table();
+    await handlers['session:badge']({ token: badge('staff') });
+    const before = f.db.prepare('SELECT count(*) AS n FROM events').get();
+    const result = await handlers['staff:setService']({
+      compartmentId: 'A1',
+      inService: false,
+      reason: 'broken \ud800',
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        reason: 'invalid_input',
+        problems: [expect.stringMatching(/^reason: .*lone surrogate/)],
+      },
+    });
+    expect(f.db.prepare('SELECT count(*) AS n FROM events').get()).toEqual(before);
+    expect(
+      await handlers['staff:setService']({
+        compartmentId: 'A1',
+        inService: false,
+        reason: 'broken 📦',
+      }),
+    ).toMatchObject({ ok: true });
   });
 
   it('keeps courier and staff channels behind a badge login of the right role', async () => {

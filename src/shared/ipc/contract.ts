@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { BADGE_TOKEN_MAX_LENGTH } from '../badge';
 import { SIZES } from '../domain';
 import type { Result } from '../result';
+import { illFormedTextAt } from '../wellFormedText';
 import type {
   BadgeRejection,
   CollectionError,
@@ -187,7 +188,19 @@ export function parseInput<C extends Channel>(
   input: unknown,
 ): Result<ParsedInputOf<C>, { reason: 'invalid_input'; problems: string[] }> {
   const parsed = kioskContract[channel].input.safeParse(input ?? {});
-  if (parsed.success) return { ok: true, value: parsed.data as ParsedInputOf<C> };
+  if (parsed.success) {
+    // Text no signed event can carry is refused here, before a service writes it.
+    const bad = illFormedTextAt(parsed.data);
+    if (bad === undefined) return { ok: true, value: parsed.data as ParsedInputOf<C> };
+    const where = bad.length > 0 ? bad.join('.') : 'input';
+    return {
+      ok: false,
+      error: {
+        reason: 'invalid_input',
+        problems: [`${where}: text with a lone surrogate is not valid Unicode`],
+      },
+    };
+  }
   return {
     ok: false,
     error: {

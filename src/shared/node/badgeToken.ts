@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import { BADGE_PREFIX, badgeClaimsSchema, splitBadgeToken, type BadgeClaims } from '../badge';
 import { err, ok, type Result } from '../result';
-import { canonicalJson } from './canonicalJson';
+import { canonicalJson, tryCanonicalJson } from './canonicalJson';
 import { signDetached, verifyDetached } from './ed25519';
 
 export function issueBadgeToken(claims: BadgeClaims, cloudPrivateKey: KeyObject): string {
@@ -25,7 +25,8 @@ export function readBadgeToken(
   }
   const parsed = badgeClaimsSchema.safeParse(raw);
   if (!parsed.success) return err('not_a_badge');
-  return verifyDetached(canonicalJson(parsed.data), parts.sig, cloudPublicKey)
+  const canonical = tryCanonicalJson(parsed.data);
+  return canonical !== undefined && verifyDetached(canonical, parts.sig, cloudPublicKey)
     ? ok(parsed.data)
     : err('bad_signature');
 }

@@ -7,3 +7,16 @@ export function canonicalJson(value: unknown): string {
   if (text === undefined) throw new TypeError('canonicalJson: value has no JSON representation');
   return text;
 }
+
+/**
+ * Canonical JSON text, or undefined when the value has none: JSON text may carry a lone
+ * surrogate (`"\ud800"`) that RFC 8785 cannot encode. A signer canonicalizes before it signs,
+ * so a message without a canonical form was signed by nobody: checks refuse it, never throw.
+ */
+export function tryCanonicalJson(value: unknown): string | undefined {
+  try {
+    return canonicalize(value);
+  } catch {
+    return undefined;
+  }
+}

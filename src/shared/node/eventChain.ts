@@ -13,7 +13,7 @@ import {
   SignedEventSchema,
 } from '../events';
 import type { EventBody, SignedEvent } from '../events';
-import { canonicalJson } from './canonicalJson';
+import { canonicalJson, tryCanonicalJson } from './canonicalJson';
 import { signDetached, verifyDetached } from './ed25519';
 
 export { canonicalJson } from './canonicalJson';
@@ -66,7 +66,11 @@ export function proveLink(
   event: EventBody & { hash: string; sig: string },
   publicKey: KeyObject,
 ): LinkProof {
-  const canonical = canonicalBody(event);
+  const picked: Record<string, unknown> = {};
+  for (const key of EVENT_BODY_KEYS) picked[key] = event[key];
+  // No canonical form (a lone surrogate from JSON text): no device hashed or signed this body.
+  const canonical = tryCanonicalJson(picked);
+  if (canonical === undefined) return { hash: 'no canonical form', signed: false };
   const hash = hashBody(canonical);
   return { hash, signed: hash === event.hash && verifyDetached(canonical, event.sig, publicKey) };
 }

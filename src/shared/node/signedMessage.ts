@@ -4,7 +4,7 @@
  * snapshot.
  */
 import type { KeyObject } from 'node:crypto';
-import { canonicalJson } from './canonicalJson';
+import { canonicalJson, tryCanonicalJson } from './canonicalJson';
 import { signDetached, verifyDetached } from './ed25519';
 
 /** The message with its `sig`. */
@@ -15,5 +15,6 @@ export function signMessage<T extends object>(body: T, privateKey: KeyObject): T
 /** True only when `sig` verifies with `publicKey` over every other field; never throws. */
 export function verifyMessage(message: { sig: string }, publicKey: KeyObject): boolean {
   const { sig, ...body } = message;
-  return verifyDetached(canonicalJson(body), sig, publicKey);
+  const canonical = tryCanonicalJson(body);
+  return canonical !== undefined && verifyDetached(canonical, sig, publicKey);
 }
