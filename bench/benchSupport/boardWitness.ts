@@ -15,6 +15,9 @@ export interface LockAddress {
   lock: number;
 }
 
+/** Frames kept for waiters: far more than any run has in flight at once. */
+const HEARD_KEPT = 2_000;
+
 type Heard = { kind: 'unlock' | 'floor'; address: LockAddress; atNs: bigint };
 
 interface Waiter {
@@ -37,6 +40,8 @@ export interface BoardWitnessOptions {
 
 export class BoardWitness {
   private heard: Heard[] = [];
+  /** Every unlock frame the boards read, by "board/lock": the pulses a drill counts. */
+  readonly unlocksHeard = new Map<string, number>();
   private waiters = new Set<Waiter>();
   private exited = false;
 
@@ -134,6 +139,12 @@ export class BoardWitness {
     const kind = parsed.unlock ? 'unlock' : 'floor';
     const address = parsed.unlock ?? parsed.floor!;
     this.heard.push({ kind, address, atNs: BigInt(parsed.atNs) });
+    // Frames nobody waits for (deposits' unlocks) would pile up over a long run.
+    if (this.heard.length > HEARD_KEPT) this.heard.splice(0, this.heard.length - HEARD_KEPT);
+    if (kind === 'unlock') {
+      const key = `${address.board}/${address.lock}`;
+      this.unlocksHeard.set(key, (this.unlocksHeard.get(key) ?? 0) + 1);
+    }
     for (const w of this.waiters) {
       const atNs = this.take(w.kind, w.address, w.afterNs);
       if (atNs === undefined) continue;

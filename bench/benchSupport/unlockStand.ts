@@ -4,7 +4,7 @@
  * the IPC handler table and the screens' event feed), filled with deposited parcels whose codes
  * the benchmark knows, and optionally an outbox backlog and a cloud link draining it.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,12 @@ export interface UnlockStandOptions {
   /** Compartments, each holding one deposited parcel (at most 150). */
   compartments: number;
   log?: Logger;
+  /** Where the kiosk keeps its data (default: a fresh directory under the system's tmp). */
+  dataDir?: string;
+  /** How long the person at an opened door takes before swapping its contents (default 1.5 s). */
+  swapAfterMs?: number;
+  /** Policy settings besides the defaults (e.g. the storage reserve). */
+  policy?: Record<string, unknown>;
 }
 
 const courier: Actor = { role: 'courier', subject: 'bench-courier' };
@@ -55,6 +61,7 @@ function lockerConfig(
   path: string,
   dataDir: string,
   cloud: { brokerUrl: string; publicKey: string },
+  policy: Record<string, unknown> = {},
 ) {
   return kioskConfigSchema.parse({
     lockerId: 'bench-locker',
@@ -71,6 +78,7 @@ function lockerConfig(
     scanner: { kind: 'none' },
     cloud,
     dataDir,
+    policy,
   });
 }
 
@@ -120,6 +128,8 @@ export class UnlockStand {
     readonly witness: BoardWitness,
     readonly dir: string,
     readonly config: KioskConfig,
+    /** The cloud's key: badges and commands the stand signs as the cloud would. */
+    readonly cloudPrivateKey: KeyObject,
     private readonly drain: CloudDrain | null,
     private readonly log: Logger,
     private readonly screens: SwitchableLinkStatus,
@@ -154,14 +164,24 @@ export class UnlockStand {
         ...Array.from({ length: o.compartments }, (_, i) => Math.floor(i / LOCKS_PER_COLUMN)),
       ]),
     ];
-    const witness = await BoardWitness.start({ boards, floor: FLOOR_LOCK });
+    const witness = await BoardWitness.start({
+      boards,
+      floor: FLOOR_LOCK,
+      ...(o.swapAfterMs !== undefined ? { swapAfterMs: o.swapAfterMs } : {}),
+    });
     const cloudKeys = generateKeyPairSync('ed25519');
     // Offline: a broker nobody listens on, so the link keeps trying as it does in the field.
     const drain = o.scenario === 'flushing' ? await startCloudDrain(cloudKeys.privateKey) : null;
-    const config = lockerConfig(o.compartments, witness.kioskPath, join(dir, 'kiosk'), {
-      brokerUrl: drain?.brokerUrl ?? 'mqtt://127.0.0.1:9',
-      publicKey: publicKeyToRaw(cloudKeys.publicKey),
-    });
+    const config = lockerConfig(
+      o.compartments,
+      witness.kioskPath,
+      o.dataDir ?? join(dir, 'kiosk'),
+      {
+        brokerUrl: drain?.brokerUrl ?? 'mqtt://127.0.0.1:9',
+        publicKey: publicKeyToRaw(cloudKeys.publicKey),
+      },
+      o.policy,
+    );
     if (drain) {
       // The identity the kiosk will open: the cloud peer must know its key before it sends.
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -184,14 +204,27 @@ export class UnlockStand {
     const ipc = startKioskIpc(kiosk, { lockerId: config.lockerId, log, link: screens });
     // A screen listening, as the web shell's socket does: every push is serialised.
     ipc.push.subscribe((event, payload) => void JSON.stringify({ event, payload }));
-    return new UnlockStand(kiosk, ipc, witness, dir, config, drain, log, screens);
+    return new UnlockStand(
+      kiosk,
+      ipc,
+      witness,
+      dir,
+      config,
+      cloudKeys.privateKey,
+      drain,
+      log,
+      screens,
+    );
   }
 
-  /** Announces and deposits a parcel in every compartment; resolves once all are deposited. */
-  async fill(): Promise<Pickup[]> {
+  /**
+   * Announces and deposits a parcel in every compartment (or in `count` of them); resolves once
+   * all are deposited.
+   */
+  async fill(count = this.config.compartments.length): Promise<Pickup[]> {
     const { core, identity, db } = this.kiosk;
     const round = ++this.round;
-    const all = codes(this.config.compartments.length, round * 7919);
+    const all = codes(count, round * 7919);
     const key = identity.codeDigestKey();
     const started: Pickup[] = [];
     for (const [i, code] of all.entries()) {

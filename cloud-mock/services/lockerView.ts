@@ -236,6 +236,8 @@ export class LockerView {
     'security.qr_rejected': null,
     'hardware.fault': null,
     'hardware.recovered': null,
+    'storage.low': (l, e) => this.alert(l, e),
+    'storage.recovered': (l, e) => this.alert(l, e),
     'reconcile.resolved': (l, e) => {
       // The board's reading that settled an operation: the door as it is now, where read.
       const p = P.resolved.parse(e.payload);

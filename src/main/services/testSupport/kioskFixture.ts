@@ -9,6 +9,7 @@ import { MemoryLockBoard } from '../../core/memoryLockBoard';
 import type { IdentityStore } from '../../identity/identityStore';
 import { openDatabase } from '../../store/database';
 import { KioskCore } from '../kioskCore';
+import type { StorageGauge } from '../storageWatch';
 import type { Actor } from '../context';
 import type { LockAddress } from '../../core/lockBoard';
 import { listEvents } from '../../store/events';
@@ -100,6 +101,7 @@ export async function startFixture(
     infrared?: boolean;
     clock?: FakeClock;
     board?: MemoryLockBoard;
+    storage?: StorageGauge;
   } = {},
 ): Promise<Fixture> {
   const config = options.config ?? smallLockerConfig();
@@ -119,6 +121,7 @@ export async function startFixture(
     cloudPublicKey: cloudKeys.publicKey,
     newId: () => `unannounced-${clock.now()}-${++n}`,
     sleep: fakeSleep(clock),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   return { core, board, clock, config, db };
 }
