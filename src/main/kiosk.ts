@@ -124,7 +124,10 @@ async function startIn(
     ticking = true;
     core
       .tick()
-      .catch((e: unknown) => log.error({ err: e }, 'tick failed'))
+      .catch((e: unknown) => {
+        if (core.storage.noteFull(e)) log.error('tick could not write: disk full');
+        else log.error({ err: e }, 'tick failed');
+      })
       .finally(() => (ticking = false));
   }, TICK_MS);
   return {

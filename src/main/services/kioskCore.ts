@@ -103,7 +103,7 @@ export class KioskCore {
     this.storage = new StorageWatch(this.ctx, this.doors, deps.storage ?? unmeasured);
     this.deposits = new Deposits(this.ctx, this.doors, this.storage);
     this.pickups = new Pickups(this.ctx, this.doors, this.codes);
-    this.returns = new Returns(this.ctx, this.doors, this.codes);
+    this.returns = new Returns(this.ctx, this.doors, this.codes, this.storage);
     this.collection = new Collection(this.ctx, this.doors);
     this.staff = new Staff(this.ctx, this.doors, this.collection);
     this.announcements = new Announcements(this.ctx);
