@@ -18,7 +18,9 @@ import { startKioskIpc, type KioskIpc } from '../../src/main/ipc/kioskIpc';
 import { notConnected, type LinkStatus } from '../../src/main/ipc/linkStatus';
 import { startKiosk, type Kiosk } from '../../src/main/kiosk';
 import { startCloudConnection, type CloudConnection } from '../../src/main/cloud/cloudConnection';
-import type { Actor } from '../../src/main/services/context';
+import type { Actor, Clock } from '../../src/main/services/context';
+import type { Result } from '../../src/shared/result';
+import type { DepositStarted } from '../../src/shared/outcomes';
 import { ackedSeq, chainHead } from '../../src/main/store/events';
 import { listDoorOperations } from '../../src/main/store/doorOperations';
 import { getParcel } from '../../src/main/store/parcels';
@@ -50,6 +52,8 @@ export interface UnlockStandOptions {
   swapAfterMs?: number;
   /** Policy settings besides the defaults (e.g. the storage reserve). */
   policy?: Record<string, unknown>;
+  /** The kiosk's clock (default: the wall clock); a drill moves it to live through days. */
+  clock?: Clock;
 }
 
 const courier: Actor = { role: 'courier', subject: 'bench-courier' };
@@ -133,6 +137,7 @@ export class UnlockStand {
     private readonly drain: CloudDrain | null,
     private readonly log: Logger,
     private readonly screens: SwitchableLinkStatus,
+    private readonly clock: Clock | undefined,
   ) {}
 
   private link: CloudConnection | null = null;
@@ -141,7 +146,14 @@ export class UnlockStand {
   goOnline(): void {
     if (this.link || !this.drain) return;
     const { core, db, identity } = this.kiosk;
-    this.link = startCloudConnection({ config: this.config, core, db, identity, log: this.log });
+    this.link = startCloudConnection({
+      config: this.config,
+      core,
+      db,
+      identity,
+      log: this.log,
+      ...(this.clock ? { clock: this.clock } : {}),
+    });
     this.screens.follow(this.link);
   }
 
@@ -193,6 +205,7 @@ export class UnlockStand {
     const kiosk = await startKiosk(config, log, {
       cloudPublicKey: cloudKeys.publicKey,
       cloud: o.scenario === 'backlog',
+      ...(o.clock ? { clock: o.clock } : {}),
     });
     // A bench run with a bus fault measures something else: say so where it happened.
     kiosk.devices.board.onEvent((e) => {
@@ -214,6 +227,7 @@ export class UnlockStand {
       drain,
       log,
       screens,
+      o.clock,
     );
   }
 
@@ -221,7 +235,12 @@ export class UnlockStand {
    * Announces and deposits a parcel in every compartment (or in `count` of them); resolves once
    * all are deposited.
    */
-  async fill(count = this.config.compartments.length): Promise<Pickup[]> {
+  async fill(
+    count = this.config.compartments.length,
+    /** How each parcel is deposited (default: straight to KioskCore, no screen). */
+    depositOne: (barcode: string) => Promise<Result<DepositStarted, unknown>> = (barcode) =>
+      this.kiosk.core.deposits.start(courier, barcode),
+  ): Promise<Pickup[]> {
     const { core, identity, db } = this.kiosk;
     const round = ++this.round;
     const all = codes(count, round * 7919);
@@ -239,7 +258,7 @@ export class UnlockStand {
       });
       if (!announced.ok)
         throw new Error(`announcement refused: ${JSON.stringify(announced.error)}`);
-      const deposit = await core.deposits.start(courier, `TRK${parcelId}`);
+      const deposit = await depositOne(`TRK${parcelId}`);
       if (!deposit.ok) throw new Error(`deposit refused: ${JSON.stringify(deposit.error)}`);
       const compartment = this.config.compartments.find(
         (c) => c.id === deposit.value.compartmentId,

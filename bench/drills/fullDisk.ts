@@ -22,10 +22,10 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { issueBadgeToken } from '../../src/shared/node/badgeToken';
 import { EXIT_STORAGE_FULL } from '../../src/main/startupFailure';
 import { listDoorOperations } from '../../src/main/store/doorOperations';
 import { UnlockStand } from '../benchSupport/unlockStand';
+import { courierLogin } from './drillSupport/courierLogin';
 import { mountSmallDisk } from './drillSupport/smallDisk';
 
 const { values } = parseArgs({
@@ -71,18 +71,7 @@ try {
   const { ipc, kiosk, config } = stand;
   let closed = false;
   try {
-    const badge = issueBadgeToken(
-      {
-        id: 'drill-courier',
-        role: 'courier',
-        sub: 'drill-courier',
-        iat: new Date(Date.now() - 60_000).toISOString(),
-        exp: new Date(Date.now() + 86_400_000).toISOString(),
-      },
-      stand.cloudPrivateKey,
-    );
-    const login = await ipc.handlers['session:badge']({ token: badge });
-    if (!login.ok) throw new Error(`courier login refused: ${JSON.stringify(login.error)}`);
+    await courierLogin(ipc, stand.cloudPrivateKey);
     let n = 0;
     const deposit = () => ipc.handlers['deposit:start']({ barcode: `FULL${++n}XYZ`, size: 'M' });
 
