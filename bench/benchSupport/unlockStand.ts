@@ -12,6 +12,7 @@ import pino, { type Logger } from 'pino';
 import { codeDigest } from '../../src/shared/node/codeDigest';
 import { publicKeyToRaw } from '../../src/shared/node/ed25519';
 import { kioskConfigSchema, type KioskConfig } from '../../src/main/config/kioskConfig';
+import { mediumCompartments } from '../../src/main/services/testSupport/kioskFixture';
 import { FileIdentityStore } from '../../src/main/identity/fileIdentityStore';
 import { linkStatusOf } from '../../src/main/ipc/cloudLinkStatus';
 import { startKioskIpc, type KioskIpc } from '../../src/main/ipc/kioskIpc';
@@ -69,15 +70,7 @@ function lockerConfig(
 ) {
   return kioskConfigSchema.parse({
     lockerId: 'bench-locker',
-    compartments: Array.from({ length: n }, (_, i) => ({
-      id: `${String.fromCharCode(65 + Math.floor(i / LOCKS_PER_COLUMN))}${(i % LOCKS_PER_COLUMN) + 1}`,
-      board: Math.floor(i / LOCKS_PER_COLUMN),
-      lock: (i % LOCKS_PER_COLUMN) + 1,
-      size: 'M',
-      inner: { lengthMm: 600, widthMm: 400, heightMm: 190 },
-      maxWeightG: 20_000,
-      lowerDoor: false,
-    })),
+    compartments: mediumCompartments(n, LOCKS_PER_COLUMN),
     serial: { kind: 'serial', path, protocol: 'kerong-cu16' },
     scanner: { kind: 'none' },
     cloud,

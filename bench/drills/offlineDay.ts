@@ -8,20 +8,20 @@
  * one-day parcels expire. Then the broker comes back. What must hold:
  *  - every operation offline works (no refusal, no door left unsettled);
  *  - the backlog drains after the reconnect, and never faster than the relay's publish window
- *    (event batches the cloud ingested in any one second ≤ publishesPerSecond);
+ *    (event batches the relay published in any one second, by its own log, ≤ publishesPerSecond);
  *  - the cloud's view equals the kiosk's: every compartment's state and contents, every
  *    parcel's and return's state, and the event chain (same seqs and hashes, no gap, verified);
  *    the cloud's reconciliation of the retained state snapshot finds nothing.
  * The customers' codes are read from the cloud's store (it made them at allocation; it would
  * send them once it heard of the deposit, which offline it cannot).
  *
- *   npm run drill -- offline-day [--deposits 10] [--unannounced 2] [--returns 2] [--expiries 2]
+ *   npm run drill -- offline-day [--deposits 6] [--unannounced 1] [--returns 1] [--expiries 2]
  *   [--rate 1]                                   (full: --full, 100 deposits and 100 pickups)
  * `--rate` is the kiosk's publishesPerSecond: low, so that the window binds even on a backlog
  * a few batches long.
  */
 import { mkdtempSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -29,6 +29,7 @@ import type { AllocationResponse } from '../../src/shared/rest/schemas';
 import { kioskConfigSchema } from '../../src/main/config/kioskConfig';
 import { mostInOneSecond } from '../../src/main/cloud/testSupport/publishTimes';
 import { listDoorOperations } from '../../src/main/store/doorOperations';
+import { mediumCompartments } from '../../src/main/services/testSupport/kioskFixture';
 import {
   allocation,
   provisionLocker,
@@ -38,9 +39,10 @@ import {
   until,
   type StandKiosk,
 } from '../../cloud-mock/integration/stand';
-import { BatchLog } from './drillSupport/batchLog';
+import { MessageTimes } from './drillSupport/messageTimes';
 import { cloudView, differences, kioskView } from './drillSupport/lockerViews';
 import { MovingClock } from './drillSupport/movingClock';
+import { Verdict } from './drillSupport/verdict';
 
 const { values } = parseArgs({
   options: {
@@ -53,37 +55,26 @@ const { values } = parseArgs({
   },
 });
 const full = values.full;
-const deposits = Number(values.deposits ?? (full ? 100 : 10));
-const unannounced = Number(values.unannounced ?? (full ? 10 : 2));
-const returnsDropped = Number(values.returns ?? (full ? 10 : 2));
+const deposits = Number(values.deposits ?? (full ? 100 : 6));
+const unannounced = Number(values.unannounced ?? (full ? 10 : 1));
+const returnsDropped = Number(values.returns ?? (full ? 10 : 1));
 const expiries = Number(values.expiries ?? (full ? 10 : 2));
 const rate = Number(values.rate);
 const STEP_MS = 30 * 60_000;
 const STEPS = 48;
 /** A parcel is picked up this many steps (hours × 2) after it went in. */
 const PICKUP_AFTER = 4;
-const started = performance.now();
 const lockerId = 'offline-day';
 
 // 8 boards of 16 M compartments: room for the whole day.
-const compartments = Array.from({ length: 128 }, (_, i) => ({
-  id: `${String.fromCharCode(65 + Math.floor(i / 16))}${(i % 16) + 1}`,
-  board: Math.floor(i / 16),
-  lock: (i % 16) + 1,
-  size: 'M' as const,
-  inner: { lengthMm: 600, widthMm: 400, heightMm: 190 },
-  maxWeightG: 20_000,
-  lowerDoor: false,
-}));
+const compartments = mediumCompartments(128, 16);
 
 const clock = new MovingClock();
-const batches = new BatchLog();
-const stand = await startStand('mosquitto', { clock, log: batches.logger });
-const failures: string[] = [];
-const check = (ok: boolean, what: string) => {
-  if (!ok) failures.push(what);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-};
+const published = new MessageTimes('event batch published', 'kiosk');
+const quietCloud = new MessageTimes('', 'cloud');
+const stand = await startStand('mosquitto', { clock, log: quietCloud.logger });
+const verdict = new Verdict();
+const check = (ok: boolean, what: string) => verdict.check(ok, what);
 const figures: Record<string, unknown> = {};
 let k: StandKiosk | null = null;
 
@@ -108,7 +99,7 @@ try {
     compartments,
   });
   const config = kioskConfigSchema.parse({ ...base, policy: { ...base.policy, holdDays: 3 } });
-  k = await startStandKiosk(stand, config, { clock, removeDataDir: true });
+  k = await startStandKiosk(stand, config, { clock, removeDataDir: true, log: published.logger });
   const kiosk = k;
   const courier = kiosk.login((await stand.badge('courier', 'drill-courier')).token);
 
@@ -241,7 +232,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await until(() => kiosk.acked() === kiosk.head(), 'the answers delivered', 60_000);
   }
-  const times = batches.since(backAt);
+  const times = published.since(backAt);
   figures.drain = {
     events: figures.offline && (figures.offline as { eventsWritten: number }).eventsWritten,
     seconds: Math.round(drainSeconds * 10) / 10,
@@ -288,26 +279,17 @@ try {
   );
   figures.events = kioskEvents.length;
 } catch (e) {
-  failures.push(`drill failed: ${(e as Error).stack ?? String(e)}`);
-  console.log(`FAIL ${(e as Error).stack}`);
+  verdict.broke(e);
 } finally {
   await k?.close().catch(() => undefined);
   await stand.close().catch(() => undefined);
 }
 
-console.log(
-  JSON.stringify({
-    held: failures.length === 0,
-    failures,
-    deposits,
-    pickups: deposits,
-    unannounced,
-    returns: returnsDropped,
-    expiries,
-    ...figures,
-    seconds: Math.round((performance.now() - started) / 100) / 10,
-    cores: cpus().length,
-    loadAverage: loadavg()[0],
-  }),
-);
-process.exit(failures.length === 0 ? 0 : 1);
+verdict.finish({
+  deposits,
+  pickups: deposits,
+  unannounced,
+  returns: returnsDropped,
+  expiries,
+  ...figures,
+});

@@ -330,10 +330,10 @@ export interface StandKiosk {
 export async function startStandKiosk(
   stand: CloudStand,
   config: KioskConfig,
-  o: { removeDataDir?: boolean; waitOnline?: boolean; clock?: Clock } = {},
+  o: { removeDataDir?: boolean; waitOnline?: boolean; clock?: Clock; log?: Logger } = {},
 ): Promise<StandKiosk> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const kiosk = await startKiosk(config, logger(`kiosk ${config.lockerId}`), {
+  const kiosk = await startKiosk(config, o.log ?? logger(`kiosk ${config.lockerId}`), {
     softwareVersion: '0.1.0-it',
     ...(o.clock ? { clock: o.clock } : {}),
     cloud: stand.kind === 'aedes' ? { embeddedBrokerUrl: stand.mqttUrl } : true,

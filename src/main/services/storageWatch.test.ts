@@ -11,6 +11,7 @@ import { createHandlerTable } from '../ipc/handlers';
 import { HardwareMonitor } from '../ipc/hardwareMonitor';
 import { notConnected } from '../ipc/linkStatus';
 import { Session } from '../ipc/session';
+import { listDoorOperations } from '../store/doorOperations';
 import { getParcel } from '../store/parcels';
 import { isStorageFull } from '../store/storageFull';
 import {
@@ -18,6 +19,7 @@ import {
   deposit,
   eventTypes,
   lockOf,
+  startDeposit,
   startFixture,
   testCourier,
   type Fixture,
@@ -93,6 +95,39 @@ describe('storage watch', () => {
     expect(f.board.isOpen(lockOf(f, compartmentId))).toBe(false);
     expect(eventTypes(f).length).toBe(events);
     expect(getParcel(f.db, 'p1')?.state).toBe('deposited');
+  });
+
+  it('settles a pickup whose door opened and closed unrecorded while the disk was full, from the item sensor, not as a jam', async () => {
+    const f = await startFixture({ infrared: true });
+    announce(f, 'p1', '123456');
+    const compartmentId = await startDeposit(f, 'p1').then(({ compartmentId }) => {
+      f.board.setItem(lockOf(f, compartmentId), true);
+      return compartmentId;
+    });
+    f.board.closeDoor(lockOf(f, compartmentId));
+    await f.core.settled();
+    expect(getParcel(f.db, 'p1')?.state).toBe('deposited');
+    const lock = lockOf(f, compartmentId);
+    f.board.jam(lock); // the latch gives a moment after the pulse, not at once
+    const opened = await f.core.pickups.withCode('123456', 'code');
+    expect(opened.ok).toBe(true);
+    await f.core.settled();
+    fillDisk(f);
+    f.board.jam(lock, false);
+    f.board.forceOpen(lock); // the door opens: not writable
+    f.board.setItem(lock, false); // the customer took the parcel
+    f.board.closeDoor(lock);
+    await f.core.settled();
+    expect(listDoorOperations(f.db)[0]?.phase).toBe('pulsed'); // neither fact was written
+
+    emptyDisk(f);
+    await f.core.tick();
+    await f.core.settled();
+    f.clock.advance(f.config.policy.doors.openDetectSec * 1000); // the jam check is due
+    await f.core.tick();
+    await f.core.settled();
+    expect(getParcel(f.db, 'p1')?.state).toBe('picked_up');
+    expect(f.core.compartments().find((c) => c.id === compartmentId)?.state).toBe('available');
   });
 
   it('settles a door that closed while the disk was full from a fresh reading once there is room', async () => {

@@ -73,7 +73,7 @@ export class StorageWatch {
     this.refusedDeposits = this.failedWrites = 0;
     for (const board of new Set(listCompartments(db).map((c) => c.board))) {
       const state = await this.ctx.board.queryBoard(board);
-      if (state.ok) this.doors.settleBoard(board, state.value, 'baseline');
+      this.doors.factsLost(board, state.ok ? state.value : null);
     }
   }
 

@@ -76,7 +76,7 @@ export const de: Translation = {
     doorsUnavailable:
       'Der Automat kann gerade keine Türen öffnen. Ihr Code bleibt gültig. Bitte versuchen Sie es später noch einmal.',
     storageFull:
-      'Der Automat kann gerade nichts speichern, daher wurde keine Tür geöffnet. Ihr Code bleibt gültig. Bitte versuchen Sie es später erneut.',
+      'Der Automat kann gerade nichts speichern. Ihr Code bleibt gültig: Bitte versuchen Sie es später erneut. Falls sich doch eine Tür geöffnet hat, nehmen Sie Ihr Paket und schließen Sie sie.',
   },
   throttle: {
     title: 'Zu viele Versuche',

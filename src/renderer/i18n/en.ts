@@ -74,7 +74,7 @@ export const en = {
     doorsUnavailable:
       'The locker cannot open doors right now. Your code still works. Please try again later.',
     storageFull:
-      'The locker cannot record anything right now, so no door was opened. Your code still works. Please try again later.',
+      'The locker cannot record anything right now. Your code still works: please try again later. If a door did open, take your parcel and close it.',
   },
   throttle: {
     title: 'Too many attempts',

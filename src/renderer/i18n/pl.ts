@@ -78,7 +78,7 @@ export const pl: Translation = {
     doorsUnavailable:
       'Automat nie może teraz otwierać skrytek. Twój kod nadal działa. Spróbuj ponownie później.',
     storageFull:
-      'Automat nie może teraz niczego zapisać, więc żadne drzwi nie zostały otwarte. Twój kod nadal działa. Spróbuj ponownie później.',
+      'Automat nie może teraz niczego zapisać. Twój kod nadal działa: spróbuj ponownie później. Jeśli drzwi jednak się otworzyły, weź paczkę i je zamknij.',
   },
   throttle: {
     title: 'Zbyt wiele prób',

@@ -56,6 +56,19 @@ export function smallLockerConfig(overrides: Partial<KioskConfig> = {}): KioskCo
   });
 }
 
+/** `count` M compartments, `perBoard` to a board: column letter = board, row = lock. */
+export function mediumCompartments(count: number, perBoard: number): KioskConfig['compartments'] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${String.fromCharCode(65 + Math.floor(i / perBoard))}${(i % perBoard) + 1}`,
+    board: Math.floor(i / perBoard),
+    lock: (i % perBoard) + 1,
+    size: 'M' as const,
+    inner: { lengthMm: 600, widthMm: 400, heightMm: 190 },
+    maxWeightG: 20_000,
+    lowerDoor: false,
+  }));
+}
+
 export const deviceKeys = generateKeyPairSync('ed25519');
 export const cloudKeys = generateKeyPairSync('ed25519');
 
