@@ -1,5 +1,5 @@
 /**
- * The soak drill at a small size (120 deposit + pickup cycles after a warm-up round, 30
+ * The soak drill at a small size (90 deposit + pickup cycles after a warm-up round, 45
  * compartments): every cycle accepted, RSS flat, the event log kept short by pruning once the
  * cloud acked and the clock moved past the retention, p99 code→unlock as at the start (`held`).
  */
@@ -13,7 +13,7 @@ describe('drill soak', () => {
   it('cycles deposits and pickups through the IPC handler table with memory, log size and unlock time holding steady', () => {
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', drill, '--cycles', '120', '--compartments', '30', '--warmup', '30'],
+      ['--import', 'tsx', drill, '--cycles', '90', '--compartments', '45', '--warmup', '45'],
       { encoding: 'utf8', timeout: 170_000 },
     );
     const figures = JSON.parse(run.stdout.trimEnd().split('\n').at(-1)!) as Record<string, unknown>;

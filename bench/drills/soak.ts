@@ -66,6 +66,8 @@ const unlockMs: { cycle: number; ms: number }[] = [];
 const floorMs: { cycle: number; ms: number }[] = [];
 const refused: string[] = [];
 let done = 0;
+/** Cycles done when the warm-up (whole rounds) ended. */
+let warmedAt = 0;
 let pruned = 0;
 
 async function round(): Promise<void> {
@@ -90,9 +92,18 @@ async function round(): Promise<void> {
   await allPickedUp(stand, parcels);
 }
 
+/** A day and an hour on: what the cloud acked before now is past the retention; pruned. */
+async function nextDay(): Promise<void> {
+  clock.skip(DAY_MS + 3_600_000);
+  const before = countEvents(kiosk.db);
+  await kiosk.core.tick();
+  await kiosk.core.settled();
+  pruned += Math.max(0, before - countEvents(kiosk.db));
+}
+
 function read(): Reading {
   return {
-    cycles: Math.max(0, done - warmup),
+    cycles: done - warmedAt,
     ...readMemory(),
     eventRows: countEvents(kiosk.db),
     unacked: stand.unacked(),
@@ -102,17 +113,15 @@ function read(): Reading {
 let failed: string | null = null;
 try {
   while (done < warmup) await round();
+  // The baseline is read as every later reading is: just after a day skipped and its pruning.
+  await nextDay();
+  warmedAt = done;
   readings.push(read());
   console.log(`warm    ${JSON.stringify(readings[0])}`);
   while (done < warmup + cycles) {
     const next = Math.min(warmup + cycles, done + tenth);
     while (done < next) await round();
-    // A day and an hour on: what the cloud acked before now is past the retention.
-    clock.skip(DAY_MS + 3_600_000);
-    const before = countEvents(kiosk.db);
-    await kiosk.core.tick();
-    await kiosk.core.settled();
-    pruned += Math.max(0, before - countEvents(kiosk.db));
+    await nextDay();
     const r = read();
     readings.push(r);
     console.log(`${String(r.cycles).padStart(7)} ${JSON.stringify(r)}`);
