@@ -15,6 +15,9 @@ export interface LockAddress {
   lock: number;
 }
 
+/** Frames kept for waiters: far more than any run has in flight at once. */
+const HEARD_KEPT = 2_000;
+
 type Heard = { kind: 'unlock' | 'floor'; address: LockAddress; atNs: bigint };
 
 interface Waiter {
@@ -37,7 +40,7 @@ export interface BoardWitnessOptions {
 
 export class BoardWitness {
   private heard: Heard[] = [];
-  /** Unlock frames heard per lock (`board/lock`), every one since the start. */
+  /** Unlock frames heard per lock (`board/lock`), every one since the start: the pulses a drill counts. */
   readonly unlocksByLock = new Map<string, number>();
   private waiters = new Set<Waiter>();
   private exited = false;
@@ -136,6 +139,8 @@ export class BoardWitness {
     const kind = parsed.unlock ? 'unlock' : 'floor';
     const address = parsed.unlock ?? parsed.floor!;
     this.heard.push({ kind, address, atNs: BigInt(parsed.atNs) });
+    // Frames nobody waits for (deposits' unlocks) would pile up over a long run.
+    if (this.heard.length > HEARD_KEPT) this.heard.splice(0, this.heard.length - HEARD_KEPT);
     if (kind === 'unlock') {
       const lock = `${address.board}/${address.lock}`;
       this.unlocksByLock.set(lock, (this.unlocksByLock.get(lock) ?? 0) + 1);

@@ -60,7 +60,8 @@ function prng(seed: number): () => number {
   };
 }
 
-async function pickUp(stand: UnlockStand, p: Pickup): Promise<number> {
+/** A code typed through the IPC handler table; ms until the board read its unlock frame. */
+export async function pickUp(stand: UnlockStand, p: Pickup): Promise<number> {
   const startNs = process.hrtime.bigint();
   const opened = await stand.ipc.handlers['pickup:code']({ code: p.code, method: 'code' });
   if (!opened.ok)
@@ -69,7 +70,7 @@ async function pickUp(stand: UnlockStand, p: Pickup): Promise<number> {
   return Number(heardNs - startNs) / 1e6;
 }
 
-async function allPickedUp(stand: UnlockStand, parcels: Pickup[]): Promise<void> {
+export async function allPickedUp(stand: UnlockStand, parcels: Pickup[]): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (parcels.some((p) => getParcel(stand.kiosk.db, p.parcelId)?.state !== 'picked_up')) {
     if (Date.now() > deadline) throw new Error('pickups did not complete within a minute');

@@ -4,7 +4,7 @@
  * the IPC handler table and the screens' event feed), filled with deposited parcels whose codes
  * the benchmark knows, and optionally an outbox backlog and a cloud link draining it.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,16 @@ import pino, { type Logger } from 'pino';
 import { codeDigest } from '../../src/shared/node/codeDigest';
 import { publicKeyToRaw } from '../../src/shared/node/ed25519';
 import { kioskConfigSchema, type KioskConfig } from '../../src/main/config/kioskConfig';
+import { mediumCompartments } from '../../src/main/services/testSupport/kioskFixture';
 import { FileIdentityStore } from '../../src/main/identity/fileIdentityStore';
 import { linkStatusOf } from '../../src/main/ipc/cloudLinkStatus';
 import { startKioskIpc, type KioskIpc } from '../../src/main/ipc/kioskIpc';
 import { notConnected, type LinkStatus } from '../../src/main/ipc/linkStatus';
 import { startKiosk, type Kiosk } from '../../src/main/kiosk';
 import { startCloudConnection, type CloudConnection } from '../../src/main/cloud/cloudConnection';
-import type { Actor } from '../../src/main/services/context';
+import type { Actor, Clock } from '../../src/main/services/context';
+import type { Result } from '../../src/shared/result';
+import type { DepositStarted } from '../../src/shared/outcomes';
 import { ackedSeq, chainHead } from '../../src/main/store/events';
 import { listDoorOperations } from '../../src/main/store/doorOperations';
 import { getParcel } from '../../src/main/store/parcels';
@@ -44,6 +47,14 @@ export interface UnlockStandOptions {
   /** Compartments, each holding one deposited parcel (at most 150). */
   compartments: number;
   log?: Logger;
+  /** Where the kiosk keeps its data (default: a fresh directory under the system's tmp). */
+  dataDir?: string;
+  /** How long the person at an opened door takes before swapping its contents (default 1.5 s). */
+  swapAfterMs?: number;
+  /** Policy settings besides the defaults (e.g. the storage reserve). */
+  policy?: Record<string, unknown>;
+  /** The kiosk's clock (default: the wall clock); a drill moves it to live through days. */
+  clock?: Clock;
 }
 
 const courier: Actor = { role: 'courier', subject: 'bench-courier' };
@@ -55,22 +66,16 @@ function lockerConfig(
   path: string,
   dataDir: string,
   cloud: { brokerUrl: string; publicKey: string },
+  policy: Record<string, unknown> = {},
 ) {
   return kioskConfigSchema.parse({
     lockerId: 'bench-locker',
-    compartments: Array.from({ length: n }, (_, i) => ({
-      id: `${String.fromCharCode(65 + Math.floor(i / LOCKS_PER_COLUMN))}${(i % LOCKS_PER_COLUMN) + 1}`,
-      board: Math.floor(i / LOCKS_PER_COLUMN),
-      lock: (i % LOCKS_PER_COLUMN) + 1,
-      size: 'M',
-      inner: { lengthMm: 600, widthMm: 400, heightMm: 190 },
-      maxWeightG: 20_000,
-      lowerDoor: false,
-    })),
+    compartments: mediumCompartments(n, LOCKS_PER_COLUMN),
     serial: { kind: 'serial', path, protocol: 'kerong-cu16' },
     scanner: { kind: 'none' },
     cloud,
     dataDir,
+    policy,
   });
 }
 
@@ -120,9 +125,12 @@ export class UnlockStand {
     readonly witness: BoardWitness,
     readonly dir: string,
     readonly config: KioskConfig,
+    /** The cloud's key: badges and commands the stand signs as the cloud would. */
+    readonly cloudPrivateKey: KeyObject,
     private readonly drain: CloudDrain | null,
     private readonly log: Logger,
     private readonly screens: SwitchableLinkStatus,
+    private readonly clock: Clock | undefined,
   ) {}
 
   private link: CloudConnection | null = null;
@@ -131,7 +139,14 @@ export class UnlockStand {
   goOnline(): void {
     if (this.link || !this.drain) return;
     const { core, db, identity } = this.kiosk;
-    this.link = startCloudConnection({ config: this.config, core, db, identity, log: this.log });
+    this.link = startCloudConnection({
+      config: this.config,
+      core,
+      db,
+      identity,
+      log: this.log,
+      ...(this.clock ? { clock: this.clock } : {}),
+    });
     this.screens.follow(this.link);
   }
 
@@ -154,14 +169,24 @@ export class UnlockStand {
         ...Array.from({ length: o.compartments }, (_, i) => Math.floor(i / LOCKS_PER_COLUMN)),
       ]),
     ];
-    const witness = await BoardWitness.start({ boards, floor: FLOOR_LOCK });
+    const witness = await BoardWitness.start({
+      boards,
+      floor: FLOOR_LOCK,
+      ...(o.swapAfterMs !== undefined ? { swapAfterMs: o.swapAfterMs } : {}),
+    });
     const cloudKeys = generateKeyPairSync('ed25519');
     // Offline: a broker nobody listens on, so the link keeps trying as it does in the field.
     const drain = o.scenario === 'flushing' ? await startCloudDrain(cloudKeys.privateKey) : null;
-    const config = lockerConfig(o.compartments, witness.kioskPath, join(dir, 'kiosk'), {
-      brokerUrl: drain?.brokerUrl ?? 'mqtt://127.0.0.1:9',
-      publicKey: publicKeyToRaw(cloudKeys.publicKey),
-    });
+    const config = lockerConfig(
+      o.compartments,
+      witness.kioskPath,
+      o.dataDir ?? join(dir, 'kiosk'),
+      {
+        brokerUrl: drain?.brokerUrl ?? 'mqtt://127.0.0.1:9',
+        publicKey: publicKeyToRaw(cloudKeys.publicKey),
+      },
+      o.policy,
+    );
     if (drain) {
       // The identity the kiosk will open: the cloud peer must know its key before it sends.
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -173,6 +198,7 @@ export class UnlockStand {
     const kiosk = await startKiosk(config, log, {
       cloudPublicKey: cloudKeys.publicKey,
       cloud: o.scenario === 'backlog',
+      ...(o.clock ? { clock: o.clock } : {}),
     });
     // A bench run with a bus fault measures something else: say so where it happened.
     kiosk.devices.board.onEvent((e) => {
@@ -184,14 +210,33 @@ export class UnlockStand {
     const ipc = startKioskIpc(kiosk, { lockerId: config.lockerId, log, link: screens });
     // A screen listening, as the web shell's socket does: every push is serialised.
     ipc.push.subscribe((event, payload) => void JSON.stringify({ event, payload }));
-    return new UnlockStand(kiosk, ipc, witness, dir, config, drain, log, screens);
+    return new UnlockStand(
+      kiosk,
+      ipc,
+      witness,
+      dir,
+      config,
+      cloudKeys.privateKey,
+      drain,
+      log,
+      screens,
+      o.clock,
+    );
   }
 
-  /** Announces and deposits a parcel in every compartment; resolves once all are deposited. */
-  async fill(): Promise<Pickup[]> {
+  /**
+   * Announces and deposits a parcel in every compartment (or in `count` of them); resolves once
+   * all are deposited.
+   */
+  async fill(
+    count = this.config.compartments.length,
+    /** How each parcel is deposited (default: straight to KioskCore, no screen). */
+    depositOne: (barcode: string) => Promise<Result<DepositStarted, unknown>> = (barcode) =>
+      this.kiosk.core.deposits.start(courier, barcode),
+  ): Promise<Pickup[]> {
     const { core, identity, db } = this.kiosk;
     const round = ++this.round;
-    const all = codes(this.config.compartments.length, round * 7919);
+    const all = codes(count, round * 7919);
     const key = identity.codeDigestKey();
     const started: Pickup[] = [];
     for (const [i, code] of all.entries()) {
@@ -206,7 +251,7 @@ export class UnlockStand {
       });
       if (!announced.ok)
         throw new Error(`announcement refused: ${JSON.stringify(announced.error)}`);
-      const deposit = await core.deposits.start(courier, `TRK${parcelId}`);
+      const deposit = await depositOne(`TRK${parcelId}`);
       if (!deposit.ok) throw new Error(`deposit refused: ${JSON.stringify(deposit.error)}`);
       const compartment = this.config.compartments.find(
         (c) => c.id === deposit.value.compartmentId,

@@ -15,6 +15,7 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
   clock_skew: 'Clock skew',
   chain_break: 'Event chain broken',
   offline: 'Offline too long',
+  storage_low: 'Disk nearly full',
 };
 
 // Colours checked for WCAG AA: text on its background ≥ 4.5:1 (e.g. #1f2933 on #fff 14.7:1,

@@ -25,7 +25,7 @@ import { startCloud, type RunningCloud } from '../cloud';
 import { mintKey } from '../testSupport/cloudFixture';
 import { parseKioskConfig, type KioskConfig } from '../../src/main/config/kioskConfig';
 import { startKiosk, type Kiosk } from '../../src/main/kiosk';
-import type { Actor } from '../../src/main/services/context';
+import type { Actor, Clock } from '../../src/main/services/context';
 import type { Compartment } from '../../src/main/store/compartments';
 import { ackedSeq, chainHead, listEvents, type StoredEvent } from '../../src/main/store/events';
 import { getParcel, type Parcel } from '../../src/main/store/parcels';
@@ -99,12 +99,16 @@ export interface CloudStand {
   close(): Promise<void>;
 }
 
-export async function startStand(kind: BrokerKind): Promise<CloudStand> {
+export async function startStand(
+  kind: BrokerKind,
+  /** The cloud's clock (default: the wall clock); a drill shares one with the kiosk. */
+  o: { clock?: { now(): number }; log?: Logger } = {},
+): Promise<CloudStand> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cloud-stand-'));
   // Mosquitto as deployed: every unit logs in with its enrolment's identity, the cloud as admin.
   const secured = kind === 'mosquitto' ? await startSecuredMosquitto() : null;
   const mosquitto = secured?.mosquitto ?? null;
-  const log = logger('cloud');
+  const log = o.log ?? logger('cloud');
   const open = (ports: { http: number; mqtt: number }) =>
     startCloud({
       dataDir,
@@ -112,6 +116,7 @@ export async function startStand(kind: BrokerKind): Promise<CloudStand> {
       ...(secured ? secured.cloudOptions : { mqttPort: ports.mqtt }),
       log,
       scheduler: false,
+      ...(o.clock ? { clock: o.clock } : {}),
     });
   let cloud: RunningCloud | null = await open({ http: 0, mqtt: 0 });
   const httpUrl = cloud.httpUrl;
@@ -225,13 +230,14 @@ export function demoLayout(): CompartmentSpec[] {
 }
 
 /**
- * POST /api/v1/lockers with the demo layout (and a code length, when given); the one-time
- * enrolment token.
+ * POST /api/v1/lockers with the demo layout (or the one given, and a code length, when given);
+ * the one-time enrolment token.
  */
 export async function provisionLocker(
   stand: CloudStand,
   lockerId: string,
   codeLength?: number,
+  layout: CompartmentSpec[] = demoLayout(),
 ): Promise<string> {
   const r = await stand.call<ProvisionLockerResponse>(
     'POST',
@@ -242,7 +248,7 @@ export async function provisionLocker(
       address: 'Hauptstraße 1, Berlin',
       lat: 52.52,
       lng: 13.405,
-      compartments: demoLayout(),
+      compartments: layout,
       ...(codeLength === undefined ? {} : { codeLength }),
     },
     201,
@@ -256,7 +262,14 @@ export async function provisionLocker(
  */
 export function standConfig(
   stand: CloudStand,
-  o: { lockerId: string; dataDir: string; token: string; publishesPerSecond?: number },
+  o: {
+    lockerId: string;
+    dataDir: string;
+    token: string;
+    publishesPerSecond?: number;
+    /** The kiosk's compartments (default: the demo config's), as provisioned in the cloud. */
+    compartments?: KioskConfig['compartments'];
+  },
 ): KioskConfig {
   const raw = JSON.parse(readFileSync(DEMO_CONFIG, 'utf8')) as Record<string, unknown>;
   const parsed = parseKioskConfig(
@@ -264,6 +277,7 @@ export function standConfig(
       ...raw,
       lockerId: o.lockerId,
       dataDir: o.dataDir,
+      ...(o.compartments ? { compartments: o.compartments } : {}),
       cloud: {
         brokerUrl: stand.kind === 'aedes' ? 'embedded' : stand.mqttUrl,
         apiUrl: stand.httpUrl,
@@ -316,11 +330,12 @@ export interface StandKiosk {
 export async function startStandKiosk(
   stand: CloudStand,
   config: KioskConfig,
-  o: { removeDataDir?: boolean; waitOnline?: boolean } = {},
+  o: { removeDataDir?: boolean; waitOnline?: boolean; clock?: Clock; log?: Logger } = {},
 ): Promise<StandKiosk> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const kiosk = await startKiosk(config, logger(`kiosk ${config.lockerId}`), {
+  const kiosk = await startKiosk(config, o.log ?? logger(`kiosk ${config.lockerId}`), {
     softwareVersion: '0.1.0-it',
+    ...(o.clock ? { clock: o.clock } : {}),
     cloud: stand.kind === 'aedes' ? { embeddedBrokerUrl: stand.mqttUrl } : true,
   });
   const sim = kiosk.devices.simulation;

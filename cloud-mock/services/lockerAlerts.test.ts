@@ -145,6 +145,26 @@ describe('locker-wide operator alerts', () => {
     await link.close();
   });
 
+  it('raises storage_low when the unit reports its disk nearly full and clears it on storage.recovered', async () => {
+    const { chain, link, send } = await unit('LA-DISK');
+    await send(
+      chain.next('storage.low', { freeBytes: 3 * 1_048_576, reserveBytes: 8 * 1_048_576 }),
+    );
+    const open = await alerts('LA-DISK', '?state=open');
+    expect(open.map((a) => [a.kind, a.compartmentId])).toEqual([['storage_low', null]]);
+    expect(open[0]!.detail).toContain('3 MB free');
+    const back = chain.next('storage.recovered', {
+      lowSince: open[0]!.raisedAt,
+      freeBytes: 40 * 1_048_576,
+      refusedDeposits: 2,
+      failedWrites: 1,
+    });
+    await send(back);
+    expect((await alerts('LA-DISK'))[0]!.cleared).toMatchObject({ at: back.at, seq: back.seq });
+    expect(told('LA-DISK')).toEqual(['alert.raised storage_low', 'alert.cleared storage_low']);
+    await link.close();
+  });
+
   it('raises clock_skew from the unit’s report and ends it when the unit has been quiet for the quiet period', async () => {
     const { chain, link, send } = await unit('LA-SKEW');
     await send(

@@ -1,6 +1,7 @@
 /**
  * Operator alerts about a whole locker. From the unit's events, inside the ingest transaction:
- * the keypad throttle engaged, a sustained rate of wrong codes, a hardware fault, clock skew.
+ * the keypad throttle engaged, a sustained rate of wrong codes, a hardware fault, clock skew, a
+ * disk nearly full (`storage.low`, ended by `storage.recovered`).
  * From the cloud's own observation: a broken event chain, a locker offline for too long. Each
  * ends with what ends it: `hardware.recovered`, presence online, or its end time passing (the
  * throttle's end, a quiet period), which the scheduler's sweep acts on. A chain break ends only
@@ -27,7 +28,13 @@ const P = {
   }),
   fault: z.object({ reason: text }),
   skew: z.object({ skewMs: z.number(), thresholdMs: z.number() }),
+  storageLow: z.object({ freeBytes: z.number(), reserveBytes: z.number() }),
+  storageRecovered: z.object({
+    refusedDeposits: z.number().catch(0),
+    failedWrites: z.number().catch(0),
+  }),
 };
+const megabytes = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 type OnEvent = (ctx: CloudContext, lockerId: string, e: SignedEvent) => void;
@@ -84,6 +91,27 @@ const ON_EVENT = {
       clearLockerAlert(ctx.db, lockerId, 'hardware_fault', clearing),
       clearing.reason,
     );
+  },
+  'storage.low': (ctx, lockerId, e) => {
+    const p = P.storageLow.parse(e.payload);
+    raiseOrRenew(ctx, {
+      lockerId,
+      compartmentId: null,
+      kind: 'storage_low',
+      detail:
+        `The unit's disk is nearly full (${megabytes(p.freeBytes)} free, ` +
+        `${megabytes(p.reserveBytes)} kept for pickups): deposits are refused until space returns.`,
+      seq: e.seq,
+      raisedAt: Date.parse(e.at),
+    });
+  },
+  'storage.recovered': (ctx, lockerId, e) => {
+    const p = P.storageRecovered.parse(e.payload);
+    const reason =
+      `disk space back (${p.refusedDeposits} deposits refused, ` +
+      `${p.failedWrites} writes found the disk full meanwhile)`;
+    const clearing = { at: Date.parse(e.at), seq: e.seq, reason };
+    tellCleared(ctx, clearLockerAlert(ctx.db, lockerId, 'storage_low', clearing), reason);
   },
   'clock.skew': (ctx, lockerId, e) => {
     const p = P.skew.parse(e.payload);

@@ -263,6 +263,8 @@ export class LockerView {
     'security.qr_rejected': null,
     'hardware.fault': (l, e) => this.lockerAlert(l, e),
     'hardware.recovered': (l, e) => this.lockerAlert(l, e),
+    'storage.low': (l, e) => this.lockerAlert(l, e),
+    'storage.recovered': (l, e) => this.lockerAlert(l, e),
     'reconcile.resolved': (l, e) => {
       // The board's reading that settled an operation: the door as it is now, where read.
       const p = P.resolved.parse(e.payload);

@@ -10,6 +10,7 @@ import { formatConfigError, loadKioskConfig } from './config/kioskConfig';
 import { runElectronShell } from './electronShell';
 import { startKioskIpc } from './ipc/kioskIpc';
 import { startKiosk } from './kiosk';
+import { startupFailure } from './startupFailure';
 import { startWebShell } from './webshell/webShell';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -37,7 +38,15 @@ await runElectronShell(
       const loaded = loadKioskConfig(process.env.KIOSK_CONFIG ?? 'src/main/config/demo-kiosk.json');
       if (!loaded.ok) throw new Error(formatConfigError(loaded.error));
       const config = loaded.value;
-      const kiosk = await startKiosk(config, log, { softwareVersion: app.getVersion() });
+      const kiosk = await startKiosk(config, log, { softwareVersion: app.getVersion() }).catch(
+        (e: unknown) => {
+          // A full disk says so, with its own exit code (startupFailure.ts).
+          const failure = startupFailure(e);
+          log.fatal({ exitCode: failure.exitCode }, failure.message);
+          app.exit(failure.exitCode);
+          throw e;
+        },
+      );
       const ipc = startKioskIpc(kiosk, { lockerId: config.lockerId, log });
       const web =
         !app.isPackaged || process.env.KIOSK_WEBSHELL === '1'

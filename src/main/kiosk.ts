@@ -17,6 +17,7 @@ import { openDevices, type Devices } from './devices';
 import { FileIdentityStore } from './identity/fileIdentityStore';
 import type { IdentityStore } from './identity/identityStore';
 import { openDatabase, type Db } from './store/database';
+import { freeBytesAt, isStorageFull, StorageFullError } from './store/storageFull';
 import type { Clock } from './services/context';
 import { KioskCore } from './services/kioskCore';
 
@@ -32,26 +33,57 @@ export interface Kiosk {
 
 const TICK_MS = 1000;
 
+export interface StartOptions {
+  cloudPublicKey?: KeyObject;
+  softwareVersion?: string;
+  /** The wall clock unless a test moves time (parcel expiry in end-to-end tests). */
+  clock?: Clock;
+  /** The simulators' control API port when on simulated hardware (default: a free one). */
+  simControlPort?: number;
+  /** Connect to the cloud (default true); `embeddedBrokerUrl` serves brokerUrl "embedded". */
+  cloud?: boolean | { embeddedBrokerUrl?: string };
+}
+
+/**
+ * Starts the kiosk. On a disk too full to record anything it throws StorageFullError (see
+ * startupFailure.ts for what the entry points make of it), having closed what it opened.
+ */
 export async function startKiosk(
   config: KioskConfig,
   log: Logger,
-  options: {
-    cloudPublicKey?: KeyObject;
-    softwareVersion?: string;
-    /** The wall clock unless a test moves time (parcel expiry in end-to-end tests). */
-    clock?: Clock;
-    /** The simulators' control API port when on simulated hardware (default: a free one). */
-    simControlPort?: number;
-    /** Connect to the cloud (default true); `embeddedBrokerUrl` serves brokerUrl "embedded". */
-    cloud?: boolean | { embeddedBrokerUrl?: string };
-  } = {},
+  options: StartOptions = {},
+): Promise<Kiosk> {
+  const opened: { close(): unknown }[] = [];
+  try {
+    return await startIn(config, log, options, opened);
+  } catch (e) {
+    // Whatever did open is closed again, so the entry point can say why and exit.
+    for (const o of opened.reverse()) await Promise.resolve(o.close()).catch(() => undefined);
+    if (!isStorageFull(e)) throw e;
+    let free: number | null = null;
+    try {
+      free = freeBytesAt(config.dataDir);
+    } catch {
+      free = null;
+    }
+    throw new StorageFullError(config.dataDir, free, e);
+  }
+}
+
+async function startIn(
+  config: KioskConfig,
+  log: Logger,
+  options: StartOptions,
+  opened: { close(): unknown }[],
 ): Promise<Kiosk> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const identity = FileIdentityStore.open(join(config.dataDir, 'identity.json'));
   const db = openDatabase(join(config.dataDir, 'kiosk.db'));
+  opened.push(db);
   const devices = await openDevices(config, log, {
     ...(options.simControlPort !== undefined ? { simControlPort: options.simControlPort } : {}),
   });
+  opened.push(devices);
   // Policy the cloud changed (config.update) outlives restarts.
   applyStoredPolicy(db, config.policy);
   const fixedKey = options.cloudPublicKey;
@@ -66,6 +98,7 @@ export async function startKiosk(
     clock,
     log,
     cloudPublicKey,
+    storage: { freeBytes: () => freeBytesAt(config.dataDir) },
     ...(options.softwareVersion ? { softwareVersion: options.softwareVersion } : {}),
   });
   const cloudOptions = options.cloud ?? true;
@@ -91,7 +124,10 @@ export async function startKiosk(
     ticking = true;
     core
       .tick()
-      .catch((e: unknown) => log.error({ err: e }, 'tick failed'))
+      .catch((e: unknown) => {
+        if (core.storage.noteFull(e)) log.error('tick could not write: disk full');
+        else log.error({ err: e }, 'tick failed');
+      })
       .finally(() => (ticking = false));
   }, TICK_MS);
   return {

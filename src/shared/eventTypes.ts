@@ -108,6 +108,15 @@ export interface EventPayloads {
   'security.qr_rejected': { failuresInMinute: number };
   'hardware.fault': { reason: string };
   'hardware.recovered': Record<string, never>;
+  /** The data dir's free space fell below the reserve: deposits are refused until it returns. */
+  'storage.low': { freeBytes: number; reserveBytes: number };
+  /** The space is back (`failedWrites`: writes that found the disk full meanwhile). */
+  'storage.recovered': {
+    lowSince: string;
+    freeBytes: number;
+    refusedDeposits: number;
+    failedWrites: number;
+  };
   'reconcile.resolved': {
     compartmentId: string;
     operation: string;

@@ -63,6 +63,8 @@ export type DepositError =
   | { reason: 'no_such_deposit' }
   | { reason: 'no_larger_compartment' }
   | { reason: 'door_failed'; tried: string[] }
+  /** The kiosk's disk is below its reserve: no parcel is taken in until there is room. */
+  | { reason: 'storage_full' }
   | AllocationFailure
   | DoorUncertain
   | DoorContradiction;
@@ -81,6 +83,8 @@ export type ReturnError =
   | { reason: 'no_such_return_deposit' }
   | { reason: 'no_larger_compartment' }
   | { reason: 'door_failed' }
+  /** The kiosk's disk is below its reserve: no return is taken in until there is room. */
+  | { reason: 'storage_full' }
   | DoorUncertain
   | DoorContradiction;
 

@@ -1,7 +1,9 @@
 /**
- * How a drill ends: whether the cloud got everything exactly once (the promise every drill
- * guards), then one summary line, the figures as one JSON line (with the machine's core count and
- * load), and the exit code: 0 when what it guards held, 1 when not.
+ * How a drill ends. `Verdict` collects checks (one line each, ok / FAIL and what was seen) and
+ * `finish`es with the figures as the last line; `finish` alone does the same for a drill that
+ * judged everything at once; `deliveredExactlyOnce` is the promise every cloud-facing drill
+ * guards. The last line is one JSON object with the verdict (`held`), the figures, the core
+ * count and the load average; the exit code is 0 when what it guards held, 1 when not.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { DeliveryOutcome } from './drillStand';
@@ -32,4 +34,37 @@ export function finish(drill: string, held: boolean, summary: string, figures: o
     }),
   );
   process.exit(held ? 0 : 1);
+}
+
+export class Verdict {
+  readonly failures: string[] = [];
+  private readonly started = performance.now();
+
+  check(ok: boolean, what: string): boolean {
+    if (!ok) this.failures.push(what);
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+    return ok;
+  }
+
+  /** The drill itself broke (a harness error): a failure like any other. */
+  broke(e: unknown): void {
+    const said = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    this.failures.push(`drill failed: ${said}`);
+    console.log(`FAIL ${said}`);
+  }
+
+  finish(figures: Record<string, unknown>): never {
+    const held = this.failures.length === 0;
+    console.log(
+      JSON.stringify({
+        held,
+        failures: this.failures,
+        ...figures,
+        seconds: Math.round((performance.now() - this.started) / 100) / 10,
+        cores: availableParallelism(),
+        loadAverage: loadavg()[0],
+      }),
+    );
+    process.exit(held ? 0 : 1);
+  }
 }

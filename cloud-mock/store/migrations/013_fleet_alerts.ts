@@ -12,7 +12,8 @@ CREATE TABLE alerts_13 (
   compartment_id TEXT,
   kind TEXT NOT NULL CHECK (kind IN
     ('jammed','opened_unexpectedly','outcome_unknown','inspection','foreign_item',
-     'throttled','code_rejections','hardware_fault','clock_skew','chain_break','offline')),
+     'throttled','code_rejections','hardware_fault','clock_skew','chain_break','offline',
+     'storage_low')),
   detail TEXT NOT NULL,
   -- The event that raised it; null when the cloud raised it from what it saw itself.
   seq INTEGER,

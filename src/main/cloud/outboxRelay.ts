@@ -332,6 +332,7 @@ export class OutboxRelay {
   private send(json: string, firstSeq: number): void {
     this.limit.take();
     this.publishes += 1;
+    this.o.log.debug({ firstSeq }, 'event batch published');
     this.o.publish(json).catch((e: unknown) => {
       // The connection went; the link restarts the relay from the ack when it is back.
       this.o.log.debug({ err: e, firstSeq }, 'event batch not published');

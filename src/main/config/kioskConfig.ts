@@ -105,6 +105,8 @@ const policySchema = z.object({
     })
     .prefault({}),
   eventRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Below this much free space on the data dir's disk, deposits are refused (kept for pickups). */
+  storageReserveMb: z.number().int().min(1).max(100_000).default(64),
   /** A forward clock jump beyond this holds parcel expiry until the cloud's time confirms it. */
   maxClockStepSec: z
     .number()

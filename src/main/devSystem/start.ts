@@ -6,6 +6,7 @@
  *
  *   npm start [-- --config <kiosk.json>] [--headless] [--no-walkthrough]
  */
+import { startupFailure } from '../startupFailure';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -149,6 +150,12 @@ if (screen === 'electron') {
     simControlPort: simPort,
     cloud: { embeddedBrokerUrl: cloud.mqttUrl },
     softwareVersion: VERSION,
+  }).catch(async (e: unknown) => {
+    // A full disk says so, with its own exit code (startupFailure.ts); anything else is a bug.
+    const failure = startupFailure(e);
+    process.stderr.write(`npm start: ${failure.message}\n`);
+    await stop(failure.exitCode);
+    throw e;
   });
   stops.push(() => kiosk.close());
   const served = await startKioskWebShell(kiosk, {

@@ -166,6 +166,11 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
         const run = impl[channel] as (i: unknown, a: Staffer | null) => Promise<unknown> | unknown;
         return await run(parsed.value, actor);
       } catch (e) {
+        // A full disk is not a bug: the transaction rolled back, nothing was done.
+        if (deps.core.storage.noteFull(e)) {
+          deps.log.error({ channel, reason: 'storage_full' }, 'IPC request refused: disk full');
+          return err({ reason: 'storage_full' });
+        }
         deps.log.error({ err: e, channel }, 'IPC handler failed');
         return err({ reason: 'internal_error' });
       }

@@ -24,6 +24,7 @@ import {
 } from '../store/parcels';
 import { actorName, type Actor, type LockerContext } from './context';
 import { doorUncertainty, type Doors } from './doors';
+import type { StorageWatch } from './storageWatch';
 
 const MAX_DOOR_ATTEMPTS = 3;
 const BARCODE = /^[\x21-\x7e]{4,64}$/;
@@ -38,6 +39,7 @@ export class Deposits {
   constructor(
     private readonly ctx: LockerContext,
     private readonly doors: Doors,
+    private readonly storage: StorageWatch,
   ) {
     doors.handle('deposit', {
       closed: (op, itemPresent) => this.doorClosed(op, itemPresent),
@@ -78,6 +80,7 @@ export class Deposits {
       if (pending) return ok(this.describe(pending));
     }
     if (!known && !chosenSize) return err({ reason: 'size_needed' });
+    if (!this.storage.roomForDeposit()) return err({ reason: 'storage_full' });
     return this.reserveAndUnlock(actor, trackingBarcode, known, { atLeast: chosenSize }, new Set());
   }
 

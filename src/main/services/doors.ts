@@ -262,6 +262,17 @@ export class Doors extends DoorRecord {
   }
 
   /**
+   * Facts of this board's doors were lost (they could not be written: a full disk). Its doors
+   * count as unwatched until now, as after a board that could not be read, and its reading, if
+   * there is one, settles what it can; a pulsed door read shut is left to the jam check, which
+   * now asks the item sensor rather than calling it jammed.
+   */
+  factsLost(board: number, state: BoardState | null): void {
+    this.unwatchedAt.set(board, this.ctx.clock.now());
+    if (state) this.settleBoard(board, state, 'baseline');
+  }
+
+  /**
    * Settles what a board's reading says: at start-up (every operation went unwatched) and on a
    * board's first good reading after it could not be read. Each compartment in its own
    * transaction: one that fails to settle goes to inspection and blocks nothing else.

@@ -3,6 +3,7 @@
  * lock board, an identity and a clock; the Electron shell, the web shell and the cloud link
  * drive it through the services it exposes.
  */
+import { StorageWatch, unmeasured, type StorageGauge } from './storageWatch';
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -53,6 +54,8 @@ export interface KioskCoreDeps {
   softwareVersion?: string;
   /** Real waiting by default; tests pass one that moves their fake clock. */
   sleep?: (ms: number) => Promise<void>;
+  /** Free space where the data is kept (unmeasured: deposits never refused for space). */
+  storage?: StorageGauge;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -70,6 +73,7 @@ export class KioskCore {
   readonly staff: Staff;
   readonly announcements: Announcements;
   readonly credentials: Credentials;
+  readonly storage: StorageWatch;
   private readonly ctx: LockerContext;
   private unsubscribeBoard: () => void = () => {};
   private lastPruneAt = 0;
@@ -96,9 +100,10 @@ export class KioskCore {
     };
     this.doors = new Doors(this.ctx);
     this.codes = new Codes(this.ctx);
-    this.deposits = new Deposits(this.ctx, this.doors);
+    this.storage = new StorageWatch(this.ctx, this.doors, deps.storage ?? unmeasured);
+    this.deposits = new Deposits(this.ctx, this.doors, this.storage);
     this.pickups = new Pickups(this.ctx, this.doors, this.codes);
-    this.returns = new Returns(this.ctx, this.doors, this.codes);
+    this.returns = new Returns(this.ctx, this.doors, this.codes, this.storage);
     this.collection = new Collection(this.ctx, this.doors);
     this.staff = new Staff(this.ctx, this.doors, this.collection);
     this.announcements = new Announcements(this.ctx);
@@ -129,7 +134,12 @@ export class KioskCore {
       // waiting goes first (as if the poll had seen the change a moment later).
       queue
         .runInBackground(() => core.doors.onBoardEvent(event))
-        .catch((e: unknown) => deps.log.error({ err: e, event }, 'board event handling failed'));
+        .catch((e: unknown) => {
+          // On a full disk the fact is lost; the boards are read again once there is room.
+          if (core.storage.noteFull(e))
+            deps.log.error({ event }, 'board event not recorded: disk full');
+          else deps.log.error({ err: e, event }, 'board event handling failed');
+        });
     });
     const { settled, unreadable } = await queue.run(() => reconcileAtStart(core.ctx, core.doors));
     if (settled > 0 || unreadable.length > 0)
@@ -144,6 +154,7 @@ export class KioskCore {
   }
 
   private async timeWork(): Promise<void> {
+    await this.storage.onTime();
     await this.doors.onTime();
     const now = this.ctx.clock.now();
     this.observeClock(now);

@@ -17,6 +17,7 @@ import { getReturn, returnForDeposit, saveReturn, type ReturnParcel } from '../s
 import type { Codes } from './codes';
 import { customer, actorName, type LockerContext } from './context';
 import { doorUncertainty, type Doors } from './doors';
+import type { StorageWatch } from './storageWatch';
 
 const MAX_DOOR_ATTEMPTS = 3;
 
@@ -28,6 +29,7 @@ export class Returns {
     private readonly ctx: LockerContext,
     private readonly doors: Doors,
     private readonly codes: Codes,
+    private readonly storage: StorageWatch,
   ) {
     doors.handle('return_deposit', {
       closed: (op, itemPresent) => this.doorClosed(op, itemPresent),
@@ -50,6 +52,8 @@ export class Returns {
       if (pending?.phase === 'unknown')
         return err({ reason: 'door_unknown', compartmentId: pending.compartmentId });
       if (pending) return ok(this.describe(pending));
+      // A return dropped off is a parcel taken in: not below the storage reserve.
+      if (!this.storage.roomForDeposit()) return err({ reason: 'storage_full' });
       return this.reserveAndUnlock(matched.value, { atLeast: matched.value.size }, new Set());
     });
   }

@@ -75,6 +75,8 @@ export const de: Translation = {
       'Der Automat konnte nicht bestätigen, dass die Tür aufging. Ist eine Tür offen, nehmen Sie Ihr Paket und schließen Sie sie. Das Personal prüft das Fach; Ihr Code bleibt gültig.',
     doorsUnavailable:
       'Der Automat kann gerade keine Türen öffnen. Ihr Code bleibt gültig. Bitte versuchen Sie es später noch einmal.',
+    storageFull:
+      'Der Automat kann gerade nichts speichern. Ihr Code bleibt gültig: Bitte versuchen Sie es später erneut. Falls sich doch eine Tür geöffnet hat, nehmen Sie Ihr Paket und schließen Sie sie.',
   },
   throttle: {
     title: 'Zu viele Versuche',
@@ -187,6 +189,8 @@ export const de: Translation = {
       not_allowed: 'Nicht erlaubt.',
       invalid_input: 'Dieser Barcode ist kein Paketetikett.',
       internal_error: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
+      storage_full:
+        'Der Speicher des Automaten ist voll: er kann gerade keine Pakete annehmen. Behalten Sie Paket {{barcode}}; der Betreiber ist informiert.',
       unavailable: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
       door_unknown:
         'Der Automat konnte nicht bestätigen, dass Fach {{compartment}} aufging. Ist es offen, legen Sie das Paket hinein und schließen Sie es; das Personal prüft es.',
@@ -225,6 +229,8 @@ export const de: Translation = {
       not_allowed: 'Nicht erlaubt.',
       invalid_input: 'Dieser Barcode kann nicht gelesen werden.',
       internal_error: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
+      storage_full:
+        'Der Speicher des Automaten ist voll: es wurde nichts geöffnet. Bitte melden Sie den Automaten.',
       unavailable: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
       door_unknown:
         'Der Automat konnte nicht bestätigen, dass Fach {{compartment}} aufging. Das Personal prüft es.',
@@ -294,6 +300,8 @@ export const de: Translation = {
       not_allowed: 'Nur für Servicepersonal.',
       invalid_input: 'Bitte einen Grund angeben (mindestens 3 Zeichen).',
       internal_error: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
+      storage_full:
+        'Der Datenträger des Kiosks ist voll: es wurde nichts ausgeführt. Geben Sie Speicherplatz frei.',
       unavailable: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
       item_sensed:
         'Der Sensor sieht noch etwas in Fach {{compartment}}. Bitte zuerst herausnehmen.',
@@ -371,6 +379,10 @@ export const de: Translation = {
     hardware: {
       fault: 'Hardwarestörung',
       recovered: 'Hardware wieder bereit',
+    },
+    storage: {
+      low: 'Speicher knapp: Einlieferungen abgelehnt',
+      recovered: 'Speicherplatz wieder frei',
     },
     reconcile: {
       resolved: 'Nach Neustart geklärt',

@@ -73,6 +73,8 @@ export const en = {
       'The locker could not confirm that the door opened. If a door is open, take your parcel and close it. Staff will check the compartment; your code still works.',
     doorsUnavailable:
       'The locker cannot open doors right now. Your code still works. Please try again later.',
+    storageFull:
+      'The locker cannot record anything right now. Your code still works: please try again later. If a door did open, take your parcel and close it.',
   },
   throttle: {
     title: 'Too many attempts',
@@ -182,6 +184,8 @@ export const en = {
       not_allowed: 'Not allowed.',
       invalid_input: 'This barcode cannot be read as a parcel label.',
       internal_error: 'Something went wrong. Please try again.',
+      storage_full:
+        "The locker's storage is full: it cannot take parcels now. Keep parcel {{barcode}}; the operator has been alerted.",
       unavailable: 'Something went wrong. Please try again.',
       door_unknown:
         'The locker could not confirm that door {{compartment}} opened. If it is open, put the parcel in and close it; staff will check it.',
@@ -219,6 +223,7 @@ export const en = {
       not_allowed: 'Not allowed.',
       invalid_input: 'This barcode cannot be read.',
       internal_error: 'Something went wrong. Please try again.',
+      storage_full: "The locker's storage is full: nothing was opened. Please report the locker.",
       unavailable: 'Something went wrong. Please try again.',
       door_unknown:
         'The locker could not confirm that door {{compartment}} opened. Staff will check it.',
@@ -287,6 +292,7 @@ export const en = {
       not_allowed: 'Only staff can do this.',
       invalid_input: 'Please give a reason (at least 3 characters).',
       internal_error: 'Something went wrong. Please try again.',
+      storage_full: "The kiosk's disk is full: nothing was done. Free space on its data disk.",
       unavailable: 'Something went wrong. Please try again.',
       item_sensed:
         'The sensor still sees something in compartment {{compartment}}. Take it out first.',
@@ -364,6 +370,10 @@ export const en = {
     hardware: {
       fault: 'Hardware fault',
       recovered: 'Hardware recovered',
+    },
+    storage: {
+      low: 'Storage low: deposits refused',
+      recovered: 'Storage space back',
     },
     reconcile: {
       resolved: 'Settled after a restart',

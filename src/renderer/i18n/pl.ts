@@ -77,6 +77,8 @@ export const pl: Translation = {
       'Automat nie potwierdził otwarcia drzwiczek. Jeśli skrytka jest otwarta, wyjmij paczkę i zamknij ją. Obsługa sprawdzi skrytkę; Twój kod nadal działa.',
     doorsUnavailable:
       'Automat nie może teraz otwierać skrytek. Twój kod nadal działa. Spróbuj ponownie później.',
+    storageFull:
+      'Automat nie może teraz niczego zapisać. Twój kod nadal działa: spróbuj ponownie później. Jeśli drzwi jednak się otworzyły, weź paczkę i je zamknij.',
   },
   throttle: {
     title: 'Zbyt wiele prób',
@@ -196,6 +198,8 @@ export const pl: Translation = {
       not_allowed: 'Niedozwolone.',
       invalid_input: 'Ten kod nie jest etykietą paczki.',
       internal_error: 'Coś poszło nie tak. Spróbuj ponownie.',
+      storage_full:
+        'Pamięć automatu jest pełna: nie może teraz przyjmować paczek. Zachowaj paczkę {{barcode}}; operator został powiadomiony.',
       unavailable: 'Coś poszło nie tak. Spróbuj ponownie.',
       door_unknown:
         'Automat nie potwierdził otwarcia skrytki {{compartment}}. Jeśli jest otwarta, włóż paczkę i zamknij ją; obsługa ją sprawdzi.',
@@ -236,6 +240,7 @@ export const pl: Translation = {
       not_allowed: 'Niedozwolone.',
       invalid_input: 'Nie można odczytać tego kodu.',
       internal_error: 'Coś poszło nie tak. Spróbuj ponownie.',
+      storage_full: 'Pamięć automatu jest pełna: nic nie zostało otwarte. Zgłoś automat.',
       unavailable: 'Coś poszło nie tak. Spróbuj ponownie.',
       door_unknown:
         'Automat nie potwierdził otwarcia skrytki {{compartment}}. Obsługa ją sprawdzi.',
@@ -304,6 +309,8 @@ export const pl: Translation = {
       not_allowed: 'Tylko dla serwisu.',
       invalid_input: 'Podaj powód (co najmniej 3 znaki).',
       internal_error: 'Coś poszło nie tak. Spróbuj ponownie.',
+      storage_full:
+        'Dysk kiosku jest pełny: nic nie zostało wykonane. Zwolnij miejsce na dysku danych.',
       unavailable: 'Coś poszło nie tak. Spróbuj ponownie.',
       item_sensed: 'Czujnik wciąż widzi coś w skrytce {{compartment}}. Najpierw to wyjmij.',
       door_unknown:
@@ -380,6 +387,10 @@ export const pl: Translation = {
     hardware: {
       fault: 'Usterka sprzętu',
       recovered: 'Sprzęt znowu działa',
+    },
+    storage: {
+      low: 'Mało miejsca na dysku: nadania wstrzymane',
+      recovered: 'Miejsce na dysku odzyskane',
     },
     reconcile: {
       resolved: 'Wyjaśniono po ponownym uruchomieniu',

@@ -123,6 +123,7 @@ const families: Record<string, string[]> = {
     not_allowed: true,
     invalid_input: true,
     internal_error: true,
+    storage_full: true,
     unavailable: true,
   } satisfies Record<
     ErrorOf<'deposit:start' | 'deposit:doesntFit' | 'deposit:doorDidNotOpen'>['reason'],
@@ -140,6 +141,7 @@ const families: Record<string, string[]> = {
     not_allowed: true,
     invalid_input: true,
     internal_error: true,
+    storage_full: true,
     unavailable: true,
   } satisfies Record<
     ErrorOf<'collection:list' | 'collection:open' | 'collection:scanOut'>['reason'],
@@ -159,6 +161,7 @@ const families: Record<string, string[]> = {
     not_allowed: true,
     invalid_input: true,
     internal_error: true,
+    storage_full: true,
     unavailable: true,
   } satisfies Record<
     ErrorOf<'staff:openDoor' | 'staff:setService' | 'staff:openAllExpired'>['reason'],
@@ -170,6 +173,7 @@ const families: Record<string, string[]> = {
     doorFailed: true,
     doorUnknown: true,
     doorsUnavailable: true,
+    storageFull: true,
     unavailable: true,
     noSpace: true,
   } satisfies Record<CustomerNotice | 'noSpace', true>),
@@ -236,6 +240,8 @@ const families: Record<string, string[]> = {
     'security.qr_rejected': true,
     'hardware.fault': true,
     'hardware.recovered': true,
+    'storage.low': true,
+    'storage.recovered': true,
     'reconcile.resolved': true,
     'command.result': true,
     'command.rejected_unverified': true,

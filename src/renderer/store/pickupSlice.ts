@@ -21,7 +21,9 @@ export const customerNotice = (reason: string): CustomerNotice =>
           ? 'doorUnknown'
           : reason === 'doors_unavailable'
             ? 'doorsUnavailable'
-            : 'unavailable';
+            : reason === 'storage_full'
+              ? 'storageFull'
+              : 'unavailable';
 
 /** The door screen for what a code opened. */
 function customerDoor(

@@ -19,6 +19,7 @@ export type CustomerNotice =
   | 'doorFailed'
   | 'doorUnknown'
   | 'doorsUnavailable'
+  | 'storageFull'
   | 'unavailable';
 
 export interface ActiveDeposit {

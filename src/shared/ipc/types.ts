@@ -11,6 +11,8 @@ export type CommonError =
   | { reason: 'not_logged_in' }
   | { reason: 'not_allowed' }
   | { reason: 'internal_error' }
+  /** The kiosk's disk is full: nothing was done (and no door opened). */
+  | { reason: 'storage_full' }
   /** The shell could not reach main (web shell connection lost). */
   | { reason: 'unavailable' };
 

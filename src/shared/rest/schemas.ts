@@ -293,6 +293,7 @@ export const ALERT_KINDS = [
   'clock_skew',
   'chain_break',
   'offline',
+  'storage_low',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -15,7 +15,13 @@ import { qrPayload } from '../../../shared/qrToken';
 import { debtAt, initialThrottle, recordFailure } from '../../core/codeThrottle';
 import type { MemoryLockBoard } from '../../core/memoryLockBoard';
 import type { KioskCore } from '../kioskCore';
-import { digestOf, smallLockerConfig, startFixture, type FakeClock } from './kioskFixture';
+import {
+  digestOf,
+  mediumCompartments,
+  smallLockerConfig,
+  startFixture,
+  type FakeClock,
+} from './kioskFixture';
 import type { KioskConfig } from '../../config/kioskConfig';
 
 export const DAY_MS = 86_400_000;
@@ -73,15 +79,7 @@ export interface Locker {
  */
 export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1): Promise<Locker> {
   const base = smallLockerConfig();
-  const compartments = Array.from({ length: parcels + 2 }, (_, i) => ({
-    id: `${String.fromCharCode(65 + Math.floor(i / 20))}${(i % 20) + 1}`,
-    board: Math.floor(i / 20),
-    lock: (i % 20) + 1,
-    size: 'M' as const,
-    inner: { lengthMm: 600, widthMm: 400, heightMm: 190 },
-    maxWeightG: 20_000,
-    lowerDoor: false,
-  }));
+  const compartments = mediumCompartments(parcels + 2, 20);
   const config: KioskConfig = { ...base, compartments, policy: { ...base.policy, codeLength } };
   const { core, board, clock, db } = await startFixture({ config });
   const random = prng(seed);

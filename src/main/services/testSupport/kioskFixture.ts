@@ -9,6 +9,7 @@ import { MemoryLockBoard } from '../../core/memoryLockBoard';
 import type { IdentityStore } from '../../identity/identityStore';
 import { openDatabase } from '../../store/database';
 import { KioskCore } from '../kioskCore';
+import type { StorageGauge } from '../storageWatch';
 import type { Actor } from '../context';
 import type { LockAddress } from '../../core/lockBoard';
 import { listEvents } from '../../store/events';
@@ -53,6 +54,19 @@ export function smallLockerConfig(overrides: Partial<KioskConfig> = {}): KioskCo
     dataDir: '/tmp/unused',
     ...overrides,
   });
+}
+
+/** `count` M compartments, `perBoard` to a board: column letter = board, row = lock. */
+export function mediumCompartments(count: number, perBoard: number): KioskConfig['compartments'] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${String.fromCharCode(65 + Math.floor(i / perBoard))}${(i % perBoard) + 1}`,
+    board: Math.floor(i / perBoard),
+    lock: (i % perBoard) + 1,
+    size: 'M' as const,
+    inner: { lengthMm: 600, widthMm: 400, heightMm: 190 },
+    maxWeightG: 20_000,
+    lowerDoor: false,
+  }));
 }
 
 export const deviceKeys = generateKeyPairSync('ed25519');
@@ -100,6 +114,7 @@ export async function startFixture(
     infrared?: boolean;
     clock?: FakeClock;
     board?: MemoryLockBoard;
+    storage?: StorageGauge;
   } = {},
 ): Promise<Fixture> {
   const config = options.config ?? smallLockerConfig();
@@ -119,6 +134,7 @@ export async function startFixture(
     cloudPublicKey: cloudKeys.publicKey,
     newId: () => `unannounced-${clock.now()}-${++n}`,
     sleep: fakeSleep(clock),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   return { core, board, clock, config, db };
 }
