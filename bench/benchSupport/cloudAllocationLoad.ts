@@ -4,18 +4,7 @@
  */
 import type { AllocationRequest } from '../../src/shared/rest/schemas';
 import { quantile, round, type LoadRequest, type LoadResult } from './cloudLoad';
-
-/** Deterministic 32-bit PRNG (mulberry32), so two runs send the same parcels. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../../src/shared/node/testSupport/seededRandom';
 
 // Half the parcels fit S, then fewer and fewer of the larger sizes (cloudRest lockerLayout).
 const PARCELS = [
@@ -34,7 +23,7 @@ export class AllocationRequests {
     private readonly merchantKey: string,
     seed = 12,
   ) {
-    this.random = seeded(seed);
+    this.random = seededRandom(seed);
   }
 
   /** `count` allocation requests, round-robin over the lockers. */

@@ -5,7 +5,7 @@
  * timing each until the cloud's signed ack for it comes back.
  */
 import type { DeviceChain, DeviceLink } from '../../cloud-mock/testSupport/device';
-import { seededRandom } from '../../cloud-mock/testSupport/fleet';
+import { seededRandom } from '../../src/shared/node/testSupport/seededRandom';
 import type { CloudRest } from './cloudRest';
 
 export type ReadKind = 'search' | 'detail' | 'dashboard' | 'alerts' | 'ceiling';

@@ -10,6 +10,7 @@ import { getParcel } from '../../src/main/store/parcels';
 import { FloorProbe } from './floorProbe';
 import { summarize, type Summary } from './stats';
 import { FLOOR_LOCK, UnlockStand, type Pickup, type Scenario } from './unlockStand';
+import { seededRandom } from '../../src/shared/node/testSupport/seededRandom';
 
 export interface ScenarioOptions {
   scenario: Scenario;
@@ -49,17 +50,6 @@ export interface ScenarioResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** mulberry32: the same pauses and order every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A code typed through the IPC handler table; ms until the board read its unlock frame. */
 export async function pickUp(stand: UnlockStand, p: Pickup): Promise<number> {
   const startNs = process.hrtime.bigint();
@@ -81,7 +71,7 @@ export async function allPickedUp(stand: UnlockStand, parcels: Pickup[]): Promis
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const stand = await UnlockStand.start({ scenario: o.scenario, compartments: o.compartments });
   const floor = new FloorProbe(stand.dir, stand.witness, FLOOR_LOCK);
-  const random = prng(o.seed ?? 12);
+  const random = seededRandom(o.seed ?? 12);
   const unlockMs: number[] = [];
   const floorMs: number[] = [];
   const refused: string[] = [];

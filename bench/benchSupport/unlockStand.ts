@@ -28,6 +28,7 @@ import { getParcel } from '../../src/main/store/parcels';
 import { BoardWitness, type LockAddress } from './boardWitness';
 import { startCloudDrain, type CloudDrain } from './cloudDrain';
 import { appendHistory } from './outboxHistory';
+import { seededRandom } from '../../src/shared/node/testSupport/seededRandom';
 
 /** Locks per board the locker uses: lock 16 of board 0 is the floor probe's, wired to nothing. */
 const LOCKS_PER_COLUMN = 15;
@@ -81,13 +82,7 @@ function lockerConfig(
 
 /** Unique 8-digit codes from a seeded generator, so runs are comparable. */
 function codes(count: number, seed: number): string[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const out = new Set<string>();
   while (out.size < count) out.add(String(10_000_000 + Math.floor(next() * 89_999_999)));
   return [...out];

@@ -3,7 +3,8 @@ import type { Size } from '../../src/shared/domain';
 import type { LockerSummary } from '../../src/shared/rest/schemas';
 import { openDatabase, type Db } from '../store/database';
 import { listLockers } from '../store/lockers';
-import { seedFleet, seededRandom } from '../testSupport/fleet';
+import { seededRandom } from '../../src/shared/node/testSupport/seededRandom';
+import { seedFleet } from '../testSupport/fleet';
 import { haversineM, lockerSummary } from './lockers';
 import { boxAround, searchLockers } from './search';
 

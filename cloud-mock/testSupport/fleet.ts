@@ -9,6 +9,7 @@ import { insertCompartment, setCompartmentState } from '../store/compartments';
 import type { Db } from '../store/database';
 import { insertLocker } from '../store/lockers';
 import { insertParcel, type CloudParcel } from '../store/parcels';
+import { seededRandom } from '../../src/shared/node/testSupport/seededRandom';
 
 const DAY = 86_400_000;
 
@@ -25,18 +26,6 @@ export function fleetLayout(n: number): Size[] {
     const f = i / n;
     return f < 0.4 ? 'S' : f < 0.75 ? 'M' : f < 0.95 ? 'L' : 'XL';
   });
-}
-
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface FleetOptions {

@@ -24,14 +24,13 @@ export function deliveredExactlyOnce(f: DeliveryOutcome): boolean {
 
 export function finish(drill: string, held: boolean, summary: string, figures: object): never {
   console.log(`${drill}: ${summary}; ${held ? 'HELD' : 'BROKEN'}`);
+  return end(held, { drill, held, ...figures });
+}
+
+/** The last line (the figures, the machine's cores and load) and the exit code. */
+function end(held: boolean, figures: object): never {
   console.log(
-    JSON.stringify({
-      drill,
-      held,
-      ...figures,
-      cores: availableParallelism(),
-      loadAverage: loadavg()[0],
-    }),
+    JSON.stringify({ ...figures, cores: availableParallelism(), loadAverage: loadavg()[0] }),
   );
   process.exit(held ? 0 : 1);
 }
@@ -55,16 +54,11 @@ export class Verdict {
 
   finish(figures: Record<string, unknown>): never {
     const held = this.failures.length === 0;
-    console.log(
-      JSON.stringify({
-        held,
-        failures: this.failures,
-        ...figures,
-        seconds: Math.round((performance.now() - this.started) / 100) / 10,
-        cores: availableParallelism(),
-        loadAverage: loadavg()[0],
-      }),
-    );
-    process.exit(held ? 0 : 1);
+    return end(held, {
+      held,
+      failures: this.failures,
+      ...figures,
+      seconds: Math.round((performance.now() - this.started) / 100) / 10,
+    });
   }
 }

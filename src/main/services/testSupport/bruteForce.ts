@@ -23,6 +23,7 @@ import {
   type FakeClock,
 } from './kioskFixture';
 import type { KioskConfig } from '../../config/kioskConfig';
+import { seededRandom } from '../../../shared/node/testSupport/seededRandom';
 
 export const DAY_MS = 86_400_000;
 
@@ -43,18 +44,6 @@ export const strategyName = (s: Strategy): string =>
       : s.kind === 'paced'
         ? `paced (debt kept at most ${s.debt})`
         : `${s.every} wrong, then their own ${s.holder.replaceAll('_', ' ')} code`;
-
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Locker {
   core: KioskCore;
@@ -82,7 +71,7 @@ export async function lockerWithParcels(parcels = 100, codeLength = 6, seed = 1)
   const compartments = mediumCompartments(parcels + 2, 20);
   const config: KioskConfig = { ...base, compartments, policy: { ...base.policy, codeLength } };
   const { core, board, clock, db } = await startFixture({ config });
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const used = new Set<string>();
   const freshCode = () => {
     let code: string;
@@ -268,7 +257,7 @@ export function randomGuesses(
   length: number,
   avoid: ReadonlySet<string> = new Set(),
 ): () => string {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const used = new Set<string>();
   return () => {
     let code: string;
@@ -415,7 +404,7 @@ export async function scanAttack(
   seed = 5,
 ): Promise<{ scans: number; opened: number }> {
   const { core, clock } = locker;
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const end = clock.now() + durationMs;
   let scans = 0;
   let opened = 0;
