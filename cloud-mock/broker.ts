@@ -5,6 +5,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { settleMqttLengthCache } from '../src/shared/node/mqttLengthCache';
 import type { BrokerGate } from './brokerAccess/embeddedGate';
 import { isUnspecifiedHost } from './brokerAccess/brokerAddress';
 import type { BrokerIdentity } from './brokerAccess/topicRules';
@@ -23,6 +24,7 @@ export async function startEmbeddedBroker(
   host: string,
   gate: BrokerGate,
 ): Promise<EmbeddedBroker> {
+  settleMqttLengthCache(); // aedes writes through mqtt-packet too: see mqttLengthCache.ts
   const identities = new WeakMap<Client, BrokerIdentity>();
   const aedes = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {

@@ -8,6 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { BrokerTls } from './brokerAccess/brokerTls';
 import type { BrokerCredentials } from './brokerAccess/cloudIdentity';
+import { settleMqttLengthCache } from '../src/shared/node/mqttLengthCache';
 import { noDelay } from '../src/shared/node/mqttNoDelay';
 
 const FIRST_CONNECT_MS = 15_000;
@@ -34,6 +35,7 @@ export async function connectMqtt(options: {
   log: Logger;
 }): Promise<MqttLink> {
   const { log, tls } = options;
+  settleMqttLengthCache(); // see mqttLengthCache.ts: pinned pool blocks otherwise
   const client: MqttClient = mqtt.connect(options.url, {
     clientId: options.clientId,
     ...(options.credentials

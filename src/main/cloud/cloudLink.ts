@@ -30,6 +30,7 @@ import {
 import { OutboxRelay } from './outboxRelay';
 import { buildStateSnapshot, snapshotContent } from './stateSnapshot';
 import { noDelay } from '../../shared/node/mqttNoDelay';
+import { settleMqttLengthCache } from '../../shared/node/mqttLengthCache';
 
 export interface TlsMaterial {
   ca?: Buffer;
@@ -146,6 +147,8 @@ export class CloudLink {
   readonly counters = { attempts: 0, sessions: 0 };
 
   private constructor(private readonly o: CloudLinkOptions) {
+    // Before the first packet: mqtt-packet's cache of lengths would otherwise pin pool blocks.
+    settleMqttLengthCache();
     this.topics = lockerTopics(o.topicPrefix, o.lockerId);
     this.tuning = { ...DEFAULT_TUNING, ...o.tuning };
     this.monotonic = o.monotonic ?? (() => performance.now());
