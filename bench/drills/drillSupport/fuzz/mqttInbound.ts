@@ -191,6 +191,8 @@ export function mqttFuzz(channel: Channel, smallRuns: number): ParserFuzz<MqttIn
     name: `mqtt ${channel}`,
     smallRuns,
     boundMs: 5_000,
+    // Each accepted command adds rows the next state read hashes: a fresh kiosk keeps it short.
+    freshEvery: 20_000,
     input: channel === 'commands' ? commandInput : ackInput,
     show: (input) => `${input.kind} ${Buffer.from(input.payload).toString('utf8')}`,
     open: () => openKiosk(),

@@ -27,6 +27,12 @@ export interface ParserFuzz<T> {
   /** An input that takes longer than this to handle is a stall. */
   boundMs: number;
   input: fc.Arbitrary<T>;
+  /**
+   * A fresh subject after this many inputs (at a batch boundary, untimed), for a subject whose
+   * checks cost more as what it stores grows (a store read whole after each accepted input):
+   * without it 10⁶ inputs cost quadratic time. Its own figures are summed over the subjects.
+   */
+  freshEvery?: number;
   /** The input as a reader of the report needs it (hex, JSON), short. */
   show(input: T): string;
   open(): Promise<FuzzSubject<T>>;
@@ -111,10 +117,21 @@ export async function fuzzParser<T>(
       figures.failures.push({ kind, index, input: clip(p.show(input)), detail: clip(detail) });
     }
   };
-  const subject = await p.open();
+  let subject = await p.open();
+  let own: Record<string, unknown> | undefined;
+  let openedAt = 0;
+  let isOpen = true;
   try {
     for (let batch = 0; figures.inputs < runs; batch++) {
       onProgress(figures.inputs);
+      if (p.freshEvery !== undefined && figures.inputs - openedAt >= p.freshEvery) {
+        own = sumFigures(own, subject.figures?.());
+        isOpen = false;
+        await subject.close();
+        subject = await p.open();
+        isOpen = true;
+        openedAt = figures.inputs;
+      }
       const inputs = batchInputs(p.input, seed, batch, Math.min(BATCH, runs - figures.inputs));
       for (const input of inputs) {
         const index = figures.inputs++;
@@ -142,15 +159,34 @@ export async function fuzzParser<T>(
       // A turn of the loop between batches: timers, IPC and the watchdog's heartbeat run.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const own = subject.figures?.();
+    own = sumFigures(own, subject.figures?.());
     if (own) figures.own = own;
   } finally {
-    await subject.close();
+    if (isOpen) await subject.close();
   }
   figures.maxInputMs = Math.round(figures.maxInputMs * 10) / 10;
   figures.elapsedMs = Math.round(performance.now() - started);
   return figures;
 }
+
+/** Two subjects' own figures as one: numbers added, records merged key by key. */
+export function sumFigures(
+  a: Record<string, unknown> | undefined,
+  b: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const sum: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const mine = sum[key];
+    if (typeof value === 'number' && typeof mine === 'number') sum[key] = mine + value;
+    else if (isRecord(value) && isRecord(mine)) sum[key] = sumFigures(mine, value);
+    else sum[key] = value;
+  }
+  return sum;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Hex of bytes, for the report. */
 export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
