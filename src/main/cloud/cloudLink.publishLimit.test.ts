@@ -27,8 +27,12 @@ afterAll(async () => {
 });
 
 const RATE = 3;
-/** Shorter than a second by what a busy machine may add between a publish and the witness. */
-const WINDOW_MS = 800;
+/**
+ * Half a second: room for what a busy machine may add between a publish and the witness seeing
+ * it, and still far longer than a reconnect takes here (backoff 50-100 ms), so a presence and a
+ * snapshot sent on top of a full second's batches land in it.
+ */
+const WINDOW_MS = 500;
 const CUTS = 2;
 
 it('counts presence and the state snapshot against the publish limit on every reconnect mid-flush', async () => {
