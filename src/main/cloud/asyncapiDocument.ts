@@ -185,7 +185,8 @@ export function asyncApiDocument(): Record<string, unknown> {
         description:
           'An applied command delivered again while its latest answer is still unacked is not answered again (the cloud will receive that answer). ' +
           'Once the cloud has acked the answer, a repeat gets one command.result with error replayed, and further repeats none until that one is acked: ' +
-          'at most one answer per ack. A signed command past its notAfter is refused expired as before, each time it comes.',
+          'at most one answer per ack. A signed command refused again for the same reason (not_yet_valid, expired, ...) is likewise answered at most once per ack; ' +
+          'a command past its notAfter is refused expired whether or not its id was applied before.',
         messages: messageRefs('commands', commandNames),
         bindings: mqtt(1),
       },

@@ -233,14 +233,50 @@ describe('an applied command delivered again', () => {
     expect(answers(expect1)).toEqual(['replayed']);
   });
 
-  it('is refused as expired once its lifetime is over, answer unacked or not, as before', async () => {
+  it('is refused as expired once its lifetime is over, its first answer acked or not, and opens nothing', async () => {
     const open = remoteOpen();
     await deliver(open);
     f.clock.advance(5 * MIN + 1);
-    await deliver(open);
+    await deliver(open); // the stale replay: its id is still held, but its lifetime decides
+    expect(answers(open)).toEqual(['ok', 'expired']);
+    ackEverything();
     await deliver(open);
     expect(answers(open)).toEqual(['ok', 'expired', 'expired']);
     expect(f.board.unlocked).toHaveLength(1);
+  });
+});
+
+describe('a refused command delivered again', () => {
+  it('gets no second answer while the same refusal is unacked, one more once it is acked', async () => {
+    // Issued two days ahead of this clock: not yet valid, and the cloud keeps resending it.
+    const ahead = command('parcel.expect', expectation('ahead'), {
+      issuedAt: f.clock.now() + 2 * DAY,
+      notAfter: iso(f.clock.now() + 2 * DAY + WEEK_MS),
+    });
+    for (let i = 0; i < 5; i++) await deliver(ahead);
+    expect(answers(ahead)).toEqual(['not_yet_valid']);
+    ackEverything();
+    for (let i = 0; i < 5; i++) await deliver(ahead);
+    expect(answers(ahead)).toEqual(['not_yet_valid', 'not_yet_valid']);
+    // Valid now: applied and answered, whatever refusal is still on its way.
+    f.clock.advance(2 * DAY);
+    await deliver(ahead);
+    expect(answers(ahead)).toEqual(['not_yet_valid', 'not_yet_valid', 'ok']);
+    expect(getParcel(f.db, 'ahead')?.state).toBe('expected');
+  });
+
+  it('is answered again when it is refused for another reason', async () => {
+    const stale = remoteOpen({
+      issuedAt: f.clock.now() + 2 * DAY,
+      notAfter: iso(f.clock.now() + 2 * DAY + MIN),
+    });
+    await deliver(stale);
+    await deliver(stale);
+    f.clock.advance(3 * DAY);
+    await deliver(stale);
+    await deliver(stale);
+    expect(answers(stale)).toEqual(['not_yet_valid', 'expired']);
+    expect(f.board.unlocked).toEqual([]);
   });
 });
 

@@ -4,7 +4,8 @@
  * outbox. Only an applied command's id is recorded: one refused (expired, not yet valid, bad
  * payload) can come again and be applied. An applied command delivered again is answered
  * `replayed` only once its latest answer has been acked (replayAnswers.ts), and the seq of that
- * answer is written with it, in its transaction. A message whose signature does not verify is never
+ * answer is written with it, in its transaction; a command refused again for the same reason is
+ * likewise not answered while its refusal is unacked (refusalAnswers.ts). A message whose signature does not verify is never
  * answered in the cloud's name: it becomes a throttled `command.rejected_unverified` event. A
  * command's id, its effect and its result are committed in one transaction where the effect is
  * synchronous; a remote door opening is marked handled before the door is unlocked, so a crash
@@ -36,6 +37,7 @@ import {
   savePolicyOverrides,
   type PolicyChanges,
 } from './policyOverrides';
+import { RefusalAnswers } from './refusalAnswers';
 import { replayAnswer } from './replayAnswers';
 import { TokenBucket } from './tokenBucket';
 
@@ -71,6 +73,8 @@ export class CommandHandler {
   private readonly skewThresholdMs: number;
   /** Records of unverified messages are throttled, so a flood cannot fill the audit log. */
   private readonly unverifiedRecords: TokenBucket;
+  /** Answers to refused commands, so a resend refused alike is not answered twice unacked. */
+  private readonly refusals = new RefusalAnswers();
   private lastSkewEventAt = -Infinity;
   private lastPruneAt = -Infinity;
 
@@ -133,9 +137,19 @@ export class CommandHandler {
     );
     if (!r.signed) return this.recordUnverified(r);
     // Signed by the cloud, so its id is real; not applied, so not recorded: it may come again.
-    this.d.db.transaction(() =>
-      this.answer(r.id!, r.type!, { ok: false, error: r.reason, detail: r.detail }),
+    const id = r.id!;
+    const waiting = this.refusals.onItsWay(this.d.db, id, r.reason);
+    if (waiting !== null) {
+      this.d.log.debug(
+        { commandId: id, type: r.type, reason: 'answer_unacked', answeredSeq: waiting },
+        'cloud command refused again while its refusal is on its way; not answered again',
+      );
+      return;
+    }
+    const answered = this.d.db.transaction(() =>
+      this.answer(id, r.type!, { ok: false, error: r.reason, detail: r.detail }),
     )();
+    this.refusals.answered(id, r.reason, answered.seq);
   }
 
   /** Not the cloud's word: what it claims is kept for forensics, never answered as a result. */

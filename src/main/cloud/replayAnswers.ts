@@ -21,8 +21,15 @@ export type ReplayAnswer =
 export function replayAnswer(db: Db, commandId: string): ReplayAnswer {
   const seq = answeredSeq(db, commandId);
   if (seq === null || seq === undefined) return { answer: true };
-  if (seq <= ackedSeq(db)) return { answer: true };
+  return answerOnItsWay(db, seq) ? { answer: false, answeredSeq: seq } : { answer: true };
+}
+
+/**
+ * Whether the answer at `seq` will still reach the cloud: not acked yet and still held (an
+ * answer pruned before the cloud rewound below it never goes again).
+ */
+export function answerOnItsWay(db: Db, seq: number): boolean {
+  if (seq <= ackedSeq(db)) return false;
   const kept = checkpoint(db);
-  if (kept && seq <= kept.seq) return { answer: true };
-  return { answer: false, answeredSeq: seq };
+  return !(kept && seq <= kept.seq);
 }
