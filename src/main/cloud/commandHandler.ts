@@ -5,11 +5,11 @@
  * payload) can come again and be applied. An applied command delivered again is answered
  * `replayed` only once its latest answer has been acked (replayAnswers.ts), and the seq of that
  * answer is written with it, in its transaction; a command refused again for the same reason is
- * likewise not answered while its refusal is unacked (refusalAnswers.ts). A message whose signature does not verify is never
- * answered in the cloud's name: it becomes a throttled `command.rejected_unverified` event. A
- * command's id, its effect and its result are committed in one transaction where the effect is
- * synchronous; a remote door opening is marked handled before the door is unlocked, so a crash
- * can never open the door twice for one command.
+ * likewise not answered while its refusal is unacked (refusalAnswers.ts). A message whose
+ * signature does not verify is never answered in the cloud's name: it becomes a throttled
+ * `command.rejected_unverified` event. A command's id, its effect and its result are committed
+ * in one transaction where the effect is synchronous; a remote door opening is marked handled
+ * before the door is unlocked, so a crash can never open the door twice for one command.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
