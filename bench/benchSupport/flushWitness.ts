@@ -1,7 +1,7 @@
 /**
  * A witness on the broker for the flush benchmark: its own process (flushWitnessChild.ts) with
- * its own MQTT client, subscribed to a locker's events and acks, recording when each message
- * passed, which seqs each batch carried and how far each ack reached. The figures (publishes
+ * its own MQTT client, subscribed to a locker's events, acks and commands, recording when each
+ * message passed, which seqs each batch carried and how far each ack reached. The figures (publishes
  * per second and the most in any one second, events sent more than once, time to first ack)
  * come from what it saw on the wire. Times are epoch ms (`wallNow`), comparable across
  * processes.
@@ -29,6 +29,11 @@ export interface SeenAck {
   upToSeq: number;
 }
 
+export interface SeenCommand {
+  at: number;
+  id: string;
+}
+
 export interface WireFigures {
   publishes: number;
   publishesPerSecond: number;
@@ -45,6 +50,8 @@ export interface WireFigures {
 export class FlushWitness {
   readonly batches: SeenBatch[] = [];
   readonly acks: SeenAck[] = [];
+  /** Every delivery of a command to the locker's topic, resends included. */
+  readonly commands: SeenCommand[] = [];
   private waiters: { holds: () => boolean; resolve: () => void }[] = [];
 
   private readonly exited: Promise<void>;
@@ -158,6 +165,10 @@ export class FlushWitness {
 
   private onLine(line: string): void {
     const [kind, ...fields] = line.split(' ');
+    if (kind === 'C') {
+      this.commands.push({ at: Number(fields[0]), id: fields[1]! });
+      return;
+    }
     const [at, ...numbers] = fields.map(Number) as [number, ...number[]];
     if (kind === 'B') {
       const [firstSeq, lastSeq, count] = numbers as [number, number, number];

@@ -1,8 +1,8 @@
 /**
  * The flush benchmark's witness process: an MQTT client of its own on the broker, subscribed to
- * one locker's events and acks, printing one line per message with the time it arrived (epoch
- * ms, sub-millisecond): `B <at> <firstSeq> <lastSeq> <count>` for a batch, `A <at> <upToSeq>`
- * for an ack. A process of its own, so a busy cloud or kiosk does not delay what it sees. Told
+ * one locker's events, acks and commands, printing one line per message with the time it
+ * arrived (epoch ms, sub-millisecond): `B <at> <firstSeq> <lastSeq> <count>` for a batch,
+ * `A <at> <upToSeq>` for an ack, `C <at> <id>` for a command (each delivery, resends too). A process of its own, so a busy cloud or kiosk does not delay what it sees. Told
  * `KILL <pid> <seq>` on stdin, it SIGKILLs that process as soon as a batch carrying `seq` passes
  * (a power cut mid-send, timed from the wire) and prints `K <at> <pid>`. Configured by
  * environment: BROKER_URL, LOCKER_ID, RECONNECT_MS (how soon it tries again after losing the
@@ -43,9 +43,16 @@ client.on('message', (topic, payload) => {
   } else if (topic === topics.acks) {
     const { upToSeq } = JSON.parse(payload.toString('utf8')) as { upToSeq: number };
     process.stdout.write(`A ${at} ${upToSeq}\n`);
+  } else if (topic === topics.commands) {
+    const { id } = JSON.parse(payload.toString('utf8')) as { id: string };
+    process.stdout.write(`C ${at} ${id}\n`);
   }
 });
-await client.subscribeAsync({ [topics.events]: { qos: 1 }, [topics.acks]: { qos: 1 } });
+await client.subscribeAsync({
+  [topics.events]: { qos: 1 },
+  [topics.acks]: { qos: 1 },
+  [topics.commands]: { qos: 1 },
+});
 process.stdout.write('READY\n');
 process.once('SIGTERM', () => {
   void client.endAsync(true).then(() => process.exit(0));

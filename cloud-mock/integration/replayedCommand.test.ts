@@ -1,7 +1,7 @@
 /**
  * A genuine command replayed from the network, on the embedded aedes and on Mosquitto with
- * dynamic security: a real locker (KioskCore + CloudLink) answers it `replayed` and nothing
- * changes, at the unit or at the cloud.
+ * dynamic security: a real locker (KioskCore + CloudLink) whose answer the cloud has acked
+ * answers it `replayed`, once, and nothing changes, at the unit or at the cloud.
  *
  * The broker refuses strangers and gives the cloud's account no read of commands, so the
  * attacker needs two stolen broker passwords and no key: the locker's, to take the command off
@@ -90,6 +90,9 @@ describe.each(STAND_BROKERS)('a genuine command replayed on %s', (broker) => {
     await l.link!.commandsIdle();
     expect(l.board.unlocked).toHaveLength(1);
     const answered = resultsFor(l, commandId).length;
+    // The cloud has acked the answer: a repeat now is not the cloud's resend of a command whose
+    // answer is on its way (that gets none: src/main/cloud/cloudLink.replayAnswers.test.ts).
+    await until(() => l.link!.status().ackedSeq === chainHead(l.db)!.seq, 'the answer acked');
     const before = await stateOf(l);
 
     // The replay: a stranger is refused by the broker; as the cloud's account it is delivered.

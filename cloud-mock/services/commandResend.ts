@@ -3,7 +3,8 @@
  * presence turns online, since a publish can be lost with the unit online (a broker restarted
  * without persistence, a subscription not yet renewed). The wait doubles after each send, from
  * 30 s up to 15 min; a resend is the stored command exactly as signed, so the unit applies it
- * at most once (it answers a repeat `replayed`).
+ * at most once (it answers a repeat `replayed` once its first answer was acked; a resend while
+ * that answer is still on its way gets none).
  */
 import { listDueCommands, markResent } from '../store/commands';
 import type { Commands } from './commands';

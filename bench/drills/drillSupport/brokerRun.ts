@@ -10,6 +10,7 @@ import { FlushKioskProcess } from '../../benchSupport/flushKioskProcess';
 import { FlushWitness, wallNow } from '../../benchSupport/flushWitness';
 import { startCloudTraffic } from './cloudTraffic';
 import { delivered } from './delivered';
+import { commandDeliveries, type CommandDeliveries } from './resentAfterAck';
 import { startDrillStand, type DeliveryOutcome } from './drillStand';
 
 export interface BrokerOptions {
@@ -42,6 +43,8 @@ export interface BrokerFigures extends DeliveryOutcome {
   backoffCapMs: number;
   kioskHead: number;
   commandsSent: number;
+  /** Command deliveries the witness saw, and those after the answer had been acked. */
+  commandDeliveries: CommandDeliveries;
   eventsSentTwice: number;
   seconds: number;
 }
@@ -125,6 +128,7 @@ export async function runBroker(o: BrokerOptions): Promise<BrokerFigures> {
       kioskHead,
       ...stand.outcome(kioskHead),
       commandsSent: traffic.sent,
+      commandDeliveries: commandDeliveries(env.DB_FILE, witness),
       eventsSentTwice: witness.figures(0, 0).eventsSentTwice,
       seconds: (performance.now() - started) / 1000,
     };

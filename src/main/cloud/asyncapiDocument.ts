@@ -160,7 +160,9 @@ export function asyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/events' },
         summary: 'Publish unacked events from the first seq the cloud has not acked.',
         description:
-          'At most 100 publishes unacked by the cloud, at most cloud.publishesPerSecond (default 100) publishes per second.',
+          'At most 100 publishes unacked by the cloud, at most cloud.publishesPerSecond (default 100) publishes per second. ' +
+          'The limit counts every publish of the locker, presence and state snapshots included (not the broker-sent last will); ' +
+          'on connect, presence online takes the first free slot, then the snapshot, then events.',
         messages: messageRefs('events', ['eventBatch']),
         bindings: mqtt(1),
       },
@@ -180,6 +182,11 @@ export function asyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/commands' },
         summary:
           'Verify, refuse once past notAfter, dedupe by id, apply, and answer with a command.result event (an unverified message: command.rejected_unverified, never a result).',
+        description:
+          'An applied command delivered again while its latest answer is still unacked is not answered again (the cloud will receive that answer). ' +
+          'Once the cloud has acked the answer, a repeat gets one command.result with error replayed, and further repeats none until that one is acked: ' +
+          'at most one answer per ack. A signed command refused again for the same reason (not_yet_valid, expired, ...) is likewise answered at most once per ack; ' +
+          'a command past its notAfter is refused expired whether or not its id was applied before.',
         messages: messageRefs('commands', commandNames),
         bindings: mqtt(1),
       },

@@ -28,6 +28,7 @@ import {
   type StatusListener,
 } from './linkStatus';
 import { OutboxRelay } from './outboxRelay';
+import { PublishLimit } from './publishLimit';
 import { buildStateSnapshot, snapshotContent } from './stateSnapshot';
 import { noDelay } from '../../shared/node/mqttNoDelay';
 import { settleMqttLengthCache } from '../../shared/node/mqttLengthCache';
@@ -126,6 +127,8 @@ export class CloudLink {
   private readonly topics: LockerTopics;
   private readonly tuning: LinkTuning;
   private readonly relay: OutboxRelay;
+  /** Every publish of the unit counts against it, as the broker counts them (not the will). */
+  private readonly limit: PublishLimit;
   private readonly commands: CommandHandler;
   private readonly board: StatusBoard;
   private readonly monotonic: () => number;
@@ -140,6 +143,9 @@ export class CloudLink {
   private snapshotTimer: NodeJS.Timeout | undefined;
   private nextAttemptAt: number | null = null;
   private lastSnapshot: string | null = null;
+  /** A snapshot waits for a slot in the publish limit (forced: send it even if unchanged). */
+  private snapshotWaiting = false;
+  private snapshotForced = false;
   private clockSkewMs: number | null = null;
   private closing = false;
   private readonly unsubscribeAudit: () => void;
@@ -154,6 +160,7 @@ export class CloudLink {
     this.monotonic = o.monotonic ?? (() => performance.now());
     this.random = o.random ?? Math.random;
     this.board = new StatusBoard(() => this.status());
+    this.limit = new PublishLimit(o.publishesPerSecond, this.monotonic);
     this.relay = new OutboxRelay({
       db: o.db,
       log: o.log,
@@ -162,6 +169,7 @@ export class CloudLink {
       onUnservableRewind: (alarm) => o.core.audit.append('cloud.rewind_unservable', alarm),
       publish: (json) => this.publish(this.topics.events, json, false),
       publishesPerSecond: o.publishesPerSecond,
+      limit: this.limit,
       maxInFlight: this.tuning.maxInFlight,
       maxMessageBytes: Math.min(MAX_MESSAGE_BYTES, this.tuning.maxMessageBytes),
       resendAfterMs: this.tuning.resendAfterMs,
@@ -237,15 +245,24 @@ export class CloudLink {
     await this.commands.idle();
     const session = this.session;
     this.session = null;
-    if (!session) return;
+    if (!session) return this.limit.dropWaiting(new Error('link closed'));
     if (session.client.connected) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        session.client
-          .publishAsync(this.topics.presence, this.presence('offline'), { qos: 1, retain: true })
+        this.limit
+          .takeFirst()
+          .then(() =>
+            session.client.publishAsync(this.topics.presence, this.presence('offline'), {
+              qos: 1,
+              retain: true,
+            }),
+          )
           .catch(() => {}),
-        new Promise((resolve) => setTimeout(resolve, 2000)),
+        new Promise((resolve) => (timer = setTimeout(resolve, 2000))),
       ]);
+      clearTimeout(timer);
     }
+    this.limit.dropWaiting(new Error('link closed'));
     await session.client.endAsync(!session.client.connected).catch(() => {});
     this.setConnection('offline');
   }
@@ -332,7 +349,8 @@ export class CloudLink {
         }
         this.o.log.info({ broker: this.o.brokerUrl }, 'cloud link online');
         this.setConnection('online');
-        this.publish(this.topics.presence, this.presence('online'), true).catch(() => {});
+        // The first free slot, ahead of the snapshot and the backlog: what operators see.
+        this.publishFirst(this.topics.presence, this.presence('online'), true).catch(() => {});
         this.publishSnapshot(true);
         this.relay.start();
       },
@@ -354,6 +372,8 @@ export class CloudLink {
     if (session !== this.session) return;
     clearTimeout(this.stableTimer);
     this.relay.stop();
+    // Presence and snapshots still waiting were for this connection; the next sends its own.
+    this.limit.dropWaiting(new Error('not connected'));
     if (this.closing) return;
     const lasted = session.connectedAt === null ? null : this.monotonic() - session.connectedAt;
     if (session.takenOver) this.kickedInARow = this.tuning.duplicateAfter;
@@ -446,11 +466,38 @@ export class CloudLink {
     }, this.tuning.snapshotDebounceMs);
   }
 
-  /** Publishes the retained snapshot; unless forced, only when the compartments changed. */
+  /**
+   * Publishes the retained snapshot; unless forced, only when the compartments changed. One at
+   * most waits for a slot in the publish limit, and it sends the state as it is when it goes.
+   */
   private publishSnapshot(force: boolean): void {
     if (this.connection !== 'online') return;
+    this.snapshotForced ||= force;
+    if (this.snapshotWaiting) return;
+    if (!this.snapshotForced && this.buildSnapshot().content === this.lastSnapshot) return;
+    this.snapshotWaiting = true;
+    this.limit.takeFirst().then(
+      () => {
+        this.snapshotWaiting = false;
+        const forced = this.snapshotForced;
+        this.snapshotForced = false;
+        this.sendSnapshot(forced);
+      },
+      () => {
+        this.snapshotWaiting = false;
+        this.snapshotForced = false;
+      },
+    );
+  }
+
+  private buildSnapshot() {
     const snapshot = buildStateSnapshot(this.o.db, this.o.lockerId, this.o.clock.now());
-    const content = snapshotContent(snapshot);
+    return { snapshot, content: snapshotContent(snapshot) };
+  }
+
+  /** Sends the snapshot in the slot taken for it (unchanged and not forced: the slot is unused). */
+  private sendSnapshot(force: boolean): void {
+    const { snapshot, content } = this.buildSnapshot();
     if (!force && content === this.lastSnapshot) return;
     this.lastSnapshot = content;
     // Signed with the device key, so nobody else's retained snapshot can pass for ours.
@@ -467,6 +514,13 @@ export class CloudLink {
     return JSON.stringify(p);
   }
 
+  /** A publish of the link's own (presence, snapshot) in the publish limit's first lane. */
+  private async publishFirst(topic: string, payload: string, retain: boolean): Promise<void> {
+    await this.limit.takeFirst();
+    await this.publish(topic, payload, retain);
+  }
+
+  /** Sends now; the caller has taken its slot in the publish limit. */
   private async publish(topic: string, payload: string, retain: boolean): Promise<void> {
     const client = this.session?.client;
     if (!client?.connected) throw new Error('not connected');

@@ -2,10 +2,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudKeys, startFixture, type Fixture } from '../services/testSupport/kioskFixture';
-import { listEvents } from '../store/events';
+import { recordAckReceipt } from '../store/ackReceipts';
+import { chainHead, checkpoint, listEvents, pruneDelivered, setAckedSeq } from '../store/events';
 import { getMeta } from '../store/meta';
 import { getParcel } from '../store/parcels';
-import { isCommandProcessed } from '../store/processedCommands';
+import { answeredSeq, isCommandProcessed } from '../store/processedCommands';
 import { getReturn, returnForDeposit } from '../store/returns';
 import { CommandHandler } from './commandHandler';
 import { signedCommand, WEEK_MS } from './testSupport/signedCommand';
@@ -59,6 +60,9 @@ const answers = (c: Record<string, unknown>) =>
     .filter((p) => p['commandId'] === c['id'])
     .map((p) => p['error'] ?? 'ok');
 
+/** What the relay records when the cloud acks everything the unit holds. */
+const ackEverything = () => setAckedSeq(f.db, chainHead(f.db)!.seq);
+
 const remoteOpen = (fields: Partial<Fields> = {}) =>
   command(
     'door.open_remote',
@@ -105,7 +109,12 @@ describe('command lifetimes at the unit', () => {
   it('refuses a replay within the lifetime, applying the command once', async () => {
     const open = remoteOpen();
     await deliver(open);
-    f.clock.advance(4 * MIN);
+    f.clock.advance(MIN);
+    // Its answer has not reached the cloud yet: the resend gets no second answer.
+    await deliver(open);
+    expect(answers(open)).toEqual(['ok']);
+    ackEverything();
+    f.clock.advance(3 * MIN);
     await deliver(open);
     expect(answers(open)).toEqual(['ok', 'replayed']);
     expect(f.board.unlocked).toHaveLength(1);
@@ -160,6 +169,114 @@ describe('command lifetimes at the unit', () => {
     const fresh = command('state.request', {}, { notAfter: iso(f.clock.now() + 5 * MIN) });
     await deliver(fresh);
     expect(cloudTime()).toBe(Date.parse(String(fresh['issuedAt'])));
+  });
+});
+
+describe('an applied command delivered again', () => {
+  const resultSeqs = (c: Record<string, unknown>) =>
+    listEvents(f.db)
+      .filter((e) => e.type === 'command.result' && e.body.includes(String(c['id'])))
+      .map((e) => e.seq);
+
+  it('gets no answer, no event and no change while its answer is unacked, however often it comes', async () => {
+    const expect1 = command('parcel.expect', expectation('resent'));
+    await deliver(expect1);
+    const head = chainHead(f.db)!.seq;
+    const debug: { msg: string; reason?: string }[] = [];
+    handler = handlerLogging(
+      pino({ level: 'debug' }, { write: (line: string) => void debug.push(JSON.parse(line)) }),
+    );
+    for (let i = 0; i < 10; i++) await deliver(expect1);
+    expect(chainHead(f.db)!.seq).toBe(head);
+    expect(answers(expect1)).toEqual(['ok']);
+    expect(debug.filter((l) => l.reason === 'answer_unacked')).toHaveLength(10);
+  });
+
+  it('is answered `replayed` once per ack of its latest answer, whose seq is recorded with it', async () => {
+    const open = remoteOpen({ notAfter: iso(f.clock.now() + 60 * MIN) });
+    await deliver(open);
+    expect(answeredSeq(f.db, String(open['id']))).toBe(resultSeqs(open)[0]);
+    for (let round = 1; round <= 3; round++) {
+      ackEverything();
+      for (let i = 0; i < 4; i++) await deliver(open);
+      expect(answers(open)).toHaveLength(1 + round);
+      expect(answeredSeq(f.db, String(open['id']))).toBe(resultSeqs(open).at(-1));
+    }
+    expect(answers(open)).toEqual(['ok', 'replayed', 'replayed', 'replayed']);
+    expect(f.board.unlocked).toHaveLength(1);
+  });
+
+  it('is answered when no answer is known (the process died while the door was opening)', async () => {
+    const open = remoteOpen();
+    await deliver(open);
+    // As a crash between marking the open and answering it leaves the row and the chain.
+    expect(resultSeqs(open)[0]).toBe(chainHead(f.db)!.seq);
+    f.db.prepare('DELETE FROM events WHERE seq = ?').run(resultSeqs(open)[0]);
+    f.db.prepare('UPDATE processed_commands SET answered_seq = NULL').run();
+    await deliver(open);
+    await deliver(open);
+    expect(answers(open)).toEqual(['replayed']);
+    expect(f.board.unlocked).toHaveLength(1);
+  });
+
+  it('is answered when its answer was pruned and the cloud then rewound below it', async () => {
+    const expect1 = command('parcel.expect', expectation('pruned'));
+    await deliver(expect1);
+    const head = chainHead(f.db)!.seq;
+    ackEverything();
+    recordAckReceipt(f.db, head, f.clock.now());
+    pruneDelivered(f.db, f.clock.now() + 1);
+    expect(checkpoint(f.db)?.seq).toBe(head);
+    setAckedSeq(f.db, 0); // the cloud restored a backup: it lost everything
+    await deliver(expect1);
+    await deliver(expect1);
+    expect(answers(expect1)).toEqual(['replayed']);
+  });
+
+  it('is refused as expired once its lifetime is over, its first answer acked or not, and opens nothing', async () => {
+    const open = remoteOpen();
+    await deliver(open);
+    f.clock.advance(5 * MIN + 1);
+    await deliver(open); // the stale replay: its id is still held, but its lifetime decides
+    expect(answers(open)).toEqual(['ok', 'expired']);
+    ackEverything();
+    await deliver(open);
+    expect(answers(open)).toEqual(['ok', 'expired', 'expired']);
+    expect(f.board.unlocked).toHaveLength(1);
+  });
+});
+
+describe('a refused command delivered again', () => {
+  it('gets no second answer while the same refusal is unacked, one more once it is acked', async () => {
+    // Issued two days ahead of this clock: not yet valid, and the cloud keeps resending it.
+    const ahead = command('parcel.expect', expectation('ahead'), {
+      issuedAt: f.clock.now() + 2 * DAY,
+      notAfter: iso(f.clock.now() + 2 * DAY + WEEK_MS),
+    });
+    for (let i = 0; i < 5; i++) await deliver(ahead);
+    expect(answers(ahead)).toEqual(['not_yet_valid']);
+    ackEverything();
+    for (let i = 0; i < 5; i++) await deliver(ahead);
+    expect(answers(ahead)).toEqual(['not_yet_valid', 'not_yet_valid']);
+    // Valid now: applied and answered, whatever refusal is still on its way.
+    f.clock.advance(2 * DAY);
+    await deliver(ahead);
+    expect(answers(ahead)).toEqual(['not_yet_valid', 'not_yet_valid', 'ok']);
+    expect(getParcel(f.db, 'ahead')?.state).toBe('expected');
+  });
+
+  it('is answered again when it is refused for another reason', async () => {
+    const stale = remoteOpen({
+      issuedAt: f.clock.now() + 2 * DAY,
+      notAfter: iso(f.clock.now() + 2 * DAY + MIN),
+    });
+    await deliver(stale);
+    await deliver(stale);
+    f.clock.advance(3 * DAY);
+    await deliver(stale);
+    await deliver(stale);
+    expect(answers(stale)).toEqual(['not_yet_valid', 'expired']);
+    expect(f.board.unlocked).toEqual([]);
   });
 });
 
@@ -256,6 +373,7 @@ describe('credentials.revoke', () => {
       revokedAt,
     );
     // Open-ended: its id is never pruned, so a replay years on is still only `replayed`.
+    ackEverything();
     f.clock.advance(3650 * DAY);
     await deliver(first);
     expect(answers(first)).toEqual(['ok', 'replayed']);

@@ -2,11 +2,14 @@
  * Applies verified cloud commands through KioskCore, exactly once per id, and answers every
  * command the cloud signed with a `command.result` event, which reaches the cloud through the
  * outbox. Only an applied command's id is recorded: one refused (expired, not yet valid, bad
- * payload) can come again and be applied. A message whose signature does not verify is never
- * answered in the cloud's name: it becomes a throttled `command.rejected_unverified` event. A
- * command's id, its effect and its result are committed in one transaction where the effect is
- * synchronous; a remote door opening is marked handled before the door is unlocked, so a crash
- * can never open the door twice for one command.
+ * payload) can come again and be applied. An applied command delivered again is answered
+ * `replayed` only once its latest answer has been acked (replayAnswers.ts), and the seq of that
+ * answer is written with it, in its transaction; a command refused again for the same reason is
+ * likewise not answered while its refusal is unacked (refusalAnswers.ts). A message whose
+ * signature does not verify is never answered in the cloud's name: it becomes a throttled
+ * `command.rejected_unverified` event. A command's id, its effect and its result are committed
+ * in one transaction where the effect is synchronous; a remote door opening is marked handled
+ * before the door is unlocked, so a crash can never open the door twice for one command.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -22,7 +25,11 @@ import type { Clock } from '../services/context';
 import type { KioskCore } from '../services/kioskCore';
 import type { Db } from '../store/database';
 import { latestEventTime } from '../store/events';
-import { markCommandProcessed, pruneProcessedCommands } from '../store/processedCommands';
+import {
+  markCommandProcessed,
+  pruneProcessedCommands,
+  setAnsweredSeq,
+} from '../store/processedCommands';
 import { checkCommand, type AcceptedCommand, type RefusedCommand } from './commandCheck';
 import {
   applyStoredPolicy,
@@ -30,6 +37,8 @@ import {
   savePolicyOverrides,
   type PolicyChanges,
 } from './policyOverrides';
+import { RefusalAnswers } from './refusalAnswers';
+import { replayAnswer } from './replayAnswers';
 import { TokenBucket } from './tokenBucket';
 
 export interface CommandHandlerDeps {
@@ -64,6 +73,8 @@ export class CommandHandler {
   private readonly skewThresholdMs: number;
   /** Records of unverified messages are throttled, so a flood cannot fill the audit log. */
   private readonly unverifiedRecords: TokenBucket;
+  /** Answers to refused commands, so a resend refused alike is not answered twice unacked. */
+  private readonly refusals = new RefusalAnswers();
   private lastSkewEventAt = -Infinity;
   private lastPruneAt = -Infinity;
 
@@ -126,9 +137,19 @@ export class CommandHandler {
     );
     if (!r.signed) return this.recordUnverified(r);
     // Signed by the cloud, so its id is real; not applied, so not recorded: it may come again.
-    this.d.db.transaction(() =>
-      this.answer(r.id!, r.type!, { ok: false, error: r.reason, detail: r.detail }),
+    const id = r.id!;
+    const waiting = this.refusals.onItsWay(this.d.db, id, r.reason);
+    if (waiting !== null) {
+      this.d.log.debug(
+        { commandId: id, type: r.type, reason: 'answer_unacked', answeredSeq: waiting },
+        'cloud command refused again while its refusal is on its way; not answered again',
+      );
+      return;
+    }
+    const answered = this.d.db.transaction(() =>
+      this.answer(id, r.type!, { ok: false, error: r.reason, detail: r.detail }),
     )();
+    this.refusals.answered(id, r.reason, answered.seq);
   }
 
   /** Not the cloud's word: what it claims is kept for forensics, never answered as a result. */
@@ -145,7 +166,7 @@ export class CommandHandler {
     try {
       this.d.db.transaction(() => {
         if (!this.mark(c)) return this.answerReplay(command);
-        this.answer(command.id, command.type, this.apply(command, c.payload));
+        this.answerApplied(command, this.apply(command, c.payload));
       })();
       // Only after the commit: a rolled-back update must not change the running policy.
       if (command.type === 'config.update') applyStoredPolicy(this.d.db, this.d.policy);
@@ -154,7 +175,7 @@ export class CommandHandler {
       this.d.log.error({ err: e, commandId: command.id }, 'cloud command failed');
       this.d.db.transaction(() => {
         if (!this.mark(c)) return;
-        this.answer(command.id, command.type, {
+        this.answerApplied(command, {
           ok: false,
           error: 'internal_error',
           detail: (e as Error).message,
@@ -179,9 +200,8 @@ export class CommandHandler {
       p.reason,
     );
     this.d.db.transaction(() =>
-      this.answer(
-        command.id,
-        command.type,
+      this.answerApplied(
+        command,
         result.ok ? { ok: true } : { ok: false, error: result.error.reason },
       ),
     )();
@@ -256,16 +276,36 @@ export class CommandHandler {
     });
   }
 
+  /** An applied command delivered again, inside the caller's transaction. */
   private answerReplay(command: SignedCommand): void {
+    const decided = replayAnswer(this.d.db, command.id);
+    if (!decided.answer) {
+      this.d.log.debug(
+        {
+          commandId: command.id,
+          type: command.type,
+          reason: 'answer_unacked',
+          answeredSeq: decided.answeredSeq,
+        },
+        'cloud command resent while its answer is on its way; not answered again',
+      );
+      return;
+    }
     this.d.log.warn({ commandId: command.id, type: command.type }, 'cloud command replayed');
-    this.answer(command.id, command.type, {
+    this.answerApplied(command, {
       ok: false,
       error: 'replayed',
       detail: 'this id was handled before; the first result stands',
     });
   }
 
-  private answer(commandId: string, type: CommandType, outcome: Outcome): void {
+  /** Answers an applied command and records where the answer sits, in one transaction. */
+  private answerApplied(command: SignedCommand, outcome: Outcome): void {
+    const answered = this.answer(command.id, command.type, outcome);
+    setAnsweredSeq(this.d.db, command.id, answered.seq);
+  }
+
+  private answer(commandId: string, type: CommandType, outcome: Outcome): { seq: number } {
     const payload: {
       commandId: string;
       type: string;
@@ -279,7 +319,7 @@ export class CommandHandler {
     };
     if (!outcome.ok) payload.error = outcome.error.slice(0, 200);
     if (outcome.detail !== undefined) payload.detail = outcome.detail.slice(0, 1000);
-    this.d.core.audit.append('command.result', payload);
+    return this.d.core.audit.append('command.result', payload);
   }
 
   private recordSkew(skewMs: number, commandId: string): void {

@@ -54,6 +54,8 @@ export interface OutboxRelayOptions {
   publish: (json: string) => Promise<void>;
   /** At most this many publishes in any one second. */
   publishesPerSecond: number;
+  /** The limit shared with the unit's other publishes (default: one of the relay's own). */
+  limit?: PublishLimit;
   /** Publishes sent but not yet covered by a cloud ack (DESIGN §5: 100). */
   maxInFlight?: number;
   maxMessageBytes?: number;
@@ -112,7 +114,7 @@ export class OutboxRelay {
   private publishes = 0;
 
   constructor(private readonly o: OutboxRelayOptions) {
-    this.limit = new PublishLimit(o.publishesPerSecond, o.now);
+    this.limit = o.limit ?? new PublishLimit(o.publishesPerSecond, o.now);
     this.maxInFlight = o.maxInFlight ?? 100;
     this.maxBytes = o.maxMessageBytes ?? MAX_MESSAGE_BYTES;
     this.resendAfterMs = o.resendAfterMs ?? 30_000;

@@ -107,6 +107,40 @@ describe('database', () => {
     expect(() => db.exec('UPDATE door_operations SET reopens = -1')).toThrow(/CHECK/);
   });
 
+  it('finds where each command applied before migration 12 was last answered, null when pruned', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'db-')), 'k.db');
+    const v11 = openDatabase(file, migrations.slice(0, 11));
+    const result = (seq: number, commandId: string, error?: string) =>
+      v11
+        .prepare(`INSERT INTO events (seq, type, body, hash, sig) VALUES (?, ?, ?, 'h', 's')`)
+        .run(
+          seq,
+          'command.result',
+          JSON.stringify({ seq, payload: { commandId, ok: !error, ...(error ? { error } : {}) } }),
+        );
+    result(4, 'c-1');
+    result(5, 'c-2');
+    result(9, 'c-1', 'replayed');
+    v11
+      .prepare(
+        `INSERT INTO events (seq, type, body, hash, sig) VALUES (7, 'parcel.expected', ?, 'h', 's')`,
+      )
+      .run(JSON.stringify({ seq: 7, payload: { commandId: 'c-3' } }));
+    const applied = v11.prepare(
+      `INSERT INTO processed_commands (id, type, issued_at, received_at, not_after) VALUES (?, 'parcel.expect', 0, 0, NULL)`,
+    );
+    for (const id of ['c-1', 'c-2', 'c-3']) applied.run(id);
+    v11.close();
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT id, answered_seq FROM processed_commands ORDER BY id').all()).toEqual(
+      [
+        { id: 'c-1', answered_seq: 9 },
+        { id: 'c-2', answered_seq: 5 },
+        { id: 'c-3', answered_seq: null },
+      ],
+    );
+  });
+
   it('keeps one parcel per cloud id alias (migration 5)', () => {
     const db = openDatabase(':memory:');
     const insert =

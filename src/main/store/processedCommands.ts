@@ -1,6 +1,6 @@
 /**
  * Queries on processed_commands: the ids of cloud commands already applied (the replay guard),
- * each kept until its lifetime has ended.
+ * each kept until its lifetime has ended, with the seq of its latest answer in the event chain.
  */
 import type { Db } from './database';
 import { stmt } from './statements';
@@ -22,6 +22,23 @@ export function markCommandProcessed(db: Db, c: ProcessedCommand): boolean {
        VALUES (@id, @type, @issuedAt, @notAfter, @receivedAt)`,
   ).run(c);
   return changes === 1;
+}
+
+/**
+ * The seq of the latest `command.result` the unit wrote for an applied command: null when none
+ * is known (the door was still opening when the process died, or the answer was pruned before
+ * migration 12), undefined when the id is not recorded.
+ */
+export function answeredSeq(db: Db, id: string): number | null | undefined {
+  const row = stmt(db, 'SELECT answered_seq AS seq FROM processed_commands WHERE id = ?').get(
+    id,
+  ) as { seq: number | null } | undefined;
+  return row?.seq;
+}
+
+/** Records where an applied command's latest answer sits; call in the answer's transaction. */
+export function setAnsweredSeq(db: Db, id: string, seq: number): void {
+  stmt(db, 'UPDATE processed_commands SET answered_seq = ? WHERE id = ?').run(seq, id);
 }
 
 export function isCommandProcessed(db: Db, id: string): boolean {

@@ -10,6 +10,7 @@ import { up as commandLifetimes } from './008_command_lifetimes';
 import { up as ackReceipts } from './009_ack_receipts';
 import { up as doorReopens } from './010_door_reopens';
 import { up as digestLookup } from './011_digest_lookup';
+import { up as answeredCommands } from './012_answered_commands';
 
 export type { Migration } from '../../../shared/node/sqlite';
 import type { Migration } from '../../../shared/node/sqlite';
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'ack_receipts', up: ackReceipts },
   { version: 10, name: 'door_reopens', up: doorReopens },
   { version: 11, name: 'digest_lookup', up: digestLookup },
+  { version: 12, name: 'answered_commands', up: answeredCommands },
 ];
