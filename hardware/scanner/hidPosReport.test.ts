@@ -75,6 +75,23 @@ describe('HID-POS report decoding', () => {
     expect(barcodes(new HidPosDecoder().feed(report))[0]?.text).toBe('A\u0000B');
   });
 
+  it('keeps a byte-order mark in the data: the bytes scanned are the text read, never an empty scan', () => {
+    // Found by the fuzz drill: UTF-8 decoding drops a leading BOM, so a code holding only one
+    // read as an empty barcode, and one starting with it lost it.
+    const bom = [0xef, 0xbb, 0xbf];
+    const only = barcodes(
+      new HidPosDecoder().feed(report64([2, 3, ...ascii(']Q1'), ...bom], [0, 0, 0])),
+    );
+    expect(only).toEqual([{ text: '\ufeff', symbology: 'qr-code', aimId: ']Q1' }]);
+    const leading = barcodes(
+      new HidPosDecoder().feed(
+        report64([2, 5, ...ascii(']Q1'), ...bom, ...ascii('AB')], [0, 0, 0]),
+      ),
+    );
+    expect(leading[0]?.text).toBe('\ufeffAB');
+    expect(decodeBarcodeBytes(new Uint8Array(bom))).toBe('\ufeff');
+  });
+
   it('decodes reports of other sizes by their own length', () => {
     // A 32-byte report: data field of 24 bytes, flag in byte 31.
     const report = new Uint8Array(32);

@@ -27,10 +27,14 @@ const overheadBytes = headerBytes + trailerBytes;
 /** Capacity of one report's data field for a given report size. */
 export const hidPosDataCapacity = (reportSize: number): number => reportSize - overheadBytes;
 
-/** UTF-8 when the bytes are valid UTF-8, otherwise latin1 (every byte is a character). */
+/**
+ * UTF-8 when the bytes are valid UTF-8, otherwise latin1 (every byte is a character). A leading
+ * byte-order mark is kept (`ignoreBOM`): it is part of what was scanned, and dropping it made a
+ * code of only a BOM an empty scan (found by the fuzz drill).
+ */
 export function decodeBarcodeBytes(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     let text = '';
     for (const byte of bytes) text += String.fromCharCode(byte);
