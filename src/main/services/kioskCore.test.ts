@@ -7,6 +7,7 @@ import { verifyChain } from '../../shared/node/eventChain';
 import { returnReference } from '../../shared/returnReference';
 import { getCompartment } from '../store/compartments';
 import { listEvents } from '../store/events';
+import { getMeta } from '../store/meta';
 import { getParcel } from '../store/parcels';
 import { customer, type Actor } from './context';
 import {
@@ -530,5 +531,26 @@ describe('time parcels expire by', () => {
     f.core.confirmTime(f.clock.now());
     await f.core.tick();
     expect(getParcel(f.db, 'p1')?.state).toBe('expired');
+  });
+
+  it("writes the cloud's time when the hold changes or a minute of it has passed, not per command", async () => {
+    const f = await startFixture();
+    const stored = () =>
+      JSON.parse(getMeta(f.db, 'trusted_time') ?? 'null') as { cloud: number } | null;
+    const writes = () => (f.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    f.core.confirmTime(f.clock.now());
+    const first = stored()?.cloud;
+    expect(first).toBe(f.clock.now());
+    const before = writes();
+    // A command every second for 59 s: each brings a newer cloud time, none is worth a commit.
+    for (let i = 0; i < 59; i++) {
+      f.clock.advance(1_000);
+      f.core.confirmTime(f.clock.now());
+    }
+    expect(writes()).toBe(before);
+    expect(stored()?.cloud).toBe(first);
+    f.clock.advance(1_000);
+    f.core.confirmTime(f.clock.now());
+    expect(stored()?.cloud).toBe(f.clock.now());
   });
 });

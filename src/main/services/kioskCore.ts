@@ -204,12 +204,16 @@ export class KioskCore {
     this.saveTrustedTime(confirmClock(this.trustedTime, cloudAt, now, CLOCK_TOLERANCE_MS));
   }
 
-  /** Kept in memory; written when it says something new, or once a minute of moving floor. */
+  /**
+   * Kept in memory; written when the hold starts or ends, or once its floor or the cloud's time
+   * has moved a minute: a start after a crash then runs expiry at most a minute behind, which
+   * errs towards keeping parcels. (Every command's newer cloud time used to cost a commit.)
+   */
   private saveTrustedTime(state: TrustedTimeState): void {
     const saved = this.savedTrustedTime;
     this.trustedTime = state;
-    const news = state.held !== saved.held || state.cloud !== saved.cloud;
-    if (!news && state.floor - saved.floor < 60_000) return;
+    const moved = Math.max(state.floor - saved.floor, state.cloud - saved.cloud);
+    if (state.held === saved.held && moved < 60_000) return;
     setMeta(this.ctx.db, 'trusted_time', JSON.stringify(state));
     this.savedTrustedTime = state;
   }
