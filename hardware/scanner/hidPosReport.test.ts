@@ -75,21 +75,19 @@ describe('HID-POS report decoding', () => {
     expect(barcodes(new HidPosDecoder().feed(report))[0]?.text).toBe('A\u0000B');
   });
 
-  it('keeps a byte-order mark in the data: the bytes scanned are the text read, never an empty scan', () => {
-    // Found by the fuzz drill: UTF-8 decoding drops a leading BOM, so a code holding only one
-    // read as an empty barcode, and one starting with it lost it.
+  it('takes a leading byte-order mark as the encoding signature; a code of only one has no data', () => {
+    // Found by the fuzz drill: UTF-8 decoding drops the BOM, so a code holding only one was
+    // reported as a scan with empty text.
     const bom = [0xef, 0xbb, 0xbf];
-    const only = barcodes(
-      new HidPosDecoder().feed(report64([2, 3, ...ascii(']Q1'), ...bom], [0, 0, 0])),
-    );
-    expect(only).toEqual([{ text: '\ufeff', symbology: 'qr-code', aimId: ']Q1' }]);
+    const only = new HidPosDecoder().feed(report64([2, 3, ...ascii(']Q1'), ...bom], [0, 0, 0]));
+    expect(barcodes(only)).toEqual([]);
+    expect(drops(only)).toEqual(['empty']);
     const leading = barcodes(
       new HidPosDecoder().feed(
         report64([2, 5, ...ascii(']Q1'), ...bom, ...ascii('AB')], [0, 0, 0]),
       ),
     );
-    expect(leading[0]?.text).toBe('\ufeffAB');
-    expect(decodeBarcodeBytes(new Uint8Array(bom))).toBe('\ufeff');
+    expect(leading).toEqual([{ text: 'AB', symbology: 'qr-code', aimId: ']Q1' }]);
   });
 
   it('decodes reports of other sizes by their own length', () => {
@@ -180,7 +178,10 @@ describe('HID-POS report encoding', () => {
   it('round-trips any text through encode and decode, for any report size', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'binary', minLength: 1, maxLength: 400 }),
+        // Any text but one that starts with U+FEFF, which reads as the encoding's signature.
+        fc
+          .string({ unit: 'binary', minLength: 1, maxLength: 400 })
+          .filter((t) => !t.startsWith('\ufeff')),
         fc.constantFrom(']Q1', ']C0', ']d2', ']E0', ']z0'),
         fc.integer({ min: 9, max: 128 }),
         (text, aimId, size) => {

@@ -29,12 +29,12 @@ export const hidPosDataCapacity = (reportSize: number): number => reportSize - o
 
 /**
  * UTF-8 when the bytes are valid UTF-8, otherwise latin1 (every byte is a character). A leading
- * byte-order mark is kept (`ignoreBOM`): it is part of what was scanned, and dropping it made a
- * code of only a BOM an empty scan (found by the fuzz drill).
+ * byte-order mark is the encoding's signature, which some QR generators put first, not part of
+ * the code: it is dropped, as UTF-8 decoding does, so such a badge or label reads as printed.
  */
 export function decodeBarcodeBytes(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     let text = '';
     for (const byte of bytes) text += String.fromCharCode(byte);
@@ -106,6 +106,8 @@ export class HidPosDecoder implements ReportDecoder {
       at += chunk.length;
     }
     const text = decodeBarcodeBytes(bytes);
+    // Found by the fuzz drill: a code of nothing but a byte-order mark is a code with no data.
+    if (text === '') return dropped('empty', 'barcode with no data (only a byte-order mark)');
     const symbology = symbologyFromAim(pending.aimId);
     return { kind: 'barcode', barcode: { text, symbology, aimId: pending.aimId } };
   }

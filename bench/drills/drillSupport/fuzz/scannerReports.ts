@@ -39,7 +39,10 @@ const typeable = fc.string({
   minLength: 1,
   maxLength: 120,
 });
-const anyText = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 });
+// A leading U+FEFF is read as UTF-8's signature, not text (hidPosReport.ts): no such probe.
+const anyText = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 300 })
+  .filter((t) => !t.startsWith('\ufeff'));
 
 function damagedReport(report: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
   return fc
