@@ -23,8 +23,17 @@ export async function bundledScript(entry: string): Promise<string[]> {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      // Native addons and what loads its own files stay outside the bundle.
-      external: ['better-sqlite3', 'pino', 'serialport', '@serialport/*', 'node-hid', 'mqtt'],
+      // Native addons and what loads its own files stay outside the bundle; mqtt-packet too, so
+      // mqtt.js and mqttLengthCache.ts share the one copy (and its CommonJS requires work).
+      external: [
+        'better-sqlite3',
+        'pino',
+        'serialport',
+        '@serialport/*',
+        'node-hid',
+        'mqtt',
+        'mqtt-packet',
+      ],
       outfile,
       write: false,
       logLevel: 'silent',
